@@ -1,0 +1,41 @@
+/** One observation a checker made inside the VM. */
+export interface CheckResult {
+  /** Two-digit level id the check belongs to, e.g. "03". */
+  level: string;
+  /** Short stable name, e.g. "old-root-gone". */
+  name: string;
+  status: 'pass' | 'fail';
+  /** What went wrong, written to teach (empty on pass). */
+  message: string;
+  expected?: string;
+  actual?: string;
+  /** The command the checker ran, as the learner could type it in the VM. */
+  command?: string;
+  /** The last lines that command printed (bounded). */
+  output?: string;
+  ms: number;
+}
+
+/** pass: every expected check passed; fail: a check failed; error: could not run (build error, VM, timeout). */
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export interface Outcome {
+  verdict: Verdict;
+  /** The level that was checked (checks of 00..level ran). */
+  level: string;
+  results: CheckResult[];
+  /** Why the run could not finish, for verdict "error" (or a harness-level failure). */
+  error?: string;
+  /** Last lines the VM printed, for context on failure or error. */
+  tail: string[];
+  ms: number;
+}
+
+export type Stage = 'bundle' | 'boot' | 'checks';
+
+export type CheckEvent =
+  | { type: 'stage'; stage: Stage }
+  | { type: 'check-start'; level: string; name: string }
+  | { type: 'result'; result: CheckResult }
+  | { type: 'log'; line: string }
+  | { type: 'done'; outcome: Outcome };
