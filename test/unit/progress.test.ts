@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CheckResult, Outcome } from '../../src/check/types.js';
+import {
+  freshProgress,
+  loadProgress,
+  mergeProgress,
+  progressFile,
+  recordOutcome,
+  revealHint,
+  saveProgress,
+  type Progress,
+} from '../../src/progress.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-progress-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const result = (level: string, name: string, status: 'pass' | 'fail'): CheckResult => ({ level, name, status, message: '', ms: 5 });
+const outcome = (level: string, verdict: Outcome['verdict'], results: CheckResult[]): Outcome => ({ verdict, level, results, tail: [], ms: 100 });
+
+describe('loadProgress', () => {
+  it('gives fresh progress at level 00 when there is no file', () => {
+    expect(loadProgress(dir)).toEqual({ progress: { version: 1, current: '00', levels: {} } });
+  });
+
+  it('reads back what saveProgress wrote', () => {
+    const p = recordOutcome(freshProgress('03'), outcome('03', 'pass', [result('03', 'a', 'pass')]));
+    saveProgress(dir, p);
+    expect(loadProgress(dir).progress).toEqual(p);
+  });
+
+  it('keeps a corrupt file aside and starts fresh', () => {
+    fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
+    fs.writeFileSync(progressFile(dir), '{"version": 1, "current": "0');
+    const loaded = loadProgress(dir);
+    expect(loaded.progress).toEqual(freshProgress());
+    expect(loaded.corruptCopy).toMatch(/progress\.json\.corrupt-\d{4}-/);
+    expect(fs.readFileSync(loaded.corruptCopy!, 'utf8')).toBe('{"version": 1, "current": "0');
+    expect(fs.existsSync(progressFile(dir))).toBe(false);
+  });
+
+  it('treats valid JSON of the wrong shape as corrupt', () => {
+    fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
+    fs.writeFileSync(progressFile(dir), JSON.stringify({ version: 1, current: '02', levels: { '01': { passedEver: 'yes' } } }));
+    expect(loadProgress(dir).corruptCopy).toBeDefined();
+  });
+});
+
+describe('saveProgress', () => {
+  it('replaces the file by rename, leaving no temp files behind', () => {
+    saveProgress(dir, freshProgress());
+    const inodeBefore = fs.statSync(progressFile(dir)).ino;
+    saveProgress(dir, freshProgress('01'));
+    expect(fs.statSync(progressFile(dir)).ino).not.toBe(inodeBefore);
+    expect(fs.readdirSync(path.dirname(progressFile(dir)))).toEqual(['progress.json']);
+  });
+
+  it('keeps a pass another process recorded meanwhile', () => {
+    const inTui = freshProgress('02');
+    const elsewhere = recordOutcome(freshProgress('02'), outcome('02', 'pass', [result('02', 'a', 'pass')]));
+    saveProgress(dir, elsewhere);
+    const written = saveProgress(dir, revealHint(inTui, '02', 3));
+    expect(written.levels['02']).toMatchObject({ passedEver: true, verdict: 'pass', hintsRevealed: 1 });
+    expect(loadProgress(dir).progress).toEqual(written);
+  });
+});
+
+describe('recordOutcome', () => {
+  it('records verdict, counts and time without touching the input', () => {
+    const p = freshProgress();
+    const now = new Date('2024-05-01T10:00:00Z');
+    const next = recordOutcome(p, outcome('00', 'fail', [result('00', 'a', 'pass'), result('00', 'b', 'fail')]), now);
+    expect(p.levels).toEqual({});
+    expect(next.levels['00']).toEqual({
+      verdict: 'fail', passedEver: false, lastCheckAt: '2024-05-01T10:00:00.000Z', checksPassed: 1, checksTotal: 2, hintsRevealed: 0,
+    });
+  });
+
+  it('never forgets a pass when a later check fails', () => {
+    let p = recordOutcome(freshProgress(), outcome('01', 'pass', [result('01', 'a', 'pass')]));
+    p = recordOutcome(p, outcome('01', 'error', []));
+    expect(p.levels['01']).toMatchObject({ verdict: 'error', passedEver: true, checksTotal: 0 });
+  });
+
+  it('keeps revealed hints', () => {
+    const p = recordOutcome(revealHint(freshProgress(), '04', 2), outcome('04', 'fail', []));
+    expect(p.levels['04']!.hintsRevealed).toBe(1);
+  });
+});
+
+describe('revealHint', () => {
+  it('stops at the number of hints available', () => {
+    let p: Progress = freshProgress();
+    for (let i = 0; i < 5; i++) p = revealHint(p, '00', 2);
+    expect(p.levels['00']!.hintsRevealed).toBe(2);
+  });
+});
+
+describe('mergeProgress', () => {
+  it('takes the later check but keeps passes and hints from both', () => {
+    const older = recordOutcome(revealHint(revealHint(freshProgress('05'), '05', 3), '05', 3),
+      outcome('05', 'pass', [result('05', 'a', 'pass')]), new Date('2024-01-01T00:00:00Z'));
+    const newer = recordOutcome(freshProgress('06'), outcome('05', 'fail', [result('05', 'a', 'fail')]), new Date('2024-01-02T00:00:00Z'));
+    const merged = mergeProgress(older, newer);
+    expect(merged.current).toBe('06');
+    expect(merged.levels['05']).toEqual({
+      verdict: 'fail', passedEver: true, lastCheckAt: '2024-01-02T00:00:00.000Z', checksPassed: 0, checksTotal: 1, hintsRevealed: 2,
+    });
+  });
+});
