@@ -1,0 +1,18 @@
+// Learner output is arbitrary bytes decoded as UTF-8: colour codes, carriage-return progress bars, NULs.
+// XML 1.0 and YAML both forbid most control characters, so reports carry a readable, valid version.
+
+const ANSI_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+const NOT_PRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Makes text safe for XML and YAML: drops ANSI escape sequences, turns CR LF and lone CR into LF, and
+ * replaces every other control character or lone surrogate with U+FFFD.
+ */
+export function cleanText(text: string): string {
+  return text.replace(ANSI_ESCAPE, '').replace(/\r\n?/g, '\n').replace(NOT_PRINTABLE, '\ufffd');
+}
+
+/** One line, for places that cannot hold a line break (TAP descriptions, CSV-friendly reasons). */
+export function oneLine(text: string): string {
+  return cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
+}
