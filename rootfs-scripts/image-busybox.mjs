@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// The default container image: a busybox root filesystem as a tar, with a root and a learner (1000) account.
+// usage: node rootfs-scripts/image-busybox.mjs --busybox /bin/busybox --out busybox.tar
+import { $, argv, fs, os, path } from 'zx';
+import { installBusybox } from './lib.mjs';
+
+$.verbose = false;
+const root = await fs.mkdtemp(path.join(os.tmpdir(), 'rubber-image-'));
+try {
+  await fs.chmod(root, 0o755);
+  await installBusybox(argv.busybox, root);
+  for (const dir of ['proc', 'sys', 'dev', 'root', 'home/learner', 'etc']) await fs.mkdirp(path.join(root, dir));
+  await fs.mkdirp(path.join(root, 'tmp'));
+  await fs.chmod(path.join(root, 'tmp'), 0o1777);
+  await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nlearner:x:1000:1000:learner:/home/learner:/bin/sh\n');
+  await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearner:x:1000:\n');
+  await fs.writeFile(path.join(root, 'etc/rubber-image'), 'busybox\n');
+  // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable.
+  await $`tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name -cf ${path.resolve(argv.out)} -C ${root} .`;
+} finally {
+  await fs.rm(root, { recursive: true, force: true });
+}

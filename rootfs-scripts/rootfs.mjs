@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The guest's read-only root filesystem (erofs): busybox, node with its libraries, koffi, the guest harness
+// and the container images. mkfs.erofs --all-root needs no root on the host.
+// usage: node rootfs-scripts/rootfs.mjs --busybox B --node N --koffi DIR --harness F --images DIR --out root.erofs
+import { $, argv, fs, os, path } from 'zx';
+import { installBusybox } from './lib.mjs';
+
+$.verbose = false;
+const root = await fs.mkdtemp(path.join(os.tmpdir(), 'rubber-rootfs-'));
+try {
+  await fs.chmod(root, 0o755);
+  await installBusybox(argv.busybox, root);
+  for (const dir of ['proc', 'sys', 'dev', 'run', 'tmp', 'mnt', 'root', 'etc', 'sbin', 'workshop/containers'])
+    await fs.mkdirp(path.join(root, dir));
+
+  await fs.mkdirp(path.join(root, 'usr/local/bin'));
+  await fs.copyFile(argv.node, path.join(root, 'usr/local/bin/node'));
+  for (const lib of await sharedLibraries(argv.node)) {
+    await fs.mkdirp(path.join(root, path.dirname(lib)));
+    await fs.copyFile(lib, path.join(root, lib));
+  }
+
+  // Only what `import koffi` loads on this platform: koffi ships builds for a dozen others.
+  const koffi = path.join(root, 'node_modules/koffi');
+  await fs.copy(argv.koffi, koffi, {
+    filter: (src) => !/\/(src|doc|vendor)(\/|$)/.test(path.relative(argv.koffi, src)) &&
+      !/build\/koffi\/(?!linux_x64)[^/]+/.test(path.relative(argv.koffi, src)),
+  });
+
+  await fs.copyFile(argv.harness, path.join(root, 'sbin/harness'));
+  await fs.chmod(path.join(root, 'sbin/harness'), 0o755);
+  await fs.copy(argv.images, path.join(root, 'workshop/images'));
+  await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\n');
+  await fs.writeFile(path.join(root, 'etc/rubber-vm'), 'the VM, not a container\n');
+
+  await $`mkfs.erofs --quiet --all-root -T0 ${path.resolve(argv.out)} ${root}`;
+} finally {
+  await fs.rm(root, { recursive: true, force: true });
+}
+
+// The dynamic loader and every library ldd names, at their real paths.
+async function sharedLibraries(binary) {
+  const out = (await $`ldd ${binary}`).stdout;
+  return [...out.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
+}

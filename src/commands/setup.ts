@@ -1,0 +1,33 @@
+import { buildAssets, resolveInputs, type Step } from '../vm/assets.js';
+import { chooseAccel } from '../vm/accel.js';
+import { paint, Status } from '../ui/term.js';
+
+const stepNames: Record<Step, string> = {
+  kernel: 'kernel and modules (Debian cloud kernel)',
+  image: 'container image busybox.tar',
+  rootfs: 'guest root filesystem (busybox, node, koffi)',
+  initramfs: 'initramfs',
+};
+
+/** `rubber-workshop setup`: builds the VM assets into the cache, then finds out whether KVM can be used. */
+export async function setup(): Promise<number> {
+  const status = new Status();
+  status.start('looking up the kernel, busybox and node to build from');
+  const inputs = await resolveInputs();
+  status.stop();
+  const started = new Map<Step, number>();
+  const assets = await buildAssets(inputs, (step, state) => {
+    if (state === 'building') {
+      started.set(step, Date.now());
+      status.start(`building ${stepNames[step]}`);
+    } else {
+      const took = state === 'built' ? ` (${((Date.now() - started.get(step)!) / 1000).toFixed(1)} s)` : ' (cached)';
+      status.done(`${paint('green', '✓')} ${stepNames[step]}${took}`);
+    }
+  });
+  status.start('checking whether KVM can run the guest');
+  const accel = await chooseAccel(assets);
+  status.done(`${paint('green', '✓')} accelerator: ${accel.accel} — ${accel.why}`);
+  console.log(`VM assets ready (digest ${assets.digest.slice(0, 12)}). Try: rubber-workshop vm exec -- uname -a`);
+  return 0;
+}

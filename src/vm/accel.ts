@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cacheDir } from '../paths.js';
+import { writeFileAtomic } from '../atomic.js';
+import { execInVm } from './exec.js';
+import type { Assets } from './assets.js';
+import type { Accel } from './machine.js';
+
+export interface AccelChoice {
+  accel: Accel;
+  /** Why, in words a learner can act on. */
+  why: string;
+}
+
+const PROBE_TIMEOUT_MS = 8000;
+
+/** KVM if /dev/kvm is there, ours to use, and really runs a guest; the answer is cached per machine setup. */
+export async function chooseAccel(assets: Assets, env = process.env): Promise<AccelChoice> {
+  const forced = env.RUBBER_WORKSHOP_ACCEL;
+  if (forced === 'kvm' || forced === 'tcg') return { accel: forced, why: `RUBBER_WORKSHOP_ACCEL=${forced}` };
+  const device = kvmDevice();
+  if (device) return { accel: 'tcg', why: device };
+  const key = `${assets.digest}:${fs.statSync('/dev/kvm').rdev}`;
+  const file = path.join(cacheDir(), 'accel.json');
+  try {
+    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as AccelChoice & { key: string };
+    if (cached.key === key) return { accel: cached.accel, why: cached.why };
+  } catch {
+    // not probed yet
+  }
+  const choice = await probeKvm(assets);
+  writeFileAtomic(file, JSON.stringify({ ...choice, key }) + '\n');
+  return choice;
+}
+
+/** Why /dev/kvm cannot be used, or null if it can be opened. */
+export function kvmDevice(): string | null {
+  if (!fs.existsSync('/dev/kvm')) return 'no /dev/kvm (no hardware virtualisation here), using TCG emulation';
+  try {
+    fs.closeSync(fs.openSync('/dev/kvm', 'r+'));
+    return null;
+  } catch {
+    return 'no permission on /dev/kvm: run sudo usermod -aG kvm $USER and log in again (using TCG emulation meanwhile)';
+  }
+}
+
+async function probeKvm(assets: Assets): Promise<AccelChoice> {
+  const run = execInVm({ assets, accel: 'kvm', argv: ['true'], timeoutMs: PROBE_TIMEOUT_MS });
+  let next = await run.next();
+  while (!next.done) next = await run.next();
+  if (next.value.code === 0) return { accel: 'kvm', why: `KVM runs a guest (${next.value.ms} ms round trip)` };
+  const detail = next.value.reason === 'timeout' ? `a guest did not finish in ${PROBE_TIMEOUT_MS / 1000} s` : next.value.qemuError.split('\n')[0] || 'the guest failed';
+  return { accel: 'tcg', why: `/dev/kvm is there but does not run a guest (${detail}), using TCG emulation` };
+}

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import path from 'node:path';
+import { cacheDir, rootfsScriptsDir, vmDir } from '../paths.js';
+import { cpio, type CpioEntry } from './cpio.js';
+import { writeFileAtomic } from '../atomic.js';
+
+const run = promisify(execFile);
+
+/** Built VM assets, as recorded in <cache>/assets.json. */
+export interface Assets {
+  kernel: string;
+  initramfs: string;
+  rootfs: string;
+  /** One digest over every input: names exactly what a result was graded with. */
+  digest: string;
+  /** Per step: the key its inputs hash to. */
+  keys: Record<Step, string>;
+  /** Digest of vm/ at build time: a changed guest script makes the assets stale. */
+  guest: string;
+  describe: { kernel: string; busybox: string; node: string };
+}
+
+export type Step = 'kernel' | 'image' | 'rootfs' | 'initramfs';
+
+/** What the assets are built from; each step's key hashes the inputs it reads. */
+export interface Inputs {
+  kernel: { package?: string; version?: string; file?: string; modules?: string; key: string };
+  busybox: { file: string; key: string };
+  node: { file: string; version: string; key: string };
+  koffi: { dir: string; version: string };
+}
+
+export class SetupError extends Error {}
+
+const sha = (...parts: (string | Buffer)[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+};
+const fileKey = (file: string) => {
+  const st = fs.statSync(file);
+  return `${file}:${st.size}:${st.mtimeMs}`;
+};
+const dirDigest = (dir: string) =>
+  sha(...fs.readdirSync(dir).sort().flatMap((f) => [f, fs.readFileSync(path.join(dir, f))]));
+
+/** Finds the kernel, busybox and node to build from, or says exactly how to get them. */
+export async function resolveInputs(env = process.env): Promise<Inputs> {
+  return { kernel: await resolveKernel(env), busybox: await resolveBusybox(env), node: resolveNode(), koffi: resolveKoffi() };
+}
+
+async function resolveKernel(env: NodeJS.ProcessEnv): Promise<Inputs['kernel']> {
+  if (env.RUBBER_WORKSHOP_KERNEL) {
+    const file = env.RUBBER_WORKSHOP_KERNEL;
+    const modules = env.RUBBER_WORKSHOP_MODULES;
+    if (!fs.existsSync(file)) throw new SetupError(`RUBBER_WORKSHOP_KERNEL=${file}: no such file`);
+    if (!modules || !fs.existsSync(modules))
+      throw new SetupError('RUBBER_WORKSHOP_KERNEL needs RUBBER_WORKSHOP_MODULES=/lib/modules/<version> (the folder of its modules)');
+    return { file, modules, key: sha(fileKey(file), modules) };
+  }
+  try {
+    const deps = (await run('apt-cache', ['depends', 'linux-image-cloud-amd64'])).stdout;
+    const pkg = /Depends: (linux-image-\S+)/.exec(deps)?.[1];
+    if (!pkg) throw new Error('no kernel package');
+    const show = (await run('apt-cache', ['show', '--no-all-versions', pkg])).stdout;
+    const version = /^Version: (\S+)/m.exec(show)?.[1] ?? 'unknown';
+    return { package: pkg, version, key: sha(pkg, version) };
+  } catch {
+    throw new SetupError(
+      'cannot find Debian\'s cloud kernel package (linux-image-cloud-amd64). On Debian or Ubuntu run: sudo apt-get update; ' +
+        'elsewhere set RUBBER_WORKSHOP_KERNEL=/path/to/vmlinuz and RUBBER_WORKSHOP_MODULES=/lib/modules/<version>',
+    );
+  }
+}
+
+async function resolveBusybox(env: NodeJS.ProcessEnv): Promise<Inputs['busybox']> {
+  const file = env.RUBBER_WORKSHOP_BUSYBOX || '/bin/busybox';
+  if (!fs.existsSync(file)) throw new SetupError(`no busybox at ${file}: run sudo apt-get install busybox-static (or set RUBBER_WORKSHOP_BUSYBOX)`);
+  const ldd = await run('ldd', [file]).then((r) => r.stdout + r.stderr, (e) => `${e.stdout ?? ''}${e.stderr ?? ''}`);
+  if (!/not a dynamic executable|statically linked/.test(ldd))
+    throw new SetupError(`${file} is linked dynamically; the guest needs a static one: run sudo apt-get install busybox-static`);
+  return { file, key: sha(fs.readFileSync(file)) };
+}
+
+function resolveNode(): Inputs['node'] {
+  return { file: process.execPath, version: process.version, key: sha(process.version, fileKey(process.execPath)) };
+}
+
+function resolveKoffi(): Inputs['koffi'] {
+  const pkg = createRequire(import.meta.url).resolve('koffi/package.json');
+  return { dir: path.dirname(pkg), version: JSON.parse(fs.readFileSync(pkg, 'utf8')).version };
+}
+
+/** Each step's key: its own inputs, its script, and the keys of the steps it builds on. */
+export function stepKeys(inputs: Inputs): Record<Step, string> {
+  const script = (name: string) => fs.readFileSync(path.join(rootfsScriptsDir, name));
+  const lib = script('lib.mjs');
+  const kernel = sha(inputs.kernel.key, script('kernel.mjs'));
+  const image = sha(inputs.busybox.key, script('image-busybox.mjs'), lib);
+  const rootfs = sha(image, inputs.busybox.key, inputs.node.key, inputs.koffi.version, script('rootfs.mjs'), lib,
+    fs.readFileSync(path.join(vmDir, 'harness')));
+  const initramfs = sha(kernel, inputs.busybox.key, fs.readFileSync(path.join(vmDir, 'init')));
+  return { kernel, image, rootfs, initramfs };
+}
+
+const manifestFile = () => path.join(cacheDir(), 'assets.json');
+
+/** The assets recorded by the last setup, if their files are all there; fast, for every run. */
+export function loadAssets(): Assets | null {
+  try {
+    const assets = JSON.parse(fs.readFileSync(manifestFile(), 'utf8')) as Assets;
+    return [assets.kernel, assets.initramfs, assets.rootfs].every((f) => fs.existsSync(f)) ? assets : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The digest of the assets a check would run on, or "none" before setup. */
+export async function assetsDigest(): Promise<string> {
+  return loadAssets()?.digest ?? 'none';
+}
+
+/** Steps whose inputs changed since the assets were built (all of them before the first setup). */
+export function staleSteps(assets: Assets | null, inputs: Inputs): Step[] {
+  const keys = stepKeys(inputs);
+  return (Object.keys(keys) as Step[]).filter((s) => assets?.keys[s] !== keys[s]);
+}
+
+const guestDigest = () => dirDigest(vmDir);
+
+/** Like staleSteps, but reads only this package's guest scripts: cheap enough to run before every check. */
+export function guestFilesChanged(assets: Assets): boolean {
+  return assets.guest !== guestDigest();
+}
+
+export type Progress = (step: Step, state: 'cached' | 'building' | 'built') => void;
+
+/** Builds what is missing or stale into the cache folder, each step into place atomically. */
+export async function buildAssets(inputs: Inputs, progress: Progress = () => {}): Promise<Assets> {
+  const dir = cacheDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const keys = stepKeys(inputs);
+  const target = {
+    kernel: path.join(dir, `kernel-${keys.kernel.slice(0, 16)}`),
+    image: path.join(dir, `images-${keys.image.slice(0, 16)}`),
+    rootfs: path.join(dir, `root-${keys.rootfs.slice(0, 16)}.erofs`),
+    initramfs: path.join(dir, `initramfs-${keys.initramfs.slice(0, 16)}.cpio`),
+  };
+  const script = (name: string) => path.join(rootfsScriptsDir, name);
+  const steps: [Step, (tmp: string) => Promise<unknown>][] = [
+    ['kernel', (tmp) => {
+      const k = inputs.kernel;
+      const from = k.package ? ['--package', k.package] : ['--kernel', k.file!, '--modules', k.modules!];
+      return node(script('kernel.mjs'), ...from, '--out', tmp);
+    }],
+    ['image', async (tmp) => {
+      fs.mkdirSync(tmp);
+      await node(script('image-busybox.mjs'), '--busybox', inputs.busybox.file, '--out', path.join(tmp, 'busybox.tar'));
+    }],
+    ['rootfs', (tmp) => node(script('rootfs.mjs'), '--busybox', inputs.busybox.file, '--node', inputs.node.file,
+      '--koffi', inputs.koffi.dir, '--harness', path.join(vmDir, 'harness'), '--images', target.image, '--out', tmp)],
+    ['initramfs', async (tmp) => fs.writeFileSync(tmp, initramfs(inputs.busybox.file, path.join(target.kernel, 'modules')))],
+  ];
+  for (const [step, build] of steps) {
+    if (fs.existsSync(target[step])) {
+      progress(step, 'cached');
+      continue;
+    }
+    progress(step, 'building');
+    const tmp = `${target[step]}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    try {
+      await build(tmp);
+      fs.renameSync(tmp, target[step]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    progress(step, 'built');
+  }
+  const assets: Assets = {
+    kernel: path.join(target.kernel, 'vmlinux'),
+    initramfs: target.initramfs,
+    rootfs: target.rootfs,
+    digest: sha(keys.kernel, keys.image, keys.rootfs, keys.initramfs),
+    keys,
+    guest: guestDigest(),
+    describe: {
+      kernel: inputs.kernel.package ? `${inputs.kernel.package} ${inputs.kernel.version}` : inputs.kernel.file!,
+      busybox: inputs.busybox.file,
+      node: `${inputs.node.version} (${inputs.node.file})`,
+    },
+  };
+  writeFileAtomic(manifestFile(), JSON.stringify(assets, null, 2) + '\n');
+  return assets;
+}
+
+async function node(script: string, ...args: string[]) {
+  try {
+    await run(process.execPath, [script, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new SetupError(`${path.basename(script)} failed: ${(err.stderr || err.message).trim().split('\n').slice(-5).join('\n')}`);
+  }
+}
+
+/** The initramfs: busybox, the modules with their load order, and the stage-1 init. */
+function initramfs(busybox: string, modules: string): Buffer {
+  const entries: CpioEntry[] = [
+    ...['bin', 'dev', 'lib', 'lib/modules', 'ro', 'rw', 'newroot'].map((p): CpioEntry => ({ path: p, type: 'dir' })),
+    { path: 'init', type: 'file', mode: 0o755, data: fs.readFileSync(path.join(vmDir, 'init')) },
+    { path: 'bin/busybox', type: 'file', mode: 0o755, data: fs.readFileSync(busybox) },
+    ...fs.readdirSync(modules).sort().map((f): CpioEntry => ({ path: `lib/modules/${f}`, type: 'file', data: fs.readFileSync(path.join(modules, f)) })),
+  ];
+  return cpio(entries);
+}

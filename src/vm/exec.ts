@@ -1,0 +1,43 @@
+import { runVm, type VmEnd, type VmEvent } from './run.js';
+import type { Assets } from './assets.js';
+import type { Accel } from './machine.js';
+
+/** Quotes words for the guest's sh so that each arrives as one argument, whatever it holds. */
+export function shellQuote(words: string[]): string {
+  return words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+}
+
+export interface ExecOptions {
+  assets: Assets;
+  accel: Accel;
+  argv: string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecEnd extends VmEnd {
+  /** The command's exit status, if the harness reported one. */
+  code: number | null;
+}
+
+/** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
+export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, ExecEnd> {
+  const vm = runVm({
+    assets: opts.assets,
+    accel: opts.accel,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    payload: [
+      { path: 'run.env', type: 'file', data: 'MODE=exec\n' },
+      { path: 'exec.sh', type: 'file', data: `cd /root 2>/dev/null || cd /\n${shellQuote(opts.argv)}\n` },
+    ],
+  });
+  let code: number | null = null;
+  for (;;) {
+    const next = await vm.next();
+    if (next.done) return { ...next.value, code };
+    const ev = next.value;
+    if (ev.type === 'record' && ev.record.kind === 'exit') code = ev.record.code;
+    else yield ev;
+  }
+}

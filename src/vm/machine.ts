@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import type { Assets } from './assets.js';
+
+export type Accel = 'kvm' | 'tcg';
+
+export interface MachineSpec {
+  assets: Assets;
+  accel: Accel;
+  /** The per-run payload: a cpio archive the harness unpacks from the second disk. */
+  payloadFile: string;
+  memoryMiB?: number;
+}
+
+/**
+ * Without KVM the kernel calibrates the TSC against timers microvm does not have and may hang at random;
+ * telling it the frequency avoids that. Under TCG the guest's TSC runs at the host's rate.
+ */
+export function hostTscKhz(cpuinfo = readCpuinfo()): number | null {
+  const mhz = /^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo)?.[1];
+  return mhz ? Math.round(Number(mhz) * 1000) : null;
+}
+
+function readCpuinfo(): string {
+  try {
+    return fs.readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The QEMU command line: a microvm with the read-only root image and the run's payload as two disks. */
+export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
+  const cmdline = ['console=ttyS0', 'quiet', 'loglevel=2', 'panic=-1', 'rdinit=/init'];
+  if (spec.accel === 'tcg' && tscKhz) cmdline.push(`tsc_early_khz=${tscKhz}`);
+  const disk = (id: string, file: string) => [
+    '-drive', `id=${id},file=${file},format=raw,if=none,readonly=on`,
+    '-device', `virtio-blk-device,drive=${id}`,
+  ];
+  return [
+    '-M', 'microvm,x-option-roms=off',
+    ...(spec.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max']),
+    '-m', String(spec.memoryMiB ?? 256),
+    '-smp', '1',
+    '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
+    '-chardev', 'stdio,id=console,signal=off',
+    '-serial', 'chardev:console',
+    '-kernel', spec.assets.kernel,
+    '-initrd', spec.assets.initramfs,
+    '-append', cmdline.join(' '),
+    ...disk('root', spec.assets.rootfs),
+    ...disk('payload', spec.payloadFile),
+  ];
+}

@@ -1,0 +1,152 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { CheckResult } from '../check/types.js';
+
+/**
+ * The console protocol. Everything the guest prints arrives on one serial line, mixed with whatever the
+ * learner's code prints. A record is a line holding MAGIC + the per-run token + tab-separated fields; the
+ * token reaches the guest's signer only after boot, so nothing else in the guest can produce a valid record.
+ * Every byte is untrusted: lines are bounded, escape sequences are stripped, fields are decoded defensively.
+ */
+export const MAGIC = '\x1erw1 ';
+export const HELLO = `${MAGIC}hello`;
+
+export type GuestRecord =
+  | { kind: 'start'; level: string; name: string }
+  | { kind: 'result'; result: CheckResult }
+  | { kind: 'exit'; code: number }
+  | { kind: 'end'; count: number }
+  | { kind: 'error'; message: string };
+
+export type ConsoleEvent =
+  | { type: 'log'; line: string }
+  | { type: 'hello' }
+  | { type: 'record'; record: GuestRecord }
+  /** A line that looks like a record but does not carry this run's token. */
+  | { type: 'forged'; line: string };
+
+export interface ConsoleLimits {
+  /** Longest line kept; the rest of a longer line is cut. */
+  maxLine: number;
+  /** Total bytes of log text passed on; after that, logs are dropped (records still count). */
+  maxLog: number;
+}
+
+export const defaultLimits: ConsoleLimits = { maxLine: 4096, maxLog: 4 * 1024 * 1024 };
+
+const FIELD_MAX = { message: 2000, value: 2000, command: 2000, output: 8000 };
+/** Longest line held while waiting for its end: a record with every field at its maximum fits. */
+const MAX_PENDING = 64 * 1024;
+
+// CSI/OSC sequences first, then any remaining C0/C1 control character except tab.
+const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** Makes guest text safe for a terminal: no escape sequences, no control characters. */
+export function sanitize(text: string): string {
+  return text.replace(ESCAPES, '');
+}
+
+function b64(field: string | undefined, max: number): string {
+  if (!field) return '';
+  const text = sanitize(Buffer.from(field, 'base64').toString('utf8').replace(/\r/g, ''));
+  return text.length > max ? text.slice(0, max) + '…' : text;
+}
+
+const NAME = /^[\w.-]{1,64}$/;
+
+/** Parses the fields after the token; null when malformed. */
+export function parseRecord(fields: string[]): GuestRecord | null {
+  const [kind, ...f] = fields;
+  switch (kind) {
+    case 'start':
+      return f.length === 2 && NAME.test(f[0]) && NAME.test(f[1]) ? { kind, level: f[0], name: f[1] } : null;
+    case 'result': {
+      if (f.length !== 9 || !NAME.test(f[0]) || !NAME.test(f[1]) || (f[2] !== 'pass' && f[2] !== 'fail')) return null;
+      const ms = Number(f[3]);
+      const result: CheckResult = {
+        level: f[0],
+        name: f[1],
+        status: f[2],
+        ms: Number.isFinite(ms) && ms >= 0 ? ms : 0,
+        message: b64(f[4], FIELD_MAX.message),
+      };
+      const expected = b64(f[5], FIELD_MAX.value);
+      const actual = b64(f[6], FIELD_MAX.value);
+      const command = b64(f[7], FIELD_MAX.command);
+      const output = b64(f[8], FIELD_MAX.output);
+      if (f[5] || f[6]) Object.assign(result, { expected, actual });
+      if (command) result.command = command;
+      if (output) result.output = output;
+      return { kind, result };
+    }
+    case 'exit':
+    case 'end': {
+      const n = Number(f[0]);
+      if (f.length !== 1 || !Number.isInteger(n) || n < 0) return null;
+      return kind === 'exit' ? { kind, code: n } : { kind, count: n };
+    }
+    case 'error':
+      return f.length === 1 ? { kind, message: b64(f[0], FIELD_MAX.message) } : null;
+    default:
+      return null;
+  }
+}
+
+/** Turns console bytes into events. Feed chunks with push(), then call end() once. */
+export class ConsoleParser {
+  private partial = '';
+  private decoder = new StringDecoder('utf8');
+  private logBytes = 0;
+  private logCut = false;
+
+  constructor(private token: string, private limits: ConsoleLimits = defaultLimits) {}
+
+  push(chunk: Buffer | string): ConsoleEvent[] {
+    const text = this.partial + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    // A line that never ends must not grow without bound.
+    if (this.partial.length > MAX_PENDING) {
+      lines.push(this.partial);
+      this.partial = '';
+    }
+    return lines.flatMap((line) => this.line(line));
+  }
+
+  end(): ConsoleEvent[] {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    return rest ? this.line(rest) : [];
+  }
+
+  private line(raw: string): ConsoleEvent[] {
+    const line = raw.replace(/\r/g, '');
+    const at = line.indexOf(MAGIC);
+    if (at < 0) return this.log(line);
+    // Free text printed without a newline can precede a record on the same line.
+    const before = at > 0 ? this.log(line.slice(0, at)) : [];
+    return [...before, this.recordLine(line.slice(at))];
+  }
+
+  private recordLine(line: string): ConsoleEvent {
+    if (line === HELLO) return { type: 'hello' };
+    const body = line.slice(MAGIC.length);
+    const space = body.indexOf(' ');
+    if (space < 0 || body.slice(0, space) !== this.token) {
+      return { type: 'forged', line: sanitize(line).slice(0, this.limits.maxLine) };
+    }
+    const record = parseRecord(body.slice(space + 1).split('\t'));
+    return record ? { type: 'record', record } : { type: 'forged', line: sanitize(line).slice(0, this.limits.maxLine) };
+  }
+
+  private log(line: string): ConsoleEvent[] {
+    if (this.logCut) return [];
+    const clean = sanitize(line);
+    const kept = clean.length > this.limits.maxLine ? clean.slice(0, this.limits.maxLine) + '…' : clean;
+    this.logBytes += kept.length + 1;
+    if (this.logBytes > this.limits.maxLog) {
+      this.logCut = true;
+      return [{ type: 'log', line: `[output cut: more than ${this.limits.maxLog} bytes]` }];
+    }
+    return [{ type: 'log', line: kept }];
+  }
+}
