@@ -1,4 +1,5 @@
 import { SetupError } from './vm/assets.js';
+import { WorkspaceError } from './workspace.js';
 import { UsageError, vmExec } from './commands/vm-exec.js';
 import { setup } from './commands/setup.js';
 import { version } from './version.js';
@@ -7,9 +8,13 @@ const HELP = `rubber-workshop ${version} — build a container runtime in TypeSc
 
 Usage:
   rubber-workshop                     open the workshop (in a workspace folder, on a terminal)
+  rubber-workshop init [DIR]          make DIR (default: here) a workspace with rd.ts at level 00
+  rubber-workshop check [LEVEL]       check rd.ts in a fresh VM (levels 00..LEVEL; default: your current level)
+        --json | --tap | --junit FILE  machine-readable results; exit 0 pass, 1 fail, 2 could not run
   rubber-workshop setup               build the VM assets (kernel, guest root, images) into the cache
   rubber-workshop doctor              check this machine, with the command that fixes each problem
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM
+  rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
   rubber-workshop --version | --help
 
 Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
@@ -20,6 +25,13 @@ type Command = (argv: string[], signal: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Command> = {
   setup: () => setup(),
+  init: async (argv) => (await import('./commands/init.js')).init(argv),
+  check: async (argv, signal) => (await import('./commands/check.js')).check(argv, signal),
+  dev: async (argv, signal) => {
+    const [sub, ...rest] = argv;
+    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N]');
+    return (await import('./commands/dev-check.js')).devCheck(rest, signal);
+  },
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
   vm: (argv, signal) => {
     const [sub, ...rest] = argv;
@@ -59,7 +71,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof SetupError) {
+    if (err instanceof UsageError || err instanceof SetupError || err instanceof WorkspaceError) {
       process.stderr.write(`rubber-workshop: ${err.message}\n`);
     } else {
       const e = err as Error;

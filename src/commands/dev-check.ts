@@ -1,0 +1,84 @@
+import os from 'node:os';
+import path from 'node:path';
+import { loadLevels, type Level } from '../lessons.js';
+import { runCheck } from '../check/run.js';
+import type { Outcome } from '../check/types.js';
+import { toolkitSource } from '../workspace.js';
+import { paint, Status, useColour } from '../ui/term.js';
+import { UsageError } from './vm-exec.js';
+
+/** One run dev check makes, and what its outcome must be. */
+export interface Expectation {
+  level: Level;
+  label: string;
+  file: string;
+  /** Check 00..level (solutions) or this level alone (stubs and wrong variants). */
+  only: boolean;
+  /** null if the outcome is as it must be, else what is wrong. */
+  judge: (o: Outcome) => string | null;
+}
+
+const failedNames = (o: Outcome) => o.results.filter((r) => r.status === 'fail').map((r) => `${r.level}/${r.name}`);
+const why = (o: Outcome) => (o.verdict === 'error' ? `could not run: ${o.error}` : `failed ${failedNames(o).join(', ')}`);
+
+/** Every stub fails its level, every solution passes 00..its level, every wrong variant fails the check it names. */
+export function expectations(levels: Level[]): Expectation[] {
+  return levels.flatMap((level) => [
+    {
+      level, label: `${level.id} stub fails`, file: level.stubFile, only: true,
+      judge: (o) => (o.verdict === 'fail' ? null : o.verdict === 'pass' ? 'the stub passes: its checks cannot tell it from a solution' : why(o)),
+    },
+    {
+      level, label: `${level.id} solution passes 00–${level.id}`, file: level.solutionFile, only: false,
+      judge: (o) => (o.verdict === 'pass' ? null : why(o)),
+    },
+    ...level.wrong.map((w): Expectation => ({
+      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, file: w.file, only: true,
+      judge: (o) => {
+        if (o.verdict === 'error') return why(o);
+        const failed = failedNames(o);
+        if (failed.includes(w.fails)) return null;
+        return failed.length ? `expected ${w.fails} to fail, but failed ${failed.join(', ')}` : `passes every check ("${w.mistake}" goes unnoticed)`;
+      },
+    })),
+  ]);
+}
+
+/** `rubber-workshop dev check [LEVEL…] [--jobs N]`: for lesson authors, proves the checkers can tell right from wrong. */
+export async function devCheck(argv: string[], signal: AbortSignal): Promise<number> {
+  const all = loadLevels();
+  let jobs = Math.max(1, os.availableParallelism());
+  const wanted: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--jobs') jobs = Number(argv[++i]);
+    else wanted.push(argv[i].padStart(2, '0'));
+  }
+  if (!(jobs >= 1)) throw new UsageError('--jobs takes a number of VMs to run at once, e.g. --jobs 2');
+  const unknown = wanted.filter((id) => !all.some((l) => l.id === id));
+  if (unknown.length) throw new UsageError(`no level ${unknown.join(', ')}`);
+  const levels = wanted.length ? all.filter((l) => wanted.includes(l.id)) : all;
+
+  const colour = useColour();
+  const status = new Status(process.stdout);
+  const todo = expectations(levels);
+  let done = 0;
+  let bad = 0;
+  const runOne = async (e: Expectation) => {
+    let outcome: Outcome | undefined;
+    const run = runCheck({ workspaceDir: path.dirname(e.file), entry: e.file, toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
+    for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
+    const problem = outcome ? e.judge(outcome) : 'no outcome';
+    done++;
+    if (problem) bad++;
+    const mark = problem ? paint('red', '✗', colour) : paint('green', '✓', colour);
+    status.log(`${mark} ${e.label} ${paint('dim', `${((outcome?.ms ?? 0) / 1000).toFixed(1)} s`, colour)}${problem ? `\n    ${problem}` : ''}`);
+    status.start(`${done}/${todo.length} runs done`);
+  };
+  const queue = [...todo];
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    while (queue.length && !signal.aborted) await runOne(queue.shift()!);
+  }));
+  status.stop();
+  console.log(bad ? paint('red', `${bad} of ${todo.length} runs not as they must be.`, colour) : paint('green', `All ${todo.length} runs as they must be.`, colour));
+  return bad ? 1 : 0;
+}

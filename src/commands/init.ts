@@ -1,0 +1,13 @@
+import path from 'node:path';
+import { initWorkspace } from '../workspace.js';
+
+/** `rubber-workshop init [DIR]`: makes DIR (default: here) a workspace, keeping whatever is already there. */
+export async function init(argv: string[]): Promise<number> {
+  const report = initWorkspace(path.resolve(argv[0] ?? '.'));
+  const rel = path.relative(process.cwd(), report.dir) || '.';
+  if (report.created.length) console.log(`Created in ${rel}: ${report.created.join(', ')}`);
+  if (report.kept.length) console.log(`Kept as they were: ${report.kept.join(', ')}`);
+  console.log(`\nNext: ${rel === '.' ? '' : `cd ${rel} && `}rubber-workshop   (or: rubber-workshop check)`);
+  console.log('For editor type-checking of rd.ts, run npm install there once (optional).');
+  return 0;
+}
