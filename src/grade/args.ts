@@ -1,0 +1,116 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { GradeError } from './errors.js';
+
+/** Bad `grade` arguments; the message is short and shown as is. */
+export class GradeUsageError extends GradeError {}
+
+export interface GradeArgs {
+  /** Workspaces, folders of them, or list files, as given. */
+  paths: string[];
+  /** Output folder, absolute. */
+  out: string;
+  jobs: number;
+  /** The highest level graded; levels 00..level are scored. */
+  level: string;
+  /** Per-submission limit. */
+  timeoutMs: number;
+  resume: boolean;
+  /** With --resume: grade again submissions whose result is "error". */
+  retryErrors: boolean;
+}
+
+export const GRADE_HELP = `Usage: rubber-workshop grade PATH… [options]
+
+Grades learner workspaces, each in its own fresh VM. A PATH is a workspace (a folder with rd.ts, e.g. a
+git clone), a folder of workspaces (one per learner), or a text file listing workspace folders, one a
+line (relative to the file; blank lines and lines starting with # are ignored). Workspaces are only read.
+
+Options:
+  --out DIR          where results go (default ./grades): results/<learner>.json, class.csv, class.json
+  --jobs N           workspaces graded at once (default: the number of CPUs)
+  --level NN         grade levels 00..NN (default: the last level)
+  --timeout SECONDS  stop a workspace's checks after this long; it is graded "error" (default 600)
+  --resume           finish an interrupted run: keep results whose sources and checkers are unchanged
+  --retry-errors     with --resume, grade again the workspaces whose result is "error"
+  -h, --help         show this help
+
+Each result records the sha256 of the graded sources, the tool version, and the checkers' and VM
+assets' digests. Exit status: 0 every workspace has a result, 2 could not grade, 130 interrupted.
+`;
+
+const DEFAULT_TIMEOUT_S = 600;
+
+/**
+ * Parses the arguments after `grade`. Returns undefined for --help. `levels` are the level ids in
+ * order; `cwd` resolves --out.
+ */
+export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: string = process.cwd()): GradeArgs | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        jobs: { type: 'string', short: 'j' },
+        level: { type: 'string', short: 'l' },
+        timeout: { type: 'string' },
+        resume: { type: 'boolean' },
+        'retry-errors': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new GradeUsageError(describeParseError(err as Error & { code?: string }));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return undefined;
+  if (positionals.length === 0) throw new GradeUsageError('give at least one workspace, folder of workspaces, or list file to grade');
+  if (values['retry-errors'] && !values.resume) throw new GradeUsageError('--retry-errors only makes sense with --resume');
+  return {
+    paths: positionals,
+    out: path.resolve(cwd, values.out ?? 'grades'),
+    jobs: values.jobs === undefined ? defaultJobs() : positiveInteger(values.jobs, '--jobs'),
+    level: values.level === undefined ? lastLevel(levels) : levelId(values.level, levels),
+    timeoutMs: (values.timeout === undefined ? DEFAULT_TIMEOUT_S : positiveInteger(values.timeout, '--timeout')) * 1000,
+    resume: values.resume ?? false,
+    retryErrors: values['retry-errors'] ?? false,
+  };
+}
+
+/** Each VM is one busy vCPU under emulation, so more jobs than CPUs only slows every job down. */
+export function defaultJobs(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+function describeParseError(err: Error & { code?: string }): string {
+  const option = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `option ${option.split(',').pop()?.trim().split(' ')[0] ?? ''} needs a value`;
+    default:
+      return err.message.split('.')[0] ?? 'bad arguments';
+  }
+}
+
+function positiveInteger(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new GradeUsageError(`${option} takes a whole number of at least 1, not "${text}"`);
+  return Number(text);
+}
+
+function lastLevel(levels: readonly string[]): string {
+  const last = levels.at(-1);
+  if (!last) throw new GradeUsageError('no levels found in the lessons folder; reinstall rubber-workshop');
+  return last;
+}
+
+function levelId(text: string, levels: readonly string[]): string {
+  const id = /^\d{1,2}$/.test(text) ? text.padStart(2, '0') : text;
+  if (!levels.includes(id)) throw new GradeUsageError(`--level must be one of ${levels[0]}–${levels.at(-1)}, not "${text}"`);
+  return id;
+}

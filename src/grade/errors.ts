@@ -1,0 +1,2 @@
+/** A problem with the grading run the instructor can act on (bad PATH, busy output folder, no VM); shown as is. */
+export class GradeError extends Error {}

@@ -1,0 +1,242 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Outcome } from '../check/types.js';
+import { digestSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
+import { loadLevels } from '../lessons.js';
+import { writeFileAtomic } from '../atomic.js';
+import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.js';
+import { GradeError } from './errors.js';
+import { gitCommit } from './git.js';
+import { limitedCheck, type RunCheck } from './limited-check.js';
+import { runPool } from './pool.js';
+import { stillValid, type GradeResult } from './result.js';
+import { scoreLevels, totalScore } from './score.js';
+import { ResultStore } from './store.js';
+import { discoverSubmissions, type Submission } from './submissions.js';
+import { classSummary, pendingRow, rowFromResult, summaryCsv, type ClassSummary } from './summary.js';
+
+export interface GradeOptions {
+  /** Workspaces, folders of them, or list files. */
+  paths: string[];
+  /** Output folder. */
+  out: string;
+  jobs: number;
+  /** The highest level graded. */
+  level: string;
+  timeoutMs: number;
+  resume: boolean;
+  retryErrors: boolean;
+  /** Aborting it stops the run: running checks are abandoned and their submissions stay ungraded. */
+  signal?: AbortSignal;
+  onEvent?: (event: GradeEvent) => void;
+  /** Resolves relative PATHs. */
+  cwd?: string;
+}
+
+export interface GradeDeps {
+  /** The check runner, src/check/run.ts. */
+  runCheck: RunCheck;
+  /** The VM assets' digest, src/vm/assets.ts; "none" means the assets are not built. */
+  assetsDigest: () => Promise<string>;
+  /** Level ids in order; from the lessons manifest by default. */
+  levels?: string[];
+  /** Checker scripts folder, for the checkers' digest. */
+  checkersDir?: string;
+  now?: () => Date;
+}
+
+export type GradeEvent =
+  | { type: 'plan'; submissions: number; toGrade: number; kept: number; jobs: number; level: string; out: string }
+  | { type: 'start'; learner: string }
+  | { type: 'progress'; learner: string; what: string }
+  | { type: 'graded'; result: GradeResult; done: number; toGrade: number }
+  | { type: 'end'; summary: ClassSummary; interrupted: boolean; ms: number; csvFile: string; jsonFile: string };
+
+export interface GradeRun {
+  summary: ClassSummary;
+  /** True when the run was stopped before every submission had a result. */
+  interrupted: boolean;
+  /** Submissions graded by this run, and submissions whose earlier result still stood. */
+  graded: number;
+  kept: number;
+}
+
+/** A submission ready to grade: its sources read once, so the digest names exactly what the runner gets. */
+interface Planned {
+  submission: Submission;
+  learner: string;
+  sources: NamedContent[];
+  provenance: JsonProvenance;
+  /** Why it cannot be graded; it gets an "error" result with this reason. */
+  problem?: string;
+}
+
+/**
+ * Grades every submission found in `opts.paths` at levels 00..`opts.level`, each in its own fresh VM
+ * (through `deps.runCheck`), `opts.jobs` at a time. Writes `results/<learner>.json` per learner as soon as
+ * it is graded, then class.csv and class.json. With `resume`, results of unchanged submissions graded the
+ * same way are kept. Throws {@link GradeError} when the run cannot start.
+ */
+export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<GradeRun> {
+  const started = Date.now();
+  const now = deps.now ?? (() => new Date());
+  const emit = opts.onEvent ?? (() => {});
+  const allLevels = deps.levels ?? loadLevels().map((l) => l.id);
+  const levels = allLevels.slice(0, allLevels.indexOf(opts.level) + 1);
+  if (levels.length === 0) throw new GradeError(`there is no level ${opts.level}`);
+  const submissions = discoverSubmissions(opts.paths, opts.cwd);
+  const tool = await toolProvenance(deps.assetsDigest, deps.checkersDir);
+  if (tool.vmAssetsDigest === 'none') throw new GradeError('the VM assets are not built yet: run `rubber-workshop setup` first');
+
+  const store = new ResultStore(opts.out);
+  const release = store.lock();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rubber-grade-'));
+  try {
+    store.load();
+    if (store.size > 0 && !opts.resume) {
+      throw new GradeError(`${opts.out} already holds results: add --resume to finish or update that run, or choose another --out`);
+    }
+    const current = new Map<string, GradeResult>();
+    const toGrade: Planned[] = [];
+    for (const submission of submissions) {
+      const planned = plan(submission, store, tool);
+      const previous = store.previous(submission.dir);
+      const keep =
+        opts.resume &&
+        previous !== undefined &&
+        stillValid(previous, { path: submission.dir, level: opts.level, provenance: planned.provenance }) &&
+        !(opts.retryErrors && previous.status === 'error');
+      if (keep) current.set(submission.dir, previous);
+      else toGrade.push(planned);
+    }
+    emit({ type: 'plan', submissions: submissions.length, toGrade: toGrade.length, kept: current.size, jobs: opts.jobs, level: opts.level, out: opts.out });
+
+    let done = 0;
+    await runPool(
+      toGrade,
+      opts.jobs,
+      async (p) => {
+        emit({ type: 'start', learner: p.learner });
+        const result = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit });
+        if (!result) return;
+        store.write(result);
+        current.set(p.submission.dir, result);
+        emit({ type: 'graded', result, done: ++done, toGrade: toGrade.length });
+      },
+      opts.signal,
+    );
+
+    const rows = submissions.map((s) => {
+      const result = current.get(s.dir);
+      const learner = store.assign(s.dir, s.name);
+      return result ? rowFromResult(result, path.relative(opts.out, store.fileOf(learner))) : pendingRow(learner, s.dir, levels);
+    });
+    const summary = classSummary(rows, opts.level, levels, tool, now());
+    const csvFile = path.join(opts.out, 'class.csv');
+    const jsonFile = path.join(opts.out, 'class.json');
+    writeFileAtomic(csvFile, summaryCsv(summary));
+    writeFileAtomic(jsonFile, `${JSON.stringify(summary, null, 2)}\n`);
+    const interrupted = summary.counts.pending > 0;
+    emit({ type: 'end', summary, interrupted, ms: Date.now() - started, csvFile, jsonFile });
+    return { summary, interrupted, graded: done, kept: submissions.length - toGrade.length };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    release();
+  }
+}
+
+function plan(submission: Submission, store: ResultStore, tool: ToolProvenance): Planned {
+  const learner = store.assign(submission.dir, submission.name);
+  let problem = submission.problem;
+  let sources: NamedContent[] = [];
+  if (!problem) {
+    try {
+      sources = readSources(submission.dir);
+      if (!sources.some((s) => s.name === 'rd.ts')) problem = 'no rd.ts in this folder';
+    } catch (err) {
+      problem = `cannot read the workspace: ${(err as Error).message}`;
+      sources = [];
+    }
+  }
+  const digest = digestSources(sources);
+  const provenance = jsonProvenance({ sourcesSha256: digest.sha256, sources: digest.files, ...tool });
+  return { submission, learner, sources, provenance, ...(problem && { problem }) };
+}
+
+interface GradeContext extends GradeOptions {
+  levels: string[];
+  tmp: string;
+  runCheck: RunCheck;
+  now: () => Date;
+  emit: (event: GradeEvent) => void;
+}
+
+/** Grades one submission on a private copy of its sources; undefined if the run was interrupted meanwhile. */
+async function gradeOne(p: Planned, ctx: GradeContext): Promise<GradeResult | undefined> {
+  const started = Date.now();
+  if (p.problem) return toResult(p, errorOutcome(ctx.level, p.problem), 0, ctx);
+  const copy = path.join(ctx.tmp, p.learner);
+  try {
+    writeCopy(p, copy);
+    const outcome = await limitedCheck({
+      runCheck: ctx.runCheck,
+      workspaceDir: copy,
+      level: ctx.level,
+      timeoutMs: ctx.timeoutMs,
+      ...(ctx.signal && { signal: ctx.signal }),
+      onProgress: (what) => ctx.emit({ type: 'progress', learner: p.learner, what }),
+    });
+    return outcome && toResult(p, outcome, Date.now() - started, ctx);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The runner gets a copy, never the workspace: it may write build output next to rd.ts, and the learner
+ * may still be editing. Dependencies the learner installed are linked, not copied.
+ */
+function writeCopy(p: Planned, dir: string): void {
+  for (const { name, content } of p.sources) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  const modules = path.join(p.submission.dir, 'node_modules');
+  if (fs.existsSync(modules)) fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+}
+
+function errorOutcome(level: string, error: string): Outcome {
+  return { verdict: 'error', level, results: [], error, tail: [], ms: 0 };
+}
+
+function toResult(p: Planned, outcome: Outcome, ms: number, ctx: GradeContext): GradeResult {
+  const scores = scoreLevels(outcome.results, ctx.levels);
+  const commit = gitCommit(p.submission.dir);
+  const report = jsonReport(outcome);
+  return {
+    version: 1,
+    learner: p.learner,
+    path: p.submission.dir,
+    ...(commit && { git_commit: commit }),
+    status: outcome.verdict,
+    reason: reasonOf(outcome),
+    level: ctx.level,
+    scores,
+    total: totalScore(scores),
+    max: ctx.levels.length,
+    time_ms: ms,
+    graded_at: ctx.now().toISOString(),
+    provenance: p.provenance,
+    report,
+  };
+}
+
+/** The one line an instructor reads first: why it could not run, or the first check that failed. */
+function reasonOf(outcome: Outcome): string | null {
+  if (outcome.verdict === 'error') return outcome.error ?? 'the checks could not run';
+  const failed = outcome.results.find((r) => r.status === 'fail');
+  if (outcome.verdict === 'fail') return failed ? `${failed.level}/${failed.name}: ${failed.message}` : 'a check failed';
+  return null;
+}
