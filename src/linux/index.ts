@@ -1,0 +1,607 @@
+/**
+ * linux — the Linux system calls a container runtime needs, callable from TypeScript.
+ *
+ * Node has no `unshare`, `mount` or `pivot_root`, so this module calls them in the C library
+ * through koffi. The functions keep their C names and arguments: `man 2 mount` documents
+ * {@link mount}, `man 2 pivot_root` documents {@link pivot_root}, and so on.
+ *
+ * Every function throws a {@link LinuxError} when the call fails: it names the call, its
+ * arguments and the errno, with a hint about the usual cause.
+ *
+ * All calls are synchronous and act on the calling thread. After `unshare(CLONE_NEWNS)` or
+ * `chroot`, only the main thread sees the new mounts and root, so use only the `*Sync` functions
+ * of `node:fs` from then on (the async ones run on helper threads, which still see the VM's).
+ *
+ * @module
+ */
+import koffi from 'koffi';
+import type { IKoffiLib } from 'koffi';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// ---------------------------------------------------------------------------------------------
+// Constants (values from the Linux UAPI headers; they are the same on x86-64 and arm64)
+// ---------------------------------------------------------------------------------------------
+
+/** unshare/setns: a new mount namespace (its own mount table). Implies CLONE_FS. */
+export const CLONE_NEWNS = 0x00020000;
+/** unshare/setns: a new cgroup namespace (its own view of /sys/fs/cgroup). */
+export const CLONE_NEWCGROUP = 0x02000000;
+/** unshare/setns: a new UTS namespace (its own hostname and domain name). */
+export const CLONE_NEWUTS = 0x04000000;
+/** unshare/setns: a new IPC namespace (its own System V IPC objects and POSIX message queues). */
+export const CLONE_NEWIPC = 0x08000000;
+/** unshare/setns: a new user namespace (its own uid/gid mappings and capabilities). */
+export const CLONE_NEWUSER = 0x10000000;
+/** unshare/setns: a new PID namespace. Applies to the caller's children, not to the caller. */
+export const CLONE_NEWPID = 0x20000000;
+/** unshare/setns: a new network namespace (its own interfaces, routes, firewall). */
+export const CLONE_NEWNET = 0x40000000;
+/** unshare: stop sharing the root, working directory and umask with the process's other threads. */
+export const CLONE_FS = 0x00000200;
+
+/** mount: read-only. */
+export const MS_RDONLY = 1;
+/** mount: ignore set-user-ID and set-group-ID bits. */
+export const MS_NOSUID = 2;
+/** mount: device files on this mount cannot be opened. */
+export const MS_NODEV = 4;
+/** mount: programs on this mount cannot be executed. */
+export const MS_NOEXEC = 8;
+/** mount: change the flags of an existing mount. */
+export const MS_REMOUNT = 32;
+/** mount: do not update access times. */
+export const MS_NOATIME = 1024;
+/** mount: make `source` (a folder or file) visible at `target` as well. */
+export const MS_BIND = 4096;
+/** mount: move the mount at `source` to `target`. */
+export const MS_MOVE = 8192;
+/** mount: with MS_BIND or a propagation flag, apply to every mount below as well. */
+export const MS_REC = 16384;
+/** mount propagation: the mount cannot be bind-mounted. */
+export const MS_UNBINDABLE = 1 << 17;
+/** mount propagation: mount events neither propagate to nor from other mounts. */
+export const MS_PRIVATE = 1 << 18;
+/** mount propagation: receive mount events from the master, send none back. */
+export const MS_SLAVE = 1 << 19;
+/** mount propagation: mount events propagate both ways between peers. */
+export const MS_SHARED = 1 << 20;
+/** mount: update access times relative to modification times. */
+export const MS_RELATIME = 1 << 21;
+/** mount: always update access times (what a /dev tmpfs traditionally uses). */
+export const MS_STRICTATIME = 1 << 24;
+
+/** umount2: force the unmount even if busy (network filesystems only). */
+export const MNT_FORCE = 1;
+/** umount2: detach the mount now and clean it up once nothing uses it any more. */
+export const MNT_DETACH = 2;
+
+/** mknod mode: file type bits. */
+export const S_IFMT = 0o170000;
+/** mknod mode: a character device, e.g. /dev/null. Combine with permissions: `S_IFCHR | 0o666`. */
+export const S_IFCHR = 0o020000;
+/** mknod mode: a block device, e.g. a disk. */
+export const S_IFBLK = 0o060000;
+/** mknod mode: a named pipe (FIFO). */
+export const S_IFIFO = 0o010000;
+/** mknod mode: a regular file. */
+export const S_IFREG = 0o100000;
+
+const F_GETFD = 1;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
+
+/** The PATH {@link which} searches when the environment has none. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** A failed call: which call, with which arguments, the errno it set and a hint about why. */
+export class LinuxError extends Error {
+  /** The call that failed, e.g. `"pivot_root"`. */
+  readonly call: string;
+  /** The arguments it was given. */
+  readonly args: readonly unknown[];
+  /** The errno number, e.g. 22. */
+  readonly errno: number;
+  /** The errno name, e.g. `"EINVAL"`. */
+  readonly code: string;
+  /** What usually causes this error for this call and what to do about it, or `""`. */
+  readonly hint: string;
+
+  constructor(call: string, args: readonly unknown[], errno: number, hint = hintFor(call, errno, args)) {
+    const code = errnoName(errno);
+    super(`${call}(${formatArgs(call, args)}) failed: ${code} (${strerror(errno)})${hint ? `\n  hint: ${hint}` : ''}`);
+    this.name = 'LinuxError';
+    this.call = call;
+    this.args = args;
+    this.errno = errno;
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** The name of an errno number, e.g. `errnoName(1)` is `"EPERM"`. */
+export function errnoName(errno: number): string {
+  return errnoNames().get(errno) ?? `errno ${errno}`;
+}
+
+let namesByNumber: Map<number, string> | undefined;
+function errnoNames(): Map<number, string> {
+  if (!namesByNumber) {
+    namesByNumber = new Map();
+    // Aliases share a number (EAGAIN/EWOULDBLOCK); the first listed is the usual name.
+    for (const [name, number] of Object.entries(os.constants.errno)) {
+      if (!namesByNumber.has(number)) namesByNumber.set(number, name);
+    }
+  }
+  return namesByNumber;
+}
+
+const NEEDS_ROOT = 'needs CAP_SYS_ADMIN — this must run as root in the VM (rubber-workshop check runs it there)';
+const DROP_ORDER = 'drop privileges in this order, while still root: setgroups, setgid, then setuid last';
+
+/**
+ * The hint {@link LinuxError} attaches to a failed call: the usual cause of that errno for that
+ * call and what to do, or `""`. `mountinfo` is the text of /proc/self/mountinfo, read when
+ * a pivot_root failure needs a diagnosis.
+ */
+export function hintFor(call: string, errno: number, args: readonly unknown[], mountinfo?: string): string {
+  const code = errnoName(errno);
+  switch (`${call} ${code}`) {
+    case 'pivot_root EINVAL':
+    case 'pivot_root EBUSY':
+      return pivotRootHint(String(args[0]), String(args[1]), mountinfo ?? readMountinfo());
+    case 'unshare EINVAL':
+      return 'unshare(CLONE_NEWUSER) needs a single-threaded process, and Node always runs helper threads: ' +
+        'create that namespace some other way. Otherwise check the flags: only CLONE_* namespace and sharing flags are allowed';
+    case 'setns EINVAL':
+      return 'the fd must be a namespace file (/proc/PID/ns/…) matching nstype; joining a user or mount namespace ' +
+        'needs a single-threaded process (for a mount namespace, call unshare(CLONE_FS) first)';
+    case 'mount EINVAL':
+      return mountHint(args);
+    case 'mount ENOENT':
+      return 'the mount point (target) must exist: create it first with fs.mkdirSync(target, { recursive: true })' +
+        ' — and for MS_BIND the source must exist too';
+    case 'mount ENODEV':
+      return `the kernel has no filesystem type ${JSON.stringify(args[2])}: check the spelling (proc, sysfs, tmpfs, devpts, overlay)`;
+    case 'mount EBUSY':
+      return 'something is already mounted there, or (overlay) the upperdir/workdir is in use by another overlay mount';
+    case 'umount2 EINVAL':
+      return 'the target is not a mount point (or the flags are wrong)';
+    case 'umount2 EBUSY':
+      return 'the mount is still in use (a process\'s cwd, an open file or a mount below it): pass MNT_DETACH to detach it lazily';
+    case 'execve ENOENT':
+      return 'no such command inside the container\'s root: once the root changed, paths resolve in the image ' +
+        '(for a script, its #! interpreter must exist there too)';
+    case 'execve EACCES':
+      return 'the file is not executable (chmod +x), is a folder, or lives on a mount with MS_NOEXEC';
+    case 'execve ENOEXEC':
+      return 'not a program this machine can run: a binary for another architecture, or a script without a #! line';
+    case 'mknod EEXIST':
+      return 'the file already exists: create device nodes on a fresh /dev (a tmpfs mounted over the image\'s /dev)';
+    case 'mknod EPERM':
+      return 'needs CAP_MKNOD — this must run as root in the VM; a /dev on a mount with MS_NODEV also refuses device files';
+    case 'chroot EPERM':
+      return 'needs CAP_SYS_CHROOT — this must run as root in the VM (rubber-workshop check runs it there)';
+    case 'setgroups EPERM':
+    case 'setgid EPERM':
+    case 'setuid EPERM':
+      return `needs CAP_SETUID/CAP_SETGID — ${DROP_ORDER}`;
+  }
+  switch (code) {
+    case 'EPERM':
+      return NEEDS_ROOT;
+    case 'ENOENT':
+      return 'no such file or folder (paths are relative to the current root: did the root already change?)';
+    case 'ENOTDIR':
+      return 'a component of the path is not a folder';
+    case 'ENOSYS':
+      return 'this kernel does not provide the call';
+    default:
+      return '';
+  }
+}
+
+function mountHint(args: readonly unknown[]): string {
+  const [, , fstype, flags = 0] = args as [unknown, unknown, unknown, number];
+  if (flags & (MS_PRIVATE | MS_SHARED | MS_SLAVE | MS_UNBINDABLE)) {
+    return 'changing propagation needs a target that is a mount point, source and fstype null, and flags of just one ' +
+      'propagation type plus MS_REC, e.g. mount(null, "/", null, MS_PRIVATE | MS_REC)';
+  }
+  if (fstype === 'overlay') {
+    return 'overlay needs data "lowerdir=A,upperdir=B,workdir=C": all three must exist, workdir must be an empty folder ' +
+      'on the same filesystem as upperdir, and none may be inside another';
+  }
+  if (flags & MS_MOVE) return 'MS_MOVE needs a source that is a mount point, and neither may be a shared mount';
+  if (flags & MS_REMOUNT) return 'MS_REMOUNT needs a target that is a mount point';
+  return 'check fstype and data for that filesystem (see man 2 mount, ERRORS)';
+}
+
+interface MountPoint {
+  point: string;
+  shared: boolean;
+}
+
+function readMountinfo(): string {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8');
+}
+
+/** Mount points in /proc/self/mountinfo order, so a later entry is mounted over an earlier one. */
+function parseMountinfo(text: string): MountPoint[] {
+  return text.split('\n').filter(Boolean).map((line) => {
+    const fields = line.split(' ');
+    const optional = fields.slice(6, fields.indexOf('-'));
+    // The kernel escapes space, tab, newline and backslash in paths as \ooo.
+    const point = fields[4].replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+    return { point, shared: optional.some((f) => f.startsWith('shared:')) };
+  });
+}
+
+function topmostAt(mounts: MountPoint[], point: string): MountPoint | undefined {
+  return mounts.filter((m) => m.point === point).pop();
+}
+
+function pivotRootHint(newRoot: string, putOld: string, mountinfo: string): string {
+  const mounts = parseMountinfo(mountinfo);
+  const root = path.resolve(newRoot);
+  const target = topmostAt(mounts, root);
+  if (!target) {
+    return `new_root must be a mount point: bind-mount it onto itself first — mount(${JSON.stringify(newRoot)}, ` +
+      `${JSON.stringify(newRoot)}, null, MS_BIND | MS_REC)`;
+  }
+  if (target.shared || topmostAt(mounts, '/')?.shared) {
+    return 'the current root and new_root must not be shared mounts: make / private (MS_PRIVATE|MS_REC) first — ' +
+      'mount(null, "/", null, MS_PRIVATE | MS_REC), after unshare(CLONE_NEWNS)';
+  }
+  if (!path.resolve(putOld).startsWith(root + path.sep)) return 'put_old must be a folder inside new_root';
+  return 'pivot_root needs new_root to be a mount point, put_old a folder inside it, neither / nor new_root shared, ' +
+    'and / itself a real mount (not the initramfs)';
+}
+
+const FLAG_NAMES: Record<string, Record<string, number>> = {
+  clone: { CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_FS },
+  mount: {
+    MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_NOATIME, MS_BIND, MS_MOVE, MS_REC, MS_UNBINDABLE,
+    MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_RELATIME, MS_STRICTATIME,
+  },
+  umount: { MNT_FORCE, MNT_DETACH },
+};
+
+/** Which argument of a call holds flags, and their names: errors show `MS_PRIVATE|MS_REC`, not 278528. */
+const FLAG_ARGS: Record<string, [number, string]> = {
+  unshare: [0, 'clone'],
+  setns: [1, 'clone'],
+  mount: [3, 'mount'],
+  umount2: [1, 'umount'],
+};
+
+function formatFlags(value: number, names: Record<string, number>): string {
+  const parts: string[] = [];
+  let rest = value;
+  for (const [name, bit] of Object.entries(names)) {
+    if ((rest & bit) === bit) {
+      parts.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) parts.push(`0x${(rest >>> 0).toString(16)}`);
+  return parts.join('|') || '0';
+}
+
+function formatArgs(call: string, args: readonly unknown[]): string {
+  const [flagIndex, table] = FLAG_ARGS[call] ?? [-1, ''];
+  return args.map((arg, i) => {
+    if (i === flagIndex && typeof arg === 'number') return formatFlags(arg, FLAG_NAMES[table]);
+    if (call === 'mknod' && i === 1 && typeof arg === 'number') return formatMode(arg);
+    if (arg === null || arg === undefined) return 'NULL';
+    return JSON.stringify(arg);
+  }).join(', ');
+}
+
+function formatMode(mode: number): string {
+  const type = Object.entries({ S_IFCHR, S_IFBLK, S_IFIFO, S_IFREG }).find(([, bits]) => (mode & S_IFMT) === bits);
+  return `${type ? `${type[0]}|` : ''}0o${(mode & ~S_IFMT).toString(8)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The C library, bound on first use so that importing this module works on any machine
+// ---------------------------------------------------------------------------------------------
+
+type CFunction = ReturnType<IKoffiLib['func']>;
+interface Libc {
+  unshare: CFunction;
+  setns: CFunction;
+  mount: CFunction;
+  umount2: CFunction;
+  syscall: CFunction;
+  chroot: CFunction;
+  chdir: CFunction;
+  sethostname: CFunction;
+  mknod: CFunction;
+  setgroups: CFunction;
+  setgid: CFunction;
+  setuid: CFunction;
+  execve: CFunction;
+  fcntl: CFunction;
+  strerror: CFunction;
+}
+
+let bound: Libc | undefined;
+function libc(): Libc {
+  if (bound) return bound;
+  if (process.platform !== 'linux') {
+    throw new Error('the linux toolkit runs only on Linux: run your runtime with `rubber-workshop check` (it runs in a Linux VM)');
+  }
+  const lib = koffi.load('libc.so.6');
+  bound = {
+    unshare: lib.func('int unshare(int flags)'),
+    setns: lib.func('int setns(int fd, int nstype)'),
+    mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
+    umount2: lib.func('int umount2(const char *target, int flags)'),
+    syscall: lib.func('long syscall(long number, ...)'),
+    chroot: lib.func('int chroot(const char *path)'),
+    chdir: lib.func('int chdir(const char *path)'),
+    sethostname: lib.func('int sethostname(const char *name, size_t len)'),
+    mknod: lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
+    setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
+    setgid: lib.func('int setgid(uint32_t gid)'),
+    setuid: lib.func('int setuid(uint32_t uid)'),
+    execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
+    fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
+    strerror: lib.func('const char *strerror(int errnum)'),
+  };
+  return bound;
+}
+
+function strerror(errno: number): string {
+  try {
+    return String(libc().strerror(errno));
+  } catch {
+    return errnoName(errno); // not on Linux: only the name is known
+  }
+}
+
+/**
+ * Runs one C call and throws a LinuxError if it returned -1. errno is read in the very next
+ * statement: any other call into the C library (even by Node itself) may overwrite it.
+ */
+function invoke(call: string, args: readonly unknown[], run: () => number): number {
+  const result = run();
+  const errno = koffi.errno();
+  if (result === -1) throw new LinuxError(call, args, errno);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// System calls
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Moves the calling thread into new namespaces. `man 2 unshare`
+ *
+ * @param flags CLONE_NEW* flags or-ed together, e.g. `CLONE_NEWNS | CLONE_NEWUTS`.
+ *   CLONE_NEWPID is special: the caller stays where it is, its next child becomes PID 1 of the new namespace.
+ * @throws LinuxError EPERM without root; EINVAL for flags that need a single-threaded process (CLONE_NEWUSER).
+ */
+export function unshare(flags: number): void {
+  invoke('unshare', [flags], () => libc().unshare(flags));
+}
+
+/**
+ * Moves the calling thread into an existing namespace. `man 2 setns`
+ *
+ * @param fd an open file of /proc/PID/ns/<type>, e.g. `fs.openSync('/proc/self/ns/pid', 'r')`.
+ * @param nstype the CLONE_NEW* type the fd must be, or 0 for any.
+ */
+export function setns(fd: number, nstype = 0): void {
+  invoke('setns', [fd, nstype], () => libc().setns(fd, nstype));
+}
+
+/**
+ * Mounts a filesystem, or changes a mount. `man 2 mount`
+ *
+ * @example
+ * mount('proc', '/rootfs/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC);  // a new proc filesystem
+ * mount(null, '/', null, MS_PRIVATE | MS_REC);                              // stop propagation
+ * mount('/rootfs', '/rootfs', null, MS_BIND | MS_REC);                       // make a folder a mount point
+ * mount('tmpfs', '/rootfs/dev', 'tmpfs', MS_NOSUID | MS_STRICTATIME, 'mode=755');
+ *
+ * @param source what to mount: a device, a folder (MS_BIND), or any name for virtual filesystems; null if unused.
+ * @param target the folder to mount on; it must exist.
+ * @param fstype the filesystem type (proc, sysfs, tmpfs, devpts, overlay…); null when changing a mount.
+ * @param flags MS_* flags or-ed together.
+ * @param data filesystem-specific options, e.g. `"mode=755"` or overlay's `"lowerdir=…,upperdir=…,workdir=…"`.
+ */
+export function mount(source: string | null, target: string, fstype: string | null, flags = 0, data: string | null = null): void {
+  invoke('mount', [source, target, fstype, flags, data], () => libc().mount(source, target, fstype, flags >>> 0, data));
+}
+
+/**
+ * Unmounts a filesystem. `man 2 umount2`
+ *
+ * @param flags 0, or MNT_DETACH to detach it now even if busy (it goes away once unused).
+ */
+export function umount2(target: string, flags = 0): void {
+  invoke('umount2', [target, flags], () => libc().umount2(target, flags));
+}
+
+const SYS_PIVOT_ROOT: Partial<Record<string, number>> = { x64: 155, arm64: 41 };
+
+/**
+ * Makes `new_root` the root mount of the calling process's mount namespace and moves the old
+ * root mount to `put_old`. `man 2 pivot_root` (glibc has no wrapper: this uses syscall(2))
+ *
+ * Afterwards, chdir("/") and unmount `put_old` (umount2 with MNT_DETACH), or the old root stays reachable.
+ *
+ * @param newRoot must be a mount point (bind-mount a folder onto itself to make it one), and not shared.
+ * @param putOld a folder inside new_root.
+ * @throws LinuxError EINVAL (or EBUSY on older kernels) when new_root is not a mount point or mounts are shared.
+ */
+export function pivot_root(newRoot: string, putOld: string): void {
+  const number = SYS_PIVOT_ROOT[process.arch];
+  if (number === undefined) throw new Error(`pivot_root: no system call number known for ${process.arch}`);
+  invoke('pivot_root', [newRoot, putOld], () => Number(libc().syscall(number, 'const char *', newRoot, 'const char *', putOld)));
+}
+
+/**
+ * Changes the root folder of the calling process: paths starting with / resolve inside `path`. `man 2 chroot`
+ *
+ * It does not change the working directory: call chdir("/") right after, or "." is still outside the new root.
+ */
+export function chroot(path: string): void {
+  invoke('chroot', [path], () => libc().chroot(path));
+}
+
+/** Changes the working directory of the calling process. `man 2 chdir` */
+export function chdir(path: string): void {
+  invoke('chdir', [path], () => libc().chdir(path));
+}
+
+/**
+ * Sets the hostname of the calling process's UTS namespace. `man 2 sethostname`
+ *
+ * Call unshare(CLONE_NEWUTS) first, or this renames the whole VM.
+ */
+export function sethostname(name: string): void {
+  invoke('sethostname', [name], () => libc().sethostname(name, Buffer.byteLength(name)));
+}
+
+/**
+ * Creates a device file (or FIFO, or regular file). `man 2 mknod`
+ *
+ * The process umask still applies to `mode`: chmod the file afterwards for exact permissions.
+ *
+ * @example mknod('/rootfs/dev/null', S_IFCHR | 0o666, makedev(1, 3));
+ * @param mode the file type (S_IFCHR, S_IFBLK…) or-ed with permissions; without a type it makes a regular file.
+ * @param dev the device number from {@link makedev}.
+ */
+export function mknod(path: string, mode: number, dev = 0): void {
+  invoke('mknod', [path, mode, dev], () => libc().mknod(path, mode, dev));
+}
+
+/**
+ * Combines a device's major and minor numbers into the number mknod expects (glibc's encoding).
+ * `man 3 makedev`. /dev/null is `makedev(1, 3)`.
+ */
+export function makedev(major: number, minor: number): number {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  const dev = ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+  return Number(dev);
+}
+
+/** Sets the supplementary group list of the calling process; `[]` drops them all. `man 2 setgroups` */
+export function setgroups(groups: number[]): void {
+  invoke('setgroups', [groups], () => libc().setgroups(groups.length, groups.length ? groups : null));
+}
+
+/** Sets the group ID of the calling process (call before setuid: afterwards it is no longer allowed). `man 2 setgid` */
+export function setgid(gid: number): void {
+  invoke('setgid', [gid], () => libc().setgid(gid));
+}
+
+/** Sets the user ID of the calling process; as root this drops root for good. `man 2 setuid` */
+export function setuid(uid: number): void {
+  invoke('setuid', [uid], () => libc().setuid(uid));
+}
+
+/**
+ * Replaces the calling process with a program: same PID, same open files (except close-on-exec
+ * ones, see {@link clearCloexec}). It never returns; on failure it throws. `man 2 execve`
+ *
+ * @param file the program's path, as resolved by {@link which} (execve does not search PATH).
+ * @param argv the argument list, the program's name first: `['/bin/ls', '-l']`.
+ * @param env the environment, as an object (like `process.env`) or as `"NAME=value"` strings.
+ */
+export function execve(file: string, argv: readonly string[], env: NodeJS.ProcessEnv | readonly string[] = process.env): never {
+  const envp = Array.isArray(env)
+    ? [...env]
+    : Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  libc().execve(file, [...argv, null], [...envp, null]);
+  const errno = koffi.errno();
+  throw new LinuxError('execve', [file, argv], errno);
+}
+
+/**
+ * Clears close-on-exec on file descriptors, so a program started with {@link execve} inherits them.
+ * Node opens every file close-on-exec, stdin, stdout and stderr included: without this call the
+ * command starts with nowhere to write. Uses fcntl(F_GETFD/F_SETFD). `man 2 fcntl`
+ *
+ * @param fds the descriptors, by default 0, 1 and 2 (stdin, stdout, stderr).
+ */
+export function clearCloexec(fds: readonly number[] = [0, 1, 2]): void {
+  for (const fd of fds) {
+    const flags = invoke('fcntl', [fd, F_GETFD], () => libc().fcntl(fd, F_GETFD));
+    invoke('fcntl', [fd, F_SETFD, flags & ~FD_CLOEXEC], () => libc().fcntl(fd, F_SETFD, 'int', flags & ~FD_CLOEXEC));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Finds a command the way a shell does: a name without a slash is searched in each folder of
+ * PATH; a name with a slash is used as it is. Call it after the root changed (chroot,
+ * pivot_root) so that it searches the container's files, not the VM's.
+ *
+ * @param options.path the search path; by default `process.env.PATH`, else {@link DEFAULT_PATH}.
+ * @param options.root look under this folder instead of `/` (a symlink there counts as found,
+ *   since it can only be followed correctly from inside).
+ * @returns the path to pass to execve, e.g. `"/bin/ls"` for `"ls"`.
+ * @throws LinuxError ENOENT (call `which`) when no folder of PATH holds an executable of that name.
+ */
+export function which(command: string, options: { path?: string; root?: string } = {}): string {
+  if (command.includes('/')) return command;
+  const root = options.root ?? '/';
+  const searchPath = options.path ?? process.env.PATH ?? DEFAULT_PATH;
+  for (const dir of searchPath.split(':')) {
+    // Relative PATH entries name folders of the caller's working directory, not of the container.
+    if (!path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, command);
+    if (isExecutable(path.join(root, candidate), root !== '/')) return candidate;
+  }
+  throw new LinuxError('which', [command], os.constants.errno.ENOENT,
+    `no such command inside the container's root (searched ${searchPath} under ${root})`);
+}
+
+function isExecutable(file: string, acceptSymlink: boolean): boolean {
+  try {
+    if (acceptSymlink && fs.lstatSync(file).isSymbolicLink()) return true;
+    const stat = fs.statSync(file);
+    return stat.isFile() && (stat.mode & 0o111) !== 0;
+  } catch {
+    return false; // missing, or a path component is not a folder: not here
+  }
+}
+
+/** How a child ended, as a container runtime reports it. */
+export interface ExitReport {
+  /** `"<pid> exited with status N"` or `"<pid> killed by signal SIGNAME"`. */
+  line: string;
+  /** The status the runtime itself exits with: the command's status, or 128 + the signal number, like a shell. */
+  status: number;
+}
+
+/**
+ * Describes how a child process ended, from the `code` and `signal` Node's `'exit'` event gives
+ * (Node passes exactly one of them).
+ *
+ * @example
+ * child.on('exit', (code, signal) => {
+ *   const { line, status } = describeExit(child.pid!, code, signal);
+ *   console.error(line);   // "4242 killed by signal SIGKILL"
+ *   process.exit(status);  // 137
+ * });
+ */
+export function describeExit(pid: number, code: number | null, signal: string | null): ExitReport {
+  if (signal) {
+    const number = (os.constants.signals as Record<string, number | undefined>)[signal] ?? 0;
+    return { line: `${pid} killed by signal ${signal}`, status: 128 + number };
+  }
+  return { line: `${pid} exited with status ${code}`, status: code ?? 0 };
+}
