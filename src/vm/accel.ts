@@ -14,23 +14,41 @@ export interface AccelChoice {
 
 const PROBE_TIMEOUT_MS = 8000;
 
+export interface AccelProbe {
+  /** Why /dev/kvm cannot be opened, or null. */
+  device: () => string | null;
+  /** Boots a guest with KVM and says whether it ran. */
+  probe: (assets: Assets) => Promise<AccelChoice>;
+  cacheFile: string;
+}
+
+const realProbe = (): AccelProbe => ({ device: kvmDevice, probe: probeKvm, cacheFile: path.join(cacheDir(), 'accel.json') });
+
 /** KVM if /dev/kvm is there, ours to use, and really runs a guest; the answer is cached per machine setup. */
-export async function chooseAccel(assets: Assets, env = process.env): Promise<AccelChoice> {
+export async function chooseAccel(assets: Assets, env = process.env, p: AccelProbe = realProbe()): Promise<AccelChoice> {
   const forced = env.RUBBER_WORKSHOP_ACCEL;
   if (forced === 'kvm' || forced === 'tcg') return { accel: forced, why: `RUBBER_WORKSHOP_ACCEL=${forced}` };
-  const device = kvmDevice();
+  const device = p.device();
   if (device) return { accel: 'tcg', why: device };
-  const key = `${assets.digest}:${fs.statSync('/dev/kvm').rdev}`;
-  const file = path.join(cacheDir(), 'accel.json');
+  const key = `${assets.digest}:${kvmIdentity()}`;
+  const file = p.cacheFile;
   try {
     const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as AccelChoice & { key: string };
     if (cached.key === key) return { accel: cached.accel, why: cached.why };
   } catch {
     // not probed yet
   }
-  const choice = await probeKvm(assets);
+  const choice = await p.probe(assets);
   writeFileAtomic(file, JSON.stringify({ ...choice, key }) + '\n');
   return choice;
+}
+
+function kvmIdentity(): string {
+  try {
+    return String(fs.statSync('/dev/kvm').rdev);
+  } catch {
+    return 'none';
+  }
 }
 
 /** Why /dev/kvm cannot be used, or null if it can be opened. */

@@ -1,0 +1,51 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repo = path.resolve(import.meta.dirname, '../..');
+export const cli = path.join(repo, 'dist/cli.js');
+
+/** Runs the built CLI and waits for it. */
+export function rw(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [cli, ...args], {
+    cwd: opts.cwd ?? repo,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 10 * 60 * 1000,
+  });
+}
+
+/** Starts the built CLI in the background. */
+export function rwSpawn(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'pipe' });
+}
+
+/** QEMU processes started on behalf of the CLI process `pid` (their disk path names it). */
+export function qemusOf(pid: number): number[] {
+  const out = spawnSync('pgrep', ['-f', `rubber-workshop-${pid}-`], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter(Boolean).map(Number).filter((p) => p !== process.pid);
+}
+
+/** Temp folders of the CLI process `pid`. */
+export function tempsOf(pid: number): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`rubber-workshop-${pid}-`));
+}
+
+export async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return cond();
+}
+
+/** A throwaway workspace holding `rd` as rd.ts (and the toolkit as linux.ts). */
+export function workspaceWith(rd: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-ws-'));
+  fs.mkdirSync(path.join(dir, '.rubber-workshop'));
+  fs.writeFileSync(path.join(dir, 'rd.ts'), rd);
+  fs.copyFileSync(path.join(repo, 'src/linux/index.ts'), path.join(dir, 'linux.ts'));
+  return dir;
+}

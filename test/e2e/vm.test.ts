@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { qemusOf, repo, rw, rwSpawn, tempsOf, until } from './helpers.js';
+
+describe('the throwaway VM', () => {
+  test('node runs inside as root; output and exit status come back', () => {
+    const r = rw(['vm', 'exec', '--', 'node', '-e', 'console.log("uid", process.getuid()); console.error("to stderr"); process.exit(3)']);
+    expect(r.stdout).toContain('uid 0');
+    expect(r.stdout).toContain('to stderr');
+    expect(r.status).toBe(3);
+  });
+
+  test('arguments arrive intact, nothing the guest writes survives the run', () => {
+    const first = rw(['vm', 'exec', '--', 'sh', '-c', 'echo "$1|$2"; touch /survivor; ls /survivor', 'sh', "it's a \"word\"", '$HOME']);
+    expect(first.stdout).toContain(`it's a "word"|$HOME`);
+    expect(first.status).toBe(0);
+    const second = rw(['vm', 'exec', '--', 'ls', '/survivor']);
+    expect(second.status).not.toBe(0);
+  });
+
+  test('a guest that never ends is killed at the timeout, leaving no qemu and no temp folder', async () => {
+    const child = rwSpawn(['vm', 'exec', '--timeout', '6', '--', 'sleep', '1000']);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('did not finish within 6 s');
+    expect(qemusOf(child.pid!)).toEqual([]);
+    expect(tempsOf(child.pid!)).toEqual([]);
+  });
+
+  test('killing the CLI with SIGKILL takes its VM down with it', async () => {
+    const child = rwSpawn(['vm', 'exec', '--', 'sh', '-c', 'echo started; sleep 1000']);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    expect(await until(() => out.includes('started'), 60_000)).toBe(true);
+    expect(qemusOf(child.pid!).length).toBe(1);
+    child.kill('SIGKILL');
+    expect(await until(() => qemusOf(child.pid!).length === 0, 5000)).toBe(true);
+    // The temp folder goes as soon as QEMU has opened the payload; a later run sweeps any left by a kill.
+    rw(['vm', 'exec', '--', 'true']);
+    expect(tempsOf(child.pid!)).toEqual([]);
+  });
+
+  test('Ctrl-C stops the run and its VM', async () => {
+    const child = rwSpawn(['vm', 'exec', '--', 'sh', '-c', 'echo started; sleep 1000']);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    expect(await until(() => out.includes('started'), 60_000)).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(qemusOf(child.pid!)).toEqual([]);
+    expect(tempsOf(child.pid!)).toEqual([]);
+  });
+});
+
+describe('without root on the host', () => {
+  // As root (CI), the suite makes an ordinary user and runs the tool as that user from a copy it can read.
+  const asRoot = process.getuid?.() === 0;
+  const user = 'rwtest';
+
+  test('an ordinary user builds the assets and runs a VM', () => {
+    let root = repo;
+    let home = os.homedir();
+    let asUser: string[] = [];
+    if (asRoot) {
+      if (spawnSync('id', [user]).status !== 0) expect(spawnSync('useradd', ['-m', user]).status).toBe(0);
+      home = `/home/${user}`;
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-nonroot-'));
+      for (const part of ['dist', 'package.json', 'rootfs-scripts', 'vm', 'checkers', 'lessons', 'node_modules', 'src'])
+        fs.cpSync(path.join(repo, part), path.join(root, part), { recursive: true, verbatimSymlinks: true });
+      expect(spawnSync('chown', ['-R', `${user}:${user}`, root]).status).toBe(0);
+      fs.chmodSync(root, 0o755);
+      asUser = ['runuser', '-u', user, '--'];
+    }
+    const env = ['env', `HOME=${home}`, `RUBBER_WORKSHOP_CACHE=${home}/.cache/rubber-workshop-e2e`, 'NO_COLOR=1'];
+    const run = (...cmd: string[]) => {
+      const argv = [...asUser, ...env, ...cmd];
+      return spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: root });
+    };
+    const cli = (...args: string[]) => run(process.execPath, path.join(root, 'dist/cli.js'), ...args);
+    try {
+      expect(Number(run('id', '-u').stdout.trim())).not.toBe(0);
+      const setup = cli('setup');
+      expect(setup.status, setup.stderr).toBe(0);
+      const r = cli('vm', 'exec', '--', 'id', '-u');
+      expect(r.stdout.trim().split('\n')[0]).toBe('0');
+      expect(r.status).toBe(0);
+    } finally {
+      if (asRoot) fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

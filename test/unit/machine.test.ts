@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest';
+import { hostTscKhz, qemuArgs } from '../../src/vm/machine.js';
+import type { Assets } from '../../src/vm/assets.js';
+
+const assets = { kernel: '/k/vmlinux', initramfs: '/k/initramfs.cpio', rootfs: '/k/root.erofs' } as Assets;
+
+describe('machine definition', () => {
+  test('reads the TSC frequency from /proc/cpuinfo', () => {
+    expect(hostTscKhz('processor\t: 0\ncpu MHz\t\t: 2445.404\n')).toBe(2445404);
+    expect(hostTscKhz('processor\t: 0\n')).toBeNull();
+  });
+
+  test('TCG gets the TSC frequency on the kernel command line, KVM does not need it', () => {
+    const tcg = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p' }, 2445404);
+    expect(tcg[tcg.indexOf('-append') + 1]).toContain('tsc_early_khz=2445404');
+    expect(tcg).toContain('max');
+    const kvm = qemuArgs({ assets, accel: 'kvm', payloadFile: '/t/p' }, 2445404);
+    expect(kvm[kvm.indexOf('-append') + 1]).not.toContain('tsc_early_khz');
+    expect(kvm.slice(kvm.indexOf('-accel'), kvm.indexOf('-accel') + 2)).toEqual(['-accel', 'kvm']);
+  });
+
+  test('root image and payload are read-only disks, in that order', () => {
+    const args = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/payload.cpio' }, null).join(' ');
+    expect(args.indexOf('file=/k/root.erofs')).toBeLessThan(args.indexOf('file=/t/payload.cpio'));
+    expect(args.match(/readonly=on/g)).toHaveLength(2);
+    expect(args).toContain('-no-reboot');
+  });
+});

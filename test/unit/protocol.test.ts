@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest';
+import { ConsoleParser, HELLO, MAGIC, sanitize, type ConsoleEvent } from '../../src/vm/protocol.js';
+
+const TOKEN = 'a'.repeat(32);
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const result = (name: string, status = 'pass', output = '') =>
+  `${MAGIC}${TOKEN} result\t00\t${name}\t${status}\t12\t${b64('msg')}\t\t\t${b64('rd run')}\t${b64(output)}`;
+const all = (p: ConsoleParser, ...chunks: (string | Buffer)[]) => [...chunks.flatMap((c) => p.push(c)), ...p.end()];
+
+describe('console protocol', () => {
+  test('separates free text, hello and signed records', () => {
+    const events = all(new ConsoleParser(TOKEN), `boot text\n${HELLO}\n${result('one')}\n${MAGIC}${TOKEN} end\t1\n`);
+    expect(events.map((e) => e.type)).toEqual(['log', 'hello', 'record', 'record']);
+    expect(events[2]).toMatchObject({ record: { kind: 'result', result: { name: 'one', status: 'pass', ms: 12, message: 'msg', command: 'rd run' } } });
+    expect(events[3]).toEqual({ type: 'record', record: { kind: 'end', count: 1 } });
+  });
+
+  test('a record without this run\'s token never counts', () => {
+    const forged = `${MAGIC}${'b'.repeat(32)} result\t00\tone\tpass\t1\t\t\t\t\t`;
+    const events = all(new ConsoleParser(TOKEN), forged + '\n', `${MAGIC}result\t00\tone\tpass\n`);
+    expect(events.map((e) => e.type)).toEqual(['forged', 'forged']);
+  });
+
+  test('malformed records with the right token are rejected, not half-read', () => {
+    const bad = [`${MAGIC}${TOKEN} result\t00\tone\tmaybe\t1\t\t\t\t\t`, `${MAGIC}${TOKEN} end\t-1`, `${MAGIC}${TOKEN} result\t00\t../x\tpass\t1\t\t\t\t\t`, `${MAGIC}${TOKEN} nonsense`];
+    const events = all(new ConsoleParser(TOKEN), bad.join('\n') + '\n');
+    expect(events.every((e) => e.type === 'forged')).toBe(true);
+  });
+
+  test('reassembles records split across chunks, even inside a multi-byte character', () => {
+    const line = Buffer.from(result('one', 'fail', 'sortie: éè') + '\n');
+    const p = new ConsoleParser(TOKEN);
+    const events: ConsoleEvent[] = [];
+    for (let i = 0; i < line.length; i += 7) events.push(...p.push(line.subarray(i, i + 7)));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ record: { result: { output: 'sortie: éè', status: 'fail' } } });
+  });
+
+  test('a record after text printed without a newline is still found', () => {
+    const events = all(new ConsoleParser(TOKEN), `partial output${result('one')}\n`);
+    expect(events.map((e) => e.type)).toEqual(['log', 'record']);
+    expect(events[0]).toEqual({ type: 'log', line: 'partial output' });
+  });
+
+  test('interleaved stderr and carriage returns come out as clean lines', () => {
+    const events = all(new ConsoleParser(TOKEN), 'out 1\r\nerr: boom\r\nprogress 10%\rprogress 100%\n');
+    expect(events).toEqual([
+      { type: 'log', line: 'out 1' }, { type: 'log', line: 'err: boom' }, { type: 'log', line: 'progress 10%progress 100%' },
+    ]);
+  });
+
+  test('strips terminal escape sequences from guest text', () => {
+    expect(sanitize('\x1b[31mred\x1b[0m \x1b]0;title\x07bell\x07 \x1b[2J\x00ok')).toBe('red bell ok');
+    const events = all(new ConsoleParser(TOKEN), '\x1b[2J\x1b[Hclear screen\n');
+    expect(events).toEqual([{ type: 'log', line: 'clear screen' }]);
+  });
+
+  test('bounds line length and total output', () => {
+    const p = new ConsoleParser(TOKEN, { maxLine: 10, maxLog: 100 });
+    const long = all(p, 'x'.repeat(50) + '\n');
+    expect(long).toEqual([{ type: 'log', line: 'x'.repeat(10) + '…' }]);
+    const flood = all(p, ...Array.from({ length: 50 }, () => 'yyyyyyyyy\n'), result('after-flood') + '\n');
+    const logs = flood.filter((e) => e.type === 'log');
+    expect(logs.length).toBeLessThan(12);
+    expect(logs.at(-1)).toEqual({ type: 'log', line: '[output cut: more than 100 bytes]' });
+    expect(flood.at(-1)).toMatchObject({ type: 'record', record: { result: { name: 'after-flood' } } });
+  });
+
+  test('a line that never ends does not grow without bound', () => {
+    const p = new ConsoleParser(TOKEN);
+    const events = p.push('z'.repeat(200_000));
+    expect(events.length).toBe(1);
+    expect(p.end().length).toBeLessThanOrEqual(1);
+  });
+
+  test('record fields are bounded and sanitised', () => {
+    const huge = b64('\x1b[31m' + 'o'.repeat(20_000));
+    const line = `${MAGIC}${TOKEN} result\t00\tone\tfail\t5\t${b64('m')}\t\t\t\t${huge}`;
+    const [ev] = all(new ConsoleParser(TOKEN), line + '\n');
+    expect(ev.type).toBe('record');
+    const out = (ev as { record: { result: { output: string } } }).record.result.output;
+    expect(out.length).toBeLessThanOrEqual(8001);
+    expect(out).not.toContain('\x1b');
+  });
+});
