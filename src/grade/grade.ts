@@ -39,6 +39,11 @@ export interface GradeDeps {
   runCheck: RunCheck;
   /** The VM assets' digest, src/vm/assets.ts; "none" means the assets are not built. */
   assetsDigest: () => Promise<string>;
+  /**
+   * Throws, with a message saying what to fix, when no VM can run (src/commands/vm-ready.ts's requireVm).
+   * Checked before grading: otherwise every learner would be recorded as "error" for the machine's fault.
+   */
+  preflight?: () => Promise<unknown>;
   /** Level ids in order; from the lessons manifest by default. */
   levels?: string[];
   /** Checker scripts folder, for the checkers' digest. */
@@ -88,6 +93,11 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
   const submissions = discoverSubmissions(opts.paths, opts.cwd);
   const tool = await toolProvenance(deps.assetsDigest, deps.checkersDir);
   if (tool.vmAssetsDigest === 'none') throw new GradeError('the VM assets are not built yet: run `rubber-workshop setup` first');
+  try {
+    await deps.preflight?.();
+  } catch (err) {
+    throw new GradeError((err as Error).message);
+  }
 
   const store = new ResultStore(opts.out);
   const release = store.lock();

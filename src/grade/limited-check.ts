@@ -50,7 +50,7 @@ export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | undefi
   let events: AsyncGenerator<CheckEvent, Outcome> | undefined;
   try {
     events = opts.runCheck({ workspaceDir: opts.workspaceDir, level: opts.level, signal: controller.signal });
-    while (!outcome) {
+    for (;;) {
       const step = await Promise.race([events.next(), stopped]);
       if (step === 'stopped') break;
       const event = step.done ? { type: 'done' as const, outcome: step.value } : step.value;
@@ -58,7 +58,9 @@ export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | undefi
         outcome = event.outcome;
         // A runner that honours the abort reports it as its own error; the time limit is the real reason.
         abandoned = timedOut;
-      } else if (event.type === 'result') results.push(event.result);
+        break;
+      }
+      if (event.type === 'result') results.push(event.result);
       else if (event.type === 'stage') opts.onProgress?.(event.stage);
       else if (event.type === 'check-start') opts.onProgress?.(`${event.level}/${event.name}`);
     }

@@ -249,3 +249,16 @@ describe('interrupt and --resume', () => {
     expect(readResult('alice').status).toBe('pass');
   });
 });
+
+describe('preflight', () => {
+  it('stops the run before grading anyone when no VM can run, with the fix in the message', async () => {
+    learners({ alice: 'pass' });
+    const fake = fakeCheck(levels);
+    const preflight = async () => {
+      throw new Error('QEMU is not installed: run sudo apt-get install qemu-system-x86');
+    };
+    const run = runGrade(options(), { runCheck: fake.runCheck, assetsDigest: async () => 'a', levels, checkersDir: checkers, preflight });
+    await expect(run).rejects.toThrow(new GradeError('QEMU is not installed: run sudo apt-get install qemu-system-x86'));
+    expect(fake.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,45 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GradeUsageError, parseGradeArgs } from '../../../src/grade/args.js';
+
+const levels = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
+const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher');
+
+describe('parseGradeArgs', () => {
+  it('defaults: ./grades, one job per CPU, the last level, 600 s, no resume', () => {
+    expect(parse('class/')).toEqual({
+      paths: ['class/'],
+      out: '/home/teacher/grades',
+      jobs: os.availableParallelism(),
+      level: '10',
+      timeoutMs: 600_000,
+      resume: false,
+      retryErrors: false,
+    });
+  });
+
+  it('reads every option, in either spelling', () => {
+    const args = parse('a', '--out', 'marks', '-j', '3', '--level=4', '--timeout', '90', '--resume', '--retry-errors', 'b');
+    expect(args).toEqual({ paths: ['a', 'b'], out: path.resolve('/home/teacher', 'marks'), jobs: 3, level: '04', timeoutMs: 90_000, resume: true, retryErrors: true });
+  });
+
+  it('returns nothing for --help, so the caller prints the help', () => {
+    expect(parse('--help')).toBeUndefined();
+    expect(parse('-h', 'class')).toBeUndefined();
+  });
+
+  it.each([
+    [[], 'give at least one workspace'],
+    [['class', '--bogus'], 'unknown option --bogus'],
+    [['class', '--out'], 'option --out needs a value'],
+    [['class', '--jobs', '0'], '--jobs takes a whole number of at least 1, not "0"'],
+    [['class', '--jobs', 'many'], '--jobs takes a whole number'],
+    [['class', '--timeout', '1.5'], '--timeout takes a whole number'],
+    [['class', '--level', '11'], '--level must be one of 00–10, not "11"'],
+    [['class', '--retry-errors'], '--retry-errors only makes sense with --resume'],
+  ])('rejects %j with a short message', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(GradeUsageError);
+    expect(() => parse(...argv)).toThrow(message);
+  });
+});
