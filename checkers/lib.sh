@@ -13,11 +13,12 @@ _emit() { printf '%s\n' "$*" >&3; }
 CHECK_NAME=
 CMD=
 OUT=
+ERR=
 RC=
 
 # check NAME: starts a check; every check ends in exactly one pass or fail.
 check() {
-  CHECK_NAME=$1 CMD= OUT= RC=
+  CHECK_NAME=$1 CMD= OUT= ERR= RC=
   _check_started=$(_now_ms)
   _emit "start	$LEVEL	$CHECK_NAME"
 }
@@ -38,13 +39,59 @@ expect_eq() { if [ "$1" = "$2" ]; then pass; else fail "$3" "$1" "$2"; fi; }
 # rd ARGS...: runs the learner's runtime as root with a timeout. Sets RC (exit code, 124 on timeout),
 # OUT (its stdout+stderr, last 40 lines) and CMD. Returns RC.
 rd() {
-  CMD="rd $*"
-  timeout -s KILL "$RD_TIMEOUT" node "$RD_JS" "$@" > "$_out_file" 2>&1 < /dev/null
-  RC=$?
-  [ "$RC" = 137 ] && RC=124
-  OUT=$(tail -n 40 "$_out_file")
+  _rd "$@" > "$_out_file" 2>&1
+  OUT=$(tail -n 40 "$_out_file") ERR=
+  _keep_run
   return "$RC"
 }
+
+# rd_split ARGS...: like rd, but OUT holds only rd's stdout and ERR only its stderr, to tell the streams apart.
+rd_split() {
+  _rd "$@" > "$_out_file" 2> "$_out_file.err"
+  OUT=$(tail -n 40 "$_out_file") ERR=$(tail -n 40 "$_out_file.err")
+  _keep_run
+  return "$RC"
+}
+
+_rd() {
+  CMD="rd $(_sh_quote "$@")"
+  timeout -s KILL "$RD_TIMEOUT" node "$RD_JS" "$@" < /dev/null
+  RC=$?
+  [ "$RC" = 137 ] && RC=124
+}
+
+# The words quoted for sh, so that CMD can be pasted back into a shell.
+_sh_quote() {
+  _quoted=
+  for _word in "$@"; do
+    case $_word in
+      '' | *[!A-Za-z0-9_./:=+,@%-]*) _word="'$(printf '%s' "$_word" | sed "s/'/'\\\\''/g")'" ;;
+    esac
+    _quoted="$_quoted${_quoted:+ }$_word"
+  done
+  printf '%s' "$_quoted"
+}
+
+_keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC; }
+
+# same_run: right after `check NAME`, brings back CMD, OUT, ERR and RC of the last rd call, so that one
+# container start (each costs two Node starts) can serve several checks.
+same_run() { CMD=$_kept_cmd OUT=$_kept_out ERR=$_kept_err RC=$_kept_rc; }
+
+# ran_ok [STATUS]: true if the last rd call exited with STATUS (default 0). Otherwise fails the current check,
+# saying what rd did instead (its own error message is in the output that goes along), and returns false.
+ran_ok() {
+  [ "$RC" = "${1:-0}" ] && return 0
+  if rd_timed_out; then
+    fail "rd did not finish within ${RD_TIMEOUT}s: does the parent wait for an 'exit' event that never comes, or the container for input?"
+  else
+    fail "rd exited with status $RC where the command exits with ${1:-0}: rd could not start it, or did not pass its status on (rd's output says more)" "${1:-0}" "$RC"
+  fi
+  return 1
+}
+
+# has_line REGEX [TEXT]: true if a line of TEXT (default OUT) matches the extended REGEX.
+has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 
 # rd_timed_out: true if the last rd call was stopped at RD_TIMEOUT.
 rd_timed_out() { [ "$RC" = 124 ]; }
