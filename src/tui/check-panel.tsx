@@ -1,0 +1,217 @@
+import { Box, Text } from 'ink';
+import type { CheckResult, Outcome } from '../check/types.js';
+import type { CheckRow, CheckRun, StageRow } from './check-state.js';
+import { Markdown } from './markdown.js';
+import { Spinner, formatMs } from './spinner.js';
+import { useTheme } from './theme.js';
+
+const STAGE_LABELS: Record<StageRow['stage'], string> = {
+  bundle: 'bundling rd.ts',
+  boot: 'starting the VM',
+  checks: 'running the checks',
+};
+
+export interface CheckPanelProps {
+  run: CheckRun;
+  /** Title of the level that was checked. */
+  title: string;
+  hints: { revealed: number; total: number };
+  /** The level a pass moves on to, if any. */
+  next?: { id: string; title: string };
+  /** The lesson's recap section, shown on a pass. */
+  learned?: string;
+  /** Where the reference solution is, shown on a pass. */
+  solutionPath: string;
+}
+
+/** A check as it runs, then its verdict with what to do about it. */
+export function CheckPanel(props: CheckPanelProps) {
+  const { run } = props;
+  return (
+    <Box flexDirection="column" rowGap={1}>
+      {run.status === 'stopped' && <Text dimColor>Check stopped.</Text>}
+      {run.outcome && <Verdict {...props} outcome={run.outcome} />}
+      <Progress run={run} />
+      {run.status === 'running' && run.log.length > 0 && <Lines title="The VM says:" lines={run.log.slice(-5)} />}
+    </Box>
+  );
+}
+
+function Verdict({ outcome, title, hints, next, learned, solutionPath }: CheckPanelProps & { outcome: Outcome }) {
+  const theme = useTheme();
+  const failed = outcome.results.filter((r) => r.status === 'fail');
+  const passedCount = outcome.results.length - failed.length;
+  if (outcome.verdict === 'pass') {
+    return (
+      <Box flexDirection="column" rowGap={1}>
+        <Text bold color={theme.pass}>
+          ✓ Level {outcome.level} passed: {title} ({passedCount} of {outcome.results.length} checks, {formatMs(outcome.ms)})
+        </Text>
+        {learned && (
+          <Box flexDirection="column">
+            <Text bold>What you learned</Text>
+            <Markdown source={learned} />
+          </Box>
+        )}
+        <Text>
+          Reference solution: <Text color={theme.code}>{solutionPath}</Text>. Press <Key k="s" /> to compare it with your rd.ts.
+        </Text>
+        {next ? (
+          <Text>
+            Next: level {next.id}, {next.title}. Press <Key k="n" /> or <Key k="enter" /> to read it. Keep your rd.ts: the lesson
+            says what to add (or press <Key k="r" /> there to start from its stub).
+          </Text>
+        ) : (
+          <Text bold color={theme.pass}>
+            That was the last level: you have built a container runtime.
+          </Text>
+        )}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" rowGap={1}>
+      {outcome.verdict === 'error' ? (
+        <Box flexDirection="column">
+          <Text bold color={theme.fail}>
+            ✗ Level {outcome.level} could not be checked
+          </Text>
+          <Text>{outcome.error ?? 'The check stopped before it finished.'}</Text>
+        </Box>
+      ) : (
+        <Text bold color={theme.fail}>
+          ✗ Level {outcome.level} not passed yet: {failed.length} of {outcome.results.length} checks failed
+        </Text>
+      )}
+      {failed.slice(0, 1).map((r) => (
+        <Failure key={`${r.level}/${r.name}`} result={r} />
+      ))}
+      {failed.length > 1 && <Text dimColor>{failed.length - 1} more failed below.</Text>}
+      {(outcome.verdict === 'error' || !failed[0]?.output) && outcome.tail.length > 0 && (
+        <Lines title="Last lines the VM printed:" lines={outcome.tail.slice(-8)} />
+      )}
+      <HintPointer hints={hints} />
+    </Box>
+  );
+}
+
+function Failure({ result }: { result: CheckResult }) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.fail}>
+        ✗ {result.level}/{result.name}
+      </Text>
+      {result.message && <Text>{result.message}</Text>}
+      {result.expected !== undefined && (
+        <Text>
+          <Text color={theme.pass}>expected: </Text>
+          {result.expected}
+        </Text>
+      )}
+      {result.actual !== undefined && (
+        <Text>
+          <Text color={theme.fail}>actual:   </Text>
+          {result.actual}
+        </Text>
+      )}
+      {result.command && (
+        <Text>
+          <Text dimColor>command:  </Text>
+          <Text color={theme.code}>{result.command}</Text>
+        </Text>
+      )}
+      {result.output && <Lines title="It printed:" lines={result.output.split('\n').slice(-8)} />}
+    </Box>
+  );
+}
+
+function HintPointer({ hints }: { hints: CheckPanelProps['hints'] }) {
+  if (hints.total === 0) return null;
+  if (hints.revealed < hints.total) {
+    return (
+      <Text>
+        Stuck? Press <Key k="h" /> for hint {hints.revealed + 1} of {hints.total}.
+      </Text>
+    );
+  }
+  return (
+    <Text>
+      You have seen all {hints.total} hints (<Key k="h" /> shows them again).
+    </Text>
+  );
+}
+
+/** Stages, then checks grouped by level: an earlier level that fully passed is one line. */
+function Progress({ run }: { run: CheckRun }) {
+  const levels = [...new Set(run.checks.map((c) => c.level))];
+  return (
+    <Box flexDirection="column">
+      {run.stages.map((s) => (
+        <StageLine key={s.stage} row={s} stopped={run.status === 'stopped'} />
+      ))}
+      {levels.map((level) => {
+        const rows = run.checks.filter((c) => c.level === level);
+        const allPassed = rows.every((c) => c.result?.status === 'pass');
+        if (level !== run.level && allPassed) {
+          const ms = rows.reduce((sum, c) => sum + (c.result?.ms ?? 0), 0);
+          return <Row key={level} mark="✓" markColor="pass" label={`level ${level}: ${rows.length} checks still pass`} ms={ms} />;
+        }
+        return rows.map((c) => <CheckLine key={`${c.level}/${c.name}`} row={c} stopped={run.status === 'stopped'} />);
+      })}
+    </Box>
+  );
+}
+
+function StageLine({ row, stopped }: { row: StageRow; stopped: boolean }) {
+  if (row.status === 'waiting') return <Row mark="·" label={STAGE_LABELS[row.stage]} dim />;
+  if (row.status === 'running') return <Row mark={stopped ? '-' : 'spin'} label={STAGE_LABELS[row.stage]} />;
+  return <Row mark="✓" markColor="pass" label={STAGE_LABELS[row.stage]} ms={row.ms} />;
+}
+
+function CheckLine({ row, stopped }: { row: CheckRow; stopped: boolean }) {
+  const label = `${row.level}/${row.name}`;
+  if (!row.result) return <Row mark={stopped ? '-' : 'spin'} label={label} />;
+  return row.result.status === 'pass' ? (
+    <Row mark="✓" markColor="pass" label={label} ms={row.result.ms} />
+  ) : (
+    <Row mark="✗" markColor="fail" label={label} ms={row.result.ms} />
+  );
+}
+
+function Row({ mark, markColor, label, ms, dim }: { mark: string; markColor?: 'pass' | 'fail'; label: string; ms?: number; dim?: boolean }) {
+  const theme = useTheme();
+  return (
+    <Box>
+      <Box width={2} flexShrink={0}>
+        {mark === 'spin' ? <Spinner /> : <Text color={markColor && theme[markColor]}>{mark}</Text>}
+      </Box>
+      <Text dimColor={dim}>{label}</Text>
+      {ms !== undefined && <Text dimColor> {formatMs(ms)}</Text>}
+    </Box>
+  );
+}
+
+function Lines({ title, lines }: { title: string; lines: string[] }) {
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>{title}</Text>
+      {lines.map((line, i) => (
+        <Text key={i} dimColor>
+          {'  │ '}
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** A key name as the key bar shows it. */
+export function Key({ k }: { k: string }) {
+  const theme = useTheme();
+  return (
+    <Text bold color={theme.accent}>
+      {k}
+    </Text>
+  );
+}

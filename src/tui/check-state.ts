@@ -1,0 +1,70 @@
+import type { CheckEvent, CheckResult, Outcome, Stage } from '../check/types.js';
+
+export const STAGES: readonly Stage[] = ['bundle', 'boot', 'checks'];
+
+export interface StageRow {
+  stage: Stage;
+  status: 'waiting' | 'running' | 'done';
+  startedAt?: number;
+  ms?: number;
+}
+
+export interface CheckRow {
+  level: string;
+  name: string;
+  /** Set once the check reported. */
+  result?: CheckResult;
+}
+
+/** Everything the check panel shows about one run, built from its event stream. */
+export interface CheckRun {
+  level: string;
+  status: 'running' | 'done' | 'stopped';
+  stages: StageRow[];
+  checks: CheckRow[];
+  /** The last lines the VM printed while running. */
+  log: string[];
+  outcome?: Outcome;
+}
+
+const LOG_LINES = 12;
+
+export function startRun(level: string): CheckRun {
+  return { level, status: 'running', stages: STAGES.map((stage) => ({ stage, status: 'waiting' })), checks: [], log: [] };
+}
+
+/** Folds one event into the run (pure). Stage times are measured here: events carry none. */
+export function applyEvent(run: CheckRun, event: CheckEvent, now: number): CheckRun {
+  switch (event.type) {
+    case 'stage': {
+      const at = STAGES.indexOf(event.stage);
+      return { ...run, stages: run.stages.map((row, i) => (i < at ? finish(row, now) : i === at ? { ...row, status: 'running', startedAt: now } : row)) };
+    }
+    case 'check-start':
+      return { ...run, checks: [...run.checks, { level: event.level, name: event.name }] };
+    case 'result': {
+      const { level, name } = event.result;
+      const idx = run.checks.findIndex((c) => c.level === level && c.name === name && !c.result);
+      const row = { level, name, result: event.result };
+      return { ...run, checks: idx < 0 ? [...run.checks, row] : run.checks.map((c, i) => (i === idx ? row : c)) };
+    }
+    case 'log':
+      return { ...run, log: [...run.log, event.line].slice(-LOG_LINES) };
+    case 'done':
+      return { ...run, status: 'done', outcome: event.outcome, stages: run.stages.map((row) => finish(row, now)) };
+  }
+}
+
+export function stopRun(run: CheckRun): CheckRun {
+  return { ...run, status: 'stopped' };
+}
+
+function finish(row: StageRow, now: number): StageRow {
+  return row.status === 'running' ? { ...row, status: 'done', ms: now - (row.startedAt ?? now) } : row;
+}
+
+/** An outcome for a runner that threw instead of reporting, so the learner still sees why. */
+export function crashOutcome(level: string, err: unknown): Outcome {
+  const message = err instanceof Error ? err.message : String(err);
+  return { verdict: 'error', level, results: [], error: message, tail: [], ms: 0 };
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+
+/** How to open a file at a line. `terminal` editors take over the terminal, so the TUI steps aside. */
+export interface EditorLaunch {
+  command: string;
+  args: string[];
+  terminal: boolean;
+}
+
+type LineStyle = 'plus' | 'colon' | 'goto' | 'none';
+
+/** Editors whose line syntax we know; anything else is opened on the file alone, in the terminal. */
+const KNOWN: Record<string, { style: LineStyle; terminal: boolean }> = {
+  vi: { style: 'plus', terminal: true },
+  vim: { style: 'plus', terminal: true },
+  nvim: { style: 'plus', terminal: true },
+  view: { style: 'plus', terminal: true },
+  nano: { style: 'plus', terminal: true },
+  pico: { style: 'plus', terminal: true },
+  emacs: { style: 'plus', terminal: true },
+  emacsclient: { style: 'plus', terminal: true },
+  micro: { style: 'plus', terminal: true },
+  kak: { style: 'plus', terminal: true },
+  joe: { style: 'plus', terminal: true },
+  mg: { style: 'plus', terminal: true },
+  hx: { style: 'colon', terminal: true },
+  helix: { style: 'colon', terminal: true },
+  code: { style: 'goto', terminal: false },
+  'code-insiders': { style: 'goto', terminal: false },
+  codium: { style: 'goto', terminal: false },
+  cursor: { style: 'goto', terminal: false },
+  subl: { style: 'colon', terminal: false },
+  zed: { style: 'colon', terminal: false },
+  gedit: { style: 'plus', terminal: false },
+};
+
+/** $VISUAL, else $EDITOR, else VS Code (`code -g file:line`). */
+export function editorCommand(env: NodeJS.ProcessEnv, file: string, line: number): EditorLaunch {
+  const configured = (env.VISUAL || env.EDITOR || '').trim();
+  const [command = 'code', ...extra] = configured ? configured.split(/\s+/) : ['code'];
+  const known = KNOWN[path.basename(command)];
+  const style = known?.style ?? 'none';
+  const at = {
+    plus: [`+${line}`, file],
+    colon: [`${file}:${line}`],
+    goto: ['-g', `${file}:${line}`],
+    none: [file],
+  }[style];
+  // Unknown editors are assumed to run in the terminal: stepping aside needlessly is harmless, drawing over one is not.
+  return { command, args: [...extra, ...at], terminal: known?.terminal ?? true };
+}
+
+/**
+ * The line to open rd.ts at: the first TODO that names `level` (as "TODO(03)" or "level 03"),
+ * else the first TODO, else line 1.
+ */
+export function todoLine(source: string, level: string): number {
+  const lines = source.split('\n');
+  const mentionsLevel = new RegExp(`TODO\\W*(\\(\\s*${level}\\s*\\)|.*\\blevel ${level}\\b)`);
+  const find = (re: RegExp) => lines.findIndex((l) => re.test(l));
+  const idx = [find(mentionsLevel), find(/\bTODO\b/)].find((i) => i >= 0);
+  return idx === undefined ? 1 : idx + 1;
+}
+
+/** Starts a window-opening editor and lets it run on its own; resolves once it started (or rejects). */
+export function spawnDetached(launch: EditorLaunch): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(launch.command, launch.args, { detached: true, stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('spawn', () => {
+      child.unref();
+      resolve();
+    });
+  });
+}
+
+/** Runs a terminal editor on the inherited terminal; resolves when it exits. */
+export function spawnInTerminal(launch: EditorLaunch): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(launch.command, launch.args, { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', () => resolve());
+  });
+}
+
+/** The learner-facing sentence for a failed editor start. */
+export function editorFailure(launch: EditorLaunch, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return `Could not start "${launch.command}": not found. Set $EDITOR (e.g. export EDITOR=nano) and try again.`;
+  }
+  return `Could not start "${launch.command}": ${(err as Error).message}`;
+}
