@@ -10,6 +10,18 @@ _now_ms() { read -r up _ < /proc/uptime; echo $(( ${up%.*} * 1000 + 10#${up#*.} 
 _b64() { printf '%s' "$1" | base64 -w 0; }
 _emit() { printf '%s\n' "$*" >&3; }
 
+# _quote WORDS...: the words as a shell command a learner can paste back in.
+_quote() {
+  _q=
+  for _w in "$@"; do
+    case $_w in
+      '' | *[!A-Za-z0-9_./:=@%+,-]*) _w="'$(printf '%s' "$_w" | sed "s/'/'\\\\''/g")'" ;;
+    esac
+    _q="$_q${_q:+ }$_w"
+  done
+  printf '%s' "$_q"
+}
+
 CHECK_NAME=
 CMD=
 OUT=
@@ -31,7 +43,13 @@ _result() { # status message expected actual
 pass() { _result pass "" "" ""; }
 
 # fail MESSAGE [EXPECTED ACTUAL]: the message teaches what is wrong; the command and output of the last rd/vm call go along.
-fail() { _result fail "$1" "${2-}" "${3-}"; }
+fail() {
+  if [ "$RC" = 124 ]; then
+    _result fail "rd did not finish within ${RD_TIMEOUT} s and was stopped (its last lines are below). $1" "${2-}" "${3-}"
+  else
+    _result fail "$1" "${2-}" "${3-}"
+  fi
+}
 
 # expect_eq EXPECTED ACTUAL MESSAGE: pass if equal, else fail with MESSAGE.
 expect_eq() { if [ "$1" = "$2" ]; then pass; else fail "$3" "$1" "$2"; fi; }
@@ -95,6 +113,9 @@ has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 
 # rd_timed_out: true if the last rd call was stopped at RD_TIMEOUT.
 rd_timed_out() { [ "$RC" = 124 ]; }
+
+# mounts_under DIR: the VM's mount points below DIR, one per line, sorted.
+mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort; }
 
 # vm SHELL-COMMAND: runs a command in the VM (outside any container), e.g. to inspect mounts.
 vm() { sh -c "$1"; }

@@ -2,14 +2,16 @@ import { execInVm } from '../vm/exec.js';
 import { requireVm } from './vm-ready.js';
 import { paint } from '../ui/term.js';
 
-/** `rubber-workshop vm exec [--timeout S] -- CMD…`: runs a command as root in a fresh VM. */
+/** `rubber-workshop vm exec [--timeout S] [--timings] -- CMD…`: runs a command as root in a fresh VM. */
 export async function vmExec(argv: string[], signal: AbortSignal): Promise<number> {
   let timeoutS = 60;
+  let timings = false;
   const args = [...argv];
   while (args.length && args[0] !== '--') {
     const opt = args.shift()!;
     if (opt === '--timeout' && args.length) timeoutS = Number(args.shift());
-    else throw new UsageError(`vm exec: unknown option ${opt}`);
+    else if (opt === '--timings') timings = true;
+    else throw new UsageError(`vm exec: unknown option ${opt} (options: --timeout SECONDS, --timings)`);
   }
   if (args[0] === '--') args.shift();
   if (!args.length) throw new UsageError('vm exec needs a command: rubber-workshop vm exec -- uname -a');
@@ -33,6 +35,7 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
     }
     const ev = next.value;
     if (ev.type === 'log') process.stdout.write(ev.line + '\n');
+    else if (ev.type === 'booted' && timings) process.stderr.write(`[timing] guest ready after ${ev.ms} ms\n`);
   }
 }
 
