@@ -52,15 +52,16 @@ export function editorCommand(env: NodeJS.ProcessEnv, file: string, line: number
 }
 
 /**
- * The line to open rd.ts at: the first TODO that names `level` (as "TODO(03)" or "level 03"),
- * else the first TODO, else line 1.
+ * The line to open rd.ts at: the first TODO comment that names `level` ("TODO(03)", "TODO … level 03"),
+ * else the first TODO comment, else line 1. Only comments that start with TODO count, not prose that
+ * mentions one ("look for TODO").
  */
 export function todoLine(source: string, level: string): number {
   const lines = source.split('\n');
-  const mentionsLevel = new RegExp(`TODO\\W*(\\(\\s*${level}\\s*\\)|.*\\blevel ${level}\\b)`);
-  const find = (re: RegExp) => lines.findIndex((l) => re.test(l));
-  const idx = [find(mentionsLevel), find(/\bTODO\b/)].find((i) => i >= 0);
-  return idx === undefined ? 1 : idx + 1;
+  const todo = /^\s*(\/\/|\/?\*+)\s*TODO\b/;
+  const namesLevel = new RegExp(`TODO\\s*\\(\\s*${level}\\s*\\)|TODO\\b.*\\blevel ${level}\\b`);
+  const first = (match: (line: string) => boolean) => lines.findIndex(match) + 1;
+  return first((l) => todo.test(l) && namesLevel.test(l)) || first((l) => todo.test(l)) || 1;
 }
 
 /** Starts a window-opening editor and lets it run on its own; resolves once it started (or rejects). */

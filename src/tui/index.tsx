@@ -62,7 +62,8 @@ async function* loadRunCheck(opts: { workspaceDir: string; level: string; signal
   return yield* runCheck(opts);
 }
 
-function startupNotice(workspaceDir: string, corruptCopy: string | undefined): Notice | undefined {
+/** What the learner should know on opening: a corrupt progress file kept aside, a refreshed or backed-up linux.ts. */
+export function startupNotice(workspaceDir: string, corruptCopy: string | undefined): Notice | undefined {
   const notes: string[] = [];
   if (corruptCopy) notes.push(`Your progress file could not be read; it was kept as ${path.relative(workspaceDir, corruptCopy)} and progress starts fresh.`);
   try {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { Box, measureElement, type DOMElement } from 'ink';
 
 export interface Viewport {
@@ -15,7 +15,8 @@ export interface Viewport {
 export function ScrollView({ offset, onViewport, children }: { offset: number; onViewport: (v: Viewport) => void; children: ReactNode }) {
   const outer = useRef<DOMElement>(null);
   const inner = useRef<DOMElement>(null);
-  useEffect(() => {
+  // A layout effect: Ink has laid out the tree by then, and the owner hears of a new size before the next key.
+  useLayoutEffect(() => {
     if (!outer.current || !inner.current) return;
     onViewport({ height: measureElement(outer.current).height, contentHeight: measureElement(inner.current).height });
   });

@@ -1,6 +1,9 @@
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ReactElement } from 'react';
+import { render as inkRender } from 'ink';
 import type { CheckEvent, CheckResult, Outcome } from '../../../src/check/types.js';
 import { loadLevels, type Level } from '../../../src/lessons.js';
 import { freshProgress, saveProgress, type Progress } from '../../../src/progress.js';
@@ -85,14 +88,15 @@ export function scriptedRunner(scripts: Outcome[]) {
       if (signal?.aborted) return resolve();
       waiter = resolve;
       wake();
-      signal?.addEventListener('abort', () => {
-        if (waiter !== resolve) return;
-        waiter = undefined;
-        resolve();
-      }, { once: true });
     });
   const runCheck: RunCheck = async function* ({ level, signal }) {
     calls.push({ level, signal });
+    // An abort wakes the run, which then winds down as the real runner does.
+    signal?.addEventListener('abort', () => {
+      const w = waiter;
+      waiter = undefined;
+      w?.();
+    }, { once: true });
     const outcome = scripts.shift() ?? outcomeOf(level, []);
     for (const event of eventsFor(outcome)) {
       await wait(signal);
@@ -134,4 +138,47 @@ export async function until(predicate: () => boolean, what = 'condition', limitM
 /** The screen as plain text lines, trailing spaces removed. */
 export function screen(frame: string | undefined): string {
   return (frame ?? '').split('\n').map((l) => l.trimEnd()).join('\n');
+}
+
+/**
+ * Like ink-testing-library's render, but on a terminal of the given size (its stdout is always 100
+ * columns and has no rows).
+ */
+export function renderSized(tree: ReactElement, columns: number, rows: number) {
+  const stdout = Object.assign(new EventEmitter(), {
+    columns,
+    rows,
+    frames: [] as string[],
+    write(frame: string) {
+      stdout.frames.push(frame);
+      return true;
+    },
+  });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    data: null as string | null,
+    write(data: string) {
+      stdin.data = data;
+      stdin.emit('readable');
+    },
+    read() {
+      const { data } = stdin;
+      stdin.data = null;
+      return data;
+    },
+    setEncoding() {},
+    setRawMode() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+  });
+  const instance = inkRender(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return { ...instance, stdin, stdout, lastFrame: () => stdout.frames.at(-1) };
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent, crashOutcome, startRun } from '../../../src/tui/check-state.js';
+import { outcomeOf, result } from './fixture.js';
+
+describe('applyEvent', () => {
+  it('times each stage from its start to the next', () => {
+    let run = startRun('01');
+    run = applyEvent(run, { type: 'stage', stage: 'bundle' }, 1000);
+    run = applyEvent(run, { type: 'stage', stage: 'boot' }, 1400);
+    expect(run.stages.map((s) => [s.stage, s.status, s.ms])).toEqual([
+      ['bundle', 'done', 400],
+      ['boot', 'running', undefined],
+      ['checks', 'waiting', undefined],
+    ]);
+  });
+
+  it('fills in a started check with its result', () => {
+    let run = startRun('00');
+    run = applyEvent(run, { type: 'check-start', level: '00', name: 'a' }, 0);
+    run = applyEvent(run, { type: 'check-start', level: '00', name: 'b' }, 0);
+    run = applyEvent(run, { type: 'result', result: result('00', 'a', 'pass') }, 0);
+    expect(run.checks.map((c) => [c.name, c.result?.status])).toEqual([['a', 'pass'], ['b', undefined]]);
+  });
+
+  it('keeps a result that arrives without a start', () => {
+    const run = applyEvent(startRun('00'), { type: 'result', result: result('00', 'x', 'fail') }, 0);
+    expect(run.checks).toEqual([{ level: '00', name: 'x', result: result('00', 'x', 'fail') }]);
+  });
+
+  it('keeps only the last lines of the log', () => {
+    let run = startRun('00');
+    for (let i = 0; i < 30; i++) run = applyEvent(run, { type: 'log', line: `line ${i}` }, 0);
+    expect(run.log.at(-1)).toBe('line 29');
+    expect(run.log.length).toBeLessThan(30);
+  });
+
+  it('ends the running stage and stores the outcome on done', () => {
+    let run = applyEvent(startRun('00'), { type: 'stage', stage: 'checks' }, 100);
+    const outcome = outcomeOf('00', [result('00', 'a', 'pass')]);
+    run = applyEvent(run, { type: 'done', outcome }, 350);
+    expect(run.status).toBe('done');
+    expect(run.outcome).toBe(outcome);
+    expect(run.stages[2]).toMatchObject({ status: 'done', ms: 250 });
+  });
+});
+
+it('turns a thrown error into an error outcome carrying its message', () => {
+  expect(crashOutcome('04', new Error('no qemu'))).toMatchObject({ verdict: 'error', level: '04', error: 'no qemu', results: [] });
+});

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { editorCommand, editorFailure, todoLine } from '../../../src/tui/editor.js';
+import { lessonsDir } from '../../../src/paths.js';
+
+describe('editorCommand', () => {
+  it('prefers $VISUAL to $EDITOR', () => {
+    expect(editorCommand({ VISUAL: 'nvim', EDITOR: 'nano' }, '/w/rd.ts', 7)).toEqual({ command: 'nvim', args: ['+7', '/w/rd.ts'], terminal: true });
+  });
+
+  it('keeps arguments given in $EDITOR', () => {
+    expect(editorCommand({ EDITOR: 'emacs -nw' }, '/w/rd.ts', 3)).toEqual({ command: 'emacs', args: ['-nw', '+3', '/w/rd.ts'], terminal: true });
+  });
+
+  it('uses each editor’s way of naming a line', () => {
+    expect(editorCommand({ EDITOR: '/usr/bin/hx' }, 'f', 2).args).toEqual(['f:2']);
+    expect(editorCommand({ EDITOR: 'subl' }, 'f', 2)).toEqual({ command: 'subl', args: ['f:2'], terminal: false });
+    expect(editorCommand({ EDITOR: 'codium --wait' }, 'f', 2)).toEqual({ command: 'codium', args: ['--wait', '-g', 'f:2'], terminal: false });
+  });
+
+  it('falls back to code -g without $VISUAL and $EDITOR', () => {
+    expect(editorCommand({}, '/w/rd.ts', 12)).toEqual({ command: 'code', args: ['-g', '/w/rd.ts:12'], terminal: false });
+  });
+
+  it('opens an unknown editor on the file alone, in the terminal', () => {
+    expect(editorCommand({ EDITOR: 'ed' }, 'f', 9)).toEqual({ command: 'ed', args: ['f'], terminal: true });
+  });
+});
+
+describe('todoLine', () => {
+  it('finds the first TODO comment, not prose mentioning one', () => {
+    expect(todoLine(' * look for TODO below\ncode();\n  // TODO 1: fork\n// TODO 2: wait\n', '00')).toBe(3);
+  });
+
+  it('prefers a TODO naming the level', () => {
+    expect(todoLine('// TODO(02): old\n// TODO(03): new\n', '03')).toBe(2);
+    expect(todoLine('// TODO: something\n  // TODO for level 03: this\n', '03')).toBe(2);
+  });
+
+  it('is line 1 without TODOs', () => {
+    expect(todoLine('done();\n', '00')).toBe(1);
+  });
+
+  it("finds the work in level 00's real stub", () => {
+    const source = fs.readFileSync(path.join(lessonsDir, '00-fork-exec', 'stub.ts'), 'utf8');
+    expect(source.split('\n')[todoLine(source, '00') - 1]).toMatch(/^\s*\/\/ TODO/);
+  });
+});
+
+describe('editorFailure', () => {
+  it('says how to choose an editor when the command is missing', () => {
+    const err = Object.assign(new Error('spawn code ENOENT'), { code: 'ENOENT' });
+    expect(editorFailure({ command: 'code', args: [], terminal: false }, err)).toBe(
+      'Could not start "code": not found. Set $EDITOR (e.g. export EDITOR=nano) and try again.',
+    );
+  });
+});
