@@ -72,22 +72,10 @@ rd_split() {
 }
 
 _rd() {
-  CMD="rd $(_sh_quote "$@")"
+  CMD="rd $(_quote "$@")"
   timeout -s KILL "$RD_TIMEOUT" node "$RD_JS" "$@" < /dev/null
   RC=$?
   [ "$RC" = 137 ] && RC=124
-}
-
-# The words quoted for sh, so that CMD can be pasted back into a shell.
-_sh_quote() {
-  _quoted=
-  for _word in "$@"; do
-    case $_word in
-      '' | *[!A-Za-z0-9_./:=+,@%-]*) _word="'$(printf '%s' "$_word" | sed "s/'/'\\\\''/g")'" ;;
-    esac
-    _quoted="$_quoted${_quoted:+ }$_word"
-  done
-  printf '%s' "$_quoted"
 }
 
 _keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC; }
@@ -101,7 +89,7 @@ same_run() { CMD=$_kept_cmd OUT=$_kept_out ERR=$_kept_err RC=$_kept_rc; }
 ran_ok() {
   [ "$RC" = "${1:-0}" ] && return 0
   if rd_timed_out; then
-    fail "rd did not finish within ${RD_TIMEOUT}s: does the parent wait for an 'exit' event that never comes, or the container for input?"
+    fail "does the parent wait for an 'exit' event that never comes, or the container for input?"
   else
     fail "rd exited with status $RC where the command exits with ${1:-0}: rd could not start it, or did not pass its status on (rd's output says more)" "${1:-0}" "$RC"
   fi
