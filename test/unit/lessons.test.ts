@@ -1,0 +1,46 @@
+// Every level folder is complete and consistent with its checker: the files a learner and `dev check` need,
+// tiered hints, and wrong variants that each name a check the level's checker really runs.
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expectedChecks } from '../../src/check/checkers.js';
+import { loadLevels } from '../../src/lessons.js';
+
+const levels = loadLevels();
+
+describe.each(levels.map((level) => [level.id, level] as const))('level %s', (id, level) => {
+  const read = (file: string) => fs.readFileSync(file, 'utf8');
+
+  it('has a lesson, a stub and a solution', () => {
+    for (const file of [level.lessonFile, level.stubFile, level.solutionFile]) {
+      expect(fs.existsSync(file), file).toBe(true);
+      expect(read(file).trim(), file).not.toBe('');
+    }
+  });
+
+  it('has at least two hints, mildest first', () => {
+    expect(level.hints.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has a stub with TODOs that differs from the solution', () => {
+    expect(read(level.stubFile)).toContain('TODO');
+    expect(read(level.solutionFile)).not.toContain('TODO');
+    expect(read(level.stubFile)).not.toBe(read(level.solutionFile));
+  });
+
+  it('has at least three wrong variants, each failing a check its level\'s checker runs', () => {
+    const checks = expectedChecks(id);
+    expect(level.wrong.length).toBeGreaterThanOrEqual(3);
+    for (const variant of level.wrong) {
+      const [variantLevel, check] = variant.fails.split('/');
+      expect(variantLevel, `${variant.name}: a variant is checked with its own level's checker only`).toBe(id);
+      expect(checks, `${variant.name} names ${variant.fails}`).toContain(check);
+      const code = read(variant.file).replace(/^\/\/ (wrong|fails):.*\n/gm, '');
+      expect(code, `${variant.name} must differ from the solution`).not.toBe(read(level.solutionFile));
+    }
+  });
+
+  it('explains every check its checker runs', () => {
+    const lesson = read(level.lessonFile);
+    for (const check of expectedChecks(id)) expect(lesson, `lesson.md should mention ${check}`).toContain(check);
+  });
+});
