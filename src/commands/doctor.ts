@@ -5,7 +5,7 @@ import { loadAssets, resolveInputs, staleSteps } from '../vm/assets.js';
 import { chooseAccel } from '../vm/accel.js';
 import { qemuBinary } from '../vm/run.js';
 import { findWorkspace } from '../workspace.js';
-import { onPath } from './vm-ready.js';
+import { which } from '../which.js';
 import { paint, useColour } from '../ui/term.js';
 
 type Finding = { ok: true; text: string } | { ok: false; text: string; fix: string; optional?: boolean };
@@ -24,9 +24,9 @@ export async function doctor(): Promise<number> {
 
   const major = Number(process.versions.node.split('.')[0]);
   report(major >= 20 ? { ok: true, text: `Node ${process.version}` } : { ok: false, text: `Node ${process.version} is too old`, fix: 'install Node 20 or newer' });
-  report(onPath(qemuBinary()) ? { ok: true, text: `QEMU (${qemuBinary()})` } : { ok: false, text: 'QEMU is missing', fix: 'sudo apt-get install qemu-system-x86' });
-  report(onPath('mkfs.erofs') ? { ok: true, text: 'mkfs.erofs' } : { ok: false, text: 'mkfs.erofs is missing (builds the guest root image)', fix: 'sudo apt-get install erofs-utils' });
-  report(onPath('unlz4') ? { ok: true, text: 'unlz4' } : { ok: false, optional: true, text: 'unlz4 is missing: the guest boots ≈0.2 s slower', fix: 'sudo apt-get install lz4, then rubber-workshop setup' });
+  report(which(qemuBinary()) ? { ok: true, text: `QEMU (${qemuBinary()})` } : { ok: false, text: 'QEMU is missing', fix: 'sudo apt-get install qemu-system-x86' });
+  report(which('mkfs.erofs') ? { ok: true, text: 'mkfs.erofs' } : { ok: false, text: 'mkfs.erofs is missing (builds the guest root image)', fix: 'sudo apt-get install erofs-utils' });
+  report(which('unlz4') ? { ok: true, text: 'unlz4' } : { ok: false, optional: true, text: 'unlz4 is missing: the guest boots ≈0.2 s slower', fix: 'sudo apt-get install lz4, then rubber-workshop setup' });
 
   const inputs = await resolveInputs().then((i) => i, (e: Error) => (report({ ok: false, text: e.message.split(':')[0], fix: e.message }), null));
   if (inputs) {

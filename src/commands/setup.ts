@@ -1,5 +1,6 @@
 import { buildAssets, resolveInputs, type Step } from '../vm/assets.js';
 import { chooseAccel } from '../vm/accel.js';
+import { buildSnapshot, findSnapshot } from '../vm/snapshot.js';
 import { paint, Status } from '../ui/term.js';
 
 const stepNames: Record<Step, string> = {
@@ -28,6 +29,13 @@ export async function setup(): Promise<number> {
   status.start('checking whether KVM can run the guest');
   const accel = await chooseAccel(assets);
   status.done(`${paint('green', '✓')} accelerator: ${accel.accel} — ${accel.why}`);
+  if (findSnapshot(assets, accel.accel)) status.done(`${paint('green', '✓')} booted VM saved for fast starts (cached)`);
+  else {
+    const t = Date.now();
+    status.start('booting a VM once and saving it, so that every check starts from a booted guest');
+    await buildSnapshot(assets, accel.accel);
+    status.done(`${paint('green', '✓')} booted VM saved for fast starts (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  }
   console.log(`VM assets ready (digest ${assets.digest.slice(0, 12)}). Try: rubber-workshop vm exec -- uname -a`);
   return 0;
 }

@@ -6,10 +6,19 @@ export type Accel = 'kvm' | 'tcg';
 export interface MachineSpec {
   assets: Assets;
   accel: Accel;
-  /** The per-run payload: a cpio archive the harness unpacks from the second disk. */
+  /** The per-run payload: a cpio archive the harness unpacks from the second disk, PAYLOAD_DISK_BYTES long. */
   payloadFile: string;
   memoryMiB?: number;
+  /** Boot a template to be saved as a snapshot: warm the guest, and take monitor commands on this socket. */
+  template?: { monitor: string };
+  /** Resume from this saved snapshot instead of booting. */
+  snapshot?: string;
 }
+
+/** The payload disk has one fixed size, so a restored guest (which knows the template's disk) reads it whole. */
+export const PAYLOAD_DISK_BYTES = 16 * 1024 * 1024;
+
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Without KVM the kernel calibrates the TSC against timers microvm does not have and may hang at random;
@@ -32,6 +41,7 @@ function readCpuinfo(): string {
 export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
   const cmdline = ['console=ttyS0', 'quiet', 'loglevel=2', 'panic=-1', 'rdinit=/init'];
   if (spec.accel === 'tcg' && tscKhz) cmdline.push(`tsc_early_khz=${tscKhz}`);
+  if (spec.template) cmdline.push('rw.template=1');
   const disk = (id: string, file: string) => [
     '-drive', `id=${id},file=${file},format=raw,if=none,readonly=on`,
     '-device', `virtio-blk-device,drive=${id}`,
@@ -49,5 +59,7 @@ export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
     '-append', cmdline.join(' '),
     ...disk('root', spec.assets.rootfs),
     ...disk('payload', spec.payloadFile),
+    ...(spec.template ? ['-monitor', `unix:${spec.template.monitor},server=on,wait=off`] : []),
+    ...(spec.snapshot ? ['-incoming', `exec:cat ${shq(spec.snapshot)}`] : []),
   ];
 }

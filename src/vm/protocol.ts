@@ -8,6 +8,9 @@ import type { CheckResult } from '../check/types.js';
  * Every byte is untrusted: lines are bounded, escape sequences are stripped, fields are decoded defensively.
  */
 export const MAGIC = '\x1erw1 ';
+/** Unsigned: the guest is up and waits for "go" (a snapshot restore resumes at this point). */
+export const READY = `${MAGIC}ready`;
+/** Unsigned: the signer waits for this run's token. */
 export const HELLO = `${MAGIC}hello`;
 
 export type GuestRecord =
@@ -19,6 +22,7 @@ export type GuestRecord =
 
 export type ConsoleEvent =
   | { type: 'log'; line: string }
+  | { type: 'ready' }
   | { type: 'hello' }
   | { type: 'record'; record: GuestRecord }
   /** A line that looks like a record but does not carry this run's token. */
@@ -129,6 +133,7 @@ export class ConsoleParser {
 
   private recordLine(line: string): ConsoleEvent {
     if (line === HELLO) return { type: 'hello' };
+    if (line === READY) return { type: 'ready' };
     const body = line.slice(MAGIC.length);
     const space = body.indexOf(' ');
     if (space < 0 || body.slice(0, space) !== this.token) {

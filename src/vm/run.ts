@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Channel } from './channel.js';
 import { cpio, type CpioEntry } from './cpio.js';
-import { qemuArgs, type Accel } from './machine.js';
+import { PAYLOAD_DISK_BYTES, qemuArgs, type Accel, type MachineSpec } from './machine.js';
+import { findSnapshot } from './snapshot.js';
 import { ConsoleParser, type ConsoleEvent } from './protocol.js';
 import type { Assets } from './assets.js';
 
@@ -17,6 +18,8 @@ export interface VmOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   memoryMiB?: number;
+  /** Boot from scratch even if a saved snapshot of a booted guest is there (also RUBBER_WORKSHOP_SNAPSHOT=0). */
+  cold?: boolean;
 }
 
 export type VmEvent = ConsoleEvent | { type: 'booted'; ms: number };
@@ -78,25 +81,73 @@ function setpriv(): string | null {
   return setprivPath;
 }
 
-/**
- * Boots a fresh VM on the read-only assets with this run's payload, streams what its console says, and
- * returns how it ended. Nothing survives the run: QEMU is killed and the temp folder removed whatever happens.
- */
-export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
+/** A temp folder for one QEMU's files, named after this process so a sweep can tell when it is stale. */
+export function makeTemp(): string {
   sweepStaleTemp();
-  const started = Date.now();
-  const token = randomBytes(16).toString('hex');
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
-  const payloadFile = path.join(tmp, 'payload.cpio');
-  fs.writeFileSync(payloadFile, cpio(opts.payload, 512));
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
+}
 
-  const args = qemuArgs({ assets: opts.assets, accel: opts.accel, payloadFile, memoryMiB: opts.memoryMiB });
+/** Writes a payload disk: the cpio archive, padded to the one size every guest expects. */
+export function writePayloadDisk(file: string, entries: CpioEntry[]): void {
+  const archive = cpio(entries, 512);
+  if (archive.length > PAYLOAD_DISK_BYTES)
+    throw new Error(`the run's payload is ${archive.length} bytes, more than the ${PAYLOAD_DISK_BYTES} the VM's disk holds`);
+  fs.writeFileSync(file, archive);
+  fs.truncateSync(file, PAYLOAD_DISK_BYTES);
+}
+
+/**
+ * Starts QEMU for `spec`, tracked so that it is killed and `tmp` removed if this process exits; with
+ * setpriv, the kernel also kills it if this process dies without a chance to clean up.
+ */
+export function startQemu(spec: MachineSpec, tmp: string): { child: ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }; forget: () => void } {
+  const args = qemuArgs(spec);
   const wrapper = setpriv();
   const child = wrapper
     ? spawn(wrapper, ['--pdeathsig', 'KILL', '--', qemuBinary(), ...args], { stdio: 'pipe' })
     : spawn(qemuBinary(), args, { stdio: 'pipe' });
   const entry = { child, tmp };
   live.add(entry);
+  return { child, forget: () => live.delete(entry) };
+}
+
+/**
+ * Boots a fresh VM on the read-only assets with this run's payload, streams what its console says, and
+ * returns how it ended. Nothing survives the run: QEMU is killed and the temp folder removed whatever happens.
+ */
+export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
+  const cold = opts.cold ?? process.env.RUBBER_WORKSHOP_SNAPSHOT === '0';
+  const snapshot = cold ? null : findSnapshot(opts.assets, opts.accel, opts.memoryMiB);
+  if (!snapshot) return yield* runOnce(opts, null);
+  let booted = false;
+  const run = runOnce(opts, snapshot);
+  for (;;) {
+    const next = await run.next();
+    if (next.done) {
+      const end = next.value;
+      if (booted || end.reason !== 'exited' || end.qemuCode === 0) return end;
+      // The saved guest would not load (QEMU changed under it?): forget it and boot from scratch.
+      fs.rmSync(snapshot, { force: true });
+      return yield* runOnce(opts, null);
+    }
+    if (next.value.type === 'booted') booted = true;
+    yield next.value;
+  }
+}
+
+async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerator<VmEvent, VmEnd> {
+  const started = Date.now();
+  const token = randomBytes(16).toString('hex');
+  const tmp = makeTemp();
+  const payloadFile = path.join(tmp, 'payload.cpio');
+  try {
+    writePayloadDisk(payloadFile, opts.payload);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const memoryMiB = opts.memoryMiB;
+  const { child, forget } = startQemu({ assets: opts.assets, accel: opts.accel, payloadFile, memoryMiB, snapshot: snapshot ?? undefined }, tmp);
   const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
 
   const events = new Channel<VmEvent>();
@@ -116,11 +167,21 @@ export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
   if (opts.signal?.aborted) onAbort();
 
   child.stdin.on('error', () => {}); // the guest may be gone before the token is written
+  const goLine = `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
+  const go = () => child.stdin.write(goLine);
+  // A restored guest is already waiting for "go" but cannot say so; resend until the signer says hello.
+  let resend: NodeJS.Timeout | null = snapshot ? setInterval(go, 100) : null;
+  const stopResend = () => {
+    if (resend) clearInterval(resend);
+    resend = null;
+  };
   child.stdout.on('data', (chunk: Buffer) => {
     removeTemp(); // QEMU opened the payload before the guest printed anything
     for (const ev of parser.push(chunk)) {
-      if (ev.type === 'hello') {
-        child.stdin.write(token + '\n');
+      if (ev.type === 'ready') go();
+      else if (ev.type === 'hello') {
+        stopResend();
+        child.stdin.write(`token ${token}\n`);
         events.push({ type: 'booted', ms: Date.now() - started });
       } else if (!(ev.type === 'log' && POWER_DOWN.test(ev.line))) events.push(ev);
     }
@@ -133,6 +194,7 @@ export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
     events.close();
   });
   child.on('close', (code) => {
+    stopResend();
     qemuCode = code;
     events.push(...parser.end());
     events.close();
@@ -143,9 +205,10 @@ export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
+    stopResend();
     stop(reason);
     removeTemp();
-    live.delete(entry);
+    forget();
   }
   return { reason, ms: Date.now() - started, qemuCode, qemuError: qemuError.trim() };
 }

@@ -58,6 +58,34 @@ describe('the throwaway VM', () => {
   });
 });
 
+describe('starting from a saved, booted guest', () => {
+  test('each restored run gets its own randomness and the current time', () => {
+    const probe = ['vm', 'exec', '--', 'sh', '-c', 'date +%s; head -c 16 /dev/urandom | od -An -tx1'];
+    const [a, b] = [rw(probe), rw(probe)];
+    expect(a.status).toBe(0);
+    const [timeA, randomA] = a.stdout.trim().split('\n');
+    const [, randomB] = b.stdout.trim().split('\n');
+    expect(Math.abs(Number(timeA) - Date.now() / 1000)).toBeLessThan(120);
+    expect(randomA).not.toBe(randomB);
+  });
+
+  test('a snapshot that will not load is dropped and the run boots from scratch', () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-cache-'));
+    const env = { RUBBER_WORKSHOP_CACHE: cache };
+    try {
+      expect(rw(['setup'], { env }).status).toBe(0);
+      const [snapshot] = fs.readdirSync(cache).filter((f) => f.startsWith('snapshot-'));
+      fs.truncateSync(path.join(cache, snapshot), 4096);
+      const r = rw(['vm', 'exec', '--', 'echo', 'booted anyway'], { env });
+      expect(r.stdout).toContain('booted anyway');
+      expect(r.status).toBe(0);
+      expect(fs.existsSync(path.join(cache, snapshot))).toBe(false);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('without root on the host', () => {
   // As root (CI), the suite makes an ordinary user and runs the tool as that user from a copy it can read.
   const asRoot = process.getuid?.() === 0;

@@ -44,6 +44,13 @@ describe('applyEvent', () => {
   });
 });
 
+it('marks the stage a run could not get past as failed', () => {
+  let run = applyEvent(startRun('00'), { type: 'stage', stage: 'bundle' }, 0);
+  run = applyEvent(run, { type: 'stage', stage: 'boot' }, 10);
+  run = applyEvent(run, { type: 'done', outcome: outcomeOf('00', [], { verdict: 'error', error: 'no VM' }) }, 20);
+  expect(run.stages.map((s) => s.status)).toEqual(['done', 'failed', 'waiting']);
+});
+
 it('turns a thrown error into an error outcome carrying its message', () => {
   expect(crashOutcome('04', new Error('no qemu'))).toMatchObject({ verdict: 'error', level: '04', error: 'no qemu', results: [] });
 });
