@@ -3,6 +3,7 @@ import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { loadAssets, resolveInputs, staleSteps } from '../vm/assets.js';
 import { chooseAccel } from '../vm/accel.js';
+import { findSnapshot } from '../vm/snapshot.js';
 import { qemuBinary } from '../vm/run.js';
 import { findWorkspace } from '../workspace.js';
 import { which } from '../which.js';
@@ -39,6 +40,8 @@ export async function doctor(): Promise<number> {
       : { ok: true, text: `VM assets built and current in ${cacheDir()} (digest ${assets.digest.slice(0, 12)})` });
     if (assets && !stale.length) {
       const accel = await chooseAccel(assets);
+      report(findSnapshot(assets, accel.accel) ? { ok: true, text: 'a booted VM is saved: checks start in well under a second' }
+        : { ok: false, optional: true, text: 'no saved booted VM: every check boots from scratch (≈2 s slower)', fix: 'rubber-workshop setup' });
       report(accel.accel === 'kvm' ? { ok: true, text: `accelerator: KVM — ${accel.why}` }
         : { ok: false, optional: true, text: `accelerator: TCG (slower) — ${accel.why}`, fix: 'nothing needed: checks run under emulation, only slower (a machine with working KVM is faster)' });
     }

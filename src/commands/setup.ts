@@ -1,4 +1,5 @@
-import { buildAssets, resolveInputs, type Step } from '../vm/assets.js';
+import path from 'node:path';
+import { buildAssets, pruneCache, resolveInputs, type Step } from '../vm/assets.js';
 import { chooseAccel } from '../vm/accel.js';
 import { buildSnapshot, findSnapshot } from '../vm/snapshot.js';
 import { paint, Status } from '../ui/term.js';
@@ -29,13 +30,16 @@ export async function setup(): Promise<number> {
   status.start('checking whether KVM can run the guest');
   const accel = await chooseAccel(assets);
   status.done(`${paint('green', '✓')} accelerator: ${accel.accel} — ${accel.why}`);
-  if (findSnapshot(assets, accel.accel)) status.done(`${paint('green', '✓')} booted VM saved for fast starts (cached)`);
+  let snapshot = findSnapshot(assets, accel.accel);
+  if (snapshot) status.done(`${paint('green', '✓')} booted VM saved for fast starts (cached)`);
   else {
     const t = Date.now();
     status.start('booting a VM once and saving it, so that every check starts from a booted guest');
-    await buildSnapshot(assets, accel.accel);
+    snapshot = await buildSnapshot(assets, accel.accel);
     status.done(`${paint('green', '✓')} booted VM saved for fast starts (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
+  const removed = pruneCache([path.dirname(assets.kernel), assets.images, assets.rootfs, assets.initramfs, snapshot]);
+  if (removed.length) status.done(`${paint('green', '✓')} removed ${removed.length} outdated file${removed.length > 1 ? 's' : ''} from the cache`);
   console.log(`VM assets ready (digest ${assets.digest.slice(0, 12)}). Try: rubber-workshop vm exec -- uname -a`);
   return 0;
 }

@@ -15,6 +15,8 @@ export interface Assets {
   kernel: string;
   initramfs: string;
   rootfs: string;
+  /** The folder of container images (also inside rootfs, at /workshop/images). */
+  images: string;
   /** One digest over every input: names exactly what a result was graded with. */
   digest: string;
   /** Per step: the key its inputs hash to. */
@@ -185,6 +187,7 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
     kernel: path.join(target.kernel, 'vmlinux'),
     initramfs: target.initramfs,
     rootfs: target.rootfs,
+    images: target.image,
     digest: sha(keys.kernel, keys.image, keys.rootfs, keys.initramfs),
     keys,
     guest: guestDigest(),
@@ -196,6 +199,15 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
   };
   writeFileAtomic(manifestFile(), JSON.stringify(assets, null, 2) + '\n');
   return assets;
+}
+
+/** Removes built assets and snapshots that `keep` does not name: each version is ≈ 100 MB. */
+export function pruneCache(keep: string[], dir = cacheDir()): string[] {
+  const built = /^(kernel-|images-|root-|initramfs-|snapshot-)[0-9a-f]{16}/;
+  const kept = new Set(keep.map((f) => path.relative(dir, f).split(path.sep)[0]));
+  const removed = fs.readdirSync(dir).filter((f) => built.test(f) && !kept.has(f) && !f.includes('.tmp-'));
+  for (const f of removed) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+  return removed;
 }
 
 async function node(script: string, ...args: string[]) {
