@@ -106,13 +106,13 @@ function Failure({ result }: { result: CheckResult }) {
       {result.expected !== undefined && (
         <Text>
           <Text color={theme.pass}>expected: </Text>
-          {result.expected}
+          <Value text={result.expected} />
         </Text>
       )}
       {result.actual !== undefined && (
         <Text>
           <Text color={theme.fail}>actual:   </Text>
-          {result.actual}
+          <Value text={result.actual} />
         </Text>
       )}
       {result.command && (
@@ -124,6 +124,11 @@ function Failure({ result }: { result: CheckResult }) {
       {result.output && <Lines title="It printed:" lines={result.output.split('\n').slice(-8)} />}
     </Box>
   );
+}
+
+/** An expected or actual value; empty output is easy to miss, so it is named. */
+function Value({ text }: { text: string }) {
+  return text === '' ? <Text dimColor>(nothing)</Text> : <Text>{text}</Text>;
 }
 
 function HintPointer({ hints }: { hints: CheckPanelProps['hints'] }) {
@@ -166,6 +171,7 @@ function Progress({ run }: { run: CheckRun }) {
 function StageLine({ row, stopped }: { row: StageRow; stopped: boolean }) {
   if (row.status === 'waiting') return <Row mark="·" label={STAGE_LABELS[row.stage]} dim />;
   if (row.status === 'running') return <Row mark={stopped ? '-' : 'spin'} label={STAGE_LABELS[row.stage]} />;
+  if (row.status === 'failed') return <Row mark="✗" markColor="fail" label={STAGE_LABELS[row.stage]} ms={row.ms} />;
   return <Row mark="✓" markColor="pass" label={STAGE_LABELS[row.stage]} ms={row.ms} />;
 }
 

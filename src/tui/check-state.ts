@@ -4,7 +4,7 @@ export const STAGES: readonly Stage[] = ['bundle', 'boot', 'checks'];
 
 export interface StageRow {
   stage: Stage;
-  status: 'waiting' | 'running' | 'done';
+  status: 'waiting' | 'running' | 'done' | 'failed';
   startedAt?: number;
   ms?: number;
 }
@@ -50,8 +50,11 @@ export function applyEvent(run: CheckRun, event: CheckEvent, now: number): Check
     }
     case 'log':
       return { ...run, log: [...run.log, event.line].slice(-LOG_LINES) };
-    case 'done':
-      return { ...run, status: 'done', outcome: event.outcome, stages: run.stages.map((row) => finish(row, now)) };
+    case 'done': {
+      // A run that could not finish stopped in the stage that was running.
+      const ended = event.outcome.verdict === 'error' ? 'failed' : 'done';
+      return { ...run, status: 'done', outcome: event.outcome, stages: run.stages.map((row) => finish(row, now, ended)) };
+    }
   }
 }
 
@@ -59,8 +62,8 @@ export function stopRun(run: CheckRun): CheckRun {
   return { ...run, status: 'stopped' };
 }
 
-function finish(row: StageRow, now: number): StageRow {
-  return row.status === 'running' ? { ...row, status: 'done', ms: now - (row.startedAt ?? now) } : row;
+function finish(row: StageRow, now: number, status: 'done' | 'failed' = 'done'): StageRow {
+  return row.status === 'running' ? { ...row, status, ms: now - (row.startedAt ?? now) } : row;
 }
 
 /** An outcome for a runner that threw instead of reporting, so the learner still sees why. */

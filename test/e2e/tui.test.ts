@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { cli, repo, rw, until } from './helpers.js';
+
+// The TUI as a learner meets it: `rubber-workshop` in a workspace, on a real terminal (tmux), with real
+// checks in the VM. Keys go in with send-keys; the screen comes back with capture-pane.
+const socket = `rw-e2e-tui-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = (colours = false) => tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', 'tui').stdout;
+const press = (...keys: string[]) => tmux('send-keys', '-t', 'tui', ...keys);
+const shows = (text: string, timeoutMs = 5 * 60 * 1000) => until(() => screen().includes(text), timeoutMs);
+
+let ws: string;
+beforeAll(() => {
+  ws = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-tui-')), 'ws');
+  const init = rw(['init', ws]);
+  expect(init.status, init.stderr).toBe(0);
+});
+afterAll(() => {
+  tmux('kill-server');
+  fs.rmSync(path.dirname(ws), { recursive: true, force: true });
+});
+
+/** Starts `rubber-workshop` in the workspace on a 100×30 terminal; the shell reports its exit status. */
+function start(env: Record<string, string>) {
+  // Ink draws only the final frame when CI is set, as it is in CI runs: unset it, as on a learner's terminal.
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const command = ['env', '-u', 'CI', ...vars, process.execPath, cli].map((w) => `'${w}'`).join(' ');
+  const r = tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', '-c', ws, `${command}; echo "rubber-workshop exited with $?"; sleep 600`);
+  expect(r.status, r.stderr).toBe(0);
+}
+
+test('a check fails on the stub, then passes once the reference solution is saved with watch on', async () => {
+  start({ NO_COLOR: '1' });
+  expect(await shows('00 fork & exec', 30_000), screen()).toBe(true);
+  expect(screen()).toMatch(/c check\s+w watch\s+h hint/);
+
+  press('c');
+  expect(await shows('checking 00', 30_000), screen()).toBe(true);
+  expect(await shows('not passed yet'), screen()).toBe(true);
+  const failed = screen();
+  expect(failed).toMatch(/✗ Level 00 not passed yet: \d+ of \d+ checks failed/);
+  expect(failed).toMatch(/✗ 00\/\S+/);
+  expect(failed).toContain('expected:');
+  expect(failed).toMatch(/command: +rd run/);
+  expect(failed).toMatch(/✓ bundling rd\.ts/);
+  // NO_COLOR: no foreground colour (30–38, 90–97); tmux itself writes 39, "default colour".
+  expect(screen(true)).not.toMatch(/\x1b\[(?:[0-9;]*;)?(3[0-8]|9[0-7])(;[0-9]+)*m/);
+
+  press('w');
+  expect(await shows('◉ watching', 10_000), screen()).toBe(true);
+  fs.copyFileSync(path.join(repo, 'lessons/00-fork-exec/solution.ts'), path.join(ws, 'rd.ts'));
+  expect(await shows('✓ Level 00 passed'), screen()).toBe(true);
+  expect(screen()).toMatch(/Next: level 01, chroot and an image/);
+
+  const progress = JSON.parse(fs.readFileSync(path.join(ws, '.rubber-workshop/progress.json'), 'utf8'));
+  expect(progress.levels['00']).toMatchObject({ verdict: 'pass', passedEver: true });
+  expect(progress.current).toBe('01');
+
+  press('q');
+  expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
+  // The TUI ran on the alternate screen: the terminal is back as it was.
+  expect(screen()).not.toContain('c check');
+});
