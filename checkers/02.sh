@@ -13,7 +13,7 @@ rd run -- /bin/sh -c "
   mount -t tmpfs $probe /tmp && echo 'probe: mounted a tmpfs on /tmp'
   stat -c 'dev: %n %F %t,%T %a' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty 2>&1
   grep -q '^[^ ]* /dev tmpfs ' /proc/mounts && echo 'dev: tmpfs'
-  echo 'dev: /dev/stdout works' >> /dev/stdout
+  echo \"dev: links \$(readlink /dev/stdin) \$(readlink /dev/stdout) \$(readlink /dev/stderr)\"
   echo \"null: \$(echo data > /dev/null && cat /dev/null | wc -c) bytes\""
 leftovers=$(mounts_under "$CONTAINERS" | grep -vxFf /run/check/mounts-before)
 if ran_ok; then
@@ -75,7 +75,7 @@ if ran_ok; then
     has_line "^dev: /dev/${node% *} character special file ${node#* } " || missing="$missing /dev/${node% *} (${node#* })"
   done
   has_line '^dev: tmpfs$' || missing="$missing /dev-as-a-tmpfs"
-  has_line '^dev: /dev/stdout works$' || missing="$missing /dev/stdout->/proc/self/fd/1"
+  has_line '^dev: links /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2$' || missing="$missing /dev/stdin,stdout,stderr->/proc/self/fd/0,1,2"
   if [ -n "$missing" ]; then
     fail "/dev lacks what programs expect:$missing. Mount a tmpfs on <rootfs>/dev, mknod each character device (major,minor in brackets), and symlink stdin/stdout/stderr to /proc/self/fd/0..2" \
       'zero full random urandom tty, stdin/stdout/stderr links, on a tmpfs' "$(printf '%s\n' "$OUT" | grep '^dev: ')"

@@ -16,7 +16,8 @@ rd run -- /bin/sh -c '
   bb=$(readlink -f /bin/sh)
   cd / && mkdir -p /tmp/b
   nsenter -r/tmp/b "${bb#/}" test -e ../../../../../../../../run/check/cwd/only-in-vm &&
-    echo "escape: a nested chroot climbed to the VM and found /run/check/cwd/only-in-vm"'
+    echo "escape: a nested chroot climbed to the VM and found /run/check/cwd/only-in-vm"
+  exit 0'
 if ran_ok; then
   if has_line '^mount: /$'; then
     pass

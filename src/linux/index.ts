@@ -566,7 +566,7 @@ export function which(command: string, options: { path?: string; root?: string }
     if (isExecutable(path.join(root, candidate), root !== '/')) return candidate;
   }
   throw new LinuxError('which', [command], os.constants.errno.ENOENT,
-    `no such command inside the container's root (searched ${searchPath} under ${root})`);
+    `no such command inside the container's root (searched ${searchPath}${root === '/' ? '' : ` under ${root}`})`);
 }
 
 function isExecutable(file: string, acceptSymlink: boolean): boolean {
