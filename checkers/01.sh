@@ -1,15 +1,16 @@
 # Level 01: the command runs in its own unpacked copy of the image (chroot), in its root folder, with /proc.
 
-# The command starts from a folder only the VM has: a container whose working directory stays outside its
-# root can still read it.
-mkdir -p /run/check/cwd && echo vm > /run/check/cwd/only-in-vm && cd /run/check/cwd || exit 1
-images_before=$(ls -A "$IMAGES"; cksum < "$IMAGES/busybox.tar")
+# rd starts from a folder only the VM has: a container whose working directory stays outside its root can
+# still read it.
+RD_CWD=/tmp/rw-check/cwd
+mkdir -p "$RD_CWD" && echo vm > "$RD_CWD/only-in-vm" || exit 1
+images_before=$(ls -A "$IMAGES"; md5sum < "$IMAGES/busybox.tar")
 
 check image-root
 rd run -- /bin/sh -c '
   echo "image: $(cat /etc/rubber-image 2>&1)"
   [ -e /workshop ] && echo "vm: /workshop is visible"
-  [ -e only-in-vm ] && echo "cwd: still in the VM, at $PWD"
+  [ -e only-in-vm ] && echo "cwd: still in /tmp/rw-check/cwd of the VM"
   grep -q "^[^ ]* /proc proc " /proc/mounts && echo "proc: mounted"
   echo "status: $(grep ^Pid: /proc/self/status 2>&1)"'
 if ! ran_ok; then
@@ -28,7 +29,7 @@ check cwd-inside-root
 same_run
 if ran_ok; then
   if has_line '^cwd: '; then
-    fail "the command's working directory is still in the VM's tree (it can read the VM's /run/check/cwd/only-in-vm): chroot() does not move the working directory — call chdir('/') right after it" \
+    fail "the command's working directory is still in the VM's tree (it can read the VM's /tmp/rw-check/cwd/only-in-vm): chroot() does not move the working directory — call chdir('/') right after it" \
       'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^cwd: ')"
   else
     pass
@@ -48,7 +49,7 @@ fi
 
 check image-dir-untouched
 same_run
-images_after=$(ls -A "$IMAGES"; cksum < "$IMAGES/busybox.tar")
+images_after=$(ls -A "$IMAGES"; md5sum < "$IMAGES/busybox.tar")
 if [ "$images_after" != "$images_before" ]; then
   fail "rd changed the image folder $IMAGES: images are shared by every container, so unpack each container's copy into <container-dir>/<id>/rootfs" \
     "$images_before" "$images_after"

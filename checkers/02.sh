@@ -1,8 +1,7 @@
 # Level 02: the container has a mount namespace of its own (its mounts never reach the VM, whose mounts are
 # shared like a systemd host's), and a /dev tmpfs with the usual devices.
-cd /run/check || exit 1
 
-vm_ns=$(readlink /proc/self/ns/mnt)
+vm_ns=$(vm 'readlink /proc/self/ns/mnt')
 # (The first line keeps the pattern file non-empty: busybox grep -v -f with no patterns prints nothing.)
 { echo '(none)'; mounts_under "$CONTAINERS"; } > /run/check/mounts-before
 probe=rw-probe-$$
@@ -28,9 +27,10 @@ fi
 
 check inside-mounts-private
 same_run
-if grep -q "^$probe " /proc/mounts; then
+probe_in_vm=$(vm "grep '^$probe ' /proc/mounts")
+if [ -n "$probe_in_vm" ]; then
   fail "a tmpfs the command mounted inside the container showed up in the VM: the copies of the VM's mounts are still shared with it. Make them private first: mount(null, '/', null, MS_PRIVATE | MS_REC)" \
-    'the VM does not see the tmpfs' "$(grep "^$probe " /proc/mounts)"
+    'the VM does not see the tmpfs' "$probe_in_vm"
 elif ran_ok && ! has_line '^probe: mounted'; then
   fail "the command could not mount a tmpfs inside the container (see its output)" 'probe: mounted a tmpfs on /tmp' "$OUT"
 else

@@ -1,8 +1,9 @@
 # Level 03: the container's root is its own mount (pivot_root), and nothing of the VM stays reachable: no VM
 # mounts inside, no leftover old-root folder, and the classic chroot breakout leads nowhere.
 
-# The command starts from a folder only the VM has, holding a file the breakout looks for.
-mkdir -p /run/check/cwd && echo vm > /run/check/cwd/only-in-vm && cd /run/check/cwd || exit 1
+# rd starts from a folder only the VM has, holding a file the breakout looks for.
+RD_CWD=/tmp/rw-check/cwd
+mkdir -p "$RD_CWD" && echo vm > "$RD_CWD/only-in-vm" || exit 1
 image_top=$(tar -tf "$IMAGES/busybox.tar" | sed 's#^\./##; s#/.*##' | grep -v '^$' | sort -u)
 
 # The breakout: nsenter -r chroots into a subfolder but (unlike chroot(1)) keeps the working directory, which is
@@ -10,13 +11,13 @@ image_top=$(tar -tf "$IMAGES/busybox.tar" | sed 's#^\./##; s#/.*##' | grep -v '^
 # top of its mount namespace.
 check pivot-root
 rd run -- /bin/sh -c '
-  [ -e only-in-vm ] && echo "escape: the working directory is in the VM, at $PWD"
+  [ -e only-in-vm ] && echo "escape: the working directory is still /tmp/rw-check/cwd of the VM"
   echo "root: $(ls -A / | tr "\n" " ")"
   while read -r _ point _; do echo "mount: $point"; done < /proc/mounts
   bb=$(readlink -f /bin/sh)
   cd / && mkdir -p /tmp/b
-  nsenter -r/tmp/b "${bb#/}" test -e ../../../../../../../../run/check/cwd/only-in-vm &&
-    echo "escape: a nested chroot climbed to the VM and found /run/check/cwd/only-in-vm"
+  nsenter -r/tmp/b "${bb#/}" test -e ../../../../../../../../tmp/rw-check/cwd/only-in-vm &&
+    echo "escape: a nested chroot climbed to the VM and found /tmp/rw-check/cwd/only-in-vm"
   exit 0'
 if ran_ok; then
   if has_line '^mount: /$'; then

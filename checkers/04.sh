@@ -1,9 +1,8 @@
 # Level 04: containers share one copy of the image, unpacked once into <container-dir>/images/<name> and used
 # read-only as overlay's lowerdir; each writes only to its own upperdir; nothing is left when they end.
-cd /run/check || exit 1
 lower=$CONTAINERS/images/busybox
-tar_before=$(cksum < "$IMAGES/busybox.tar")
-image_passwd=$(tar -xOf "$IMAGES/busybox.tar" ./etc/passwd | cksum)
+tar_before=$(md5sum < "$IMAGES/busybox.tar")
+image_passwd=$(tar -xOf "$IMAGES/busybox.tar" ./etc/passwd | md5sum)
 
 # What the containers leave: folders in the container folder (the unpacked images aside) and mounts under it.
 # (The first line keeps the pattern file non-empty: busybox grep -v -f with no patterns prints nothing.)
@@ -30,12 +29,12 @@ fi
 
 check image-unchanged
 same_run
-if [ "$(cksum < "$IMAGES/busybox.tar")" != "$tar_before" ]; then
+if [ "$(md5sum < "$IMAGES/busybox.tar")" != "$tar_before" ]; then
   fail "rd changed the image file $IMAGES/busybox.tar: images are read-only for every container"
 elif [ ! -d "$lower/bin" ]; then
   fail "found no unpacked image at $lower: unpack each image once into <container-dir>/images/<name> and use that folder as the overlay's lowerdir" \
     "$lower/bin/…" "$(ls -A "$CONTAINERS" | tr '\n' ' ')"
-elif [ -e "$lower/written-by-a" ] || [ "$(cksum < "$lower/etc/passwd")" != "$image_passwd" ]; then
+elif [ -e "$lower/written-by-a" ] || [ "$(md5sum < "$lower/etc/passwd")" != "$image_passwd" ]; then
   fail "container A's writes landed in the shared image at $lower: they must go to A's own upperdir. The order is lowerdir=<image>,upperdir=<container>/upper,workdir=<container>/work" \
     "$lower unchanged" "$(ls -A "$lower" | tr '\n' ' '); $(tail -n 1 "$lower/etc/passwd")"
 elif ran_ok; then
