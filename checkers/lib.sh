@@ -54,8 +54,8 @@ fail() {
 # expect_eq EXPECTED ACTUAL MESSAGE: pass if equal, else fail with MESSAGE.
 expect_eq() { if [ "$1" = "$2" ]; then pass; else fail "$3" "$1" "$2"; fi; }
 
-# rd ARGS...: runs the learner's runtime as root with a timeout. Sets RC (exit code, 124 on timeout),
-# OUT (its stdout+stderr, last 40 lines) and CMD. Returns RC.
+# rd ARGS...: runs the learner's runtime as root with a timeout, from the folder RD_CWD (default /). Sets RC
+# (exit code, 124 on timeout), OUT (its stdout+stderr, last 40 lines) and CMD. Returns RC.
 rd() {
   _rd "$@" > "$_out_file" 2>&1
   OUT=$(tail -n 40 "$_out_file") ERR=
@@ -71,9 +71,14 @@ rd_split() {
   return "$RC"
 }
 
+# _sandbox CMD...: runs a command in the sandbox, the VM as the learner's runtime sees it (see vm/harness),
+# without fd 3: that is where results go, and nothing in the sandbox may write there.
+_sandbox() { nsenter -t "$SANDBOX" -m -p -- "$@" 3>&-; }
+
 _rd() {
   CMD="rd $(_quote "$@")"
-  timeout -s KILL "$RD_TIMEOUT" node "$RD_JS" "$@" < /dev/null
+  _sandbox sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
+    timeout -s KILL "$RD_TIMEOUT" node "$RD_JS" "$@" < /dev/null
   RC=$?
   [ "$RC" = 137 ] && RC=124
 }
@@ -103,7 +108,8 @@ has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 rd_timed_out() { [ "$RC" = 124 ]; }
 
 # mounts_under DIR: the VM's mount points below DIR, one per line, sorted.
-mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort; }
+mounts_under() { vm 'cat /proc/mounts' | awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' | sort; }
 
-# vm SHELL-COMMAND: runs a command in the VM (outside any container), e.g. to inspect mounts.
-vm() { sh -c "$1"; }
+# vm SHELL-COMMAND: runs a command in the VM as the runtime sees it (outside any container): use it for
+# everything a checker observes about mounts, processes and /proc, which differ outside the sandbox.
+vm() { _sandbox sh -c "$1"; }
