@@ -11,6 +11,7 @@ Usage:
   rubber-workshop init [DIR]          make DIR (default: here) a workspace with rd.ts at level 00
   rubber-workshop check [LEVEL]       check rd.ts in a fresh VM (levels 00..LEVEL; default: your current level)
         --json | --tap | --junit FILE  machine-readable results; exit 0 pass, 1 fail, 2 could not run
+  rubber-workshop grade PATH…         for instructors: grade many workspaces (see grade --help)
   rubber-workshop setup               build the VM assets (kernel, guest root, images) into the cache
   rubber-workshop doctor              check this machine, with the command that fixes each problem
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   setup: () => setup(),
   init: async (argv) => (await import('./commands/init.js')).init(argv),
   check: async (argv, signal) => (await import('./commands/check.js')).check(argv, signal),
+  grade: async (argv, signal) => (await import('./commands/grade.js')).grade(argv, signal),
   dev: async (argv, signal) => {
     const [sub, ...rest] = argv;
     if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N]');
@@ -50,8 +52,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version + '\n');
     return 0;
   }
-  const command = name === undefined ? undefined : commands[name];
-  if (!command) throw new UsageError(name ? `unknown command "${name}" (see rubber-workshop --help)` : HELP);
+  const command = name === undefined ? async () => (await import('./commands/workshop.js')).workshop() : commands[name];
+  if (!command) throw new UsageError(`unknown command "${name}" (see rubber-workshop --help)`);
 
   const controller = new AbortController();
   let interrupted = false;

@@ -1,0 +1,16 @@
+import { findWorkspace } from '../workspace.js';
+import { UsageError } from './vm-exec.js';
+
+/** `rubber-workshop` with no arguments: the interactive workshop for the workspace around here. */
+export async function workshop(): Promise<number> {
+  const { runTui, tuiUnavailableMessage } = await import('../tui/index.js');
+  const noTerminal = tuiUnavailableMessage();
+  if (noTerminal) {
+    process.stderr.write(noTerminal + '\n');
+    return 2;
+  }
+  const dir = findWorkspace();
+  if (!dir) throw new UsageError('no workspace here. Make one with: rubber-workshop init ~/rd-workspace && cd ~/rd-workspace && rubber-workshop');
+  await runTui({ workspaceDir: dir });
+  return 0;
+}
