@@ -45,7 +45,7 @@ pass() { _result pass "" "" ""; }
 # fail MESSAGE [EXPECTED ACTUAL]: the message teaches what is wrong; the command and output of the last rd/vm call go along.
 fail() {
   if [ "$RC" = 124 ]; then
-    _result fail "rd did not finish within ${RD_TIMEOUT} s and was stopped (its last lines are below). $1" "${2-}" "${3-}"
+    _result fail "rd did not finish within ${_limit} s and was stopped (its last lines are below). $1" "${2-}" "${3-}"
   else
     _result fail "$1" "${2-}" "${3-}"
   fi
@@ -75,12 +75,21 @@ rd_split() {
 # without fd 3: that is where results go, and nothing in the sandbox may write there.
 _sandbox() { nsenter -t "$SANDBOX" -m -p -- "$@" 3>&-; }
 
+# A runtime that hung once in this run gets a short leash afterwards, so a hang costs one timeout, not one
+# per check. 137 is also what rd returns for a command killed by SIGKILL: only the clock tells them apart.
+_hung=/run/check/hung
 _rd() {
   CMD="rd $(_quote "$@")"
+  _limit=$RD_TIMEOUT
+  [ -e "$_hung" ] && _limit=5
+  _started=$(_now_ms)
   _sandbox sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
-    timeout -s KILL "$RD_TIMEOUT" node "$RD_JS" "$@" < /dev/null
+    timeout -s KILL "$_limit" node "$RD_JS" "$@" < /dev/null
   RC=$?
-  [ "$RC" = 137 ] && RC=124
+  if [ "$RC" = 137 ] && [ $(( $(_now_ms) - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
+    RC=124
+    : > "$_hung"
+  fi
 }
 
 _keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC; }
@@ -104,7 +113,7 @@ ran_ok() {
 # has_line REGEX [TEXT]: true if a line of TEXT (default OUT) matches the extended REGEX.
 has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 
-# rd_timed_out: true if the last rd call was stopped at RD_TIMEOUT.
+# rd_timed_out: true if the last rd call was stopped at its time limit.
 rd_timed_out() { [ "$RC" = 124 ]; }
 
 # mounts_under DIR: the VM's mount points below DIR, one per line, sorted.

@@ -54,7 +54,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   } catch (e) {
     return yield* finish('error', (e as Error).message);
   }
-  const rdTimeoutS = opts.rdTimeoutS ?? 10;
+  const rdTimeoutS = opts.rdTimeoutS ?? 20;
   const run = runVm({
     assets: vm.assets,
     accel: vm.accel.accel,
