@@ -10,7 +10,7 @@ import { GradeError } from './errors.js';
 import { gitCommit } from './git.js';
 import { limitedCheck, type RunCheck } from './limited-check.js';
 import { runPool } from './pool.js';
-import { stillValid, type GradeResult } from './result.js';
+import { staleReason, type GradeResult } from './result.js';
 import { scoreLevels, totalScore } from './score.js';
 import { ResultStore } from './store.js';
 import { discoverSubmissions, type Submission } from './submissions.js';
@@ -52,7 +52,18 @@ export interface GradeDeps {
 }
 
 export type GradeEvent =
-  | { type: 'plan'; submissions: number; toGrade: number; kept: number; jobs: number; level: string; out: string }
+  | {
+      type: 'plan';
+      submissions: number;
+      toGrade: number;
+      /** Earlier results that still stand (--resume). */
+      kept: number;
+      /** Earlier results graded again, counted by why ("the checkers changed"). */
+      regraded: Record<string, number>;
+      jobs: number;
+      level: string;
+      out: string;
+    }
   | { type: 'start'; learner: string }
   | { type: 'progress'; learner: string; what: string }
   | { type: 'graded'; result: GradeResult; done: number; toGrade: number }
@@ -109,18 +120,16 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     }
     const current = new Map<string, GradeResult>();
     const toGrade: Planned[] = [];
+    const regraded: Record<string, number> = {};
     for (const submission of submissions) {
       const planned = plan(submission, store, tool);
-      const previous = store.previous(submission.dir);
-      const keep =
-        opts.resume &&
-        previous !== undefined &&
-        stillValid(previous, { path: submission.dir, level: opts.level, provenance: planned.provenance }) &&
-        !(opts.retryErrors && previous.status === 'error');
-      if (keep) current.set(submission.dir, previous);
+      const previous = opts.resume ? store.previous(submission.dir) : undefined;
+      const why = previous && (staleReason(previous, { level: opts.level, provenance: planned.provenance }) ?? (opts.retryErrors && previous.status === 'error' ? 'it was an error' : undefined));
+      if (previous && !why) current.set(submission.dir, previous);
       else toGrade.push(planned);
+      if (why) regraded[why] = (regraded[why] ?? 0) + 1;
     }
-    emit({ type: 'plan', submissions: submissions.length, toGrade: toGrade.length, kept: current.size, jobs: opts.jobs, level: opts.level, out: opts.out });
+    emit({ type: 'plan', submissions: submissions.length, toGrade: toGrade.length, kept: current.size, regraded, jobs: opts.jobs, level: opts.level, out: opts.out });
 
     let done = 0;
     await runPool(

@@ -70,8 +70,10 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
           break;
         }
         const kept = event.kept ? `; ${event.kept} kept from the last run` : '';
+        const again = Object.entries(event.regraded).map(([why, n]) => `${n} because ${why}`);
+        const regraded = again.length ? `; graded again: ${again.join(', ')}` : '';
         const jobs = Math.min(event.jobs, event.toGrade);
-        print(`Grading ${event.toGrade} workspace${event.toGrade === 1 ? '' : 's'} up to level ${event.level}, ${jobs} at a time${kept}. Results go to ${out}/.`);
+        print(`Grading ${event.toGrade} workspace${event.toGrade === 1 ? '' : 's'} up to level ${event.level}, ${jobs} at a time${kept}${regraded}. Results go to ${out}/.`);
         if (live) ticker = setInterval(drawLive, 1000).unref();
         break;
       }

@@ -29,19 +29,17 @@ export interface GradeResult {
 }
 
 /**
- * Whether an earlier result still stands for the same submission: same folder, same sources, graded at
- * the same level by the same tool, checkers and VM. Anything else is graded again.
+ * Why an earlier result no longer stands for the same folder, or undefined if it does: it must have been
+ * graded from the same sources, at the same level, by the same tool, checkers and VM.
  */
-export function stillValid(previous: GradeResult, current: Pick<GradeResult, 'path' | 'level' | 'provenance'>): boolean {
+export function staleReason(previous: GradeResult, current: Pick<GradeResult, 'level' | 'provenance'>): string | undefined {
   const [p, c] = [previous.provenance, current.provenance];
-  return (
-    previous.path === current.path &&
-    previous.level === current.level &&
-    p.sources_sha256 === c.sources_sha256 &&
-    p.tool_version === c.tool_version &&
-    p.checkers_sha256 === c.checkers_sha256 &&
-    p.vm_assets_digest === c.vm_assets_digest
-  );
+  if (p.sources_sha256 !== c.sources_sha256) return 'the sources changed';
+  if (previous.level !== current.level) return 'the level changed';
+  if (p.checkers_sha256 !== c.checkers_sha256) return 'the checkers changed';
+  if (p.vm_assets_digest !== c.vm_assets_digest) return 'the VM changed';
+  if (p.tool_version !== c.tool_version) return 'rubber-workshop was updated';
+  return undefined;
 }
 
 /** Reads a result file's JSON; undefined if it is not one (a torn or foreign file is graded again, not trusted). */

@@ -214,8 +214,10 @@ describe('interrupt and --resume', () => {
     await grade(fakeCheck(levels));
     workspace(path.join(classDir, 'bob'), 'pass');
     const again = fakeCheck(levels);
-    await grade(again, { resume: true });
+    const events: GradeEvent[] = [];
+    await grade(again, { resume: true, onEvent: (e) => events.push(e) });
     expect(again.calls.map((c) => path.basename(c.workspaceDir))).toEqual(['bob']);
+    expect(events[0]).toMatchObject({ type: 'plan', kept: 1, toGrade: 1, regraded: { 'the sources changed': 1 } });
     expect(readResult('bob').status).toBe('pass');
   });
 
@@ -224,11 +226,14 @@ describe('interrupt and --resume', () => {
     await grade(fakeCheck(levels));
     fs.appendFileSync(path.join(checkers, '00.sh'), 'pass\n');
     const afterCheckers = fakeCheck(levels);
-    await grade(afterCheckers, { resume: true });
+    const events: GradeEvent[] = [];
+    await grade(afterCheckers, { resume: true, onEvent: (e) => events.push(e) });
     expect(afterCheckers.calls).toHaveLength(2);
     const afterAssets = fakeCheck(levels);
-    await grade(afterAssets, { resume: true }, 'assets-2');
+    await grade(afterAssets, { resume: true, onEvent: (e) => events.push(e) }, 'assets-2');
     expect(afterAssets.calls).toHaveLength(2);
+    const reasons = events.filter((e) => e.type === 'plan').map((e) => e.type === 'plan' && e.regraded);
+    expect(reasons).toEqual([{ 'the checkers changed': 2 }, { 'the VM changed': 2 }]);
   });
 
   it('with --retry-errors grades error results again, and only those', async () => {

@@ -32,7 +32,7 @@ function run(tty: boolean, colour: boolean): string {
   const progress = gradeProgress({ stream: out.stream, colour, cwd: '/home/t' });
   const graded = [result('alice', 'pass', 2, null), result('bob', 'error', 0.5, '\x1b[31mrd.ts does not build:\nrd.ts:3:1: error')];
   const events: GradeEvent[] = [
-    { type: 'plan', submissions: 3, toGrade: 2, kept: 1, jobs: 4, level: '01', out: '/home/t/grades' },
+    { type: 'plan', submissions: 3, toGrade: 2, kept: 1, regraded: { 'the sources changed': 1 }, jobs: 4, level: '01', out: '/home/t/grades' },
     { type: 'start', learner: 'alice' },
     { type: 'progress', learner: 'alice', what: '00/runs-command' },
     { type: 'graded', result: graded[0]!, done: 1, toGrade: 2 },
@@ -55,7 +55,7 @@ function run(tty: boolean, colour: boolean): string {
 describe('gradeProgress', () => {
   it('without a terminal writes plain lines only: plan, one per learner, totals', () => {
     expect(run(false, false).split('\n')).toEqual([
-      'Grading 2 workspaces up to level 01, 2 at a time; 1 kept from the last run. Results go to grades/.',
+      'Grading 2 workspaces up to level 01, 2 at a time; 1 kept from the last run; graded again: 1 because the sources changed. Results go to grades/.',
       '[1/2] alice        pass     2/2   1:05',
       '[2/2] bob          error 0.50/2   1:05  rd.ts does not build: rd.ts:3:1: error',
       'Graded 2 in 2:10 (0.9 per minute): 1 pass, 0 fail, 1 error.',
