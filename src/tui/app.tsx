@@ -10,7 +10,7 @@ import type { Outcome } from '../check/types.js';
 import { CheckPanel } from './check-panel.js';
 import { editorCommand, editorFailure, spawnDetached, spawnInTerminal, todoLine, type EditorLaunch } from './editor.js';
 import { useNotice, useProgress, useTerminalSize, useWatch, type Notice } from './hooks.js';
-import { LEARNED_HEADING, lessonSection } from './lesson.js';
+import { passRecap } from './lesson.js';
 import { LevelList } from './level-list.js';
 import { LevelScreen, type Action, type Panel } from './level-screen.js';
 import { Markdown } from './markdown.js';
@@ -78,13 +78,14 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
     [levels, update],
   );
   const checker = useCheckRunner(runCheck, workspaceDir, onOutcome);
+  const { start: startRun, stop: stopRun } = checker;
   const runHere = checker.run?.level === level.id ? checker.run : undefined;
 
   const startCheck = useCallback(() => {
     clear();
-    checker.start(level.id);
+    startRun(level.id);
     setPanel('check');
-  }, [checker, level.id, clear]);
+  }, [startRun, level.id, clear]);
   const watch = useWatch(watching, workspaceDir, startCheck, watchDebounceMs);
 
   const open = useCallback(
@@ -103,9 +104,9 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
 
   const quit = useCallback(async () => {
     setQuitting(true);
-    await checker.stop();
+    await stopRun();
     exit();
-  }, [checker, exit]);
+  }, [stopRun, exit]);
 
   const act = (action: Action) => {
     if (confirmReset) {
@@ -120,7 +121,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
         else startCheck();
         return;
       case 'stop':
-        if (checker.running) void checker.stop().then(() => say('Check stopped.'));
+        if (checker.running) void stopRun().then(() => say('Check stopped.'));
         return;
       case 'watch':
         setWatching((w) => !w);
@@ -231,7 +232,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
             title={level.title}
             hints={{ revealed: entry.hintsRevealed, total: level.hints.length }}
             next={levels[index + 1]}
-            learned={lessonSection(lesson, LEARNED_HEADING)}
+            recap={passRecap(lesson)}
             solutionPath={solutionPath}
           />
         ) : (

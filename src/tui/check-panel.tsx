@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { CheckResult, Outcome } from '../check/types.js';
 import type { CheckRow, CheckRun, StageRow } from './check-state.js';
-import { Markdown } from './markdown.js';
+import type { Recap } from './lesson.js';
+import { Markdown, Prose } from './markdown.js';
 import { Spinner, formatMs } from './spinner.js';
 import { useTheme } from './theme.js';
 
@@ -18,8 +19,8 @@ export interface CheckPanelProps {
   hints: { revealed: number; total: number };
   /** The level a pass moves on to, if any. */
   next?: { id: string; title: string };
-  /** The lesson's recap section, shown on a pass. */
-  learned?: string;
+  /** What the lesson sums up, shown on a pass. */
+  recap?: Recap;
   /** Where the reference solution is, shown on a pass. */
   solutionPath: string;
 }
@@ -37,34 +38,34 @@ export function CheckPanel(props: CheckPanelProps) {
   );
 }
 
-function Verdict({ outcome, title, hints, next, learned, solutionPath }: CheckPanelProps & { outcome: Outcome }) {
+function Verdict({ outcome, title, hints, next, recap, solutionPath }: CheckPanelProps & { outcome: Outcome }) {
   const theme = useTheme();
   const failed = outcome.results.filter((r) => r.status === 'fail');
   const passedCount = outcome.results.length - failed.length;
   if (outcome.verdict === 'pass') {
     return (
       <Box flexDirection="column" rowGap={1}>
-        <Text bold color={theme.pass}>
+        <Prose bold color={theme.pass}>
           ✓ Level {outcome.level} passed: {title} ({passedCount} of {outcome.results.length} checks, {formatMs(outcome.ms)})
-        </Text>
-        {learned && (
+        </Prose>
+        {recap && (
           <Box flexDirection="column">
-            <Text bold>What you learned</Text>
-            <Markdown source={learned} />
+            <Text bold>{recap.title}</Text>
+            <Markdown source={recap.markdown} />
           </Box>
         )}
-        <Text>
+        <Prose>
           Reference solution: <Text color={theme.code}>{solutionPath}</Text>. Press <Key k="s" /> to compare it with your rd.ts.
-        </Text>
+        </Prose>
         {next ? (
-          <Text>
+          <Prose>
             Next: level {next.id}, {next.title}. Press <Key k="n" /> or <Key k="enter" /> to read it. Keep your rd.ts: the lesson
             says what to add (or press <Key k="r" /> there to start from its stub).
-          </Text>
+          </Prose>
         ) : (
-          <Text bold color={theme.pass}>
+          <Prose bold color={theme.pass}>
             That was the last level: you have built a container runtime.
-          </Text>
+          </Prose>
         )}
       </Box>
     );
@@ -73,15 +74,15 @@ function Verdict({ outcome, title, hints, next, learned, solutionPath }: CheckPa
     <Box flexDirection="column" rowGap={1}>
       {outcome.verdict === 'error' ? (
         <Box flexDirection="column">
-          <Text bold color={theme.fail}>
+          <Prose bold color={theme.fail}>
             ✗ Level {outcome.level} could not be checked
-          </Text>
+          </Prose>
           <Text>{outcome.error ?? 'The check stopped before it finished.'}</Text>
         </Box>
       ) : (
-        <Text bold color={theme.fail}>
+        <Prose bold color={theme.fail}>
           ✗ Level {outcome.level} not passed yet: {failed.length} of {outcome.results.length} checks failed
-        </Text>
+        </Prose>
       )}
       {failed.slice(0, 1).map((r) => (
         <Failure key={`${r.level}/${r.name}`} result={r} />
@@ -99,9 +100,9 @@ function Failure({ result }: { result: CheckResult }) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">
-      <Text bold color={theme.fail}>
+      <Prose bold color={theme.fail}>
         ✗ {result.level}/{result.name}
-      </Text>
+      </Prose>
       {result.message && <Text>{result.message}</Text>}
       {result.expected !== undefined && (
         <Text>
@@ -135,25 +136,27 @@ function HintPointer({ hints }: { hints: CheckPanelProps['hints'] }) {
   if (hints.total === 0) return null;
   if (hints.revealed < hints.total) {
     return (
-      <Text>
+      <Prose>
         Stuck? Press <Key k="h" /> for hint {hints.revealed + 1} of {hints.total}.
-      </Text>
+      </Prose>
     );
   }
   return (
-    <Text>
+    <Prose>
       You have seen all {hints.total} hints (<Key k="h" /> shows them again).
-    </Text>
+    </Prose>
   );
 }
 
 /** Stages, then checks grouped by level: an earlier level that fully passed is one line. */
 function Progress({ run }: { run: CheckRun }) {
   const levels = [...new Set(run.checks.map((c) => c.level))];
+  const starting = run.status === 'running' && run.stages.every((s) => s.status === 'waiting');
   return (
     <Box flexDirection="column">
-      {run.stages.map((s) => (
-        <StageLine key={s.stage} row={s} stopped={run.status === 'stopped'} />
+      {run.stages.map((s, i) => (
+        // Until the runner reports its first stage (it is still loading), the first one is as good as started.
+        <StageLine key={s.stage} row={i === 0 && starting ? { ...s, status: 'running' } : s} stopped={run.status === 'stopped'} />
       ))}
       {levels.map((level) => {
         const rows = run.checks.filter((c) => c.level === level);

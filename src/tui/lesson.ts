@@ -15,5 +15,18 @@ export function lessonSection(markdown: string, heading: RegExp): string | undef
   return body || undefined;
 }
 
-/** The recap a pass shows: the lesson's "What you learned" (or "Recap", "Summary") section. */
-export const LEARNED_HEADING = /what you('ve)? learn|recap|summary|takeaway/i;
+export interface Recap {
+  title: string;
+  markdown: string;
+}
+
+/**
+ * What a pass sums up: the lesson's "What you learned" (or "Recap", "Summary") section, else its "What the
+ * checker verifies" list, which after a pass is what the learner's runtime now does.
+ */
+export function passRecap(lesson: string): Recap | undefined {
+  const learned = lessonSection(lesson, /what you('ve)? learn|recap|summary|takeaway/i);
+  if (learned) return { title: 'What you learned', markdown: learned };
+  const verified = lessonSection(lesson, /what the check(er|s)? (verif|check)/i);
+  return verified ? { title: 'What your rd.ts now does', markdown: verified } : undefined;
+}

@@ -3,6 +3,7 @@ import { Box, Text, type Key as InkKey } from 'ink';
 import type { LevelProgress } from '../progress.js';
 import { Key } from './check-panel.js';
 import { LastCheck } from './level-list.js';
+import { Prose } from './markdown.js';
 import { ScrollView, type Viewport } from './scroll-view.js';
 import { Spinner } from './spinner.js';
 import { useTheme } from './theme.js';
@@ -135,9 +136,9 @@ function Feedback({ notice, confirm }: LevelScreenProps) {
   if (confirm) {
     return (
       <Box paddingX={1}>
-        <Text bold color={theme.warn}>
+        <Prose bold color={theme.warn}>
           {confirm} <Key k="y" /> yes  <Key k="n" /> no
-        </Text>
+        </Prose>
       </Box>
     );
   }
@@ -145,7 +146,7 @@ function Feedback({ notice, confirm }: LevelScreenProps) {
   const color = { info: undefined, good: theme.pass, bad: theme.fail }[notice.tone];
   return (
     <Box paddingX={1}>
-      <Text color={color}>{notice.text}</Text>
+      <Prose color={color}>{notice.text}</Prose>
     </Box>
   );
 }

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, Transform, type TextProps } from 'ink';
 import { marked, type Token, type Tokens } from 'marked';
 import { useTheme } from './theme.js';
 
@@ -25,17 +25,17 @@ function Block({ token }: { token: Token }) {
     case 'heading': {
       const { depth, tokens } = token as Tokens.Heading;
       return (
-        <Text bold color={depth <= 2 ? theme.accent : undefined} underline={depth === 1}>
+        <Prose bold color={depth <= 2 ? theme.accent : undefined} underline={depth === 1}>
           <Inline tokens={tokens} />
-        </Text>
+        </Prose>
       );
     }
     case 'paragraph':
     case 'text':
       return (
-        <Text>
+        <Prose>
           <Inline tokens={t.tokens ?? [{ type: 'text', raw: t.raw, text: t.text }]} />
-        </Text>
+        </Prose>
       );
     case 'code':
       return <CodeBlock text={(token as Tokens.Code).text} />;
@@ -56,6 +56,22 @@ function Block({ token }: { token: Token }) {
     default:
       return <Text>{t.raw}</Text>;
   }
+}
+
+/**
+ * Wrapped text without a stray space opening a line: Ink wraps with wrap-ansi's `trim: false`, which
+ * moves the space at a break onto the next line when the line before fills the width exactly.
+ */
+export function Prose(props: TextProps) {
+  return (
+    <Transform transform={dropBreakSpace}>
+      <Text {...props} />
+    </Transform>
+  );
+}
+
+function dropBreakSpace(line: string): string {
+  return line.replace(/^((?:\x1b\[[0-9;]*m)*) /, '$1');
 }
 
 /** Code keeps its lines and indentation; long lines wrap rather than vanish. */
@@ -140,7 +156,7 @@ function Inline({ tokens }: { tokens: Token[] }) {
           case 'codespan':
             return (
               <Text key={i} color={theme.code}>
-                {decodeEntities(t.text as string)}
+                {prose(t.text as string)}
               </Text>
             );
           case 'link': {
@@ -160,9 +176,9 @@ function Inline({ tokens }: { tokens: Token[] }) {
           case 'html':
             return <Text key={i}>{stripTags(t.text as string)}</Text>;
           case 'text':
-            return t.tokens ? <Inline key={i} tokens={t.tokens} /> : <Text key={i}>{decodeEntities(t.text as string)}</Text>;
+            return t.tokens ? <Inline key={i} tokens={t.tokens} /> : <Text key={i}>{prose(t.text as string)}</Text>;
           default:
-            return <Text key={i}>{decodeEntities((t.text as string | undefined) ?? t.raw)}</Text>;
+            return <Text key={i}>{prose((t.text as string | undefined) ?? t.raw)}</Text>;
         }
       })}
     </>
@@ -177,6 +193,11 @@ export function plainText(tokens: Token[]): string {
       return t.tokens ? plainText(t.tokens) : decodeEntities((t.text as string | undefined) ?? '');
     })
     .join('');
+}
+
+/** Inline text as a reader sees it: entities decoded, and a line break inside a paragraph is a space. */
+function prose(text: string): string {
+  return decodeEntities(text).replace(/\n/g, ' ');
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

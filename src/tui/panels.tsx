@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
 import { Key } from './check-panel.js';
 import { hunks, lineDiff } from './diff.js';
-import { Markdown } from './markdown.js';
+import { Markdown, Prose } from './markdown.js';
 import { useTheme } from './theme.js';
 
 /** The hints revealed so far, each under its number. */
 export function HintsPanel({ hints, revealed }: { hints: string[]; revealed: number }) {
-  if (hints.length === 0) return <Text>This level has no hints.</Text>;
+  if (hints.length === 0) return <Prose>This level has no hints.</Prose>;
   return (
     <Box flexDirection="column" rowGap={1}>
       {hints.slice(0, revealed).map((hint, i) => (
@@ -18,11 +18,11 @@ export function HintsPanel({ hints, revealed }: { hints: string[]; revealed: num
         </Box>
       ))}
       {revealed < hints.length ? (
-        <Text dimColor>
+        <Prose dimColor>
           Press <Key k="h" /> again for hint {revealed + 1}; each is more direct than the last.
-        </Text>
+        </Prose>
       ) : (
-        <Text dimColor>That is every hint. The reference solution opens once the level passes.</Text>
+        <Prose dimColor>That is every hint. The reference solution opens once the level passes.</Prose>
       )}
     </Box>
   );
@@ -39,7 +39,7 @@ export function SolutionPanel({ mine, solution, solutionPath }: { mine: string; 
         {'   '}
         <Text color={theme.pass}>+ reference {solutionPath}</Text>
       </Text>
-      {groups.length === 0 && <Text>Your rd.ts is the reference solution, line for line.</Text>}
+      {groups.length === 0 && <Prose>Your rd.ts is the reference solution, line for line.</Prose>}
       {groups.map((hunk, h) => (
         <Box key={h} flexDirection="column" marginTop={1}>
           <Text dimColor>@@ your line {hunk.lines.find((l) => l.op !== 'add')?.line ?? hunk.lines[0]!.line} @@</Text>
@@ -88,18 +88,18 @@ export function HelpPanel({ workspaceDir }: { workspaceDir: string }) {
             <Box width={width} flexShrink={0}>
               <Key k={k} />
             </Box>
-            <Text>{what}</Text>
+            <Prose>{what}</Prose>
           </Box>
         ))}
       </Box>
-      <Text>
+      <Prose>
         Your workspace is {workspaceDir}. Edit rd.ts there; linux.ts is the toolkit it imports (do not edit it). Backups
         made by reset are in .rubber-workshop/backups/.
-      </Text>
-      <Text>
+      </Prose>
+      <Prose>
         Watch mode notices saves through the file system; if it misses them (network folders, some containers), press{' '}
         <Key k="c" /> to check by hand.
-      </Text>
+      </Prose>
     </Box>
   );
 }

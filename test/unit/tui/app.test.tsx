@@ -150,6 +150,8 @@ describe('checking', () => {
     await press('c');
     await until(() => runner.calls.length === 1, 'the check to start');
     expect(runner.calls[0]!.level).toBe('00');
+    // Busy from the first moment, before the runner reports a stage.
+    await until(() => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] bundling rd\.ts/.test(frame()), 'a spinner on the first stage');
     runner.step(2);
     await until(() => frame().includes('✓ bundling rd.ts'), 'bundling to finish');
     await see('starting the VM');
