@@ -12,6 +12,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
+          maxConcurrency: 2,
           testTimeout: 15 * 60 * 1000,
           hookTimeout: 5 * 60 * 1000,
           globalSetup: ['test/e2e/setup-assets.ts'],

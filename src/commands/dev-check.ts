@@ -44,6 +44,14 @@ export function expectations(levels: Level[]): Expectation[] {
   ]);
 }
 
+/** Checks one lesson file as its expectation says, in a fresh VM; `problem` is null when it behaved. */
+export async function runExpectation(e: Expectation, signal?: AbortSignal): Promise<{ outcome?: Outcome; problem: string | null }> {
+  let outcome: Outcome | undefined;
+  const run = runCheck({ workspaceDir: path.dirname(e.file), entry: e.file, toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
+  for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
+  return { outcome, problem: outcome ? e.judge(outcome) : 'no outcome' };
+}
+
 /** `rubber-workshop dev check [LEVEL…] [--jobs N]`: for lesson authors, proves the checkers can tell right from wrong. */
 export async function devCheck(argv: string[], signal: AbortSignal): Promise<number> {
   const all = loadLevels();
@@ -64,10 +72,7 @@ export async function devCheck(argv: string[], signal: AbortSignal): Promise<num
   let done = 0;
   let bad = 0;
   const runOne = async (e: Expectation) => {
-    let outcome: Outcome | undefined;
-    const run = runCheck({ workspaceDir: path.dirname(e.file), entry: e.file, toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
-    for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
-    const problem = outcome ? e.judge(outcome) : 'no outcome';
+    const { outcome, problem } = await runExpectation(e, signal);
     done++;
     if (problem) bad++;
     const mark = problem ? paint('red', '✗', colour) : paint('green', '✓', colour);
