@@ -87,7 +87,17 @@ function Verdict({ outcome, title, hints, next, recap, solutionPath }: CheckPane
       {failed.slice(0, 1).map((r) => (
         <Failure key={`${r.level}/${r.name}`} result={r} />
       ))}
-      {failed.length > 1 && <Text dimColor>{failed.length - 1} more failed below.</Text>}
+      {failed.length > 1 && (
+        <Box flexDirection="column">
+          <Text dimColor>Also failed:</Text>
+          {failed.slice(1).map((r) => (
+            <Prose key={`${r.level}/${r.name}`}>
+              <Text color={theme.fail}>✗ {r.level}/{r.name}</Text>
+              {r.message && `: ${r.message}`}
+            </Prose>
+          ))}
+        </Box>
+      )}
       {(outcome.verdict === 'error' || !failed[0]?.output) && outcome.tail.length > 0 && (
         <Lines title="Last lines the VM printed:" lines={outcome.tail.slice(-8)} />
       )}
@@ -103,7 +113,7 @@ function Failure({ result }: { result: CheckResult }) {
       <Prose bold color={theme.fail}>
         ✗ {result.level}/{result.name}
       </Prose>
-      {result.message && <Text>{result.message}</Text>}
+      {result.message && <Prose>{result.message}</Prose>}
       {result.expected !== undefined && (
         <Text>
           <Text color={theme.pass}>expected: </Text>

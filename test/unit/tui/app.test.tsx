@@ -170,6 +170,14 @@ describe('checking', () => {
     await see('Stuck? Press h for hint 1 of 2.');
   });
 
+  it('details the first failure and sums up the others in a line each', async () => {
+    const runner = start({ scripts: [outcomeOf('00', [result('00', 'first', 'fail', { actual: '' }), result('00', 'second', 'fail')])] });
+    await press('c');
+    runner.finish();
+    await see('actual: (nothing)');
+    await see('Also failed: ✗ 00/second: second went wrong');
+  });
+
   it('saves the outcome after every check', async () => {
     const runner = start({ scripts: [failing()] });
     await press('c');
