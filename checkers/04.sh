@@ -49,7 +49,10 @@ rd run -- /bin/sh -c '
   echo "b: ran"; exit 5'
 stamp_after_b=$(stamp)
 if ran_ok 5; then
-  if has_line '^sees: '; then
+  if has_line '^sees: ' && [ -e "$lower/written-by-a" ]; then
+    fail "container B sees what container A wrote, because A wrote into the shared image (see image-unchanged): the image must be the lowerdir, never the upperdir" \
+      'the image as it was' "$(printf '%s\n' "$OUT" | grep '^sees: ')"
+  elif has_line '^sees: '; then
     fail "container B sees what container A wrote: give each container its own upperdir and workdir, in <container-dir>/<id>" \
       'the image as it was' "$(printf '%s\n' "$OUT" | grep '^sees: ')"
   else

@@ -105,7 +105,9 @@ ran_ok() {
   if rd_timed_out; then
     fail "does the parent wait for an 'exit' event that never comes, or the container for input?"
   else
-    fail "rd exited with status $RC where the command exits with ${1:-0}: rd could not start it, or did not pass its status on (rd's output says more)" "${1:-0}" "$RC"
+    # The runtime's own error ("rd: <call> failed: … hint: …") says best what went wrong.
+    _why=$(printf '%s\n%s\n' "$OUT" "$ERR" | grep -m1 -A1 '^rd: ' | grep -E '^(rd: |  hint: )' | sed 's/^  //' | tr '\n' ' ' | sed 's/ $//')
+    fail "rd exited with status $RC where the command exits with ${1:-0}: ${_why:-rd could not start it, or did not pass its status on (rd's output says more)}" "${1:-0}" "$RC"
   fi
   return 1
 }

@@ -68,7 +68,7 @@ function run(options: Options): void {
   //   share rd's stdin, stdout and stderr.
   // TODO 2: When the child exits, print how it ended and exit with the same status:
   //   linux.describeExit(pid, code, signal) gives you both.
-  console.error(`rd: run() is not written yet, so ${JSON.stringify(options.command)} did not run (see TODO 1 in rd.ts)`);
+  console.error('rd: run() is not written yet: see TODO 1 in rd.ts');
   process.exit(1);
 }
 
@@ -82,7 +82,7 @@ function exec(command: string[]): never {
   // TODO 3: Become the command with linux.execve(path, argv, env). execve wants the program's full
   //   path: linux.which(command[0]) finds it. And Node opens every file close-on-exec, stdin,
   //   stdout and stderr included: linux.clearCloexec() first, or the command starts without them.
-  throw new Error(`exec() is not written yet, so ${JSON.stringify(command)} did not run (see TODO 3 in rd.ts)`);
+  throw new Error('exec() is not written yet: see TODO 3 in rd.ts');
 }
 
 function main([subcommand, ...args]: string[]): void {
