@@ -5,6 +5,7 @@
 //   npm run build && node docs/screenshot.mjs [OUT.svg] [-- COMMAND…]
 //
 // COMMAND defaults to `node dist/cli.js`. Needs tmux and the VM assets (`rubber-workshop setup`).
+// docs/tui.png is the same image rendered with `rsvg-convert docs/tui.svg -o docs/tui.png` (librsvg2-bin).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

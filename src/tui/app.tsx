@@ -35,6 +35,8 @@ export interface AppProps {
   env?: NodeJS.ProcessEnv;
   editors?: Editors;
   watchDebounceMs?: number;
+  /** Aborting it quits as the q key does (stopping a running check first), e.g. on SIGTERM. */
+  signal?: AbortSignal;
 }
 
 const defaultEditors: Editors = { detached: spawnDetached, inTerminal: spawnInTerminal };
@@ -48,7 +50,7 @@ const PANEL_TITLES: Record<Panel, string> = {
 };
 
 /** The whole TUI: a level list and one screen per level, with checks, watch, hints, solution, reset and editor. */
-export function App({ workspaceDir, levels, progress: initial, runCheck, startupNotice, env = process.env, editors = defaultEditors, watchDebounceMs }: AppProps) {
+export function App({ workspaceDir, levels, progress: initial, runCheck, startupNotice, env = process.env, editors = defaultEditors, watchDebounceMs, signal }: AppProps) {
   const { exit } = useApp();
   const { rows } = useTerminalSize();
   const files = workspaceFiles(workspaceDir);
@@ -107,6 +109,14 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
     await stopRun();
     exit();
   }, [stopRun, exit]);
+
+  useEffect(() => {
+    if (!signal) return;
+    const onAbort = () => void quit();
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort);
+    return () => signal.removeEventListener('abort', onAbort);
+  }, [signal, quit]);
 
   const act = (action: Action) => {
     if (confirmReset) {

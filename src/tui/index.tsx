@@ -17,6 +17,8 @@ export interface TuiOptions {
   /** The check runner; defaults to src/check/run.ts, loaded on first use. */
   runCheck?: RunCheck;
   levels?: Level[];
+  /** Quits the TUI (stopping a running check first) when aborted, e.g. on SIGTERM. */
+  signal?: AbortSignal;
 }
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
@@ -39,7 +41,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   try {
     const app = render(
       <ThemeProvider theme={makeTheme()}>
-        <App workspaceDir={workspaceDir} levels={levels} progress={progress} runCheck={opts.runCheck ?? loadRunCheck} startupNotice={notice} editors={terminalEditors()} />
+        <App workspaceDir={workspaceDir} levels={levels} progress={progress} runCheck={opts.runCheck ?? loadRunCheck} startupNotice={notice} editors={terminalEditors()} signal={opts.signal} />
       </ThemeProvider>,
       { exitOnCtrlC: false },
     );

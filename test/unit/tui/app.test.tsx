@@ -32,7 +32,7 @@ const failing = () =>
   ]);
 const passing = (level = '00') => outcomeOf(level, [result(level, 'runs-command', 'pass'), result(level, 'reports-status', 'pass')]);
 
-function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeOf>[]; env?: NodeJS.ProcessEnv; editors?: Editors } = {}) {
+function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeOf>[]; env?: NodeJS.ProcessEnv; editors?: Editors; signal?: AbortSignal } = {}) {
   fx = makeFixture(opts.progress);
   const runner = scriptedRunner(opts.scripts ?? []);
   app = render(
@@ -44,6 +44,7 @@ function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeO
       env={opts.env ?? {}}
       watchDebounceMs={20}
       {...(opts.editors && { editors: opts.editors })}
+      {...(opts.signal && { signal: opts.signal })}
     />,
   );
   return runner;
@@ -259,6 +260,16 @@ describe('checking', () => {
     await press('q');
     await until(() => runner.calls[0]!.signal!.aborted === true, 'the abort');
     // Once exited, Ink stops reading the keyboard.
+    await until(() => app.stdin.listenerCount('readable') === 0, 'the app to exit');
+  });
+
+  it('quits the same way when its signal is aborted (SIGTERM)', async () => {
+    const controller = new AbortController();
+    const runner = start({ scripts: [failing()], signal: controller.signal });
+    await press('c');
+    runner.step(1);
+    controller.abort();
+    await until(() => runner.calls[0]!.signal!.aborted === true, 'the abort');
     await until(() => app.stdin.listenerCount('readable') === 0, 'the app to exit');
   });
 });
