@@ -1,3 +1,6 @@
+// React (in the TUI) picks its build from NODE_ENV when first imported; learners get the fast one.
+process.env.NODE_ENV ??= 'production';
+
 import { SetupError } from './vm/assets.js';
 import { WorkspaceError } from './workspace.js';
 import { UsageError, vmExec } from './commands/vm-exec.js';
@@ -52,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version + '\n');
     return 0;
   }
-  const command = name === undefined ? async () => (await import('./commands/workshop.js')).workshop() : commands[name];
+  const command: Command | undefined = name === undefined
+    ? async (_argv, signal) => (await import('./commands/workshop.js')).workshop(signal)
+    : commands[name];
   if (!command) throw new UsageError(`unknown command "${name}" (see rubber-workshop --help)`);
 
   const controller = new AbortController();

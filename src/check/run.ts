@@ -107,7 +107,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
 function vmFailure(end: VmEnd, levels: number, rdTimeoutS: number): string {
   if (end.reason === 'aborted') return 'the check was cancelled';
   if (end.reason === 'timeout')
-    return `the check did not finish within ${runTimeoutMs(levels, rdTimeoutS) / 1000} s: does rd hang? Its last lines are below`;
+    return `the check did not finish within ${runTimeoutMs(levels, rdTimeoutS) / 1000} s: does rd hang?`;
   const qemu = end.qemuError ? `: ${end.qemuError.split('\n').slice(-3).join(' ')}` : '';
   return `the VM stopped before the checks finished${qemu}`;
 }

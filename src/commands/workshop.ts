@@ -2,7 +2,9 @@ import { findWorkspace } from '../workspace.js';
 import { UsageError } from './vm-exec.js';
 
 /** `rubber-workshop` with no arguments: the interactive workshop for the workspace around here. */
-export async function workshop(): Promise<number> {
+export async function workshop(signal: AbortSignal): Promise<number> {
+  // Ink draws only a final frame when it thinks it runs in CI; here a person sits at a terminal.
+  delete process.env.CI;
   const { runTui, tuiUnavailableMessage } = await import('../tui/index.js');
   const noTerminal = tuiUnavailableMessage();
   if (noTerminal) {
@@ -11,6 +13,6 @@ export async function workshop(): Promise<number> {
   }
   const dir = findWorkspace();
   if (!dir) throw new UsageError('no workspace here. Make one with: rubber-workshop init ~/rd-workspace && cd ~/rd-workspace && rubber-workshop');
-  await runTui({ workspaceDir: dir });
+  await runTui({ workspaceDir: dir, signal });
   return 0;
 }
