@@ -31,7 +31,7 @@ export async function gradeCommand(argv: string[], signal: AbortSignal, deps: Gr
     return run.interrupted ? 130 : 0;
   } catch (err) {
     if (!(err instanceof GradeError)) throw err;
-    progress.close();
+    progress.close(); // the live line must not overwrite the message
     const hint = err instanceof GradeUsageError ? '\nSee `rubber-workshop grade --help`.' : '';
     stderr.write(`rubber-workshop grade: ${err.message}${hint}\n`);
     return 2;

@@ -91,7 +91,7 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
       case 'graded': {
         done = event.done;
         running.delete(event.result.learner);
-        print(resultLine(event.result, event.done, event.toGrade, nameWidth, paintIf));
+        print(resultLine(event.result, event.done, event.toGrade, nameWidth, live ? stream.columns || 80 : undefined, paintIf));
         break;
       }
       case 'end': {
@@ -118,13 +118,16 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
   };
 }
 
-function resultLine(r: GradeResult, n: number, of: number, width: number, paintIf: (c: Colour, t: string) => string): string {
+/** One learner's line; on a terminal the reason is cut to fit its width (the result file has it whole). */
+function resultLine(r: GradeResult, n: number, of: number, width: number, columns: number | undefined, paintIf: (c: Colour, t: string) => string): string {
   const counter = `[${String(n).padStart(String(of).length)}/${of}]`;
   const name = r.learner.length > width ? `${r.learner.slice(0, width - 1)}…` : r.learner.padEnd(width);
-  const status = paintIf(STATUS_COLOUR[r.status], r.status.padEnd(5));
   const score = `${formatScore(r.total)}/${r.max}`.padStart(String(r.max).length * 2 + 4);
-  const reason = r.reason ? `  ${truncate(oneLine(r.reason), 100)}` : '';
-  return `${counter} ${name} ${status} ${score}  ${clock(r.time_ms).padStart(5)}${reason}`;
+  const time = clock(r.time_ms).padStart(5);
+  const visible = `${counter} ${name} ${r.status.padEnd(5)} ${score}  ${time}`;
+  const room = columns ? Math.max(20, columns - visible.length - 3) : 100;
+  const reason = r.reason ? `  ${truncate(oneLine(r.reason), room)}` : '';
+  return `${counter} ${name} ${paintIf(STATUS_COLOUR[r.status], r.status.padEnd(5))} ${score}  ${time}${reason}`;
 }
 
 function formatScore(n: number): string {

@@ -86,3 +86,12 @@ describe('clock', () => {
     expect([clock(0), clock(65_000), clock(3_723_000)]).toEqual(['0:00', '1:05', '1:02:03']);
   });
 });
+
+describe('result lines on a terminal', () => {
+  it('cut the reason to the terminal width', () => {
+    const lines = run(true, false).split(/\r\x1b\[2K|\n/).filter((l) => l.startsWith('[2/2] bob'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThanOrEqual(60);
+    expect(lines[0]!.endsWith('…')).toBe(true);
+  });
+});
