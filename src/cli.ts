@@ -3,7 +3,7 @@ process.env.NODE_ENV ??= 'production';
 
 import { SetupError } from './vm/assets.js';
 import { WorkspaceError } from './workspace.js';
-import { UsageError, vmExec } from './commands/vm-exec.js';
+import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
 import { setup } from './commands/setup.js';
 import { version } from './version.js';
 
@@ -17,7 +17,8 @@ Usage:
   rubber-workshop grade PATH…         for instructors: grade many workspaces (see grade --help)
   rubber-workshop setup               build the VM assets (kernel, guest root, images) into the cache
   rubber-workshop doctor              check this machine, with the command that fixes each problem
-  rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM
+  rubber-workshop rd run … -- CMD…    run your rd.ts by hand, as root in a fresh VM
+  rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
   rubber-workshop --version | --help
 
@@ -38,6 +39,7 @@ const commands: Record<string, Command> = {
     return (await import('./commands/dev-check.js')).devCheck(rest, signal);
   },
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
+  rd: (argv, signal) => rdByHand(argv, signal),
   vm: (argv, signal) => {
     const [sub, ...rest] = argv;
     if (sub !== 'exec') throw new UsageError('usage: rubber-workshop vm exec -- CMD…');

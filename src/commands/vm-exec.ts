@@ -1,24 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { execInVm } from '../vm/exec.js';
+import { bundleRuntime } from '../check/bundle.js';
+import { findWorkspace } from '../workspace.js';
 import { requireVm } from './vm-ready.js';
 import { paint } from '../ui/term.js';
 
-/** `rubber-workshop vm exec [--timeout S] [--timings] -- CMD…`: runs a command as root in a fresh VM. */
+/**
+ * `rubber-workshop vm exec [--timeout S] [--timings] [--rd] -- CMD…`: runs a command as root in a fresh VM;
+ * with --rd, the workspace's rd.ts is there as the `rd` command.
+ */
 export async function vmExec(argv: string[], signal: AbortSignal): Promise<number> {
   let timeoutS = 60;
   let timings = false;
+  let withRd = false;
   const args = [...argv];
   while (args.length && args[0] !== '--') {
     const opt = args.shift()!;
     if (opt === '--timeout' && args.length) timeoutS = Number(args.shift());
     else if (opt === '--timings') timings = true;
-    else throw new UsageError(`vm exec: unknown option ${opt} (options: --timeout SECONDS, --timings)`);
+    else if (opt === '--rd') withRd = true;
+    else throw new UsageError(`vm exec: unknown option ${opt} (options: --timeout SECONDS, --timings, --rd)`);
   }
   if (args[0] === '--') args.shift();
   if (!args.length) throw new UsageError('vm exec needs a command: rubber-workshop vm exec -- uname -a');
   if (!(timeoutS > 0)) throw new UsageError('vm exec: --timeout takes seconds, e.g. --timeout 30');
 
+  const rd = withRd ? await bundleWorkspaceRd() : undefined;
   const { assets, accel } = await requireVm();
-  const run = execInVm({ assets, accel: accel.accel, argv: args, timeoutMs: timeoutS * 1000, signal });
+  const run = execInVm({ assets, accel: accel.accel, argv: args, timeoutMs: timeoutS * 1000, signal, rd });
   for (;;) {
     const next = await run.next();
     if (next.done) {
@@ -37,6 +47,20 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
     if (ev.type === 'log') process.stdout.write(ev.line + '\n');
     else if (ev.type === 'booted' && timings) process.stderr.write(`[timing] guest ready after ${ev.ms} ms\n`);
   }
+}
+
+/** `rubber-workshop rd ARGS…`: your runtime, run by hand in a fresh VM (vm exec --rd -- rd ARGS…). */
+export function rdByHand(argv: string[], signal: AbortSignal): Promise<number> {
+  if (!argv.length) throw new UsageError('usage: rubber-workshop rd run [-i IMAGE] … -- CMD [ARGS…]   (runs your rd.ts in a fresh VM)');
+  return vmExec(['--rd', '--', 'rd', ...argv], signal);
+}
+
+async function bundleWorkspaceRd(): Promise<string> {
+  const dir = findWorkspace() ?? (fs.existsSync('rd.ts') ? process.cwd() : undefined);
+  if (!dir) throw new UsageError('--rd needs a workspace: run it inside the folder that holds your rd.ts');
+  const bundle = await bundleRuntime(path.join(dir, 'rd.ts'));
+  if (!bundle.ok) throw new UsageError(`rd.ts does not build:\n${bundle.error}`);
+  return bundle.code;
 }
 
 export class UsageError extends Error {}

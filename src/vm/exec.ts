@@ -13,12 +13,18 @@ export interface ExecOptions {
   argv: string[];
   timeoutMs: number;
   signal?: AbortSignal;
+  /** A bundled runtime to install in the guest as the `rd` command. */
+  rd?: string;
 }
 
 export interface ExecEnd extends VmEnd {
   /** The command's exit status, if the harness reported one. */
   code: number | null;
 }
+
+const INSTALL_RD = `mkdir -p /opt/rd && cp /run/payload/rd.mjs /opt/rd/rd.mjs
+printf '#!/bin/sh\\nexec node /opt/rd/rd.mjs "$@"\\n' > /usr/local/bin/rd && chmod 755 /usr/local/bin/rd
+`;
 
 /** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
 export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, ExecEnd> {
@@ -29,7 +35,8 @@ export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, Exec
     signal: opts.signal,
     payload: [
       { path: 'run.env', type: 'file', data: 'MODE=exec\n' },
-      { path: 'exec.sh', type: 'file', data: `cd /root 2>/dev/null || cd /\n${shellQuote(opts.argv)}\n` },
+      { path: 'exec.sh', type: 'file', data: `${opts.rd === undefined ? '' : INSTALL_RD}cd /root 2>/dev/null || cd /\n${shellQuote(opts.argv)}\n` },
+      ...(opts.rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: opts.rd }]),
     ],
   });
   let code: number | null = null;
