@@ -71,6 +71,8 @@ check cpu-weight
 same_run
 if ! ran_ok; then
   :
+elif [ "$cgroup" != "0::/rubber-workshop/$host" ]; then
+  fail "the container has no cgroup of its own to weight: fix in-own-cgroup first"
 elif has_line '^weight: $'; then
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to $cg/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 8' 'no cpu.weight'

