@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Outcome, Verdict } from './check/types.js';
+import { writeFileAtomic } from './atomic.js';
 
 /** The folder inside a workspace that holds rubber-workshop's own state. */
 export const STATE_DIR = '.rubber-workshop';
@@ -140,37 +141,6 @@ function readIfValid(file: string): Progress | undefined {
     return parseProgress(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
-  }
-}
-
-function writeFileAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o644);
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  syncDir(path.dirname(file));
-}
-
-/** Makes the rename itself durable; some filesystems refuse to open or fsync a directory, which is fine. */
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // best effort
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Outcome } from '../check/types.js';
 import { toolkitSource } from '../workspace.js';
 import { paint, Status, useColour } from '../ui/term.js';
 import { UsageError } from './vm-exec.js';
+import { runPool } from '../pool.js';
 
 /** One run dev check makes, and what its outcome must be. */
 export interface Expectation {
@@ -79,10 +80,7 @@ export async function devCheck(argv: string[], signal: AbortSignal): Promise<num
     status.log(`${mark} ${e.label} ${paint('dim', `${((outcome?.ms ?? 0) / 1000).toFixed(1)} s`, colour)}${problem ? `\n    ${problem}` : ''}`);
     status.start(`${done}/${todo.length} runs done`);
   };
-  const queue = [...todo];
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    while (queue.length && !signal.aborted) await runOne(queue.shift()!);
-  }));
+  await runPool(todo, jobs, runOne, signal);
   status.stop();
   console.log(bad ? paint('red', `${bad} of ${todo.length} runs not as they must be.`, colour) : paint('green', `All ${todo.length} runs as they must be.`, colour));
   return bad ? 1 : 0;

@@ -1,5 +1,5 @@
+import { makeTemp } from '../temp.js';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Outcome } from '../check/types.js';
 import { digestSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
@@ -9,7 +9,7 @@ import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.
 import { GradeError } from './errors.js';
 import { gitCommit } from './git.js';
 import { limitedCheck, type RunCheck } from './limited-check.js';
-import { runPool } from './pool.js';
+import { runPool } from '../pool.js';
 import { staleReason, type GradeResult } from './result.js';
 import { scoreLevels, totalScore } from './score.js';
 import { ResultStore } from './store.js';
@@ -112,7 +112,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
 
   const store = new ResultStore(opts.out);
   const release = store.lock();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rubber-grade-'));
+  const tmp = makeTemp('rubber-grade-');
   try {
     store.load();
     if (store.size > 0 && !opts.resume) {

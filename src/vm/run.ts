@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Channel } from './channel.js';
+import { makeTemp } from '../temp.js';
 import { cpio, type CpioEntry } from './cpio.js';
 import { PAYLOAD_DISK_BYTES, qemuArgs, type Accel, type MachineSpec } from './machine.js';
 import { findSnapshot } from './snapshot.js';
@@ -48,31 +48,6 @@ process.once('exit', () => {
   }
 });
 
-/** Removes temp folders of runs whose process is gone (killed with SIGKILL, power loss). */
-export function sweepStaleTemp(dir = os.tmpdir()): void {
-  for (const name of safeReaddir(dir)) {
-    const pid = Number(new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(name)?.[1]);
-    if (pid && !alive(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 let setprivPath: string | null | undefined;
 function setpriv(): string | null {
   if (setprivPath === undefined) {
@@ -81,11 +56,8 @@ function setpriv(): string | null {
   return setprivPath;
 }
 
-/** A temp folder for one QEMU's files, named after this process so a sweep can tell when it is stale. */
-export function makeTemp(): string {
-  sweepStaleTemp();
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
-}
+/** A temp folder for one QEMU's files; see makeTemp. */
+export const makeVmTemp = () => makeTemp(TEMP_PREFIX);
 
 /** Writes a payload disk: the cpio archive, padded to the one size every guest expects. */
 export function writePayloadDisk(file: string, entries: CpioEntry[]): void {
@@ -138,7 +110,7 @@ export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
 async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerator<VmEvent, VmEnd> {
   const started = Date.now();
   const token = randomBytes(16).toString('hex');
-  const tmp = makeTemp();
+  const tmp = makeVmTemp();
   const payloadFile = path.join(tmp, 'payload.cpio');
   try {
     writePayloadDisk(payloadFile, opts.payload);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { which } from '../which.js';
 import { ConsoleParser } from './protocol.js';
-import { makeTemp, qemuBinary, startQemu, writePayloadDisk } from './run.js';
+import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk } from './run.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
 
@@ -36,7 +36,7 @@ export async function buildSnapshot(assets: Assets, accel: Accel, timeoutMs = 12
   const key = snapshotKey(assets, accel);
   if (!key) throw new Error(`${qemuBinary()} not found`);
   const file = fileFor(key);
-  const tmp = makeTemp();
+  const tmp = makeVmTemp();
   const payloadFile = path.join(tmp, 'payload.cpio');
   const monitor = path.join(tmp, 'monitor.sock');
   const partial = `${file}.tmp-${process.pid}`;
