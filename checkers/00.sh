@@ -59,15 +59,21 @@ else
 fi
 
 check signal
-same_run
+# Killed from outside, as `docker kill` does: from level 06 the command is its namespace's PID 1, which
+# ignores signals sent from inside it, but SIGKILL from an ancestor namespace always arrives.
+rd_start run -i busybox sh -- -c 'echo ready; exec sleep 317'
+if output_has '^ready$'; then
+  vm 'for d in /proc/[0-9]*; do [ "$(tr "\0" " " < $d/cmdline 2>/dev/null)" = "sleep 317 " ] && kill -KILL ${d#/proc/}; done'
+fi
+rd_wait
 report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if rd_timed_out; then
-  ran_ok 143
-elif ! has_line '^[0-9]+ killed by signal SIGTERM$' "$report"; then
-  fail "the command was killed by SIGTERM: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGTERM' (linux.describeExit)" \
-    '<pid> killed by signal SIGTERM' "${report:-(no such line)}"
-elif [ "$RC" != 143 ]; then
-  fail "rd exited with status $RC after the command was killed by SIGTERM: exit with 128 + the signal's number (143), like a shell does" 143 "$RC"
+  ran_ok 137
+elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
+  fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
+    '<pid> killed by signal SIGKILL' "${report:-(no such line)}"
+elif [ "$RC" != 137 ]; then
+  fail "rd exited with status $RC after the command was killed by SIGKILL: exit with 128 + the signal's number (137), like a shell does" 137 "$RC"
 else
   pass
 fi

@@ -92,6 +92,30 @@ _rd() {
   fi
 }
 
+# rd_start ARGS...: starts rd in the background (its output goes where rd's would); rd_wait collects it like rd.
+rd_start() {
+  CMD="rd $(_quote "$@")"
+  ( _rd "$@"; exit "$RC" ) > "$_out_file" 2>&1 &
+  _rd_bg=$!
+}
+
+rd_wait() {
+  wait "$_rd_bg"
+  RC=$?
+  OUT=$(tail -n 40 "$_out_file") ERR=
+  _keep_run
+  return "$RC"
+}
+
+# output_has REGEX [SECONDS]: waits (default RD_TIMEOUT) until a line of the background rd's output matches.
+output_has() {
+  _until=$(( $(_now_ms) + ${2:-$RD_TIMEOUT} * 1000 ))
+  until grep -Eq -- "$1" "$_out_file" 2>/dev/null; do
+    [ "$(_now_ms)" -ge "$_until" ] && return 1
+    usleep 50000
+  done
+}
+
 _keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC; }
 
 # same_run: right after `check NAME`, brings back CMD, OUT, ERR and RC of the last rd call, so that one
