@@ -45,3 +45,7 @@ console.log(`${'guest kernel + init until the command runs (uptime)'.padEnd(52)}
 await series('VM start until the guest harness is ready', ['vm', 'exec', '--timings', '--', 'true'], (r) => r.ready);
 await series('VM start until the first output of node -e', ['vm', 'exec', '--', 'node', '-e', 'console.log("first")'], (r) => r.mark, /first/);
 await series('full round trip: rubber-workshop vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total);
+
+// Grading throughput: a generated class of correct, partly correct, broken and hanging workspaces.
+const { benchGrade } = await import('./bench-grade.mjs');
+await benchGrade({ cli });
