@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The guest's read-only root filesystem (erofs): busybox, node with its libraries, koffi, the guest harness
 // and the container images. mkfs.erofs --all-root needs no root on the host.
-// usage: node rootfs-scripts/rootfs.mjs --busybox B --node N --koffi DIR --harness F --images DIR --out root.erofs
+// usage: node rootfs-scripts/rootfs.mjs --busybox B --node N --koffi DIR --harness F --images DIR [--images DIR…] --out root.erofs
 import { $, argv, fs, os, path } from 'zx';
 import { installBusybox } from './lib.mjs';
 
@@ -29,7 +29,7 @@ try {
 
   await fs.copyFile(argv.harness, path.join(root, 'sbin/harness'));
   await fs.chmod(path.join(root, 'sbin/harness'), 0o755);
-  await fs.copy(argv.images, path.join(root, 'workshop/images'));
+  for (const images of [argv.images].flat()) await fs.copy(images, path.join(root, 'workshop/images'));
   await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\n');
   await fs.writeFile(path.join(root, 'etc/rubber-vm'), 'the VM, not a container\n');

@@ -15,7 +15,7 @@ Usage:
   rubber-workshop check [LEVEL]       check rd.ts in a fresh VM (levels 00..LEVEL; default: your current level)
         --json | --tap | --junit FILE  machine-readable results; exit 0 pass, 1 fail, 2 could not run
   rubber-workshop grade PATH…         for instructors: grade many workspaces (see grade --help)
-  rubber-workshop setup               build the VM assets (kernel, guest root, images) into the cache
+  rubber-workshop setup [--debian]    build the VM assets (kernel, guest root, images) into the cache
   rubber-workshop doctor              check this machine, with the command that fixes each problem
   rubber-workshop rd run … -- CMD…    run your rd.ts by hand, as root in a fresh VM
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
@@ -29,7 +29,7 @@ RUBBER_WORKSHOP_KERNEL + RUBBER_WORKSHOP_MODULES, RUBBER_WORKSHOP_BUSYBOX, RUBBE
 type Command = (argv: string[], signal: AbortSignal) => Promise<number>;
 
 const commands: Record<string, Command> = {
-  setup: () => setup(),
+  setup: (argv) => setup(argv),
   init: async (argv) => (await import('./commands/init.js')).init(argv),
   check: async (argv, signal) => (await import('./commands/check.js')).check(argv, signal),
   grade: async (argv, signal) => (await import('./commands/grade.js')).grade(argv, signal),

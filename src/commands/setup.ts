@@ -3,19 +3,26 @@ import { buildAssets, pruneCache, resolveInputs, type Step } from '../vm/assets.
 import { chooseAccel } from '../vm/accel.js';
 import { buildSnapshot, findSnapshot } from '../vm/snapshot.js';
 import { paint, Status } from '../ui/term.js';
+import { UsageError } from './vm-exec.js';
 
 const stepNames: Record<Step, string> = {
   kernel: 'kernel and modules (Debian cloud kernel)',
   image: 'container image busybox.tar',
+  debian: 'container image debian.tar (debootstrap, a minute or two)',
   rootfs: 'guest root filesystem (busybox, node, koffi)',
   initramfs: 'initramfs',
 };
 
-/** `rubber-workshop setup`: builds the VM assets into the cache, then finds out whether KVM can be used. */
-export async function setup(): Promise<number> {
+/**
+ * `rubber-workshop setup [--debian]`: builds the VM assets into the cache, finds out whether KVM can be used,
+ * and saves a booted guest for fast starts. --debian adds the bigger Debian image (debootstrap needs sudo).
+ */
+export async function setup(argv: string[]): Promise<number> {
+  const unknown = argv.filter((a) => a !== '--debian');
+  if (unknown.length) throw new UsageError(`setup: unknown option ${unknown[0]} (options: --debian)`);
   const status = new Status();
   status.start('looking up the kernel, busybox and node to build from');
-  const inputs = await resolveInputs();
+  const inputs = await resolveInputs(process.env, { debian: argv.includes('--debian') });
   status.stop();
   const started = new Map<Step, number>();
   const assets = await buildAssets(inputs, (step, state) => {
@@ -38,7 +45,7 @@ export async function setup(): Promise<number> {
     snapshot = await buildSnapshot(assets, accel.accel);
     status.done(`${paint('green', '✓')} booted VM saved for fast starts (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
-  const removed = pruneCache([path.dirname(assets.kernel), assets.images, assets.rootfs, assets.initramfs, snapshot]);
+  const removed = pruneCache([path.dirname(assets.kernel), assets.images, assets.debian ?? '', assets.rootfs, assets.initramfs, snapshot].filter(Boolean));
   if (removed.length) status.done(`${paint('green', '✓')} removed ${removed.length} outdated file${removed.length > 1 ? 's' : ''} from the cache`);
   console.log(`VM assets ready (digest ${assets.digest.slice(0, 12)}). Try: rubber-workshop vm exec -- uname -a`);
   return 0;

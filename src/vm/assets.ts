@@ -15,18 +15,22 @@ export interface Assets {
   kernel: string;
   initramfs: string;
   rootfs: string;
-  /** The folder of container images (also inside rootfs, at /workshop/images). */
+  /** The folders of container images (also inside rootfs, at /workshop/images). */
   images: string;
+  /** The Debian image's folder, when it was built. */
+  debian?: string;
   /** One digest over every input: names exactly what a result was graded with. */
   digest: string;
   /** Per step: the key its inputs hash to. */
   keys: Record<Step, string>;
+  /** The Debian image was asked for (setup --debian): later setups keep it. */
+  withDebian: boolean;
   /** Digest of vm/ at build time: a changed guest script makes the assets stale. */
   guest: string;
   describe: { kernel: string; busybox: string; node: string };
 }
 
-export type Step = 'kernel' | 'image' | 'rootfs' | 'initramfs';
+export type Step = 'kernel' | 'image' | 'debian' | 'rootfs' | 'initramfs';
 
 /** What the assets are built from; each step's key hashes the inputs it reads. */
 export interface Inputs {
@@ -34,6 +38,8 @@ export interface Inputs {
   busybox: { file: string; key: string };
   node: { file: string; version: string; key: string };
   koffi: { dir: string; version: string };
+  /** The optional Debian image (setup --debian), built by debootstrap from this mirror. */
+  debian?: { suite: string; mirror: string };
 }
 
 export class SetupError extends Error {}
@@ -50,9 +56,26 @@ const fileKey = (file: string) => {
 const dirDigest = (dir: string) =>
   sha(...fs.readdirSync(dir).sort().flatMap((f) => [f, fs.readFileSync(path.join(dir, f))]));
 
-/** Finds the kernel, busybox and node to build from, or says exactly how to get them. */
-export async function resolveInputs(env = process.env): Promise<Inputs> {
-  return { kernel: await resolveKernel(env), busybox: await resolveBusybox(env), node: resolveNode(), koffi: resolveKoffi() };
+/**
+ * Finds the kernel, busybox and node to build from, or says exactly how to get them. The Debian image is
+ * built when asked for, and kept by later setups once it was.
+ */
+export async function resolveInputs(env = process.env, opts: { debian?: boolean } = {}): Promise<Inputs> {
+  const debian = opts.debian || Boolean(loadAssets()?.withDebian) ? { suite: 'bookworm', mirror: debianMirror() } : undefined;
+  return { kernel: await resolveKernel(env), busybox: await resolveBusybox(env), node: resolveNode(), koffi: resolveKoffi(), debian };
+}
+
+/** The host's own Debian mirror if it has one configured, else Debian's main one. */
+function debianMirror(): string {
+  for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
+    try {
+      const uri = /(?:URIs:|^deb)\s+(https?:\/\/\S+\/debian)\/?(?:\s|$)/m.exec(fs.readFileSync(file, 'utf8'))?.[1];
+      if (uri) return uri;
+    } catch {
+      // not configured here
+    }
+  }
+  return 'http://deb.debian.org/debian';
 }
 
 async function resolveKernel(env: NodeJS.ProcessEnv): Promise<Inputs['kernel']> {
@@ -103,10 +126,11 @@ export function stepKeys(inputs: Inputs): Record<Step, string> {
   const lib = script('lib.mjs');
   const kernel = sha(inputs.kernel.key, script('kernel.mjs'));
   const image = sha(inputs.busybox.key, script('image-busybox.mjs'), lib);
-  const rootfs = sha(image, inputs.busybox.key, inputs.node.key, inputs.koffi.version, script('rootfs.mjs'), lib,
+  const debian = inputs.debian ? sha(inputs.debian.suite, inputs.debian.mirror, script('image-debian.mjs')) : '';
+  const rootfs = sha(image, debian, inputs.busybox.key, inputs.node.key, inputs.koffi.version, script('rootfs.mjs'), lib,
     fs.readFileSync(path.join(vmDir, 'harness')));
   const initramfs = sha(kernel, inputs.busybox.key, fs.readFileSync(path.join(vmDir, 'init')));
-  return { kernel, image, rootfs, initramfs };
+  return { kernel, image, debian, rootfs, initramfs };
 }
 
 const manifestFile = () => path.join(cacheDir(), 'assets.json');
@@ -129,7 +153,7 @@ export async function assetsDigest(): Promise<string> {
 /** Steps whose inputs changed since the assets were built (all of them before the first setup). */
 export function staleSteps(assets: Assets | null, inputs: Inputs): Step[] {
   const keys = stepKeys(inputs);
-  return (Object.keys(keys) as Step[]).filter((s) => assets?.keys[s] !== keys[s]);
+  return (Object.keys(keys) as Step[]).filter((s) => (assets?.keys[s] ?? '') !== keys[s]);
 }
 
 const guestDigest = () => dirDigest(vmDir);
@@ -149,6 +173,7 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
   const target = {
     kernel: path.join(dir, `kernel-${keys.kernel.slice(0, 16)}`),
     image: path.join(dir, `images-${keys.image.slice(0, 16)}`),
+    debian: path.join(dir, `debian-${keys.debian.slice(0, 16)}`),
     rootfs: path.join(dir, `root-${keys.rootfs.slice(0, 16)}.erofs`),
     initramfs: path.join(dir, `initramfs-${keys.initramfs.slice(0, 16)}.cpio`),
   };
@@ -163,11 +188,18 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
       fs.mkdirSync(tmp);
       await node(script('image-busybox.mjs'), '--busybox', inputs.busybox.file, '--out', path.join(tmp, 'busybox.tar'));
     }],
+    ['debian', async (tmp) => {
+      fs.mkdirSync(tmp);
+      const { suite, mirror } = inputs.debian!;
+      await node(script('image-debian.mjs'), '--suite', suite, '--mirror', mirror, '--out', path.join(tmp, 'debian.tar'));
+    }],
     ['rootfs', (tmp) => node(script('rootfs.mjs'), '--busybox', inputs.busybox.file, '--node', inputs.node.file,
-      '--koffi', inputs.koffi.dir, '--harness', path.join(vmDir, 'harness'), '--images', target.image, '--out', tmp)],
+      '--koffi', inputs.koffi.dir, '--harness', path.join(vmDir, 'harness'), '--images', target.image,
+      ...(inputs.debian ? ['--images', target.debian] : []), '--out', tmp)],
     ['initramfs', async (tmp) => fs.writeFileSync(tmp, initramfs(inputs.busybox.file, path.join(target.kernel, 'modules')))],
   ];
   for (const [step, build] of steps) {
+    if (step === 'debian' && !inputs.debian) continue;
     if (fs.existsSync(target[step])) {
       progress(step, 'cached');
       continue;
@@ -188,8 +220,10 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
     initramfs: target.initramfs,
     rootfs: target.rootfs,
     images: target.image,
-    digest: sha(keys.kernel, keys.image, keys.rootfs, keys.initramfs),
+    digest: sha(keys.kernel, keys.image, keys.debian, keys.rootfs, keys.initramfs),
     keys,
+    withDebian: Boolean(inputs.debian),
+    ...(inputs.debian ? { debian: target.debian } : {}),
     guest: guestDigest(),
     describe: {
       kernel: inputs.kernel.package ? `${inputs.kernel.package} ${inputs.kernel.version}` : inputs.kernel.file!,
@@ -203,7 +237,7 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
 
 /** Removes built assets and snapshots that `keep` does not name: each version is ≈ 100 MB. */
 export function pruneCache(keep: string[], dir = cacheDir()): string[] {
-  const built = /^(kernel-|images-|root-|initramfs-|snapshot-)[0-9a-f]{16}/;
+  const built = /^(kernel-|images-|debian-|root-|initramfs-|snapshot-)[0-9a-f]{16}/;
   const kept = new Set(keep.map((f) => path.relative(dir, f).split(path.sep)[0]));
   const removed = fs.readdirSync(dir).filter((f) => built.test(f) && !kept.has(f) && !f.includes('.tmp-'));
   for (const f of removed) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
