@@ -21,11 +21,12 @@ export function sweepStaleTemp(prefix: string, dir = os.tmpdir()): void {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    if (pid && !alive(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    if (pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, but is someone else's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

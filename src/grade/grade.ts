@@ -1,3 +1,4 @@
+import type { GradeArgs } from './args.js';
 import { makeTemp } from '../temp.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,17 +17,7 @@ import { ResultStore } from './store.js';
 import { discoverSubmissions, type Submission } from './submissions.js';
 import { classSummary, pendingRow, rowFromResult, summaryCsv, type ClassSummary } from './summary.js';
 
-export interface GradeOptions {
-  /** Workspaces, folders of them, or list files. */
-  paths: string[];
-  /** Output folder. */
-  out: string;
-  jobs: number;
-  /** The highest level graded. */
-  level: string;
-  timeoutMs: number;
-  resume: boolean;
-  retryErrors: boolean;
+export interface GradeOptions extends GradeArgs {
   /** Aborting it stops the run: running checks are abandoned and their submissions stay ungraded. */
   signal?: AbortSignal;
   onEvent?: (event: GradeEvent) => void;

@@ -1,3 +1,4 @@
+import { processAlive } from '../temp.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
@@ -88,7 +89,7 @@ export class ResultStore {
         }
       }
       const holder = Number.parseInt(readOrEmpty(this.lockFile), 10);
-      if (attempt > 0 || (holder && isAlive(holder))) {
+      if (attempt > 0 || (holder && processAlive(holder))) {
         throw new GradeError(
           `another rubber-workshop grade${holder ? ` (pid ${holder})` : ''} is writing to ${this.out}: wait for it to finish, or choose another --out`,
         );
@@ -113,14 +114,5 @@ function readOrEmpty(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return '';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
