@@ -1,11 +1,14 @@
-# Level 06: PID namespace. The command is PID 1, /proc inside lists only the container's processes, and
-# the runtime still reports the command's exit status.
+# Level 06: PID namespace. The command is PID 1, /proc inside lists only the container's processes (so
+# /proc/1/root no longer leads to the VM's files), and the runtime still reports the command's exit status.
 
 vm_pid_ns=$(vm 'readlink /proc/self/ns/pid')
 
 check command-is-pid-1
 # Only shell builtins run before the glob, so in a PID namespace of its own /proc lists just "1".
-rd run -- /bin/sh -c 'echo "pid: $$"; echo "ns: $(readlink /proc/self/ns/pid)"; cd /proc && echo proc: [0-9]*; exit 7'
+rd run -- /bin/sh -c '
+  echo "pid: $$"; echo "ns: $(readlink /proc/self/ns/pid)"; cd /proc && echo proc: [0-9]*
+  [ -e /proc/1/root/etc/rubber-vm ] && echo "escape: /proc/1/root/etc/rubber-vm"
+  exit 7'
 pid=$(printf '%s\n' "$OUT" | sed -n 's/^pid: //p')
 if [ -z "$pid" ]; then
   ran_ok 7 && fail "the command printed nothing (rd's output is below)"
@@ -29,6 +32,17 @@ elif [ "$procs" = 1 ]; then
 else
   fail "/proc in the container lists processes of the VM ($(echo "$procs" | wc -w) of them): a proc filesystem shows the PID namespace of the process that mounted it. Mount a new proc from the init stage, which is already in the container's PID namespace, rather than reusing the VM's" \
     'proc: 1' "proc: $(echo "$procs" | cut -c 1-60)…"
+fi
+
+check proc-1-root-inside
+same_run
+if [ -z "$pid" ]; then
+  ran_ok 7 && fail "the command printed nothing (rd's output is below)"
+elif has_line '^escape: '; then
+  fail "/proc/1/root in the container is the root of the VM's PID 1, so the command can read the VM's files through it (here /etc/rubber-vm, which only the VM has): with the command as PID 1 of its own PID namespace and a proc of that namespace, /proc/1 is the command itself" \
+    'no /proc/1/root/etc/rubber-vm' "$(printf '%s\n' "$OUT" | grep '^escape: ')"
+else
+  pass
 fi
 
 check exit-status
