@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // npm run bench: how long a learner waits, measured on this machine (medians of RUNS runs each).
 // Not a test: figures vary with the host; they go into notes and README, never into assertions.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 
-/** Runs the CLI, timing the whole run and the first stdout line matching `mark`. */
-function timed(args, mark) {
+/** Runs the CLI (in `cwd`), timing the whole run and the first stdout line matching `mark`. */
+function timed(args, mark, cwd, env = {}) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
     let out = '', err = '', markAt = null;
     child.stdout.on('data', (d) => {
       out += d;
@@ -26,26 +28,40 @@ function timed(args, mark) {
   });
 }
 
+/** A throwaway workspace holding a level's reference solution. */
+function solutionWorkspace(level) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-ws-'));
+  execFileSync(process.execPath, [cli, 'init', dir], { stdio: 'ignore' });
+  const lesson = fs.readdirSync(new URL('../lessons', import.meta.url)).find((d) => d.startsWith(`${level}-`));
+  fs.copyFileSync(new URL(`../lessons/${lesson}/solution.ts`, import.meta.url), path.join(dir, 'rd.ts'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-async function series(label, args, pick, mark) {
+async function series(label, args, pick, mark, cwd, env) {
   const samples = [];
-  for (let i = 0; i < RUNS; i++) samples.push(pick(await timed(args, mark)));
-  console.log(`${label.padEnd(52)} ${s(median(samples))}  (min ${s(Math.min(...samples))}, max ${s(Math.max(...samples))}, n=${RUNS})`);
+  for (let i = 0; i < RUNS; i++) samples.push(pick(await timed(args, mark, cwd, env)));
+  console.log(`${label.padEnd(64)} ${s(median(samples))}  (min ${s(Math.min(...samples))}, max ${s(Math.max(...samples))}, n=${RUNS})`);
 }
 
 const doctor = await timed(['doctor']).catch((e) => ({ out: e.message }));
 const accel = /accelerator: (\w+)/.exec(doctor.out)?.[1] ?? 'unknown';
 console.log(`rubber-workshop bench — ${os.cpus().length} × ${os.cpus()[0]?.model}, accelerator ${accel}, Node ${process.version}\n`);
 
-const uptime = [];
-for (let i = 0; i < RUNS; i++) uptime.push(Number((await timed(['vm', 'exec', '--', 'cut', '-d', ' ', '-f1', '/proc/uptime'])).out.trim()) * 1000);
-console.log(`${'guest kernel + init until the command runs (uptime)'.padEnd(52)} ${s(median(uptime))}`);
-await series('VM start until the guest harness is ready', ['vm', 'exec', '--timings', '--', 'true'], (r) => r.ready);
-await series('VM start until the first output of node -e', ['vm', 'exec', '--', 'node', '-e', 'console.log("first")'], (r) => r.mark, /first/);
-await series('full round trip: rubber-workshop vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total);
+await series('cold boot (no saved guest) until the harness is ready', ['vm', 'exec', '--timings', '--', 'true'], (r) => r.ready, undefined, undefined, { RUBBER_WORKSHOP_SNAPSHOT: '0' });
+await series('cold boot: full round trip of vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total, undefined, undefined, { RUBBER_WORKSHOP_SNAPSHOT: '0' });
+await series('saved guest: VM start until the harness is ready', ['vm', 'exec', '--timings', '--', 'true'], (r) => r.ready);
+await series('saved guest: VM start until the first output of node -e', ['vm', 'exec', '--', 'node', '-e', 'console.log("first")'], (r) => r.mark, /first/);
+await series('saved guest: full round trip of vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total);
+
+await series('check of level 00 with its solution (rubber-workshop check 00)', ['check', '00'], (r) => r.total, undefined, solutionWorkspace('00'));
 
 // Grading throughput: a generated class of correct, partly correct, broken and hanging workspaces.
-const { benchGrade } = await import('./bench-grade.mjs');
-await benchGrade({ cli });
+// BENCH_GRADE=0 skips it (it takes minutes); BENCH_GRADE_LEVEL etc. are read by bench-grade.mjs.
+if (process.env.BENCH_GRADE !== '0') {
+  const { benchGrade } = await import('./bench-grade.mjs');
+  await benchGrade({ cli });
+}
