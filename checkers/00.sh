@@ -64,11 +64,14 @@ check signal
 rd_start run -i busybox sh -- -c 'echo ready; exec sleep 317'
 if output_has '^ready$'; then
   vm 'for d in /proc/[0-9]*; do [ "$(tr "\0" " " < $d/cmdline 2>/dev/null)" = "sleep 317 " ] && kill -KILL ${d#/proc/}; done'
+  started=yes
+else
+  started=no
 fi
 rd_wait
 report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
-if rd_timed_out; then
-  ran_ok 137
+if [ "$started" = no ] || rd_timed_out; then
+  ran_ok 137 # rd never started the command: say what rd said instead
 elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
   fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
     '<pid> killed by signal SIGKILL' "${report:-(no such line)}"

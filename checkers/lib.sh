@@ -107,10 +107,12 @@ rd_wait() {
   return "$RC"
 }
 
-# output_has REGEX [SECONDS]: waits (default RD_TIMEOUT) until a line of the background rd's output matches.
+# output_has REGEX [SECONDS]: waits (default RD_TIMEOUT) until a line of the background rd's output matches;
+# false at once if rd has ended without printing it.
 output_has() {
   _until=$(( $(_now_ms) + ${2:-$RD_TIMEOUT} * 1000 ))
   until grep -Eq -- "$1" "$_out_file" 2>/dev/null; do
+    kill -0 "$_rd_bg" 2>/dev/null || { grep -Eq -- "$1" "$_out_file" 2>/dev/null; return; }
     [ "$(_now_ms)" -ge "$_until" ] && return 1
     usleep 50000
   done

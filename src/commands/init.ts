@@ -1,10 +1,14 @@
+import os from 'node:os';
 import path from 'node:path';
 import { initWorkspace } from '../workspace.js';
 
 /** `rubber-workshop init [DIR]`: makes DIR (default: here) a workspace, keeping whatever is already there. */
 export async function init(argv: string[]): Promise<number> {
   const report = initWorkspace(path.resolve(argv[0] ?? '.'));
-  const rel = path.relative(process.cwd(), report.dir) || '.';
+  const fromHere = path.relative(process.cwd(), report.dir) || '.';
+  const home = os.homedir();
+  const rel = !fromHere.startsWith('..') ? fromHere
+    : report.dir.startsWith(home + path.sep) ? `~/${path.relative(home, report.dir)}` : report.dir;
   if (report.created.length) console.log(`Created in ${rel}: ${report.created.join(', ')}`);
   if (report.kept.length) console.log(`Kept as they were: ${report.kept.join(', ')}`);
   console.log(`\nNext: ${rel === '.' ? '' : `cd ${rel} && `}rubber-workshop   (or: rubber-workshop check)`);
