@@ -3,6 +3,7 @@ process.env.NODE_ENV ??= 'production';
 
 import { SetupError } from './vm/assets.js';
 import { WorkspaceError } from './workspace.js';
+import { SourcesError } from './check/provenance.js';
 import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
 import { setup } from './commands/setup.js';
 import { version } from './version.js';
@@ -80,8 +81,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof SetupError || err instanceof WorkspaceError) {
-      process.stderr.write(`rubber-workshop: ${err.message}\n`);
+    if ([UsageError, SetupError, WorkspaceError, SourcesError].some((known) => err instanceof known)) {
+      process.stderr.write(`rubber-workshop: ${(err as Error).message}\n`);
     } else {
       const e = err as Error;
       process.stderr.write(`rubber-workshop: internal error: ${e?.message ?? String(err)}\n`);
