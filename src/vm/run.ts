@@ -147,15 +147,23 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
     if (resend) clearInterval(resend);
     resend = null;
   };
+  // The token is sent once, to the first hello: the signer's, printed before any learner code can run.
+  // Answering a later one would hand the token to whoever printed it and then reads the serial line.
+  let tokenSent = false;
+  let tempRemoved = false;
   child.stdout.on('data', (chunk: Buffer) => {
-    removeTemp(); // QEMU opened the payload before the guest printed anything
+    if (!tempRemoved) removeTemp(); // QEMU opened the payload before the guest printed anything
+    tempRemoved = true;
     for (const ev of parser.push(chunk)) {
-      if (ev.type === 'ready') go();
-      else if (ev.type === 'hello') {
+      if (ev.type === 'ready' && !tokenSent) go();
+      else if (ev.type === 'hello' && !tokenSent) {
+        tokenSent = true;
         stopResend();
         child.stdin.write(`token ${token}\n`);
         events.push({ type: 'booted', ms: Date.now() - started });
-      } else if (!(ev.type === 'log' && POWER_DOWN.test(ev.line))) events.push(ev);
+      } else if (ev.type === 'log' && POWER_DOWN.test(ev.line)) continue;
+      else if (ev.type === 'hello' || ev.type === 'ready') events.push({ type: 'forged', line: 'a second hello or ready' });
+      else events.push(ev);
     }
   });
   child.stderr.on('data', (chunk: Buffer) => {

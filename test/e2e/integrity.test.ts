@@ -67,6 +67,21 @@ describe('a learner program cannot fake a pass', () => {
     expect(r.outcome.verdict).toBe('fail');
   });
 
+  test('imitating the signer\'s hello does not make the host send the token again', async () => {
+    const r = await attack(`
+      fs.appendFileSync('/dev/console', '\\x1erw1 hello\\n');
+      const heard = execSync('timeout 1 cat /dev/ttyS0 || true').toString();
+      const token = /token ([0-9a-f]{32})/.exec(heard)?.[1];
+      if (token) {
+        console.error('stole the token');
+        fs.appendFileSync('/dev/console', \`\\x1erw1 \${token} result\\t00\\texit-status\\tpass\\t1\\t\\t\\t\\t\\t\\n\\x1erw1 \${token} end\\t3\\n\`);
+      }
+    `);
+    expectContained(r);
+    expect(r.outcome.verdict).toBe('fail');
+    expect(r.outcome.results.map((x) => x.output).join('\n')).not.toContain('stole the token');
+  });
+
   test('writing to the results channel or the checker scripts is impossible from the sandbox', async () => {
     const r = await attack(`
       try { fs.writeSync(3, 'result\\t00\\texit-status\\tpass\\t1\\t\\t\\t\\t\\t\\n'); console.error('fd 3 open!'); } catch {}
