@@ -19,8 +19,8 @@ function levelsWithSolutions() {
 
 /**
  * The runtimes of a class of `count` learners graded at `level`, in the proportions of a real class:
- * 40% correct, 30% partly correct (a lesson's wrong variant, or an earlier level's solution), 15% that
- * do not build, 15% that hang.
+ * 40% correct, 30% partly correct (an earlier level's solution: right up to that level, then failing), 15%
+ * that do not build, 15% that hang.
  */
 export function classRuntimes(count, level) {
   const levels = levelsWithSolutions();
@@ -29,11 +29,7 @@ export function classRuntimes(count, level) {
   if (!target) throw new Error(`no level up to ${level} has a solution yet`);
   const read = (f) => fs.readFileSync(f, 'utf8');
   const solution = read(path.join(target.dir, 'solution.ts'));
-  const partial = upTo.flatMap((l) => {
-    const wrongDir = path.join(l.dir, 'wrong');
-    const wrong = fs.existsSync(wrongDir) ? fs.readdirSync(wrongDir).filter((f) => f.endsWith('.ts')).sort() : [];
-    return [...wrong.map((f) => read(path.join(wrongDir, f))), ...(l === target ? [] : [read(path.join(l.dir, 'solution.ts'))])];
-  });
+  const partial = upTo.filter((l) => l !== target).map((l) => read(path.join(l.dir, 'solution.ts')));
   if (partial.length === 0) partial.push(read(path.join(target.dir, 'stub.ts')));
   const kinds = { correct: Math.round(count * 0.4), partly: Math.round(count * 0.3), broken: Math.round(count * 0.15) };
   const hanging = count - kinds.correct - kinds.partly - kinds.broken;

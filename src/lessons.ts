@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lessonsDir } from './paths.js';
+import { applyPatch } from './patch.js';
 
+/** A known-wrong runtime: the level's solution with one mistake, stored as a patch against it. */
 export interface WrongVariant {
   /** File name without extension, e.g. "forgot-ms-private". */
   name: string;
+  /** wrong/<name>.patch: the header lines, then a unified diff against solution.ts. */
   file: string;
   /** The mistake, from the variant's `// wrong:` header line. */
   mistake: string;
@@ -45,7 +48,7 @@ function loadLevel(root: string, entry: ManifestEntry): Level {
     solutionFile: path.join(dir, 'solution.ts'),
     hints: fs.existsSync(hintsFile) ? splitHints(fs.readFileSync(hintsFile, 'utf8')) : [],
     wrong: fs.existsSync(wrongDir)
-      ? fs.readdirSync(wrongDir).filter((f) => f.endsWith('.ts')).sort().map((f) => readWrongVariant(path.join(wrongDir, f)))
+      ? fs.readdirSync(wrongDir).filter((f) => f.endsWith('.patch')).sort().map((f) => readWrongVariant(path.join(wrongDir, f)))
       : [],
   };
 }
@@ -61,5 +64,14 @@ export function readWrongVariant(file: string): WrongVariant {
   const mistake = field('wrong');
   const fails = field('fails');
   if (!mistake || !fails) throw new Error(`${file}: needs "// wrong: <mistake>" and "// fails: LL/check-name" header lines`);
-  return { name: path.basename(file, '.ts'), file, mistake, fails };
+  return { name: path.basename(file, '.patch'), file, mistake, fails };
+}
+
+/** The wrong variant's whole rd.ts: its patch applied to the level's solution. */
+export function wrongSource(level: Level, variant: WrongVariant): string {
+  try {
+    return applyPatch(fs.readFileSync(level.solutionFile, 'utf8'), fs.readFileSync(variant.file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path.relative(lessonsDir, variant.file)} no longer applies to solution.ts (${(e as Error).message}): remake it with diff -u`);
+  }
 }

@@ -7,7 +7,7 @@ export type BundleResult = { ok: true; code: string } | { ok: false; error: stri
  * Bundles the learner's runtime into one ES module for the guest's node. koffi stays external: the guest has
  * its native build. `toolkit` replaces `./linux.js` (lesson files are bundled against the package's toolkit).
  */
-export async function bundleRuntime(entry: string, toolkit?: string): Promise<BundleResult> {
+export async function bundleRuntime(entry: string, toolkit?: string, contents?: string): Promise<BundleResult> {
   const plugins: Plugin[] = toolkit
     ? [{
         name: 'toolkit',
@@ -18,7 +18,10 @@ export async function bundleRuntime(entry: string, toolkit?: string): Promise<Bu
     : [];
   try {
     const result = await build({
-      entryPoints: [entry],
+      // `contents` stands in for the file (a wrong variant made from a patch), resolved from where it would be.
+      ...(contents === undefined
+        ? { entryPoints: [entry] }
+        : { stdin: { contents, loader: 'ts' as const, resolveDir: path.dirname(entry), sourcefile: path.basename(entry) } }),
       bundle: true,
       write: false,
       platform: 'node',

@@ -14,6 +14,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** The runtime to check; default <workspaceDir>/rd.ts. */
   entry?: string;
+  /** The runtime's text, when it is not in `entry` itself (a wrong variant made from its patch). */
+  source?: string;
   /** Bundle `./linux.js` from this file instead of the workspace's copy (lesson files). */
   toolkit?: string;
   /** Run only this level's checker, not 00..level (dev check's stubs and wrong variants). */
@@ -44,7 +46,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
 
   const levels = opts.only ? [opts.level] : levelsUpTo(opts.level, loadLevels().map((l) => l.id));
   yield { type: 'stage', stage: 'bundle' };
-  const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit);
+  const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit, opts.source);
   if (!bundle.ok) return yield* finish('error', `rd.ts does not build:\n${bundle.error}`);
 
   yield { type: 'stage', stage: 'boot' };

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { loadLevels, type Level } from '../lessons.js';
+import { loadLevels, wrongSource, type Level } from '../lessons.js';
 import { runCheck } from '../check/run.js';
 import type { Outcome } from '../check/types.js';
 import { toolkitSource } from '../workspace.js';
@@ -13,6 +13,8 @@ export interface Expectation {
   level: Level;
   label: string;
   file: string;
+  /** The runtime's text when `file` is not the runtime itself (a wrong variant's patch). */
+  source?: () => string;
   /** Check 00..level (solutions) or this level alone (stubs and wrong variants). */
   only: boolean;
   /** null if the outcome is as it must be, else what is wrong. */
@@ -34,7 +36,7 @@ export function expectations(levels: Level[]): Expectation[] {
       judge: (o) => (o.verdict === 'pass' ? null : why(o)),
     },
     ...level.wrong.map((w): Expectation => ({
-      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, file: w.file, only: true,
+      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, file: level.solutionFile, source: () => wrongSource(level, w), only: true,
       judge: (o) => {
         if (o.verdict === 'error') return why(o);
         const failed = failedNames(o);
@@ -48,7 +50,7 @@ export function expectations(levels: Level[]): Expectation[] {
 /** Checks one lesson file as its expectation says, in a fresh VM; `problem` is null when it behaved. */
 export async function runExpectation(e: Expectation, signal?: AbortSignal): Promise<{ outcome?: Outcome; problem: string | null }> {
   let outcome: Outcome | undefined;
-  const run = runCheck({ workspaceDir: path.dirname(e.file), entry: e.file, toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
+  const run = runCheck({ workspaceDir: path.dirname(e.file), entry: e.file, source: e.source?.(), toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
   for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
   return { outcome, problem: outcome ? e.judge(outcome) : 'no outcome' };
 }

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { ClassSummary } from '../../src/grade/summary.js';
 import type { GradeResult } from '../../src/grade/result.js';
 import { assetsDigest } from '../../src/vm/assets.js';
+import { loadLevels, wrongSource } from '../../src/lessons.js';
 import { repo, rw } from './helpers.js';
 
 const lesson = path.join(repo, 'lessons/00-fork-exec');
@@ -41,7 +42,8 @@ describe('rubber-workshop grade', () => {
   test('grades a class with known scores, leaves the workspaces alone, and grades nobody twice on --resume', async () => {
     const solution = fs.readFileSync(path.join(lesson, 'solution.ts'), 'utf8');
     learner('solved', solution);
-    learner('no-signal-report', fs.readFileSync(path.join(lesson, 'wrong/no-signal-report.ts'), 'utf8'));
+    const level00 = loadLevels()[0];
+    learner('no-signal-report', wrongSource(level00, level00.wrong.find((w) => w.name === 'no-signal-report')!));
     learner('stub', fs.readFileSync(path.join(lesson, 'stub.ts'), 'utf8'));
     learner('syntax-error', `${solution}\nconst = 1;\n`);
     learner('hangs', 'setInterval(() => {}, 1000);\n');

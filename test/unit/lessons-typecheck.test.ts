@@ -5,20 +5,21 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLevels } from '../../src/lessons.js';
+import { loadLevels, wrongSource } from '../../src/lessons.js';
 import { initWorkspace, packageSources } from '../../src/workspace.js';
 import { packageRoot } from '../../src/paths.js';
 
 interface LessonFile {
   label: string;
-  file: string;
+  text: () => string;
 }
 
+const read = (file: string) => () => fs.readFileSync(file, 'utf8');
 const lessonFiles: LessonFile[] = loadLevels().flatMap((level) => [
-  { label: `${level.id} stub`, file: level.stubFile },
-  { label: `${level.id} solution`, file: level.solutionFile },
-  ...level.wrong.map((w) => ({ label: `${level.id} wrong/${w.name}`, file: w.file })),
-]).filter((f) => fs.existsSync(f.file));
+  { label: `${level.id} stub`, text: read(level.stubFile) },
+  { label: `${level.id} solution`, text: read(level.solutionFile) },
+  ...level.wrong.map((w) => ({ label: `${level.id} wrong/${w.name}`, text: () => wrongSource(level, w) })),
+]);
 
 let tmp: string;
 const diagnostics = new Map<string, string[]>();
@@ -35,7 +36,7 @@ beforeAll(() => {
     const dir = path.join(tmp, `ws${i}`);
     fs.mkdirSync(dir);
     for (const name of ['linux.ts', 'tsconfig.json', 'package.json']) fs.copyFileSync(path.join(template, name), path.join(dir, name));
-    fs.copyFileSync(lesson.file, path.join(dir, 'rd.ts'));
+    fs.writeFileSync(path.join(dir, 'rd.ts'), lesson.text());
     return path.join(dir, 'rd.ts');
   });
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectedChecks } from '../../src/check/checkers.js';
-import { loadLevels } from '../../src/lessons.js';
+import { loadLevels, wrongSource } from '../../src/lessons.js';
 
 const levels = loadLevels();
 
@@ -34,7 +34,7 @@ describe.each(levels.map((level) => [level.id, level] as const))('level %s', (id
       const [variantLevel, check] = variant.fails.split('/');
       expect(variantLevel, `${variant.name}: a variant is checked with its own level's checker only`).toBe(id);
       expect(checks, `${variant.name} names ${variant.fails}`).toContain(check);
-      const code = read(variant.file).replace(/^\/\/ (wrong|fails):.*\n/gm, '');
+      const code = wrongSource(level, variant);
       expect(code, `${variant.name} must differ from the solution`).not.toBe(read(level.solutionFile));
     }
   });
