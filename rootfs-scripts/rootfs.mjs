@@ -29,6 +29,7 @@ try {
 
   await fs.copyFile(argv.harness, path.join(root, 'sbin/harness'));
   await fs.chmod(path.join(root, 'sbin/harness'), 0o755);
+  await fs.copyFile(path.join(path.dirname(argv.harness), 'drop-caps.mjs'), path.join(root, 'sbin/drop-caps.mjs'));
   for (const images of [argv.images].flat()) await fs.copy(images, path.join(root, 'workshop/images'));
   await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\n');

@@ -128,7 +128,7 @@ export function stepKeys(inputs: Inputs): Record<Step, string> {
   const image = sha(inputs.busybox.key, script('image-busybox.mjs'), lib);
   const debian = inputs.debian ? sha(inputs.debian.suite, inputs.debian.mirror, script('image-debian.mjs')) : '';
   const rootfs = sha(image, debian, inputs.busybox.key, inputs.node.key, inputs.koffi.version, script('rootfs.mjs'), lib,
-    fs.readFileSync(path.join(vmDir, 'harness')));
+    fs.readFileSync(path.join(vmDir, 'harness')), fs.readFileSync(path.join(vmDir, 'drop-caps.mjs')));
   const initramfs = sha(kernel, inputs.busybox.key, fs.readFileSync(path.join(vmDir, 'init')));
   return { kernel, image, debian, rootfs, initramfs };
 }

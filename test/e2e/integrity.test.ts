@@ -94,6 +94,14 @@ describe('a learner program cannot fake a pass', () => {
     expect(r.outcome.results.map((x) => x.output).join('\n')).not.toMatch(/fd 3 open!|overwrote \//);
   });
 
+  test('kernel memory, where the token lives, cannot be read', async () => {
+    const r = await attack(`
+      try { const fd = fs.openSync('/proc/kcore', 'r'); fs.readSync(fd, Buffer.alloc(4096)); console.error('read kernel memory'); } catch {}
+    `);
+    expectContained(r);
+    expect(r.outcome.results.map((x) => x.output).join('\n')).not.toContain('read kernel memory');
+  });
+
   test('killing everything it can see (kill -9 -1) ends in a fail, not a pass', async () => {
     expectContained(await attack(`try { process.kill(-1, 'SIGKILL'); } catch {}`));
   });
