@@ -2,6 +2,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 export const cli = path.join(repo, 'dist/cli.js');
@@ -41,9 +42,10 @@ export async function until(cond: () => boolean, timeoutMs: number): Promise<boo
   return cond();
 }
 
-/** A throwaway workspace holding `rd` as rd.ts (and the toolkit as linux.ts). */
+/** A throwaway workspace holding `rd` as rd.ts (and the toolkit as linux.ts), removed when the test ends. */
 export function workspaceWith(rd: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-ws-'));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.mkdirSync(path.join(dir, '.rubber-workshop'));
   fs.writeFileSync(path.join(dir, 'rd.ts'), rd);
   fs.copyFileSync(path.join(repo, 'src/linux/index.ts'), path.join(dir, 'linux.ts'));
