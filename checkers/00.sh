@@ -63,7 +63,7 @@ check signal
 # ignores signals sent from inside it, but SIGKILL from an ancestor namespace always arrives.
 rd_start run -i busybox sh -- -c 'echo ready; exec sleep 317'
 if output_has '^ready$'; then
-  vm 'for d in /proc/[0-9]*; do [ "$(tr "\0" " " < $d/cmdline 2>/dev/null)" = "sleep 317 " ] && kill -KILL ${d#/proc/}; done'
+  for pid in $(_processes_running "sleep 317 "); do kill -KILL "$pid"; done
   started=yes
 else
   started=no

@@ -1,52 +1,62 @@
 # Level 03: the container's root is its own mount (pivot_root), and nothing of the VM stays reachable: no VM
-# mounts inside, no leftover old-root folder, and the classic chroot breakout leads nowhere.
+# mounts inside, no leftover old-root folder, no way up from its root. Judged from outside: the container
+# process's root, working directory and mount table, in the harness's /proc.
 
-# rd starts from a folder only the VM has, holding a file the breakout looks for.
+SROOT=/proc/$SANDBOX/root
+# rd starts from a folder only the VM has.
 RD_CWD=/tmp/rw-check/cwd
-mkdir -p "$RD_CWD" && echo vm > "$RD_CWD/only-in-vm" || exit 1
-image_top=$(tar -tf "$IMAGES/busybox.tar" | sed 's#^\./##; s#/.*##' | grep -v '^$' | sort -u)
+vm "mkdir -p $RD_CWD && echo vm > $RD_CWD/only-in-vm" || exit 1
+image_top=$(tar -tf "$SROOT$IMAGES/busybox.tar" | sed 's#^\./##; s#/.*##' | grep -v '^$' | sort -u)
+# The sandbox's own filesystems (device numbers): any of them inside the container is the VM's tree.
+vm_devs=$(awk '{ print $3 }' "/proc/$SANDBOX/mountinfo" | sort -u | tr '\n' ' ')
 
-# The breakout: nsenter -r chroots into a subfolder but (unlike chroot(1)) keeps the working directory, which is
-# then outside the process's root. From there, ".." climbs past the container's root unless that root is the
-# top of its mount namespace.
 check pivot-root
-rd run -- /bin/sh -c '
-  [ -e only-in-vm ] && echo "escape: the working directory is still /tmp/rw-check/cwd of the VM"
-  echo "root: $(ls -A / | tr "\n" " ")"
-  while read -r _ point _; do echo "mount: $point"; done < /proc/mounts
-  bb=$(readlink -f /bin/sh)
-  cd / && mkdir -p /tmp/b
-  nsenter -r/tmp/b "${bb#/}" test -e ../../../../../../../../tmp/rw-check/cwd/only-in-vm &&
-    echo "escape: a nested chroot climbed to the VM and found /tmp/rw-check/cwd/only-in-vm"
-  exit 0'
-if ran_ok; then
-  if has_line '^mount: /$'; then
-    pass
-  else
-    fail "the container's / is not a mount point of its own: rd still uses chroot. Bind-mount the rootfs onto itself, then pivot_root into it" \
-      'mount: /' "$(printf '%s\n' "$OUT" | grep '^mount: ')"
-  fi
+probe '[ -e only-in-vm ] && echo "escape: the working directory is still /tmp/rw-check/cwd of the VM"
+  echo "root: $(ls -A / | tr "\n" " ")"'
+if [ -n "$PROBE" ]; then
+  # ".." from the top of a mount namespace leads nowhere; from a chroot it climbs towards the VM's files.
+  same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && top=yes || top=
+  root_mount=$(p_mounts | awk '$1 == "/" { print $2 }')
+  same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
+  # A mount of one of the VM's filesystems (by device number), other than the root, the bound devices, and
+  # /proc and /sys (the kernel gives a container that shares the VM's PID or network namespace the same ones).
+  vm_mounts=$(awk -v devs="$vm_devs" 'BEGIN { n = split(devs, d, " "); for (i = 1; i <= n; i++) vm[d[i]] = 1 }
+    $5 != "/" && $5 != "/proc" && $5 != "/sys" && $5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ && ($3 in vm) { print $5 }' "/proc/$PROBE/mountinfo")
+  root_entries=$(ls -A "/proc/$PROBE/root" | sort)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -n "$top" ]; then
+  pass
+elif [ -n "$root_mount" ]; then
+  fail "the container's / is a mount point, but not the top of its mount namespace: '..' from it still climbs into the VM's tree. A chroot into a mount point is still a chroot: pivot_root into it" \
+    'the top of its own mount namespace' "a $root_mount mount inside the VM's tree"
+else
+  fail "the container's / is not a mount point of its own: rd still uses chroot. Bind-mount the rootfs onto itself, then pivot_root into it" \
+    'a mount of its own at /' "$(readlink "/proc/$PROBE/root"), a folder in the VM's tree"
 fi
 
 check old-root-unmounted
 same_run
-if ran_ok; then
-  vm_mounts=$(printf '%s\n' "$OUT" | grep -E "^mount: .+$CONTAINERS\$")
-  if [ -n "$vm_mounts" ]; then
-    fail "the VM's mounts are still inside the container (its $CONTAINERS is mounted at ${vm_mounts#mount: }): after pivot_root, unmount the old root — umount2('/old_root', MNT_DETACH)" \
-      'only the container'"'"'s own mounts' "$(printf '%s\n' "$OUT" | grep '^mount: ')"
-  else
-    pass
-  fi
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -n "$vm_mounts" ]; then
+  fail "the VM's mounts are still inside the container (at $(echo $vm_mounts | cut -c 1-120)): after pivot_root, unmount the old root — umount2('/old_root', MNT_DETACH)" \
+    "only the container's own mounts" "$(echo $vm_mounts | cut -c 1-200)"
+else
+  pass
 fi
 
 check old-root-removed
 same_run
-if ran_ok; then
-  extra=$(printf '%s\n' "$OUT" | sed -n 's/^root: //p' | tr ' ' '\n' | grep -v '^$' | grep -vxF "$image_top")
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  extra=$(echo "$root_entries" | grep -v '^$' | grep -vxF "$image_top")
   if [ -n "$extra" ]; then
     fail "the container's / holds $(echo $extra), which is not in the image: remove the old root's folder (fs.rmdirSync) once it is unmounted" \
-      "$(echo $image_top)" "$(printf '%s\n' "$OUT" | sed -n 's/^root: //p')"
+      "$(echo $image_top)" "$(echo $root_entries)"
   else
     pass
   fi
@@ -54,14 +64,14 @@ fi
 
 check chroot-breakout
 same_run
-if ran_ok; then
-  if has_line '^escape: the working directory'; then
-    fail "the command's working directory is still in the VM's tree, so it reads the VM's files: pivot_root moves the working directory only when it was the old root — chdir('/') right after pivot_root" \
-      'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^escape: ')"
-  elif has_line '^escape: '; then
-    fail "a root process in the container climbed out with a nested chroot and reached the VM's files: a chroot is not a wall. pivot_root into the rootfs and unmount the old root, so the VM's tree is not in the container's mount namespace at all" \
-      'no way out' "$(printf '%s\n' "$OUT" | grep '^escape: ')"
-  else
-    pass
-  fi
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$cwd_is_root" ]; then
+  fail "the command's working directory is not the container's / (it is $(readlink "/proc/$PROBE/cwd" 2>/dev/null)), so it reads the VM's files: pivot_root moves the working directory only when it was the old root — chdir('/') right after pivot_root" \
+    'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^escape: ' || echo 'working directory: elsewhere')"
+elif [ -z "$top" ]; then
+  fail "a root process in the container can climb out of its root with '..' (or a nested chroot) and reach the VM's files: a chroot is not a wall. pivot_root into the rootfs and unmount the old root, so the VM's tree is not in the container's mount namespace at all" \
+    'no way out' "'..' from / leads into the VM's tree"
+else
+  pass
 fi

@@ -1,47 +1,36 @@
-# Level 05: UTS namespace. Inside, `hostname` prints the container's id, the name of its folder in
-# $CONTAINERS; the VM's hostname stays as it was.
+# Level 05: UTS namespace. Inside, the hostname is the container's id, the name of its folder in
+# $CONTAINERS; the VM's hostname stays as it was. Judged from outside: the container process's UTS
+# namespace and its hostname, read through that namespace by the harness.
 
-vm_hostname=$(hostname)
-vm_uts=$(readlink /proc/self/ns/uts)
-
-# new_folders: prints each folder that appears in $CONTAINERS from now on (the shared images folder aside),
-# once. The container's folder exists only while it runs (the runtime cleans up since level 04), so this
-# watches from the background while rd runs.
-new_folders() {
-  known=" images $(echo $(ls -A "$CONTAINERS")) "
-  while :; do
-    for name in $(ls -A "$CONTAINERS"); do
-      case $known in *" $name "*) ;; *) echo "$name"; known="$known$name " ;; esac
-    done
-    sleep 0.05
-  done
-}
+SROOT=/proc/$SANDBOX/root
+vm_hostname=$(nsenter -t "$SANDBOX" -u hostname)
+folders_before=" $(echo $(ls -A "$SROOT$CONTAINERS")) "
 
 check own-uts-ns
-new_folders > /run/check/05-folders 3>&- &
-watcher=$!
-rd run -i busybox /bin/sh -- -c 'echo "uts: $(readlink /proc/self/ns/uts)"; echo "hostname: $(hostname)"; sleep 0.5'
-kill $watcher; wait $watcher 2> /dev/null
-id=$(cat /run/check/05-folders)
-inside_uts=$(printf '%s\n' "$OUT" | sed -n 's/^uts: //p')
-inside_hostname=$(printf '%s\n' "$OUT" | sed -n 's/^hostname: //p')
-if ran_ok; then
-  if [ "$inside_uts" = "$vm_uts" ]; then
-    fail "the container shares the VM's UTS namespace: call linux.unshare with CLONE_NEWUTS (with CLONE_NEWNS) in the init stage, before sethostname" \
-      "a namespace other than $vm_uts" "$inside_uts"
-  else
-    pass
-  fi
+probe 'echo "hostname: $(hostname)"' -i busybox
+if [ -n "$PROBE" ]; then
+  inside_uts=$(p_ns uts)
+  inside_hostname=$(p_hostname)
+  id=$(for name in $(ls -A "$SROOT$CONTAINERS"); do case $folders_before in *" $name "*) ;; *) echo "$name" ;; esac; done)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$inside_uts" = "$(s_ns uts)" ]; then
+  fail "the container shares the VM's UTS namespace: call linux.unshare with CLONE_NEWUTS (with CLONE_NEWNS) in the init stage, before sethostname" \
+    "a namespace other than $(s_ns uts)" "$inside_uts"
+else
+  pass
 fi
 
 check hostname-is-id
 same_run
-if ! ran_ok; then
-  :
+if [ -z "$PROBE" ]; then
+  probe_missing
 elif [ -z "$id" ]; then
   fail "no folder appeared in $CONTAINERS while the container ran: each container lives in <container-dir>/<id> (levels 01 and 04), and its hostname is that id"
 elif [ "$inside_hostname" != "$id" ]; then
-  fail "inside the container \`hostname\` must print the container's id, the name of its folder in $CONTAINERS: call linux.sethostname(container.id) in the init stage, after unshare" \
+  fail "inside the container the hostname must be the container's id, the name of its folder in $CONTAINERS: call linux.sethostname(container.id) in the init stage, after unshare" \
     "hostname: $id" "hostname: $inside_hostname"
 else
   pass
@@ -49,11 +38,11 @@ fi
 
 check vm-hostname-unchanged
 same_run
-now=$(hostname)
+now=$(nsenter -t "$SANDBOX" -u hostname)
 if [ "$now" = "$vm_hostname" ]; then
   pass
 else
-  hostname "$vm_hostname" # later checks expect the VM as it was
+  nsenter -t "$SANDBOX" -u hostname "$vm_hostname" # later checks expect the VM as it was
   fail "the VM's hostname changed: sethostname renamed the UTS namespace the init stage was in at that moment, the VM's. Call unshare(CLONE_NEWUTS) first, then sethostname" \
     "$vm_hostname" "$now"
 fi

@@ -1,20 +1,24 @@
 # Level 06: PID namespace. The command is PID 1, /proc inside lists only the container's processes (so
-# /proc/1/root no longer leads to the VM's files), and the runtime still reports the command's exit status.
-
-vm_pid_ns=$(vm 'readlink /proc/self/ns/pid')
+# /proc/1/root no longer leads to the VM's files), and the runtime still reports how the command ended.
+# Judged from outside: the container process's PID namespace and NSpid, and what its /proc mount holds.
 
 check command-is-pid-1
-# Only shell builtins run before the glob, so in a PID namespace of its own /proc lists just "1".
-rd run -- /bin/sh -c '
-  echo "pid: $$"; echo "ns: $(readlink /proc/self/ns/pid)"; cd /proc && echo proc: [0-9]*
-  [ -e /proc/1/root/etc/rubber-vm ] && echo "escape: /proc/1/root/etc/rubber-vm"
-  exit 7'
-pid=$(printf '%s\n' "$OUT" | sed -n 's/^pid: //p')
-if [ -z "$pid" ]; then
-  ran_ok 7 && fail "the command printed nothing (rd's output is below)"
-elif [ "$pid" = 1 ]; then
+probe 'echo "pid: $$"; cd /proc && echo proc: [0-9]*'
+if [ -n "$PROBE" ]; then
+  inside_ns=$(p_ns pid)
+  nspid=$(p_status NSpid)
+  pid=${nspid##* }
+  proc_fs=$(p_mounts | awk '$1 == "/proc" { print $2 }')
+  procs=$(f=$(p_file /proc/1) && cd "${f%/1}" 2> /dev/null && echo [0-9]*)
+  proc1_ns=$(f=$(p_file /proc/1/ns/pid) && readlink "$f")
+  f=$(p_file /proc/1/root/etc/rubber-vm) && [ -e "$f" ] && escape=yes || escape=
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ]; then
   pass
-elif has_line "^ns: $vm_pid_ns\$"; then
+elif [ "$inside_ns" = "$(s_ns pid)" ]; then
   fail "the command is PID $pid of the VM's PID namespace: unshare(CLONE_NEWPID) moves only the caller's children to come, never the caller. Call it in the parent right before spawning the init stage, which then starts as PID 1 of the new namespace and stays PID 1 through execve" \
     'pid: 1' "pid: $pid"
 else
@@ -24,29 +28,28 @@ fi
 
 check proc-lists-container
 same_run
-procs=$(printf '%s\n' "$OUT" | sed -n 's/^proc: //p')
-if [ -z "$pid" ]; then
-  ran_ok 7 && fail "the command printed nothing (rd's output is below)"
-elif [ "$procs" = 1 ]; then
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$proc_fs" = proc ] && [ "$procs" = 1 ] && [ "$proc1_ns" = "$inside_ns" ]; then
   pass
 else
   fail "/proc in the container lists processes of the VM ($(echo "$procs" | wc -w) of them): a proc filesystem shows the PID namespace of the process that mounted it. Mount a new proc from the init stage, which is already in the container's PID namespace, rather than reusing the VM's" \
-    'proc: 1' "proc: $(echo "$procs" | cut -c 1-60)…"
+    'proc: 1' "proc: $(echo "$procs" | cut -c 1-60)"
 fi
 
 check proc-1-root-inside
 same_run
-if [ -z "$pid" ]; then
-  ran_ok 7 && fail "the command printed nothing (rd's output is below)"
-elif has_line '^escape: '; then
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -n "$escape" ]; then
   fail "/proc/1/root in the container is the root of the VM's PID 1, so the command can read the VM's files through it (here /etc/rubber-vm, which only the VM has): with the command as PID 1 of its own PID namespace and a proc of that namespace, /proc/1 is the command itself" \
-    'no /proc/1/root/etc/rubber-vm' "$(printf '%s\n' "$OUT" | grep '^escape: ')"
+    'no /proc/1/root/etc/rubber-vm' 'escape: /proc/1/root/etc/rubber-vm'
 else
   pass
 fi
 
 check exit-status
-same_run
+rd run -- /bin/sh -c 'exit 7'
 report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if has_line '^[0-9]+ exited with status 7$' "$report"; then
   ran_ok 7 && pass

@@ -1,34 +1,38 @@
 # Level 07: network namespace. Inside there is only a loopback interface (down) and none of the VM's
-# interfaces (the VM has lo, dummy0 and rw0), whether asked of the kernel (/proc/net/dev) or of the
-# container's /sys.
-
-vm_net_ns=$(readlink /proc/self/ns/net)
+# interfaces (the VM has lo, dummy0 and rw0), whether asked of the kernel or of the container's /sys.
+# Judged from outside: the container process's network namespace and its interfaces, in the harness's /proc.
 
 check own-net-ns
-rd run -- /bin/sh -c '
-  echo "ns: $(readlink /proc/self/ns/net)"
-  echo kernel: $(sed -n "s/^ *\([^ :]*\):.*/\1/p" /proc/net/dev | sort)
-  echo sysfs: $(ls /sys/class/net)'
-if ran_ok; then
-  inside=$(printf '%s\n' "$OUT" | sed -n 's/^ns: //p')
-  if [ "$inside" = "$vm_net_ns" ]; then
-    fail "the container shares the VM's network namespace: add CLONE_NEWNET to the init stage's unshare" \
-      "a namespace other than $vm_net_ns" "$inside"
-  else
-    pass
-  fi
+probe 'echo "sysfs: $(ls /sys/class/net)"'
+if [ -n "$PROBE" ]; then
+  inside=$(p_ns net)
+  kernel=$(sed -n 's/^ *\([^ :]*\):.*/\1/p' "/proc/$PROBE/net/dev" | sort | tr '\n' ' ' | sed 's/ $//')
+  sysfs=$(f=$(p_file /sys/class/net/lo) && ls "${f%/lo}" | sort | tr '\n' ' ' | sed 's/ $//')
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$inside" = "$(s_ns net)" ]; then
+  fail "the container shares the VM's network namespace: add CLONE_NEWNET to the init stage's unshare" \
+    "a namespace other than $(s_ns net)" "$inside"
+else
+  pass
 fi
 
 check only-loopback
 same_run
-if ran_ok; then
-  expect_eq 'kernel: lo' "$(printf '%s\n' "$OUT" | grep '^kernel: ')" \
-    "the kernel must show the container no network interface but its own loopback (/proc/net/dev): a new network namespace starts with lo alone, down"
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  expect_eq 'kernel: lo' "kernel: $kernel" \
+    "the kernel must show the container no network interface but its own loopback: a new network namespace starts with lo alone, down"
 fi
 
 check sysfs-matches-namespace
 same_run
-if ran_ok; then
-  expect_eq 'sysfs: lo' "$(printf '%s\n' "$OUT" | grep '^sysfs: ')" \
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  expect_eq 'sysfs: lo' "sysfs: $sysfs" \
     "/sys/class/net in the container lists the VM's interfaces: a sysfs shows the network devices of the namespace of the process that mounted it. Unshare CLONE_NEWNET before mounting /sys (together with the other namespaces)"
 fi

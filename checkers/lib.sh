@@ -71,25 +71,31 @@ rd_split() {
   return "$RC"
 }
 
-# _sandbox CMD...: runs a command in the sandbox, the VM as the learner's runtime sees it (see vm/harness),
-# without fd 3: that is where results go, and nothing in the sandbox may write there.
-_sandbox() { nsenter -t "$SANDBOX" -m -p -- "$@" 3>&-; }
-
 # A runtime that hung once in this run gets a short leash afterwards, so a hang costs one timeout, not one
 # per check. 137 is also what rd returns for a command killed by SIGKILL: only the clock tells them apart.
+# rd runs in the sandbox (vm/harness: in_sandbox), as its root, from the folder RD_CWD.
 _hung=/run/check/hung
 _rd() {
   CMD="rd $(_quote "$@")"
   _limit=$RD_TIMEOUT
   [ -e "$_hung" ] && _limit=5
   _started=$(_now_ms)
-  _sandbox sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
+  in_sandbox sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
     timeout -s KILL "$_limit" node "$RD_JS" "$@" < /dev/null
   RC=$?
   if [ "$RC" = 137 ] && [ $(( $(_now_ms) - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
     RC=124
     : > "$_hung"
   fi
+  _sandbox_reset
+}
+
+# _sandbox_reset: ends every process in the sandbox, so that nothing one rd call left running (a daemon,
+# a container that outlived rd) can act during the next observation. Files, mounts and cgroups stay.
+_sandbox_reset() {
+  echo 1 > "$SANDBOX_CGROUP/cgroup.kill"
+  _i=0
+  while ! grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events" && [ $((_i += 1)) -lt 200 ]; do usleep 10000; done
 }
 
 # rd_start ARGS...: starts rd in the background (its output goes where rd's would); rd_wait collects it like rd.
@@ -102,6 +108,7 @@ rd_start() {
 rd_wait() {
   wait "$_rd_bg"
   RC=$?
+  _sandbox_reset
   OUT=$(tail -n 40 "$_out_file") ERR=
   _keep_run
   return "$RC"
@@ -144,9 +151,91 @@ has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 # rd_timed_out: true if the last rd call was stopped at its time limit.
 rd_timed_out() { [ "$RC" = 124 ]; }
 
-# mounts_under DIR: the VM's mount points below DIR, one per line, sorted.
-mounts_under() { vm 'cat /proc/mounts' | awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' | sort; }
+# mounts_under DIR: the VM's mount points below DIR, one per line, sorted (the sandbox's mount table).
+mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' "/proc/$SANDBOX/mounts" | sort; }
 
-# vm SHELL-COMMAND: runs a command in the VM as the runtime sees it (outside any container): use it for
-# everything a checker observes about mounts, processes and /proc, which differ outside the sandbox.
-vm() { _sandbox sh -c "$1"; }
+# vm SHELL-COMMAND: runs a command as root in the VM as the runtime sees it (the sandbox), with the sandbox's
+# own programs: for setting things up. Learner code may have changed those programs, so nothing a pass rests
+# on comes from here: observe from outside (probe, the p_* and s_* functions below).
+vm() { in_sandbox sh -c "$1"; }
+
+# ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
+
+# probe SCRIPT [RD-OPTIONS...]: starts `rd run RD-OPTIONS -- /bin/sh -c SCRIPT` in the background, the script
+# ending in `exec sleep <marker>` (a random number no other process has), and waits until the container's
+# process has become that sleep. PROBE is then its PID in the harness's /proc, or empty if it never got there
+# (PROBES says how many processes carried the marker). The container holds still while a checker looks;
+# probe_end kills it and collects rd like rd_wait.
+probe() {
+  _script=$1
+  shift
+  _marker=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+  rd_start run "$@" -- /bin/sh -c "$_script
+exec sleep $_marker"
+  PROBE= PROBES=0
+  _until=$(( $(_now_ms) + RD_TIMEOUT * 1000 ))
+  while [ "$(_now_ms)" -lt "$_until" ]; do
+    _found=$(_processes_running "sleep $_marker ")
+    PROBES=$(echo $_found | wc -w)
+    if [ "$PROBES" -gt 0 ] || ! kill -0 "$_rd_bg" 2> /dev/null; then break; fi
+    usleep 100000
+  done
+  [ "$PROBES" = 1 ] && PROBE=$_found
+  OUT=$(tail -n 40 "$_out_file") # what rd has printed so far
+  [ -n "$PROBE" ]
+}
+
+# _processes_running "ARGV ": the PIDs whose command line (arguments and a space each) is ARGV.
+_processes_running() {
+  for _p in $(grep -lx -- "${1%% *}" /proc/[0-9]*/comm 2> /dev/null); do
+    _p=${_p%/comm}
+    [ "$(tr '\0' ' ' < "$_p/cmdline" 2> /dev/null)" = "$1" ] && echo "${_p#/proc/}"
+  done
+}
+
+# probe_end: kills the probe's process from outside (SIGKILL, as docker kill does) and collects rd.
+probe_end() {
+  [ -n "$PROBE" ] && kill -KILL "$PROBE" 2> /dev/null
+  rd_wait
+}
+
+# probe_missing: a fail that says why there was no container process to look at.
+probe_missing() {
+  if [ "$PROBES" -gt 1 ]; then
+    fail "$PROBES processes were running the container's command at once: rd must start it once, as one process" \
+      'one process' "$PROBES processes"
+  elif rd_timed_out || [ "$RC" != 137 ]; then
+    ran_ok 137
+  else
+    fail "the container's command never ran (no process became 'sleep' as the command asks): see rd's output"
+  fi
+}
+
+# p_ns NAME / s_ns NAME: the probe's / the sandbox's namespace of a kind (mnt, pid, net, uts, cgroup, user).
+p_ns() { readlink "/proc/$PROBE/ns/$1"; }
+s_ns() { readlink "/proc/$SANDBOX/ns/$1"; }
+# p_status FIELD: a field of the probe's /proc/PID/status (Uid, Gid, Groups, NSpid…), blanks collapsed.
+p_status() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$PROBE/status" | tr -s ' \t' ' ' | sed 's/ $//'; }
+# inside_ids IDS: ids as the kernel keeps them, as the sandbox sees them (its 0 is SANDBOX_ID outside).
+inside_ids() { for _id in $1; do printf '%s ' $((_id - SANDBOX_ID)); done | sed 's/ $//'; }
+# p_cgroup: the probe's cgroup as the sandbox names it (its root is $SANDBOX_CGROUP); p_cgroup_dir: its folder.
+p_cgroup() { sed -n "s#^0::${SANDBOX_CGROUP#/sys/fs/cgroup}##p" "/proc/$PROBE/cgroup"; }
+p_cgroup_dir() { echo "$SANDBOX_CGROUP$(p_cgroup)"; }
+# p_mounts: the probe's mount table, "MOUNT-POINT FSTYPE SOURCE OPTIONS" a line, points relative to its root
+# (mounts its root cannot reach are not listed).
+p_mounts() { sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk '{ print $5, $(NF - 2), $(NF - 1), $NF }'; }
+# p_file PATH: PATH inside the probe's root, as the harness reaches it; refuses (prints nothing, false) a
+# path whose folders pass through a symbolic link, which would lead into the harness's own files. (The last
+# part may be a link: read it with readlink, or test it with -L.)
+p_file() {
+  _path=/proc/$PROBE/root
+  for _part in $(dirname "$1" | tr / ' '); do
+    _path=$_path/$_part
+    [ -L "$_path" ] && return 1
+  done
+  echo "$_path/$(basename "$1")"
+}
+# p_hostname: the hostname of the probe's UTS namespace (the harness's own hostname program).
+p_hostname() { nsenter -t "$PROBE" -u hostname; }
+# same_file A B: true if A and B are one file (device and inode), e.g. /proc/$PROBE/root and …/cwd.
+same_file() { [ "$(stat -L -c '%d:%i' "$1" 2>&1)" = "$(stat -L -c '%d:%i' "$2" 2>&1)" ]; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The default container image: a busybox root filesystem as a tar, with a root and a learner (1000) account.
+// The default container image: a busybox root filesystem as a tar, with a root and a learner account (uid 1000,
+// primary group 1100: distinct ids, so that a runtime mixing up uid and gid shows it).
 // usage: node rootfs-scripts/image-busybox.mjs --busybox /bin/busybox --out busybox.tar
 import { $, argv, fs, os, path } from 'zx';
 import { installBusybox } from './lib.mjs';
@@ -12,8 +13,8 @@ try {
   for (const dir of ['proc', 'sys', 'dev', 'root', 'home/learner', 'etc']) await fs.mkdirp(path.join(root, dir));
   await fs.mkdirp(path.join(root, 'tmp'));
   await fs.chmod(path.join(root, 'tmp'), 0o1777);
-  await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nlearner:x:1000:1000:learner:/home/learner:/bin/sh\n');
-  await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearner:x:1000:\n');
+  await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nlearner:x:1000:1100:learner:/home/learner:/bin/sh\n');
+  await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearners:x:1100:learner\n');
   await fs.writeFile(path.join(root, 'etc/rubber-image'), 'busybox\n');
   // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable.
   await $`tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name -cf ${path.resolve(argv.out)} -C ${root} .`;

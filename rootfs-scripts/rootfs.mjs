@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The guest's read-only root filesystem (erofs): busybox, node with its libraries, koffi, the guest harness
-// and the container images. mkfs.erofs --all-root needs no root on the host.
-// usage: node rootfs-scripts/rootfs.mjs --busybox B --node N --koffi DIR --harness F --images DIR [--images DIR…] --out root.erofs
+// The guest's read-only root filesystem (erofs): busybox, node with its libraries, koffi, util-linux's
+// namespace tools, the guest harness and the container images. Every file belongs to uid and gid 100000, the
+// ids that root in the guest's sandbox has outside it (see vm/harness), so the sandbox's root owns its
+// copy of this tree; the harness, real root, needs no ownership. mkfs.erofs --force-uid needs no root.
+// usage: node rootfs-scripts/rootfs.mjs --busybox B --node N --koffi DIR --harness F --images DIR [--images DIR…]
+//          --tool BIN [--tool BIN…] --owner ID --out root.erofs
 import { $, argv, fs, os, path } from 'zx';
 import { installBusybox } from './lib.mjs';
 
@@ -13,12 +16,7 @@ try {
   for (const dir of ['proc', 'sys', 'dev', 'run', 'tmp', 'mnt', 'root', 'etc', 'sbin', 'workshop/containers'])
     await fs.mkdirp(path.join(root, dir));
 
-  await fs.mkdirp(path.join(root, 'usr/local/bin'));
-  await fs.copyFile(argv.node, path.join(root, 'usr/local/bin/node'));
-  for (const lib of await sharedLibraries(argv.node)) {
-    await fs.mkdirp(path.join(root, path.dirname(lib)));
-    await fs.copyFile(lib, path.join(root, lib));
-  }
+  await copyWithLibraries(argv.node, root, 'usr/local/bin');
 
   // Only what `import koffi` loads on this platform: koffi ships builds for a dozen others.
   const koffi = path.join(root, 'node_modules/koffi');
@@ -26,6 +24,9 @@ try {
     filter: (src) => !/\/(src|doc|vendor)(\/|$)/.test(path.relative(argv.koffi, src)) &&
       !/build\/koffi\/(?!linux_x64)[^/]+/.test(path.relative(argv.koffi, src)),
   });
+
+  // busybox's unshare and nsenter know no cgroup namespace, nor ids mapped from a range.
+  for (const tool of [argv.tool].flat()) await copyWithLibraries(tool, root, 'usr/local/sbin');
 
   await fs.copyFile(argv.harness, path.join(root, 'sbin/harness'));
   await fs.chmod(path.join(root, 'sbin/harness'), 0o755);
@@ -35,12 +36,21 @@ try {
   await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\n');
   await fs.writeFile(path.join(root, 'etc/rubber-vm'), 'the VM, not a container\n');
 
-  await $`mkfs.erofs --quiet --all-root -T0 ${path.resolve(argv.out)} ${root}`;
+  await $`mkfs.erofs --quiet --force-uid=${argv.owner} --force-gid=${argv.owner} -T0 ${path.resolve(argv.out)} ${root}`;
 } finally {
   await fs.rm(root, { recursive: true, force: true });
 }
 
-// The dynamic loader and every library ldd names, at their real paths.
+// A binary into ROOT/DIR, and the dynamic loader and every library ldd names, at their real paths.
+async function copyWithLibraries(binary, root, dir) {
+  await fs.mkdirp(path.join(root, dir));
+  await fs.copyFile(binary, path.join(root, dir, path.basename(binary)));
+  for (const lib of await sharedLibraries(binary)) {
+    await fs.mkdirp(path.join(root, path.dirname(lib)));
+    await fs.copyFile(lib, path.join(root, lib));
+  }
+}
+
 async function sharedLibraries(binary) {
   const out = (await $`ldd ${binary}`).stdout;
   return [...out.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);

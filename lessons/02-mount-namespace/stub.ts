@@ -129,21 +129,18 @@ function mountSpecialFilesystems(rootfs: string): void {
   mountDev(path.join(rootfs, 'dev'));
 }
 
-/** The character devices every program expects: name, major and minor number (see `man 4 null`). */
-const DEVICES: [name: string, major: number, minor: number][] = [
-  ['null', 1, 3],
-  ['zero', 1, 5],
-  ['full', 1, 7],
-  ['random', 1, 8],
-  ['urandom', 1, 9],
-  ['tty', 5, 0],
-];
+/** The character devices every program expects (see `man 4 null`). */
+const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
 
-/** A /dev of the container's own: a fresh tmpfs holding only the devices it should reach. */
+/**
+ * A /dev of the container's own: a fresh tmpfs holding only the devices it should reach. The VM runs rd in
+ * a user namespace, where the kernel makes no device files (mknod is refused), as rootless Docker and
+ * Podman do: so each device is the VM's own, bind-mounted onto an empty file of the same name.
+ */
 function mountDev(dev: string): void {
   // TODO 3: mount a tmpfs on dev (flags MS_NOSUID | MS_STRICTATIME, data "mode=755").
-  // TODO 4: create each of DEVICES in it: linux.mknod(file, S_IFCHR | 0o666, linux.makedev(major, minor)),
-  //   then chmod it to 0o666 (mknod applies the umask).
+  // TODO 4: for each of DEVICES, create an empty file of that name in it (fs.writeFileSync(file, '')) and
+  //   bind-mount the VM's device onto it: linux.mount(path.join('/dev', name), file, null, MS_BIND).
   // TODO 5: link stdin, stdout and stderr to /proc/self/fd/0, 1 and 2 (fs.symlinkSync), and fd to
   //   /proc/self/fd. For terminals: a devpts on dev/pts ("newinstance,ptmxmode=0666") and ptmx -> pts/ptmx.
   console.error(`rd: mountDev(${JSON.stringify(dev)}) is not written yet (see TODO 3 in rd.ts)`);

@@ -237,24 +237,21 @@ function mountSpecialFilesystems(rootfs: string): void {
   mountDev(path.join(rootfs, 'dev'));
 }
 
-/** The character devices every program expects: name, major and minor number (see `man 4 null`). */
-const DEVICES: [name: string, major: number, minor: number][] = [
-  ['null', 1, 3],
-  ['zero', 1, 5],
-  ['full', 1, 7],
-  ['random', 1, 8],
-  ['urandom', 1, 9],
-  ['tty', 5, 0],
-];
+/** The character devices every program expects (see `man 4 null`). */
+const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
 
-/** A /dev of the container's own: a fresh tmpfs holding only the devices it should reach. */
+/**
+ * A /dev of the container's own: a fresh tmpfs holding only the devices it should reach. The VM runs rd in
+ * a user namespace, where the kernel makes no device files (mknod is refused), as rootless Docker and
+ * Podman do: so each device is the VM's own, bind-mounted onto an empty file of the same name.
+ */
 function mountDev(dev: string): void {
   linux.mount('tmpfs', dev, 'tmpfs', linux.MS_NOSUID | linux.MS_STRICTATIME, 'mode=755');
-  for (const [name, major, minor] of DEVICES) {
+  for (const name of DEVICES) {
     const file = path.join(dev, name);
-    linux.mknod(file, linux.S_IFCHR | 0o666, linux.makedev(major, minor));
-    // mknod applies the umask (0644 here); everyone may use these devices.
-    fs.chmodSync(file, 0o666);
+    // A bind mount covers something that exists: here an empty file.
+    fs.writeFileSync(file, '');
+    linux.mount(path.join('/dev', name), file, null, linux.MS_BIND);
   }
   fs.mkdirSync(path.join(dev, 'pts'));
   // A terminal namespace of its own: the container sees only the terminals opened inside it.

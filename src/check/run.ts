@@ -97,13 +97,30 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   }
 
   const expected = levels.flatMap((l) => expectedChecks(l, opts.checkersDir).map((name) => `${l}/${name}`));
-  const reported = new Set(results.map((r) => `${r.level}/${r.name}`));
-  const missing = expected.filter((k) => !reported.has(k));
+  const { missing, unknown, repeated } = compareReported(expected, results.map((r) => `${r.level}/${r.name}`));
   const failed = results.some((r) => r.status === 'fail');
   if (!ended) return yield* finish('error', vmFailure(end, levels.length, rdTimeoutS));
   if (guestError) return yield* finish('error', `the checker stopped: ${guestError}`);
+  if (unknown.length) return yield* finish('error', `the guest reported checks no checker declares: ${unknown.join(', ')}`);
+  if (repeated.length) return yield* finish('error', `the guest reported these checks more than once: ${repeated.join(', ')}`);
   if (missing.length) return yield* finish('error', `these checks did not report: ${missing.join(', ')}`);
   return yield* finish(failed ? 'fail' : 'pass');
+}
+
+/**
+ * The reported checks against the declared ones. A pass needs each declared check exactly once: a name no
+ * checker declares, or one reported twice, means the run cannot be trusted, whatever the statuses say.
+ */
+export function compareReported(expected: string[], reported: string[]): { missing: string[]; unknown: string[]; repeated: string[] } {
+  const declared = new Set(expected);
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const key of reported) (seen.has(key) ? repeated : seen).add(key);
+  return {
+    missing: expected.filter((k) => !seen.has(k)),
+    unknown: [...seen].filter((k) => !declared.has(k)),
+    repeated: [...repeated],
+  };
 }
 
 function vmFailure(end: VmEnd, levels: number, rdTimeoutS: number): string {

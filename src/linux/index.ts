@@ -184,7 +184,7 @@ export function hintFor(call: string, errno: number, args: readonly unknown[], m
     case 'mknod EEXIST':
       return 'the file already exists: create device nodes on a fresh /dev (a tmpfs mounted over the image\'s /dev)';
     case 'mknod EPERM':
-      return 'needs CAP_MKNOD — this must run as root in the VM; a /dev on a mount with MS_NODEV also refuses device files';
+      return 'the VM runs rd in a user namespace, where the kernel makes no device files: bind-mount the VM\'s own (/dev/null…) onto an empty file instead (mount with MS_BIND)';
     case 'chroot EPERM':
       return 'needs CAP_SYS_CHROOT — this must run as root in the VM (rubber-workshop check runs it there)';
     case 'setgroups EPERM':

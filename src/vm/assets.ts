@@ -49,6 +49,11 @@ const sha = (...parts: (string | Buffer)[]) => {
   for (const p of parts) h.update(p).update('\0');
   return h.digest('hex');
 };
+/** The uid and gid outside the guest's sandbox of the sandbox's root: vm/harness maps ids 0-65535 from here. */
+const SANDBOX_ROOT_ID = 100000;
+/** util-linux tools the harness builds the sandbox with (busybox's know no cgroup namespace, nor id ranges). */
+const SANDBOX_TOOLS = ['/usr/bin/unshare', '/usr/bin/nsenter', '/usr/bin/setpriv'];
+
 const fileKey = (file: string) => {
   const st = fs.statSync(file);
   return `${file}:${st.size}:${st.mtimeMs}`;
@@ -128,7 +133,8 @@ export function stepKeys(inputs: Inputs): Record<Step, string> {
   const image = sha(inputs.busybox.key, script('image-busybox.mjs'), lib);
   const debian = inputs.debian ? sha(inputs.debian.suite, inputs.debian.mirror, script('image-debian.mjs')) : '';
   const rootfs = sha(image, debian, inputs.busybox.key, inputs.node.key, inputs.koffi.version, script('rootfs.mjs'), lib,
-    fs.readFileSync(path.join(vmDir, 'harness')), fs.readFileSync(path.join(vmDir, 'drop-caps.mjs')));
+    fs.readFileSync(path.join(vmDir, 'harness')), fs.readFileSync(path.join(vmDir, 'drop-caps.mjs')),
+    String(SANDBOX_ROOT_ID), ...SANDBOX_TOOLS.map((tool) => fileKey(tool)));
   const initramfs = sha(kernel, inputs.busybox.key, fs.readFileSync(path.join(vmDir, 'init')));
   return { kernel, image, debian, rootfs, initramfs };
 }
@@ -195,7 +201,8 @@ export async function buildAssets(inputs: Inputs, progress: Progress = () => {})
     }],
     ['rootfs', (tmp) => node(script('rootfs.mjs'), '--busybox', inputs.busybox.file, '--node', inputs.node.file,
       '--koffi', inputs.koffi.dir, '--harness', path.join(vmDir, 'harness'), '--images', target.image,
-      ...(inputs.debian ? ['--images', target.debian] : []), '--out', tmp)],
+      ...(inputs.debian ? ['--images', target.debian] : []), ...SANDBOX_TOOLS.flatMap((tool) => ['--tool', tool]),
+      '--owner', String(SANDBOX_ROOT_ID), '--out', tmp)],
     ['initramfs', async (tmp) => fs.writeFileSync(tmp, initramfs(inputs.busybox.file, path.join(target.kernel, 'modules')))],
   ];
   for (const [step, build] of steps) {

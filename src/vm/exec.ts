@@ -22,8 +22,8 @@ export interface ExecEnd extends VmEnd {
   code: number | null;
 }
 
-const INSTALL_RD = `mkdir -p /opt/rd && cp /run/payload/rd.mjs /opt/rd/rd.mjs
-printf '#!/bin/sh\\nexec node /opt/rd/rd.mjs "$@"\\n' > /usr/local/bin/rd && chmod 755 /usr/local/bin/rd
+// The harness has put rd.mjs into the sandbox's /opt/rd.
+const INSTALL_RD = `printf '#!/bin/sh\\nexec node /opt/rd/rd.mjs "$@"\\n' > /usr/local/bin/rd && chmod 755 /usr/local/bin/rd
 `;
 
 /** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
