@@ -108,9 +108,10 @@ describe('a learner program cannot fake a pass', () => {
 
   test('rebooting or powering off the guest ends in a fail or an error', async () => {
     expectContained(await attack(`try { execSync('reboot -f'); } catch {}`));
+    // Root of the sandbox's user namespace has no power over the kernel's sysrq: the VM stays up.
     const sysrq = await attack(`try { fs.writeFileSync('/proc/sysrq-trigger', 'o'); } catch {}`);
     expectContained(sysrq);
-    expect(sysrq.outcome.verdict).toBe('error');
+    expect(sysrq.outcome.verdict).toBe('fail');
   });
 
   test('flooding the console ends in a fail or an error, within the timeout', async () => {

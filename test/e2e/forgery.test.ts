@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCheck } from '../../src/check/run.js';
+import type { Outcome } from '../../src/check/types.js';
+import { repo, workspaceWith } from './helpers.js';
+
+// Forging a grade, the way a motivated learner would try: with a runtime that implements only level 00 and
+// prints what the checkers look for, with root's powers over the kernel from inside the sandbox, and with
+// processes left running to tamper with later observations. Each attack must end in a non-pass, for the
+// reason its check names.
+
+async function check(rd: string, level: string, opts: { only?: boolean; checkersDir?: string } = {}): Promise<Outcome> {
+  let outcome: Outcome | undefined;
+  for await (const ev of runCheck({ workspaceDir: workspaceWith(rd), level, rdTimeoutS: 10, ...opts })) {
+    if (ev.type === 'done') outcome = ev.outcome;
+  }
+  return outcome!;
+}
+
+const result = (o: Outcome, key: string) => o.results.find((r) => `${r.level}/${r.name}` === key);
+
+/**
+ * Level 00 done right (the command is a child, its streams and status pass through), plus every line the
+ * checkers of levels 01-10 once looked for in rd's output, printed before the command runs.
+ */
+const PARROT = `
+import { spawnSync } from 'node:child_process';
+const argv = process.argv.slice(2);
+const cmd = argv.slice(argv.indexOf('--') + 1);
+for (const line of ['image: busybox', 'proc: mounted', 'status: Pid: 1', 'ns: mnt:[1]', 'probe: mounted a tmpfs on /tmp',
+  'dev: /dev/null character special file 1,3 666', 'dev: tmpfs', 'mount: /', 'root: overlay', 'uts: uts:[1]',
+  'hostname: abc', 'pid: 1', 'proc: 1', 'kernel: lo', 'sysfs: lo', 'cgroup: 0::/rubber-workshop/abc', 'weight: 8',
+  'limits: 134217728 23068672', '64 MiB: fit', 'Uid: 1000 1000 1000 1000', 'Gid: 2000 2000 2000 2000',
+  'owner: 1000:2000', 'end']) console.log(line);
+const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit' });
+console.error(r.signal ? \`\${r.pid} killed by signal \${r.signal}\` : \`\${r.pid} exited with status \${r.status}\`);
+process.exit(r.signal ? 128 + 9 : r.status ?? 1);
+`;
+
+describe('printing what the checkers look for earns nothing', () => {
+  test('a level-00 runtime that parrots every expected line fails each isolation check of levels 01-10', async () => {
+    const o = await check(PARROT, '10');
+    expect(o.verdict).toBe('fail');
+    for (const key of ['01/image-root', '02/mount-namespace', '02/dev-null', '03/pivot-root', '04/overlay-root', '05/own-uts-ns',
+      '05/hostname-is-id', '06/command-is-pid-1', '07/own-net-ns', '07/only-loopback', '08/in-own-cgroup', '08/cpu-weight',
+      '09/memory-limits', '09/oom-killed', '10/user-and-group', '10/no-root-privileges']) {
+      expect(result(o, key)?.status, key).toBe('fail');
+    }
+    expect(o.results.filter((r) => r.level !== '00' && r.status === 'pass').length).toBeLessThan(12);
+  });
+});
+
+/** An rd that first tries `attack` (TypeScript, run as the sandbox's root), then behaves as level 00 does. */
+const attacker = (attack: string) => `
+import { execSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+${attack}
+${PARROT.replace(/^import .*$/m, '')}`;
+
+describe('root in the sandbox has no power over the kernel or the harness', () => {
+  // Each route makes the kernel run a program of the attacker's choosing outside every namespace, with every
+  // capability: the program would write /run/pwned in the harness. The runtime prints which routes it opened.
+  test('kernel helpers: core_pattern, modprobe, uevent_helper, a cgroup v1 release_agent, binfmt_misc', async () => {
+    const o = await check(attacker(`
+      fs.writeFileSync('/tmp/pwn', '#!/bin/sh\\necho pwned > /run/pwned\\n', { mode: 0o755 });
+      const tryIt = (what: string, f: () => void) => { try { f(); console.error('OPENED ' + what); } catch {} };
+      tryIt('core_pattern', () => fs.writeFileSync('/proc/sys/kernel/core_pattern', '|/tmp/pwn'));
+      tryIt('modprobe', () => fs.writeFileSync('/proc/sys/kernel/modprobe', '/tmp/pwn'));
+      tryIt('uevent_helper', () => fs.writeFileSync('/sys/kernel/uevent_helper', '/tmp/pwn'));
+      tryIt('release_agent', () => execSync('mkdir -p /tmp/v1 && mount -t cgroup -o none,name=x none /tmp/v1 && echo /tmp/pwn > /tmp/v1/release_agent', { stdio: 'ignore' }));
+      tryIt('binfmt_misc', () => execSync('mkdir -p /tmp/bm && mount -t binfmt_misc none /tmp/bm && echo ":x:M::zz::/tmp/pwn:" > /tmp/bm/register', { stdio: 'ignore' }));
+      tryIt('module loading', () => execSync('insmod /lib/modules/*/kernel/drivers/net/dummy.ko 2>/dev/null || modprobe -q nbd', { stdio: 'ignore' }));
+      tryIt('kernel memory', () => fs.readSync(fs.openSync('/proc/kcore', 'r'), Buffer.alloc(16)));
+      tryIt('the console', () => fs.openSync('/dev/ttyS0', 'r'));
+      tryIt('the guest disks', () => fs.openSync('/dev/vda', 'r'));
+    `), '00');
+    const output = o.results.map((r) => r.output ?? '').join('\n') + o.tail.join('\n');
+    expect(output).not.toMatch(/OPENED/);
+    expect(o.verdict).toBe('pass'); // the runtime is a correct level 00: nothing else changed
+  });
+
+  test('a daemon left by one rd call is gone before the next observation', async () => {
+    const checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-forgery-'));
+    try {
+      fs.copyFileSync(path.join(repo, 'checkers/lib.sh'), path.join(checkers, 'lib.sh'));
+      fs.writeFileSync(path.join(checkers, '00.sh'), [
+        'check daemon-gone',
+        'rd run -- /bin/true',
+        'left=$(_processes_running "sleep 4242 ")',
+        'expect_eq "" "$left" "a process from the last rd call is still running"',
+      ].join('\n'));
+      const o = await check(attacker(`
+        spawnSync('sh', ['-c', 'setsid sleep 4242 < /dev/null > /dev/null 2>&1 &']);
+      `), '00', { checkersDir: checkers });
+      expect(result(o, '00/daemon-gone')?.status).toBe('pass');
+    } finally {
+      fs.rmSync(checkers, { recursive: true, force: true });
+    }
+  });
+});
