@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], globalSetup: ['test/unit/host-tools-setup.ts'] },
       },
       {
         // Real VMs on a small machine: one file at a time, generous limits (VM time is measured by npm run bench).

@@ -4,8 +4,10 @@
 // usage: node rootfs-scripts/image-busybox.mjs --busybox /bin/busybox --out busybox.tar
 import { $, argv, fs, os, path } from 'zx';
 import { installBusybox } from './lib.mjs';
+import { scriptNeeds } from './host-tools.mjs';
 
 $.verbose = false;
+scriptNeeds(['image']);
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'rubber-image-'));
 try {
   await fs.chmod(root, 0o755);

@@ -3,8 +3,10 @@
 // debootstrap must run as root: as a user, this script runs it (and only it) through sudo.
 // usage: node rootfs-scripts/image-debian.mjs --suite bookworm --mirror http://deb.debian.org/debian --out debian.tar
 import { $, argv, fs, os, path } from 'zx';
+import { scriptNeeds } from './host-tools.mjs';
 
 $.verbose = false;
+scriptNeeds(['debian']);
 const asRoot = (cmd) => (process.getuid() === 0 ? cmd : ['sudo', ...cmd]);
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'rubber-debian-'));
 try {

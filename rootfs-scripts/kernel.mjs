@@ -3,8 +3,10 @@
 // usage: node rootfs-scripts/kernel.mjs --package linux-image-6.1.0-56-cloud-amd64 --out DIR
 //    or: node rootfs-scripts/kernel.mjs --kernel /path/vmlinuz --modules /lib/modules/VER --out DIR
 import { $, argv, fs, os, path } from 'zx';
+import { scriptNeeds, toolPath } from './host-tools.mjs';
 
 $.verbose = false;
+scriptNeeds(argv.package ? ['kernel', 'kernel-package'] : ['kernel']);
 const out = path.resolve(argv.out);
 // Block device, root filesystem, container filesystem, the VM's dummy interface and the net level's veth.
 const wanted = ['virtio_mmio', 'virtio_blk', 'erofs', 'overlay', 'dummy', 'veth'];
@@ -34,7 +36,7 @@ await fs.writeFile(path.join(out, 'modules', 'order'), order.join('\n') + '\n');
 async function extractKernel(src, dest) {
   const image = await fs.readFile(src);
   const at = image.indexOf(Buffer.from([0x02, 0x21, 0x4c, 0x18]));
-  if (at < 0 || !(await $`command -v unlz4`.nothrow()).ok) return fs.copyFile(src, dest);
+  if (at < 0 || !toolPath('unlz4')) return fs.copyFile(src, dest);
   const lz4 = `${dest}.lz4`;
   await fs.writeFile(lz4, image.subarray(at));
   await $`unlz4 -q -f ${lz4} ${dest}`.nothrow();

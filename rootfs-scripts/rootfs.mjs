@@ -7,8 +7,10 @@
 //          --tool BIN [--tool BIN…] --owner ID --out root.erofs
 import { $, argv, fs, os, path } from 'zx';
 import { installBusybox } from './lib.mjs';
+import { scriptNeeds } from './host-tools.mjs';
 
 $.verbose = false;
+scriptNeeds(['rootfs']);
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'rubber-rootfs-'));
 try {
   await fs.chmod(root, 0o755);

@@ -2,6 +2,7 @@
 process.env.NODE_ENV ??= 'production';
 
 import { SetupError } from './vm/assets.js';
+import { MissingToolError } from '../rootfs-scripts/host-tools.mjs';
 import { WorkspaceError } from './workspace.js';
 import { SourcesError } from './check/provenance.js';
 import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
@@ -81,7 +82,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if ([UsageError, SetupError, WorkspaceError, SourcesError].some((known) => err instanceof known)) {
+    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError].some((known) => err instanceof known)) {
       process.stderr.write(`rubber-workshop: ${(err as Error).message}\n`);
     } else {
       const e = err as Error;

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../paths.js';
-import { loadAssets, resolveInputs, staleSteps } from '../vm/assets.js';
+import { loadAssets, resolveInputs, staleSteps, toolUsers } from '../vm/assets.js';
 import { chooseAccel } from '../vm/accel.js';
 import { findSnapshot } from '../vm/snapshot.js';
-import { qemuBinary } from '../vm/run.js';
 import { findWorkspace } from '../workspace.js';
-import { which } from '../which.js';
+import { installCommand, MissingToolError, toolPath, tools, toolsFor, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
 import { paint, useColour } from '../ui/term.js';
 
 type Finding = { ok: true; text: string } | { ok: false; text: string; fix: string; optional?: boolean };
@@ -25,15 +24,21 @@ export async function doctor(): Promise<number> {
 
   const major = Number(process.versions.node.split('.')[0]);
   report(major >= 20 ? { ok: true, text: `Node ${process.version}` } : { ok: false, text: `Node ${process.version} is too old`, fix: 'install Node 20 or newer' });
-  report(which(qemuBinary()) ? { ok: true, text: `QEMU (${qemuBinary()})` } : { ok: false, text: 'QEMU is missing', fix: 'sudo apt-get install qemu-system-x86' });
-  report(which('mkfs.erofs') ? { ok: true, text: 'mkfs.erofs' } : { ok: false, text: 'mkfs.erofs is missing (builds the guest root image)', fix: 'sudo apt-get install erofs-utils' });
-  report(which('unlz4') ? { ok: true, text: 'unlz4' } : { ok: false, optional: true, text: 'unlz4 is missing: the guest boots ≈0.2 s slower', fix: 'sudo apt-get install lz4, then rubber-workshop setup' });
+  // A missing tool is reported with the others below.
+  const inputs = await resolveInputs().then((i) => i, (e: Error) => (e instanceof MissingToolError || report({ ok: false, text: e.message.split(':')[0], fix: e.message }), null));
+  const assets = loadAssets();
+  // Debian's kernel tools only when the kernel is Debian's; the Debian image's only once setup --debian was asked for.
+  const kernel: ToolUser[] = inputs ? toolUsers(inputs, ['kernel']) : ['kernel', 'kernel-package'];
+  for (const name of toolsFor(['vm', 'busybox', ...kernel, 'image', 'rootfs', 'debian'])) {
+    const tool = tools[name];
+    const found = toolPath(name);
+    const optional = tool.optional ?? (tool.by.every((b) => b === 'debian') && !assets?.withDebian ? 'needed only by rubber-workshop setup --debian' : undefined);
+    report(found ? { ok: true, text: `${name}: ${found}` }
+      : { ok: false, optional: Boolean(optional), text: `${name} is missing (it ${tool.does})${optional ? `: ${optional}` : ''}`, fix: installCommand([name]) });
+  }
 
-  const inputs = await resolveInputs().then((i) => i, (e: Error) => (report({ ok: false, text: e.message.split(':')[0], fix: e.message }), null));
   if (inputs) {
     report({ ok: true, text: `kernel: ${inputs.kernel.package ? `${inputs.kernel.package} ${inputs.kernel.version}` : inputs.kernel.file}` });
-    report({ ok: true, text: `busybox: ${inputs.busybox.file} (static)` });
-    const assets = loadAssets();
     const stale = staleSteps(assets, inputs);
     report(!assets ? { ok: false, text: 'VM assets are not built', fix: 'rubber-workshop setup' }
       : stale.length ? { ok: false, text: `VM assets are out of date (${stale.join(', ')})`, fix: 'rubber-workshop setup' }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { buildAssets, pruneCache, resolveInputs, type Step } from '../vm/assets.js';
+import { buildAssets, loadAssets, pruneCache, resolveInputs, staleSteps, toolUsers, type Step } from '../vm/assets.js';
+import { requireTools } from '../../rootfs-scripts/host-tools.mjs';
 import { chooseAccel } from '../vm/accel.js';
 import { buildSnapshot, findSnapshot } from '../vm/snapshot.js';
 import { paint, Status } from '../ui/term.js';
@@ -24,6 +25,8 @@ export async function setup(argv: string[]): Promise<number> {
   status.start('looking up the kernel, busybox and node to build from');
   const inputs = await resolveInputs(process.env, { debian: argv.includes('--debian') });
   status.stop();
+  // Every missing tool at once, before minutes of building: QEMU boots the guest that setup saves at the end.
+  requireTools(['vm', ...toolUsers(inputs, staleSteps(loadAssets(), inputs))]);
   const started = new Map<Step, number>();
   const assets = await buildAssets(inputs, (step, state) => {
     if (state === 'building') {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { cacheDir, rootfsScriptsDir, vmDir } from '../paths.js';
 import { cpio, type CpioEntry } from './cpio.js';
 import { writeFileAtomic } from '../atomic.js';
+import { installCommand, MissingToolError, toolPath, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
 
 const run = promisify(execFile);
 
@@ -108,11 +109,11 @@ async function resolveKernel(env: NodeJS.ProcessEnv): Promise<Inputs['kernel']> 
 }
 
 async function resolveBusybox(env: NodeJS.ProcessEnv): Promise<Inputs['busybox']> {
-  const file = env.RUBBER_WORKSHOP_BUSYBOX || '/bin/busybox';
-  if (!fs.existsSync(file)) throw new SetupError(`no busybox at ${file}: run sudo apt-get install busybox-static (or set RUBBER_WORKSHOP_BUSYBOX)`);
+  const file = toolPath('busybox', env);
+  if (!file) throw new MissingToolError(['busybox']);
   const ldd = await run('ldd', [file]).then((r) => r.stdout + r.stderr, (e) => `${e.stdout ?? ''}${e.stderr ?? ''}`);
   if (!/not a dynamic executable|statically linked/.test(ldd))
-    throw new SetupError(`${file} is linked dynamically; the guest needs a static one: run sudo apt-get install busybox-static`);
+    throw new SetupError(`${file} is linked dynamically; the guest needs a static one: run ${installCommand(['busybox'])}`);
   return { file, key: sha(fs.readFileSync(file)) };
 }
 
@@ -160,6 +161,11 @@ export async function assetsDigest(): Promise<string> {
 export function staleSteps(assets: Assets | null, inputs: Inputs): Step[] {
   const keys = stepKeys(inputs);
   return (Object.keys(keys) as Step[]).filter((s) => (assets?.keys[s] ?? '') !== keys[s]);
+}
+
+/** Who runs host tools (host-tools.mjs) while these steps are built: what setup must find before it starts. */
+export function toolUsers(inputs: Inputs, steps: Step[]): ToolUser[] {
+  return steps.flatMap((s): ToolUser[] => (s === 'kernel' && inputs.kernel.package ? ['kernel', 'kernel-package'] : s === 'initramfs' ? [] : [s]));
 }
 
 const guestDigest = () => dirDigest(vmDir);

@@ -9,6 +9,7 @@ import { PAYLOAD_DISK_BYTES, qemuArgs, type Accel, type MachineSpec } from './ma
 import { findSnapshot } from './snapshot.js';
 import { ConsoleParser, type ConsoleEvent } from './protocol.js';
 import type { Assets } from './assets.js';
+import { toolCommand } from '../../rootfs-scripts/host-tools.mjs';
 
 export interface VmOptions {
   assets: Assets;
@@ -33,7 +34,8 @@ export interface VmEnd {
   qemuError: string;
 }
 
-export const qemuBinary = (env = process.env) => env.RUBBER_WORKSHOP_QEMU || 'qemu-system-x86_64';
+/** The QEMU binary to run: RUBBER_WORKSHOP_QEMU, else qemu-system-x86_64. */
+export const qemuBinary = (env = process.env) => toolCommand('qemu-system-x86_64', env);
 
 const TEMP_PREFIX = 'rubber-workshop-';
 /** The kernel's own last words when the harness powers off: not output anyone needs to see. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { cacheDir } from '../paths.js';
-import { which } from '../which.js';
+import { toolPath } from '../../rootfs-scripts/host-tools.mjs';
 import { ConsoleParser } from './protocol.js';
 import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk } from './run.js';
 import type { Assets } from './assets.js';
@@ -14,7 +14,7 @@ import type { Accel } from './machine.js';
  * It is only valid for the exact assets, QEMU binary, accelerator, memory size and (with KVM) host CPU.
  */
 export function snapshotKey(assets: Assets, accel: Accel, memoryMiB = 256): string | null {
-  const found = which(qemuBinary());
+  const found = toolPath('qemu-system-x86_64');
   const qemu = found && fs.realpathSync(found);
   if (!qemu) return null;
   const st = fs.statSync(qemu);

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// README.md's own set-up line and test command, as CI runs them: taken from the ```sh blocks of README's
+// "## Set up" section, so what README tells a newcomer is exactly what CI proves. Prints one command a line,
+// adapted only for running as root without a terminal.
+import fs from 'node:fs';
+
+const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const section = /^## Set up\b.*\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+const blocks = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1].trim());
+if (blocks.length !== 2 || blocks.some((b) => b.includes('\n'))) {
+  process.stderr.write('README.md\'s "## Set up" section must have two ```sh blocks of one line each: the set-up line, then the test command\n');
+  process.exit(2);
+}
+const commands = [
+  'apt-get update -q', // a fresh machine's package lists may be missing or old
+  ...blocks.map((line) => line
+    .replace(/\bsudo /g, '') // CI is root already
+    .replace(/ && rubber-workshop$/, '')), // the last step opens the workshop, which needs a terminal
+];
+process.stdout.write(commands.join('\n') + '\n');

@@ -1,0 +1,93 @@
+// Every program rubber-workshop runs on the host, and the Debian package that installs it. doctor, setup, the
+// VM runner and the rootfs scripts check tools through this one table, and a unit test holds README's install
+// lines to it (test/unit/readme-commands.test.ts): adding a tool is adding one line here.
+// Plain JavaScript, because the rootfs scripts run under node without a TypeScript build.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * command: { pkg: its Debian package, does: what it is for (said when it is missing), by: who runs it,
+ *   optional?: what is lost without it, env?: a variable that names another binary to use,
+ *   sbin?: run as root (through sudo by a user), unlessRoot?: needed only when not running as root,
+ *   base?: on every Debian and Ubuntu system (priority required), so README's install lines leave it out }
+ * by: 'vm' (every VM run); 'busybox' (setup, before any step: every step copies it); a setup step: 'kernel',
+ * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'test' (the test suite).
+ */
+export const tools = {
+  'qemu-system-x86_64': { pkg: 'qemu-system-x86', by: ['vm'], does: 'runs the VM', env: 'RUBBER_WORKSHOP_QEMU' },
+  busybox: { pkg: 'busybox-static', by: ['busybox'], does: 'gives the guest and its images their shell and tools', env: 'RUBBER_WORKSHOP_BUSYBOX' },
+  'apt-get': { pkg: 'apt', base: true, by: ['kernel-package'], does: "downloads Debian's cloud kernel" },
+  'dpkg-deb': { pkg: 'dpkg', base: true, by: ['kernel-package'], does: 'unpacks the kernel package' },
+  unlz4: { pkg: 'lz4', by: ['kernel'], does: 'unpacks the kernel', optional: 'the guest boots ≈0.2 s slower' },
+  tar: { pkg: 'tar', base: true, by: ['image', 'debian'], does: 'packs the container images' },
+  ldd: { pkg: 'libc-bin', base: true, by: ['rootfs'], does: "finds node's libraries for the guest" },
+  'mkfs.erofs': { pkg: 'erofs-utils', by: ['rootfs'], does: 'builds the guest root image' },
+  debootstrap: { pkg: 'debootstrap', by: ['debian'], does: 'builds the Debian image', sbin: true },
+  sudo: { pkg: 'sudo', by: ['debian'], does: 'runs debootstrap as root', unlessRoot: true },
+  cpio: { pkg: 'cpio', by: ['test'], does: "reads back the cpio archives rubber-workshop writes" },
+  xmllint: { pkg: 'libxml2-utils', by: ['test'], does: 'validates JUnit reports against their schema' },
+  tmux: { pkg: 'tmux', by: ['test'], does: 'drives the workshop view in a real terminal' },
+  git: { pkg: 'git', by: ['test'], does: 'makes the git clones that grading reads' },
+  pgrep: { pkg: 'procps', by: ['test'], does: 'finds VMs left behind' },
+};
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** The full path of a command as the shell would find it, or null. */
+export function which(cmd, env = process.env) {
+  if (cmd.includes('/')) return fs.existsSync(cmd) ? cmd : null;
+  const dir = (env.PATH ?? '').split(':').find((d) => d && fs.existsSync(path.join(d, cmd)));
+  return dir ? path.join(dir, cmd) : null;
+}
+
+/** The binary to run for a tool: the one its variable names, else the tool itself. */
+export function toolCommand(name, env = process.env) {
+  const variable = tools[name].env;
+  return (variable && env[variable]) || name;
+}
+
+/**
+ * Where a tool is here, or null. A user runs a root tool through sudo, whose PATH has sbin in it (Debian's
+ * secure_path) even where the user's own PATH does not; root runs it from its own PATH.
+ */
+export function toolPath(name, env = process.env) {
+  const PATH = tools[name].sbin && !isRoot() ? `${env.PATH ?? ''}:/usr/local/sbin:/usr/sbin:/sbin` : env.PATH;
+  return which(toolCommand(name, env), { PATH });
+}
+
+/** The tools these users (see `by` above) need here, optional ones included. */
+export function toolsFor(users) {
+  return Object.keys(tools).filter((name) => tools[name].by.some((b) => users.includes(b)) && !(tools[name].unlessRoot && isRoot()));
+}
+
+/** The exact command that installs these tools on Debian or Ubuntu (as root through su, if sudo is what is missing). */
+export function installCommand(names) {
+  const install = `apt-get install -y ${[...new Set(names.map((n) => tools[n].pkg))].join(' ')}`;
+  return isRoot() ? install : names.includes('sudo') ? `su -c '${install}'` : `sudo ${install}`;
+}
+
+/** A required tool is missing; the message names each one, what it is for, and one command installing them all. */
+export class MissingToolError extends Error {
+  constructor(names) {
+    const list = names.map((n) => `${n} (${tools[n].does})`).join(', ');
+    super(`${list} ${names.length > 1 ? 'are' : 'is'} missing: run ${installCommand(names)}`);
+    this.tools = names;
+  }
+}
+
+/** Throws MissingToolError for the required tools these users need that are not here. */
+export function requireTools(users, env = process.env) {
+  const missing = toolsFor(users).filter((n) => !tools[n].optional && !toolPath(n, env));
+  if (missing.length) throw new MissingToolError(missing);
+}
+
+/** For the rootfs scripts: requireTools, but a missing tool ends the script with its message, not a stack trace. */
+export function scriptNeeds(users) {
+  try {
+    requireTools(users);
+  } catch (e) {
+    if (!(e instanceof MissingToolError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
+}

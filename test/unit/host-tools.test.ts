@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { installCommand, MissingToolError, requireTools, toolPath, toolsFor } from '../../rootfs-scripts/host-tools.mjs';
+
+const scripts = path.resolve(import.meta.dirname, '../../rootfs-scripts');
+const emptyPath = { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'no-tools-')) };
+const asUid = (uid: number) => vi.spyOn(process, 'getuid').mockReturnValue(uid);
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('host tools', () => {
+  test('a missing tool is named with what it is for and the one command that installs everything missing', () => {
+    asUid(0);
+    expect(() => requireTools(['debian'], emptyPath)).toThrow(new MissingToolError(['tar', 'debootstrap']));
+    expect(new MissingToolError(['tar', 'debootstrap']).message)
+      .toBe('tar (packs the container images), debootstrap (builds the Debian image) are missing: run apt-get install -y tar debootstrap');
+  });
+
+  test('a user is told to use sudo, and needs sudo itself for what runs as root', () => {
+    asUid(1000);
+    expect(toolsFor(['debian'])).toContain('sudo');
+    expect(installCommand(['debootstrap'])).toBe('sudo apt-get install -y debootstrap');
+    expect(installCommand(['debootstrap', 'sudo'])).toBe("su -c 'apt-get install -y debootstrap sudo'");
+    asUid(0);
+    expect(toolsFor(['debian'])).not.toContain('sudo');
+  });
+
+  test('one package is installed once however many of its tools are missing', () => {
+    expect(installCommand(['apt-get', 'tar', 'apt-get'])).toMatch(/install -y apt tar$/);
+  });
+
+  test('an optional tool never stops a command', () => {
+    expect(toolsFor(['kernel'])).toEqual(['unlz4']);
+    expect(() => requireTools(['kernel'], emptyPath)).not.toThrow();
+  });
+
+  test('a variable naming another binary is where the tool is looked for', () => {
+    const fake = path.join(emptyPath.PATH, 'my-qemu');
+    fs.writeFileSync(fake, '');
+    expect(toolPath('qemu-system-x86_64', { ...emptyPath, RUBBER_WORKSHOP_QEMU: fake })).toBe(fake);
+    expect(toolPath('qemu-system-x86_64', emptyPath)).toBeNull();
+  });
+
+  test('a rootfs script without its tools prints the install command and exits 2, without a stack trace', () => {
+    const r = spawnSync(process.execPath, [path.join(scripts, 'image-debian.mjs'), '--out', '/nonexistent/x.tar'], { encoding: 'utf8', env: emptyPath });
+    expect(r.stderr).toMatch(/^tar \(packs the container images\).* missing: run (sudo )?apt-get install -y tar\b/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(2);
+  });
+});
