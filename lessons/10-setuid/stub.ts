@@ -295,7 +295,7 @@ function becomeUser([uid, gid]: [number, number]): void {
  * (called inside the container, that is the image's).
  */
 function userIds(user: string): [number, number] {
-  // TODO 3: "1000:1000" gives [1000, 1000]. For "1000", find the line of /etc/passwd whose third
+  // TODO 3: "1000:2000" gives [1000, 2000]. For "1000", find the line of /etc/passwd whose third
   //   field is 1000 (name:password:uid:gid:…) and take its gid. Refuse anything else.
   throw new Error(`userIds(${JSON.stringify(user)}) is not written yet (see TODO 3 in rd.ts)`);
 }
