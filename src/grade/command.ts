@@ -1,6 +1,6 @@
 import { loadLevels } from '../lessons.js';
-import { GRADE_HELP, GradeUsageError, parseGradeArgs } from './args.js';
-import { GradeError } from './errors.js';
+import { GRADE_HELP, parseGradeArgs } from './args.js';
+import { GradeError, GradeUsageError } from './errors.js';
 import { runGrade, type GradeDeps } from './grade.js';
 import { gradeProgress } from './progress.js';
 

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GradeUsageError, parseGradeArgs } from '../../../src/grade/args.js';
+import { parseGradeArgs } from '../../../src/grade/args.js';
+import { GradeUsageError } from '../../../src/grade/errors.js';
 
 const levels = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
 const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher');

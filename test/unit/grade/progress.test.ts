@@ -43,8 +43,7 @@ function run(tty: boolean, colour: boolean): string {
       summary: classSummary(graded.map((g) => rowFromResult(g, `results/${g.learner}.json`)), '01', ['00', '01'], { toolVersion: '1', checkersSha256: 'c', vmAssetsDigest: 'v' }, new Date(0)),
       interrupted: false,
       ms: 130_000,
-      csvFile: '/home/t/grades/class.csv',
-      jsonFile: '/home/t/grades/class.json',
+      files: ['/home/t/grades/class.csv', '/home/t/grades/class.json', '/home/t/grades/class.html'],
     },
   ];
   events.forEach(progress.onEvent);
@@ -59,7 +58,7 @@ describe('gradeProgress', () => {
       '[1/2] alice        pass     2/2   1:05',
       '[2/2] bob          error 0.50/2   1:05  rd.ts does not build: rd.ts:3:1: error',
       'Graded 2 in 2:10 (0.9 per minute): 1 pass, 0 fail, 1 error.',
-      'Class summary: grades/class.csv, grades/class.json',
+      'Class summary: grades/class.csv, grades/class.json, grades/class.html',
       '',
     ]);
   });
