@@ -96,7 +96,7 @@ export function defaultJobs(): number {
   return Math.max(1, os.availableParallelism());
 }
 
-function describeParseError(err: Error & { code?: string }): string {
+export function describeParseError(err: Error & { code?: string }): string {
   const option = /'([^']+)'/.exec(err.message)?.[1] ?? '';
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
