@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { JsonCheck } from '../report/json.js';
-import { firstFailures } from './class-insights.js';
+import { oneLine } from '../report/text.js';
+import { firstFailed, firstFailures } from './class-insights.js';
 import { clock } from './progress.js';
 import type { GradeResult } from './result.js';
 import type { ClassRow, ClassSummary } from './summary.js';
@@ -84,12 +85,12 @@ function firstFailuresSection(graded: readonly GradeResult[], classSize: number)
 }
 
 function heatmapSection(s: ClassSummary, byLearner: ReadonlyMap<string, GradeResult>, maxTime: number): string {
-  const head = `<tr><th scope="col">learner</th><th scope="col">status</th>${s.levels.map((l) => `<th scope="col" class="lvl">${esc(l)}</th>`).join('')}<th scope="col">total</th><th scope="col">time</th></tr>`;
+  const head = `<tr><th scope="col">learner</th><th scope="col">status</th>${s.levels.map((l) => `<th scope="col" class="lvl">${esc(l)}</th>`).join('')}<th scope="col">total</th><th scope="col">time</th><th scope="col">stuck at</th></tr>`;
   const rows = s.learners.map((row) => {
     const result = byLearner.get(row.learner);
     const cells = s.levels.map((level) => levelCell(row, level, result)).join('');
     const width = Math.round((100 * row.time_ms) / maxTime);
-    return `<tr><th scope="row">${learnerLink(row.learner)}</th><td><span class="status ${row.status}">${row.status}</span></td>${cells}<td class="num">${formatScore(row.total)}/${row.max}</td><td class="time"><span class="bar" style="width:${width}%"></span><span class="t">${clock(row.time_ms)}</span></td></tr>`;
+    return `<tr><th scope="row">${learnerLink(row.learner)}</th><td><span class="status ${row.status}">${row.status}</span></td>${cells}<td class="num">${formatScore(row.total)}/${row.max}</td><td class="time"><span class="bar" style="width:${width}%"></span><span class="t">${clock(row.time_ms)}</span></td><td class="stuck">${stuckAt(row, result)}</td></tr>`;
   });
   const legend = [
     ['s0', 'none passed'],
@@ -110,6 +111,15 @@ function levelCell(row: ClassRow, level: string, result: GradeResult | undefined
   if (!score || score.total === 0) return `<td class="cell none" title="level ${esc(level)}: no check ran">—</td>`;
   const cls = score.passed === score.total ? 's3' : score.score >= 0.5 ? 's2' : score.passed > 0 ? 's1' : 's0';
   return `<td class="cell ${cls}" title="${esc(`${row.learner}, level ${level}: ${score.passed} of ${score.total} checks passed`)}">${score.passed}/${score.total}</td>`;
+}
+
+/** Where a learner stopped, in a few words: the first failed check, or why nothing could be checked. */
+function stuckAt(row: ClassRow, result: GradeResult | undefined): string {
+  const failed = result && firstFailed(result);
+  if (failed) return `<code>${esc(failed.level)}/${esc(failed.name)}</code>`;
+  if (row.status === 'pass' || !row.reason) return '';
+  const reason = oneLine(row.reason);
+  return esc(reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
 }
 
 function learnersSection(s: ClassSummary, byLearner: ReadonlyMap<string, GradeResult>): string {
@@ -173,7 +183,7 @@ thead th{border-bottom:2px solid #999;font-weight:600}
 .s3{background:#542788;color:#fff}.none{background:#e6e6e6;color:#333}
 span.cell{display:inline-block;padding:0 .3em;border-radius:2px;min-width:auto}
 .time{position:relative;min-width:8rem}.bar{position:absolute;left:0;top:25%;height:50%;background:#c9c9e3}
-.t{position:relative;font-variant-numeric:tabular-nums}
+.t{position:relative;font-variant-numeric:tabular-nums}.stuck{white-space:nowrap;color:#333}
 details{border-top:1px solid #eee;padding:.3rem 0}details[open]{background:#faf9fc}
 summary{cursor:pointer}details:target summary,details[open] summary{font-weight:600}
 pre{white-space:pre-wrap;word-break:break-word;background:#f3f3f3;padding:.3rem .5rem;margin:.2rem 0;max-height:16rem;overflow:auto}

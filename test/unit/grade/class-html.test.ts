@@ -1,35 +1,10 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { JsonCheck } from '../../../src/report/json.js';
 import { classHtml, esc } from '../../../src/grade/class-html.js';
 import { firstFailures } from '../../../src/grade/class-insights.js';
 import type { GradeResult } from '../../../src/grade/result.js';
-import { scoreLevels, totalScore } from '../../../src/grade/score.js';
 import { classSummary, pendingRow, rowFromResult } from '../../../src/grade/summary.js';
-
-const levels = ['00', '01'];
-const check = (level: string, name: string, message = '', extra: Partial<JsonCheck> = {}): JsonCheck => ({ level, name, status: message ? 'fail' : 'pass', message, time_ms: 1, ...extra });
-
-function result(learner: string, tests: JsonCheck[], over: Partial<GradeResult> = {}): GradeResult {
-  const scores = scoreLevels(tests.map((t) => ({ ...t, ms: 1 })), levels);
-  const failed = tests.filter((t) => t.status === 'fail').length;
-  return {
-    version: 1,
-    learner,
-    path: `/class/${learner}`,
-    status: failed ? 'fail' : 'pass',
-    reason: null,
-    level: '01',
-    scores,
-    total: totalScore(scores),
-    max: 2,
-    time_ms: 61_000,
-    graded_at: '2026-01-01T00:00:00.000Z',
-    provenance: { sources_sha256: 'a'.repeat(64), sources: {}, tool_version: '1.0.0', checkers_sha256: 'c'.repeat(64), vm_assets_digest: 'v'.repeat(64) },
-    report: { version: 1, status: failed ? 'fail' : 'pass', message: null, level: '01', passed: tests.length - failed, failed, tests, time_ms: 60_000 },
-    ...over,
-  };
-}
+import { check, levels, result } from './results-fixture.js';
 
 const tool = { toolVersion: '1.0.0', checkersSha256: 'c'.repeat(64), vmAssetsDigest: 'v'.repeat(64) };
 const page = (results: GradeResult[]) => classHtml(classSummary(results.map((r) => rowFromResult(r, `results/${r.learner}.json`)), '01', levels, tool, new Date(0)), results);
