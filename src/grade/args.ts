@@ -31,7 +31,7 @@ line (relative to the file; blank lines and lines starting with # are ignored). 
 
 Options:
   --out DIR          where results go (default ./grades): results/<learner>.json, class.csv,
-                     class.json, class.html (a report to open in a browser)
+                     class.json, class.html (a report to open in a browser), shard.json
   --jobs N           workspaces graded at once (default: the number of CPUs)
   --level NN         grade levels 00..NN (default: the last level)
   --timeout SECONDS  stop a workspace's checks after this long; it is graded "error" (default 600)

@@ -87,8 +87,10 @@ interface Planned {
 /**
  * Grades every submission found in `opts.paths` at levels 00..`opts.level`, each in its own fresh VM
  * (through `deps.runCheck`), `opts.jobs` at a time. Writes `results/<learner>.json` per learner as soon as
- * it is graded, then class.csv and class.json. With `resume`, results of unchanged submissions graded the
- * same way are kept. Throws {@link GradeError} when the run cannot start.
+ * it is graded, then class.csv, class.json and class.html. With `shard`, only that share of the class is
+ * graded; either way shard.json says first what the run sets out to grade, for `grade merge`. With
+ * `resume`, results of unchanged submissions graded the same way are kept. Throws {@link GradeError}
+ * when the run cannot start.
  */
 export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<GradeRun> {
   const started = Date.now();

@@ -25,6 +25,12 @@ describe('parseGradeArgs', () => {
     expect(args).toEqual({ paths: ['a', 'b'], out: path.resolve('/home/teacher', 'marks'), jobs: 3, level: '04', timeoutMs: 90_000, resume: true, retryErrors: true });
   });
 
+  it('grades a shard into its own folder inside --out, I from the argument or from JOB_COMPLETION_INDEX', () => {
+    expect(parse('class', '--shard', '2/3', '--out', 'g')).toMatchObject({ out: '/home/teacher/g/shard-2-of-3', shard: { index: 2, count: 3 } });
+    expect(parseGradeArgs(['class', '--shard', '3'], levels, '/home/teacher', { JOB_COMPLETION_INDEX: '0' })).toMatchObject({ out: '/home/teacher/grades/shard-1-of-3', shard: { index: 1, count: 3 } });
+    expect(() => parseGradeArgs(['class', '--shard', '3'], levels, '/home/teacher', {})).toThrow(/JOB_COMPLETION_INDEX, which is not set/);
+  });
+
   it('returns nothing for --help, so the caller prints the help', () => {
     expect(parse('--help')).toBeUndefined();
     expect(parse('-h', 'class')).toBeUndefined();
