@@ -44,7 +44,7 @@ try {
   const grades = path.join(root, 'grades');
   const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'grade', path.join(root, 'class'), '--level', level, '--out', grades], { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
   if (r.status !== 0) throw new Error(`grade exited ${r.status}`);
-  screenshot(`file://${path.join(grades, 'class.html')}`, out, { width: 1100, height: 1000 });
+  screenshot(`file://${path.join(grades, 'class.html')}`, out, { width: 1100, height: 1300 });
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

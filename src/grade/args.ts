@@ -39,7 +39,7 @@ Options:
   --retry-errors     with --resume, grade again the workspaces whose result is "error"
   --shard I/N        grade only share I of N of the class (the same share on every machine), into
                      DIR/shard-I-of-N; --shard N takes I from JOB_COMPLETION_INDEX (0 is shard 1), as a
-                     Kubernetes Indexed Job sets it. Join the shards with \`grade merge\`
+                     Kubernetes Indexed Job sets it. Join the shards with \`grade merge\`.
   -h, --help         show this help
 
 Each result records the sha256 of the graded sources, the tool version, and the checkers' and VM

@@ -20,8 +20,8 @@ export function classHtml(summary: ClassSummary, results: readonly GradeResult[]
   const body = [
     `<header><h1>${esc(title)}</h1>${countsLine(summary)}</header>`,
     problemsSection(summary.merged?.problems ?? []),
-    firstFailuresSection(graded, summary.learners.length),
     heatmapSection(summary, byLearner, maxTime),
+    firstFailuresSection(graded, summary.learners.length),
     learnersSection(summary, byLearner),
     `<footer>${provenanceLine(summary)}</footer>`,
   ].join('\n');
@@ -93,15 +93,15 @@ function heatmapSection(s: ClassSummary, byLearner: ReadonlyMap<string, GradeRes
     return `<tr><th scope="row">${learnerLink(row.learner)}</th><td><span class="status ${row.status}">${row.status}</span></td>${cells}<td class="num">${formatScore(row.total)}/${row.max}</td><td class="time"><span class="bar" style="width:${width}%"></span><span class="t">${clock(row.time_ms)}</span></td><td class="stuck">${stuckAt(row, result)}</td></tr>`;
   });
   const legend = [
-    ['s0', 'none passed'],
-    ['s1', 'under half'],
-    ['s2', 'half or more'],
-    ['s3', 'all passed'],
-    ['none', 'did not run'],
+    ['s0', '0/4', 'none passed'],
+    ['s1', '1/4', 'under half'],
+    ['s2', '3/4', 'half or more'],
+    ['s3', '4/4', 'all passed'],
+    ['none', '—', 'no check ran'],
   ]
-    .map(([cls, text]) => `<span class="cell ${cls}">${cls === 'none' ? '—' : 'n/m'}</span> ${text}`)
+    .map(([cls, sample, text]) => `<span class="cell ${cls}">${sample}</span> ${text}`)
     .join(' ');
-  return `<section><h2>Levels</h2><p class="note">Checks passed per level (n/m). ${legend}</p>
+  return `<section><h2>Levels</h2><p class="note">Checks passed of checks run, per level: ${legend}</p>
 <div class="scroll"><table class="heat"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div></section>`;
 }
 
@@ -174,7 +174,7 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.75rem 0 .5re
 .status.error{background:#333;color:#fff}.status.pending{background:#e6e6e6;color:#333}
 table{border-collapse:collapse}th,td{padding:.2rem .5rem;text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid #999;font-weight:600}
-.first td,.first th{border-bottom:1px solid #ddd}.first .who{max-width:22rem}.num{text-align:right;white-space:nowrap}
+.first td,.first th{border-bottom:1px solid #ddd}.first th code{white-space:nowrap}.first .who{max-width:22rem}.num{text-align:right;white-space:nowrap}
 .scroll{overflow-x:auto}
 .heat td,.heat th{border-bottom:1px solid #eee}.heat tbody th{white-space:nowrap;font-weight:normal}
 .cell{text-align:center;font-variant-numeric:tabular-nums;min-width:2.6rem;border:1px solid #fff}
