@@ -75,6 +75,14 @@ describe('gradeProgress', () => {
     expect(run(true, false)).not.toContain('\x1b[31m');
   });
 
+  it('says which share of the class a shard grades', () => {
+    const out = sink(false);
+    const progress = gradeProgress({ stream: out.stream, colour: false, cwd: '/home/t' });
+    progress.onEvent({ type: 'plan', submissions: 2, shard: { index: 1, count: 2 }, classSize: 3, toGrade: 2, kept: 0, regraded: {}, jobs: 1, level: '00', out: '/home/t/g/shard-1-of-2' });
+    progress.close();
+    expect(out.text()).toBe("Grading 2 workspaces of shard 1/2 (2 of the class's 3) up to level 00, 1 at a time. Results go to g/shard-1-of-2/.\n");
+  });
+
   it('writes no colour when colour is off (NO_COLOR)', () => {
     expect(run(false, false)).not.toContain('\x1b[');
   });
