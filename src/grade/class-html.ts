@@ -65,23 +65,25 @@ function problemsSection(problems: readonly string[]): string {
 }
 
 function firstFailuresSection(graded: readonly GradeResult[], classSize: number): string {
-  const failures = firstFailures(graded);
-  const errors = graded.filter((r) => r.status === 'error');
-  const rows = failures.map(
-    (f) => `<tr><th scope="row"><code>${esc(f.level)}/${esc(f.name)}</code></th>
-<td class="num">${f.learners.length} <span class="share">(${Math.round((100 * f.learners.length) / classSize)}%)</span></td>
-<td>${esc(f.message)}${f.messages > 1 ? ` <span class="share">(and ${f.messages - 1} other message${f.messages > 2 ? 's' : ''})</span>` : ''}</td>
-<td class="who">${f.learners.map(learnerLink).join(', ')}</td></tr>`,
-  );
-  if (errors.length > 0) {
-    rows.push(`<tr><th scope="row">could not run</th><td class="num">${errors.length} <span class="share">(${Math.round((100 * errors.length) / classSize)}%)</span></td>
-<td>did not build, hung, or crashed the VM: see each learner</td><td class="who">${errors.map((r) => learnerLink(r.learner)).join(', ')}</td></tr>`);
-  }
+  const row = (label: string, learners: readonly string[], told: string) =>
+    `<tr><th scope="row">${label}</th><td class="num">${learners.length} <span class="share">(${Math.round((100 * learners.length) / classSize)}%)</span></td><td>${told}</td><td class="who">${who(learners)}</td></tr>`;
+  const rows = firstFailures(graded).map((f) => {
+    const others = f.messages > 1 ? ` <span class="share">(and ${f.messages - 1} other message${f.messages > 2 ? 's' : ''})</span>` : '';
+    return row(`<code>${esc(f.level)}/${esc(f.name)}</code>`, f.learners, esc(f.message) + others);
+  });
+  const errors = graded.filter((r) => r.status === 'error').map((r) => r.learner);
+  if (errors.length > 0) rows.push(row('could not run', errors, 'did not build, hung, or crashed the VM: see each learner'));
   const content =
     rows.length === 0
       ? '<p>No learner failed a check.</p>'
       : `<table class="first"><thead><tr><th scope="col">check</th><th scope="col">learners</th><th scope="col">what they were told</th><th scope="col">who</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
   return `<section><h2>Where the class gets stuck</h2><p class="note">The first check each learner fails, most common first: what to explain again.</p>${content}</section>`;
+}
+
+/** Links to the learners, the first dozen of them: the heatmap has the rest. */
+function who(learners: readonly string[]): string {
+  const more = learners.length - 12;
+  return learners.slice(0, 12).map(learnerLink).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
 
 function heatmapSection(s: ClassSummary, byLearner: ReadonlyMap<string, GradeResult>, maxTime: number): string {

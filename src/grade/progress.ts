@@ -65,6 +65,10 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
         started = Date.now();
         toGrade = event.toGrade;
         const out = path.relative(cwd, event.out) || '.';
+        if (event.shard && event.submissions === 0) {
+          print(`Nothing to grade: shard ${event.shard.index}/${event.shard.count} is empty, the class's ${event.classSize} workspaces all went to the other shards.`);
+          break;
+        }
         if (event.toGrade === 0) {
           print(`Nothing to grade: the results of all ${event.submissions} workspaces in ${out}/ are up to date.`);
           break;

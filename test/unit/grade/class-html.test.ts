@@ -56,6 +56,13 @@ describe('classHtml', () => {
     expect(html).toContain('<td class="cell none" title="level 01: no check ran">—</td>');
   });
 
+  it('names at most a dozen learners per stuck check, counting the rest', () => {
+    const many = Array.from({ length: 14 }, (_, i) => result(`l${String(i).padStart(2, '0')}`, [check('00', 'runs', 'nothing ran')]));
+    const html = page(many);
+    expect(html).toContain('<a href="#learner-l11">l11</a> and 2 more</td>');
+    expect(html).toContain('14 <span class="share">(100%)</span>');
+  });
+
   it('links each learner to their failures, and lists learners without a result with the reason', () => {
     const summary = classSummary([rowFromResult(result('ann', [check('00', 'runs', 'nothing ran')]), 'results/ann.json'), pendingRow('bob', '', levels, 'not graded: shard 2/2 is missing')], '01', levels, tool, new Date(0));
     const html = classHtml(summary, [result('ann', [check('00', 'runs', 'nothing ran')])]);

@@ -80,7 +80,13 @@ describe('gradeProgress', () => {
     const progress = gradeProgress({ stream: out.stream, colour: false, cwd: '/home/t' });
     progress.onEvent({ type: 'plan', submissions: 2, shard: { index: 1, count: 2 }, classSize: 3, toGrade: 2, kept: 0, regraded: {}, jobs: 1, level: '00', out: '/home/t/g/shard-1-of-2' });
     progress.close();
-    expect(out.text()).toBe("Grading 2 workspaces of shard 1/2 (2 of the class's 3) up to level 00, 1 at a time. Results go to g/shard-1-of-2/.\n");
+    progress.onEvent({ type: 'plan', submissions: 0, shard: { index: 4, count: 4 }, classSize: 3, toGrade: 0, kept: 0, regraded: {}, jobs: 1, level: '00', out: '/home/t/g/shard-4-of-4' });
+    progress.close();
+    expect(out.text().split('\n')).toEqual([
+      "Grading 2 workspaces of shard 1/2 (2 of the class's 3) up to level 00, 1 at a time. Results go to g/shard-1-of-2/.",
+      "Nothing to grade: shard 4/4 is empty, the class's 3 workspaces all went to the other shards.",
+      '',
+    ]);
   });
 
   it('writes no colour when colour is off (NO_COLOR)', () => {
