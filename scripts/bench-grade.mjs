@@ -2,8 +2,11 @@
 // Grading throughput: generates a class of workspaces mixing correct, partly correct, broken and hanging
 // runtimes, grades it with `rubber-workshop grade`, and reports workspaces per minute.
 // `npm run bench` calls benchGrade(); run alone: node scripts/bench-grade.mjs (after npm run build).
+// With `shards` > 1 the class is graded as that many `grade --shard I/N` processes at once, sharing the
+// jobs between them, and joined with `grade merge`: the time includes the merge.
 // Environment: BENCH_GRADE_COUNT (default 20), BENCH_GRADE_LEVEL (default: the last level with a
-// solution), BENCH_GRADE_JOBS (default: grade's own), BENCH_GRADE_TIMEOUT seconds (default 300).
+// solution), BENCH_GRADE_JOBS (default: one per CPU), BENCH_GRADE_TIMEOUT seconds (default 300),
+// BENCH_GRADE_SHARDS (default 1, when run alone).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,8 +71,9 @@ export async function benchGrade({
   cli = path.join(repo, 'dist/cli.js'),
   count = Number(process.env.BENCH_GRADE_COUNT || 20),
   level = process.env.BENCH_GRADE_LEVEL || levelsWithSolutions().at(-1)?.id,
-  jobs = process.env.BENCH_GRADE_JOBS,
+  jobs = Number(process.env.BENCH_GRADE_JOBS || os.availableParallelism()),
   timeoutS = Number(process.env.BENCH_GRADE_TIMEOUT || 300),
+  shards = Number(process.env.BENCH_GRADE_SHARDS || 1),
   log = console.log,
 } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-grade-'));
@@ -77,18 +81,24 @@ export async function benchGrade({
     const runtimes = classRuntimes(count, level);
     const classDir = writeClass(dir, runtimes);
     const out = path.join(dir, 'grades');
-    const args = ['grade', classDir, '--out', out, '--level', level, '--timeout', String(timeoutS), ...(jobs ? ['--jobs', String(jobs)] : [])];
+    const grade = ['grade', classDir, '--out', out, '--level', level, '--timeout', String(timeoutS)];
+    const perShard = String(Math.max(1, Math.floor(jobs / shards)));
     const start = performance.now();
-    await run(cli, args);
+    if (shards === 1) await run(cli, [...grade, '--jobs', String(jobs)]);
+    else {
+      await Promise.all(Array.from({ length: shards }, (_, i) => run(cli, [...grade, '--jobs', perShard, '--shard', `${i + 1}/${shards}`])));
+      await run(cli, ['grade', 'merge', out, '--out', out]);
+    }
     const ms = performance.now() - start;
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'class.json'), 'utf8'));
     if (summary.learners.length !== count || summary.counts.pending) throw new Error(`graded ${summary.learners.length - summary.counts.pending} of ${count} workspaces`);
     const mix = ['correct', 'partly', 'broken', 'hanging'].map((k) => `${runtimes.filter((r) => r.kind === k).length} ${k}`).join(', ');
     const perMinute = count / (ms / 60_000);
     const { pass, fail, error } = summary.counts;
-    log(`${`grading throughput, ${count} workspaces at level ${level}`.padEnd(52)} ${perMinute.toFixed(1)} workspaces/min`);
-    log(`  (${mix}; jobs ${jobs ?? 'default'}; ${(ms / 1000).toFixed(0)} s in all; graded ${pass} pass, ${fail} fail, ${error} error)`);
-    return { count, level, ms, perMinute, counts: summary.counts };
+    const split = shards === 1 ? '1 shard' : `${shards} shards`;
+    log(`${`grading throughput, ${count} workspaces at level ${level}, ${split}`.padEnd(64)} ${perMinute.toFixed(1)} workspaces/min`);
+    log(`  (${mix}; jobs ${shards === 1 ? jobs : `${perShard} per shard`}; ${(ms / 1000).toFixed(0)} s in all; graded ${pass} pass, ${fail} fail, ${error} error)`);
+    return { count, level, shards, ms, perMinute, counts: summary.counts };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -63,5 +63,7 @@ await series('check of level 00 with its solution (rubber-workshop check 00)', [
 // BENCH_GRADE=0 skips it (it takes minutes); BENCH_GRADE_LEVEL etc. are read by bench-grade.mjs.
 if (process.env.BENCH_GRADE !== '0') {
   const { benchGrade } = await import('./bench-grade.mjs');
-  await benchGrade({ cli });
+  // One machine's pool, then the same class as two shards (grade --shard, then grade merge) on this machine.
+  await benchGrade({ cli, shards: 1 });
+  await benchGrade({ cli, shards: 2 });
 }

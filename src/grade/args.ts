@@ -1,15 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { GradeError } from './errors.js';
-
-/** Bad `grade` arguments; the message is short and shown as is. */
-export class GradeUsageError extends GradeError {}
+import { GradeUsageError } from './errors.js';
+import { parseShard, shardFolder, type Shard } from './shard.js';
 
 export interface GradeArgs {
   /** Workspaces, folders of them, or list files, as given. */
   paths: string[];
-  /** Output folder, absolute. */
+  /** Output folder, absolute; with --shard, the shard's own folder inside the one given. */
   out: string;
   jobs: number;
   /** The highest level graded; levels 00..level are scored. */
@@ -19,21 +17,29 @@ export interface GradeArgs {
   resume: boolean;
   /** With --resume: grade again submissions whose result is "error". */
   retryErrors: boolean;
+  /** Grade only this share of the class (--shard). */
+  shard?: Shard;
 }
 
 export const GRADE_HELP = `Usage: rubber-workshop grade PATH… [options]
+
+       rubber-workshop grade merge SHARD_OUT… --out DIR   (see grade merge --help)
 
 Grades learner workspaces, each in its own fresh VM. A PATH is a workspace (a folder with rd.ts, e.g. a
 git clone), a folder of workspaces (one per learner), or a text file listing workspace folders, one a
 line (relative to the file; blank lines and lines starting with # are ignored). Workspaces are only read.
 
 Options:
-  --out DIR          where results go (default ./grades): results/<learner>.json, class.csv, class.json
+  --out DIR          where results go (default ./grades): results/<learner>.json, class.csv,
+                     class.json, class.html (a report to open in a browser), shard.json
   --jobs N           workspaces graded at once (default: the number of CPUs)
   --level NN         grade levels 00..NN (default: the last level)
   --timeout SECONDS  stop a workspace's checks after this long; it is graded "error" (default 600)
   --resume           finish an interrupted run: keep results whose sources and checkers are unchanged
   --retry-errors     with --resume, grade again the workspaces whose result is "error"
+  --shard I/N        grade only share I of N of the class (the same share on every machine), into
+                     DIR/shard-I-of-N; --shard N takes I from JOB_COMPLETION_INDEX (0 is shard 1), as a
+                     Kubernetes Indexed Job sets it. Join the shards with \`grade merge\`.
   -h, --help         show this help
 
 Each result records the sha256 of the graded sources, the tool version, and the checkers' and VM
@@ -44,9 +50,9 @@ const DEFAULT_TIMEOUT_S = 600;
 
 /**
  * Parses the arguments after `grade`. Returns undefined for --help. `levels` are the level ids in
- * order; `cwd` resolves --out.
+ * order; `cwd` resolves --out; `env` may hold JOB_COMPLETION_INDEX.
  */
-export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: string = process.cwd()): GradeArgs | undefined {
+export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): GradeArgs | undefined {
   let parsed;
   try {
     parsed = parseArgs({
@@ -60,6 +66,7 @@ export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: s
         timeout: { type: 'string' },
         resume: { type: 'boolean' },
         'retry-errors': { type: 'boolean' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -70,14 +77,17 @@ export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: s
   if (values.help) return undefined;
   if (positionals.length === 0) throw new GradeUsageError('give at least one workspace, folder of workspaces, or list file to grade');
   if (values['retry-errors'] && !values.resume) throw new GradeUsageError('--retry-errors only makes sense with --resume');
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard, env);
+  const out = path.resolve(cwd, values.out ?? 'grades');
   return {
     paths: positionals,
-    out: path.resolve(cwd, values.out ?? 'grades'),
+    out: shard ? path.join(out, shardFolder(shard)) : out,
     jobs: values.jobs === undefined ? defaultJobs() : positiveInteger(values.jobs, '--jobs'),
     level: values.level === undefined ? lastLevel(levels) : levelId(values.level, levels),
     timeoutMs: (values.timeout === undefined ? DEFAULT_TIMEOUT_S : positiveInteger(values.timeout, '--timeout')) * 1000,
     resume: values.resume ?? false,
     retryErrors: values['retry-errors'] ?? false,
+    ...(shard && { shard }),
   };
 }
 
@@ -86,7 +96,7 @@ export function defaultJobs(): number {
   return Math.max(1, os.availableParallelism());
 }
 
-function describeParseError(err: Error & { code?: string }): string {
+export function describeParseError(err: Error & { code?: string }): string {
   const option = /'([^']+)'/.exec(err.message)?.[1] ?? '';
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { Outcome } from '../check/types.js';
 import { digestSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
 import { loadLevels } from '../lessons.js';
-import { writeFileAtomic } from '../atomic.js';
 import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.js';
 import { GradeError } from './errors.js';
 import { gitCommit } from './git.js';
@@ -15,7 +14,10 @@ import { staleReason, type GradeResult } from './result.js';
 import { scoreLevels, totalScore } from './score.js';
 import { ResultStore } from './store.js';
 import { discoverSubmissions, type Submission } from './submissions.js';
-import { classSummary, pendingRow, rowFromResult, summaryCsv, type ClassSummary } from './summary.js';
+import { classSummary, pendingRow, rowFromResult, type ClassSummary } from './summary.js';
+import { writeClassFiles } from './class-files.js';
+import { shardManifest, writeManifest } from './manifest.js';
+import { assignShards, type Shard } from './shard.js';
 
 export interface GradeOptions extends GradeArgs {
   /** Aborting it stops the run: running checks are abandoned and their submissions stay ungraded. */
@@ -45,7 +47,10 @@ export interface GradeDeps {
 export type GradeEvent =
   | {
       type: 'plan';
+      /** The workspaces this run grades: the whole class, or with --shard its share of `classSize`. */
       submissions: number;
+      shard?: Shard;
+      classSize?: number;
       toGrade: number;
       /** Earlier results that still stand (--resume). */
       kept: number;
@@ -58,7 +63,7 @@ export type GradeEvent =
   | { type: 'start'; learner: string }
   | { type: 'progress'; learner: string; what: string }
   | { type: 'graded'; result: GradeResult; done: number; toGrade: number }
-  | { type: 'end'; summary: ClassSummary; interrupted: boolean; ms: number; csvFile: string; jsonFile: string };
+  | { type: 'end'; summary: ClassSummary; interrupted: boolean; ms: number; files: string[] };
 
 export interface GradeRun {
   summary: ClassSummary;
@@ -82,8 +87,10 @@ interface Planned {
 /**
  * Grades every submission found in `opts.paths` at levels 00..`opts.level`, each in its own fresh VM
  * (through `deps.runCheck`), `opts.jobs` at a time. Writes `results/<learner>.json` per learner as soon as
- * it is graded, then class.csv and class.json. With `resume`, results of unchanged submissions graded the
- * same way are kept. Throws {@link GradeError} when the run cannot start.
+ * it is graded, then class.csv, class.json and class.html. With `shard`, only that share of the class is
+ * graded; either way shard.json says first what the run sets out to grade, for `grade merge`. With
+ * `resume`, results of unchanged submissions graded the same way are kept. Throws {@link GradeError}
+ * when the run cannot start.
  */
 export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<GradeRun> {
   const started = Date.now();
@@ -109,10 +116,18 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     if (store.size > 0 && !opts.resume) {
       throw new GradeError(`${opts.out} already holds results: add --resume to finish or update that run, or choose another --out`);
     }
+    // Every learner of the class is named first, so names (and with them the split) come out the same
+    // in every shard as on one machine.
+    const learners = submissions.map((s) => store.assign(s.dir, s.name));
+    const shard = opts.shard ?? { index: 1, count: 1 };
+    const owner = assignShards(learners, shard.count);
+    const mine = submissions.filter((_, i) => owner.get(learners[i]!) === shard.index);
+    writeManifest(opts.out, shardManifest(shard, opts.level, levels, tool, learners));
+
     const current = new Map<string, GradeResult>();
     const toGrade: Planned[] = [];
     const regraded: Record<string, number> = {};
-    for (const submission of submissions) {
+    for (const submission of mine) {
       const planned = plan(submission, store, tool);
       const previous = opts.resume ? store.previous(submission.dir) : undefined;
       const why = previous && (staleReason(previous, { level: opts.level, provenance: planned.provenance }) ?? (opts.retryErrors && previous.status === 'error' ? 'it was an error' : undefined));
@@ -120,7 +135,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
       else toGrade.push(planned);
       if (why) regraded[why] = (regraded[why] ?? 0) + 1;
     }
-    emit({ type: 'plan', submissions: submissions.length, toGrade: toGrade.length, kept: current.size, regraded, jobs: opts.jobs, level: opts.level, out: opts.out });
+    emit({ type: 'plan', submissions: mine.length, ...(opts.shard && { shard: opts.shard, classSize: submissions.length }), toGrade: toGrade.length, kept: current.size, regraded, jobs: opts.jobs, level: opts.level, out: opts.out });
 
     let done = 0;
     await runPool(
@@ -137,19 +152,16 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
       opts.signal,
     );
 
-    const rows = submissions.map((s) => {
+    const rows = mine.map((s) => {
       const result = current.get(s.dir);
       const learner = store.assign(s.dir, s.name);
       return result ? rowFromResult(result, path.relative(opts.out, store.fileOf(learner))) : pendingRow(learner, s.dir, levels);
     });
     const summary = classSummary(rows, opts.level, levels, tool, now());
-    const csvFile = path.join(opts.out, 'class.csv');
-    const jsonFile = path.join(opts.out, 'class.json');
-    writeFileAtomic(csvFile, summaryCsv(summary));
-    writeFileAtomic(jsonFile, `${JSON.stringify(summary, null, 2)}\n`);
+    const files = writeClassFiles(opts.out, summary, [...current.values()]);
     const interrupted = summary.counts.pending > 0;
-    emit({ type: 'end', summary, interrupted, ms: Date.now() - started, csvFile, jsonFile });
-    return { summary, interrupted, graded: done, kept: submissions.length - toGrade.length };
+    emit({ type: 'end', summary, interrupted, ms: Date.now() - started, files });
+    return { summary, interrupted, graded: done, kept: mine.length - toGrade.length };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
     release();

@@ -65,6 +65,10 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
         started = Date.now();
         toGrade = event.toGrade;
         const out = path.relative(cwd, event.out) || '.';
+        if (event.shard && event.submissions === 0) {
+          print(`Nothing to grade: shard ${event.shard.index}/${event.shard.count} is empty, the class's ${event.classSize} workspaces all went to the other shards.`);
+          break;
+        }
         if (event.toGrade === 0) {
           print(`Nothing to grade: the results of all ${event.submissions} workspaces in ${out}/ are up to date.`);
           break;
@@ -73,7 +77,8 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
         const again = Object.entries(event.regraded).map(([why, n]) => `${n} because ${why}`);
         const regraded = again.length ? `; graded again: ${again.join(', ')}` : '';
         const jobs = Math.min(event.jobs, event.toGrade);
-        print(`Grading ${event.toGrade} workspace${event.toGrade === 1 ? '' : 's'} up to level ${event.level}, ${jobs} at a time${kept}${regraded}. Results go to ${out}/.`);
+        const share = event.shard ? ` of shard ${event.shard.index}/${event.shard.count} (${event.submissions} of the class's ${event.classSize})` : '';
+        print(`Grading ${event.toGrade} workspace${event.toGrade === 1 ? '' : 's'}${share} up to level ${event.level}, ${jobs} at a time${kept}${regraded}. Results go to ${out}/.`);
         if (live) ticker = setInterval(drawLive, 1000).unref();
         break;
       }
@@ -97,7 +102,7 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
       case 'end': {
         running.clear();
         const { counts } = event.summary;
-        const files = [event.csvFile, event.jsonFile].map((f) => path.relative(cwd, f)).join(', ');
+        const files = event.files.map((f) => path.relative(cwd, f)).join(', ');
         const tally = `${paintIf('green', `${counts.pass} pass`)}, ${paintIf('red', `${counts.fail} fail`)}, ${paintIf('yellow', `${counts.error} error`)}`;
         const rate = done > 0 ? ` (${((done / event.ms) * 60_000).toFixed(1)} per minute)` : '';
         if (done > 0) print(`Graded ${done} in ${clock(event.ms)}${rate}: ${tally}.`);

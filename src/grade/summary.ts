@@ -2,6 +2,7 @@ import type { Verdict } from '../check/types.js';
 import type { ToolProvenance } from '../check/provenance.js';
 import { oneLine } from '../report/text.js';
 import type { GradeResult } from './result.js';
+import { byCodeUnits } from './shard.js';
 
 /** One learner in the class summary; "pending" when the run was interrupted before grading them. */
 export interface ClassRow {
@@ -28,6 +29,8 @@ export interface ClassSummary {
   vm_assets_digest: string;
   counts: Record<ClassRow['status'], number>;
   learners: ClassRow[];
+  /** Set by `grade merge`: the shard folders joined, and what is missing or does not match. */
+  merged?: { shards: string[]; problems: string[] };
 }
 
 export function rowFromResult(r: GradeResult, resultFile: string): ClassRow {
@@ -45,7 +48,9 @@ export function rowFromResult(r: GradeResult, resultFile: string): ClassRow {
   };
 }
 
-export function pendingRow(learner: string, path: string, levels: readonly string[]): ClassRow {
+const INTERRUPTED = 'not graded yet: the run was interrupted (finish it with --resume)';
+
+export function pendingRow(learner: string, path: string, levels: readonly string[], reason: string = INTERRUPTED): ClassRow {
   return {
     learner,
     path,
@@ -54,12 +59,13 @@ export function pendingRow(learner: string, path: string, levels: readonly strin
     total: 0,
     max: levels.length,
     time_ms: 0,
-    reason: 'not graded yet: the run was interrupted (finish it with --resume)',
+    reason,
     sources_sha256: null,
     result_file: null,
   };
 }
 
+/** The class summary, learners in name order, so shards merged list them as one run would. */
 export function classSummary(rows: ClassRow[], level: string, levels: string[], tool: ToolProvenance, now: Date): ClassSummary {
   const counts = { pass: 0, fail: 0, error: 0, pending: 0 };
   for (const row of rows) counts[row.status]++;
@@ -72,7 +78,7 @@ export function classSummary(rows: ClassRow[], level: string, levels: string[], 
     checkers_sha256: tool.checkersSha256,
     vm_assets_digest: tool.vmAssetsDigest,
     counts,
-    learners: rows,
+    learners: [...rows].sort((a, b) => byCodeUnits(a.learner, b.learner)),
   };
 }
 

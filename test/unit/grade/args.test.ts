@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GradeUsageError, parseGradeArgs } from '../../../src/grade/args.js';
+import { parseGradeArgs } from '../../../src/grade/args.js';
+import { GradeUsageError } from '../../../src/grade/errors.js';
 
 const levels = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
 const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher');
@@ -22,6 +23,12 @@ describe('parseGradeArgs', () => {
   it('reads every option, in either spelling', () => {
     const args = parse('a', '--out', 'marks', '-j', '3', '--level=4', '--timeout', '90', '--resume', '--retry-errors', 'b');
     expect(args).toEqual({ paths: ['a', 'b'], out: path.resolve('/home/teacher', 'marks'), jobs: 3, level: '04', timeoutMs: 90_000, resume: true, retryErrors: true });
+  });
+
+  it('grades a shard into its own folder inside --out, I from the argument or from JOB_COMPLETION_INDEX', () => {
+    expect(parse('class', '--shard', '2/3', '--out', 'g')).toMatchObject({ out: '/home/teacher/g/shard-2-of-3', shard: { index: 2, count: 3 } });
+    expect(parseGradeArgs(['class', '--shard', '3'], levels, '/home/teacher', { JOB_COMPLETION_INDEX: '0' })).toMatchObject({ out: '/home/teacher/grades/shard-1-of-3', shard: { index: 1, count: 3 } });
+    expect(() => parseGradeArgs(['class', '--shard', '3'], levels, '/home/teacher', {})).toThrow(/JOB_COMPLETION_INDEX, which is not set/);
   });
 
   it('returns nothing for --help, so the caller prints the help', () => {

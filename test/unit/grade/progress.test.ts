@@ -43,8 +43,7 @@ function run(tty: boolean, colour: boolean): string {
       summary: classSummary(graded.map((g) => rowFromResult(g, `results/${g.learner}.json`)), '01', ['00', '01'], { toolVersion: '1', checkersSha256: 'c', vmAssetsDigest: 'v' }, new Date(0)),
       interrupted: false,
       ms: 130_000,
-      csvFile: '/home/t/grades/class.csv',
-      jsonFile: '/home/t/grades/class.json',
+      files: ['/home/t/grades/class.csv', '/home/t/grades/class.json', '/home/t/grades/class.html'],
     },
   ];
   events.forEach(progress.onEvent);
@@ -59,7 +58,7 @@ describe('gradeProgress', () => {
       '[1/2] alice        pass     2/2   1:05',
       '[2/2] bob          error 0.50/2   1:05  rd.ts does not build: rd.ts:3:1: error',
       'Graded 2 in 2:10 (0.9 per minute): 1 pass, 0 fail, 1 error.',
-      'Class summary: grades/class.csv, grades/class.json',
+      'Class summary: grades/class.csv, grades/class.json, grades/class.html',
       '',
     ]);
   });
@@ -74,6 +73,20 @@ describe('gradeProgress', () => {
 
   it('never passes a learner\'s escape codes through to the terminal', () => {
     expect(run(true, false)).not.toContain('\x1b[31m');
+  });
+
+  it('says which share of the class a shard grades', () => {
+    const out = sink(false);
+    const progress = gradeProgress({ stream: out.stream, colour: false, cwd: '/home/t' });
+    progress.onEvent({ type: 'plan', submissions: 2, shard: { index: 1, count: 2 }, classSize: 3, toGrade: 2, kept: 0, regraded: {}, jobs: 1, level: '00', out: '/home/t/g/shard-1-of-2' });
+    progress.close();
+    progress.onEvent({ type: 'plan', submissions: 0, shard: { index: 4, count: 4 }, classSize: 3, toGrade: 0, kept: 0, regraded: {}, jobs: 1, level: '00', out: '/home/t/g/shard-4-of-4' });
+    progress.close();
+    expect(out.text().split('\n')).toEqual([
+      "Grading 2 workspaces of shard 1/2 (2 of the class's 3) up to level 00, 1 at a time. Results go to g/shard-1-of-2/.",
+      "Nothing to grade: shard 4/4 is empty, the class's 3 workspaces all went to the other shards.",
+      '',
+    ]);
   });
 
   it('writes no colour when colour is off (NO_COLOR)', () => {
