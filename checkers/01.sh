@@ -48,6 +48,8 @@ check proc
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "the command runs in the VM's own root, so its /proc is the VM's: fix image-root first"
 elif [ "$proc_mount" = proc ]; then
   pass
 else
@@ -63,6 +65,8 @@ if [ "$images_after" != "$images_before" ]; then
     "$images_before" "$images_after"
 elif [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "no container was made from the image (the command ran in the VM's own root): fix image-root first"
 else
   pass
 fi

@@ -9,6 +9,7 @@ check mount-namespace
 probe "mount -t tmpfs $tag /tmp && echo 'probe: mounted a tmpfs on /tmp'"
 if [ -n "$PROBE" ]; then
   inside_ns=$(p_ns mnt)
+  same_file "/proc/$PROBE/root" "/proc/$SANDBOX/root/" && in_vm_root=yes || in_vm_root=
   inside_tmp=$(p_mounts | awk -v tag="$tag" '$1 == "/tmp" && $3 == tag')
   in_vm=$(grep "^$tag " "/proc/$SANDBOX/mounts")
   for node in null zero full random urandom tty; do
@@ -43,7 +44,11 @@ fi
 
 check no-leftover-mounts
 same_run
-if [ -n "$leftovers" ] && [ -n "$in_vm" ]; then
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$inside_ns" = "$(s_ns mnt)" ]; then
+  fail "the container had no mount namespace of its own, so there was nothing of its own to leave behind: fix mount-namespace first"
+elif [ -n "$leftovers" ] && [ -n "$in_vm" ]; then
   fail "the container ended, but its mounts are still in the VM: they propagated there, because the container's copies of the VM's mounts are shared (see inside-mounts-private)" \
     'no new mounts' "$leftovers"
 elif [ -n "$leftovers" ]; then
@@ -58,6 +63,8 @@ same_run
 null=$(sed -n 's/^null //p' /run/check/02-dev 2>/dev/null)
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "the command runs in the VM's own root, so its /dev is the VM's: the container needs a root of its own (level 01)"
 elif [ "$null" = 'character special file 1,3 666' ]; then
   pass
 elif [ "$null" = '(missing)' ] || has_line 'No such file' "$null"; then
@@ -75,6 +82,8 @@ check dev-nodes
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "the command runs in the VM's own root, so its /dev is the VM's: the container needs a root of its own (level 01)"
 else
   wrong=
   for node in 'zero 1,5' 'full 1,7' 'random 1,8' 'urandom 1,9' 'tty 5,0'; do

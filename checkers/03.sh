@@ -16,6 +16,7 @@ probe '[ -e only-in-vm ] && echo "escape: the working directory is still /tmp/rw
 if [ -n "$PROBE" ]; then
   # ".." from the top of a mount namespace leads nowhere; from a chroot it climbs towards the VM's files.
   same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && top=yes || top=
+  same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
   root_mount=$(p_mounts | awk '$1 == "/" { print $2 }')
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
   # A mount of one of the VM's filesystems (by device number), other than the root, the bound devices, and
@@ -27,6 +28,9 @@ fi
 probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "the command runs in the VM's own root, not in the image: the container needs a root of its own (level 01) to pivot into" \
+    'the image as the top of its own mount namespace' "the VM's /"
 elif [ -n "$top" ]; then
   pass
 elif [ -n "$root_mount" ]; then
@@ -66,6 +70,8 @@ check chroot-breakout
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "the command runs in the VM's own root: fix pivot-root first"
 elif [ -z "$cwd_is_root" ]; then
   fail "the command's working directory is not the container's / (it is $(readlink "/proc/$PROBE/cwd" 2>/dev/null)), so it reads the VM's files: pivot_root moves the working directory only when it was the old root — chdir('/') right after pivot_root" \
     'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^escape: ' || echo 'working directory: elsewhere')"

@@ -20,6 +20,7 @@ check overlay-root
 probe 'echo written-by-a > /written-by-a && echo changed-by-a >> /etc/passwd && echo "a: wrote /written-by-a and /etc/passwd"'
 if [ -n "$PROBE" ]; then
   root_mount=$(p_mounts | awk '$1 == "/" { print $2, $4 }')
+  lowerdir=$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')
 fi
 probe_end
 stamp_after_a=$(stamp)
@@ -28,9 +29,9 @@ if [ -z "$PROBE" ]; then
 elif [ "${root_mount%% *}" != overlay ]; then
   fail "the container's / is not an overlay: mount one on <container-dir>/<id>/merged (lowerdir = the unpacked image, upperdir and workdir = the container's own) and pivot into it" \
     'an overlay at /' "${root_mount%% *} at /"
-elif ! has_line "(^|,)lowerdir=$lower(,|$)" "$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=' )"; then
+elif [ "$lowerdir" != "lowerdir=$lower" ]; then
   fail "the container's overlay does not use the unpacked image $lower as its lowerdir: unpack each image once into <container-dir>/images/<name> and name that folder as lowerdir" \
-    "lowerdir=$lower" "$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')"
+    "lowerdir=$lower" "$lowerdir"
 else
   pass
 fi
@@ -88,7 +89,9 @@ fi
 check cleanup
 same_run
 left=$(leftovers | grep -vxFf /run/check/left-before)
-if [ -n "$left" ]; then
+if [ "${root_mount%% *}" != overlay ] || [ "$lowerdir" != "lowerdir=$lower" ]; then
+  fail "no container ran on an overlay of the image, so there was nothing to clean up: fix overlay-root first"
+elif [ -n "$left" ]; then
   fail "the containers ended, but rd left this in $CONTAINERS: remove <container-dir>/<id> after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
 else

@@ -39,7 +39,9 @@ fi
 check vm-hostname-unchanged
 same_run
 now=$(nsenter -t "$SANDBOX" -u hostname)
-if [ "$now" = "$vm_hostname" ]; then
+if [ -n "$PROBE" ] && [ "$inside_uts" = "$(s_ns uts)" ] && [ "$now" = "$vm_hostname" ]; then
+  fail "the container had no UTS namespace of its own, so its hostname was the VM's: fix own-uts-ns first"
+elif [ "$now" = "$vm_hostname" ]; then
   pass
 else
   nsenter -t "$SANDBOX" -u hostname "$vm_hostname" # later checks expect the VM as it was

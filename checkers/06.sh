@@ -11,7 +11,9 @@ if [ -n "$PROBE" ]; then
   proc_fs=$(p_mounts | awk '$1 == "/proc" { print $2 }')
   procs=$(f=$(p_file /proc/1) && cd "${f%/1}" 2> /dev/null && echo [0-9]*)
   proc1_ns=$(f=$(p_file /proc/1/ns/pid) && readlink "$f")
-  f=$(p_file /proc/1/root/etc/rubber-vm) && [ -e "$f" ] && escape=yes || escape=
+  # (Through the container's own /proc/1/root: a link the kernel resolves, or a learner's that leads the
+  # harness into its own files, which have /etc/rubber-vm too; either way, found means not isolated.)
+  [ -e "/proc/$PROBE/root/proc/1/root/etc/rubber-vm" ] && escape=yes || escape=
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -41,6 +43,8 @@ check proc-1-root-inside
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$inside_ns" = "$(s_ns pid)" ]; then
+  fail "the command is in the VM's PID namespace, so its /proc/1 is the VM's: fix command-is-pid-1 first"
 elif [ -n "$escape" ]; then
   fail "/proc/1/root in the container is the root of the VM's PID 1, so the command can read the VM's files through it (here /etc/rubber-vm, which only the VM has): with the command as PID 1 of its own PID namespace and a proc of that namespace, /proc/1 is the command itself" \
     'no /proc/1/root/etc/rubber-vm' 'escape: /proc/1/root/etc/rubber-vm'
@@ -51,7 +55,9 @@ fi
 check exit-status
 rd run -- /bin/sh -c 'exit 7'
 report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
-if has_line '^[0-9]+ exited with status 7$' "$report"; then
+if [ -z "$inside_ns" ] || [ "$inside_ns" = "$(s_ns pid)" ]; then
+  fail "the command had no PID namespace of its own, so its exit status did not come from a namespace's PID 1: fix command-is-pid-1 first"
+elif has_line '^[0-9]+ exited with status 7$' "$report"; then
   ran_ok 7 && pass
 else
   fail "the command, PID 1 inside, ran \`exit 7\`: outside it is the parent's ordinary child, so wait for it as before and report '<pid> exited with status 7'" \

@@ -89,7 +89,9 @@ fi
 
 check cgroups-removed
 same_run
-if [ -z "$left" ]; then
+if [ "$cgroup" != "/rubber-workshop/$host" ]; then
+  fail "the container had no cgroup of its own, so none was left to remove: fix in-own-cgroup first"
+elif [ -z "$left" ]; then
   pass
 else
   fail "cgroups were left in /sys/fs/cgroup/rubber-workshop after their containers exited: once the command has exited, rmdir the container's cgroup (allowed as soon as no process is left in it; its files go with it)" \

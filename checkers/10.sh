@@ -52,6 +52,9 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$caps" = 0000000000000000 ]; then
   pass
+elif [ "${uids%% *}" != 1000 ]; then
+  fail "the command still runs as uid ${uids%% *}, with every capability (CapEff $caps): fix user-and-group first" \
+    'CapEff 0000000000000000' "CapEff $caps"
 else
   fail "as uid 1000 the command still holds capabilities (CapEff $caps), so it can still do what only root may: a change from uid 0 to another uid with setuid drops every capability, so setuid must really be called (not only seteuid)" \
     'CapEff 0000000000000000' "CapEff $caps"
