@@ -70,3 +70,21 @@ elif [ -n "$in_vm_root" ]; then
 else
   pass
 fi
+
+# The VM's PATH finds an sh that the image does not have: a runtime that looks the command up before chroot
+# gets that path, which does not exist inside the container.
+check path-lookup-inside
+vm 'mkdir -p /run/rw-path && printf "#!/bin/sh\nexit 99\n" > /run/rw-path/sh && chmod +x /run/rw-path/sh'
+vm_path=$PATH
+PATH=/run/rw-path:$PATH PROBE_SHELL=sh
+probe ''
+PATH=$vm_path PROBE_SHELL=
+probe_end
+if [ -n "$PROBE" ]; then
+  pass
+elif has_line '/run/rw-path/sh'; then
+  fail "rd looked the command up in the VM's PATH and found /run/rw-path/sh, which the image does not have: look it up inside the container, after chroot (linux.which in the init stage, right before execve)" \
+    'sh found in the image, /bin/sh' '/run/rw-path/sh, the VM'"'"'s'
+else
+  probe_missing
+fi

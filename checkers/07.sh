@@ -7,7 +7,9 @@ probe 'echo "sysfs: $(ls /sys/class/net)"'
 if [ -n "$PROBE" ]; then
   inside=$(p_ns net)
   kernel=$(sed -n 's/^ *\([^ :]*\):.*/\1/p' "/proc/$PROBE/net/dev" | sort | tr '\n' ' ' | sed 's/ $//')
-  sysfs=$(f=$(p_file /sys/class/net/lo) && ls "${f%/lo}" | sort | tr '\n' ' ' | sed 's/ $//')
+  sysfs=$(f=$(p_file /sys/class/net/lo) && ls "${f%/lo}" 2> /dev/null | sort | tr '\n' ' ' | sed 's/ $//')
+  sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$PROBE/mountinfo")
+  vm_sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$SANDBOX/mountinfo")
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -32,6 +34,12 @@ check sysfs-matches-namespace
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -z "$sys_dev" ]; then
+  fail "the container has no sysfs on /sys (its /sys/class/net is empty): mount one in the init stage, as level 01 does" \
+    'sysfs: lo' 'no sysfs mounted'
+elif [ "$sys_dev" = "$vm_sys_dev" ] && [ "$inside" != "$(s_ns net)" ]; then
+  fail "the container's /sys is the VM's own sysfs (bound from the VM, or mounted before the network namespace existed), so it lists the VM's interfaces: mount a new sysfs after unshare(CLONE_NEWNET)" \
+    'sysfs: lo' "sysfs: $sysfs"
 else
   expect_eq 'sysfs: lo' "sysfs: $sysfs" \
     "/sys/class/net in the container lists the VM's interfaces: a sysfs shows the network devices of the namespace of the process that mounted it. Unshare CLONE_NEWNET before mounting /sys (together with the other namespaces)"

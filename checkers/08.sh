@@ -57,7 +57,10 @@ else
 fi
 
 check cpu-weight
-same_run
+# A second value, where formulas that happen to agree at 200 part (2048 shares: weight 79).
+probe '' -i busybox --cpu-shares 2048
+[ -n "$PROBE" ] && weight2048=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
+probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$cgroup" != "/rubber-workshop/$host" ]; then
@@ -66,8 +69,8 @@ elif [ -z "$weight" ]; then
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 8' 'no cpu.weight'
 else
-  expect_eq 'weight: 8' "weight: $weight" \
-    "--cpu-shares 200 means cpu.weight 8: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142, and write it to the container's cpu.weight"
+  expect_eq 'weight: 8 (200 shares), 79 (2048 shares)' "weight: $weight (200 shares), ${weight2048:-none} (2048 shares)" \
+    "--cpu-shares 200 means cpu.weight 8, and 2048 means 79: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142, and write it to the container's cpu.weight"
 fi
 
 check cpu-share-ratio

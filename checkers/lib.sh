@@ -81,7 +81,7 @@ _rd() {
   [ -e "$_hung" ] && _limit=5
   _started=$(_now_ms)
   in_sandbox sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
-    timeout -s KILL "$_limit" node "$RD_JS" "$@" < /dev/null
+    timeout -s KILL "$_limit" node "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
   if [ "$RC" = 137 ] && [ $(( $(_now_ms) - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
     RC=124
@@ -161,7 +161,8 @@ vm() { in_sandbox sh -c "$1"; }
 
 # ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
 
-# probe SCRIPT [RD-OPTIONS...]: starts `rd run RD-OPTIONS -- /bin/sh -c SCRIPT` in the background, the script
+# probe SCRIPT [RD-OPTIONS...]: starts `rd run RD-OPTIONS -- /bin/sh -c SCRIPT` in the background (PROBE_SHELL
+# names another shell, e.g. `sh` for a lookup through PATH; RD_STDIN another stdin than /dev/null), the script
 # ending in `exec sleep <marker>` (a random number no other process has), and waits until the container's
 # process has become that sleep. PROBE is then its PID in the harness's /proc, or empty if it never got there
 # (PROBES says how many processes carried the marker). The container holds still while a checker looks;
@@ -170,7 +171,7 @@ probe() {
   _script=$1
   shift
   _marker=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-  rd_start run "$@" -- /bin/sh -c "$_script
+  rd_start run "$@" -- "${PROBE_SHELL:-/bin/sh}" -c "$_script
 exec sleep $_marker"
   PROBE= PROBES=0
   _until=$(( $(_now_ms) + RD_TIMEOUT * 1000 ))

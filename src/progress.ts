@@ -102,6 +102,16 @@ export function recordOutcome(p: Progress, outcome: Outcome, now: Date = new Dat
   return { ...p, levels: { ...p.levels, [outcome.level]: entry } };
 }
 
+/**
+ * Records a finished check and, when it passed the level the learner is on, moves them on to the next of
+ * `levelIds` (pure): the workshop and `rubber-workshop check` advance alike.
+ */
+export function recordCheck(p: Progress, outcome: Outcome, levelIds: readonly string[], now: Date = new Date()): Progress {
+  const recorded = recordOutcome(p, outcome, now);
+  const next = levelIds[levelIds.indexOf(outcome.level) + 1];
+  return outcome.verdict === 'pass' && next && p.current === outcome.level ? setCurrentLevel(recorded, next) : recorded;
+}
+
 /** Reveals one more hint of `level`, up to `available` (pure). */
 export function revealHint(p: Progress, level: string, available: number): Progress {
   const before = levelProgress(p, level);

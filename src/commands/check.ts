@@ -4,7 +4,7 @@ import { runCheck } from '../check/run.js';
 import type { Outcome } from '../check/types.js';
 import { loadLevels } from '../lessons.js';
 import { findWorkspace, refreshToolkit, workspaceFiles } from '../workspace.js';
-import { loadProgress, recordOutcome, saveProgress } from '../progress.js';
+import { loadProgress, recordCheck, saveProgress } from '../progress.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import { toJson } from '../report/json.js';
 import { toJunit } from '../report/junit.js';
@@ -72,7 +72,7 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
   status.stop();
   if (!outcome) throw new Error('the check ended without an outcome');
 
-  if (tracked && outcome.error !== 'the check was cancelled') saveProgress(dir, recordOutcome(progress!, outcome));
+  if (tracked && outcome.error !== 'the check was cancelled') saveProgress(dir, recordCheck(progress!, outcome, loadLevels().map((l) => l.id)));
   const provenance = args.json || args.junit ? await provenanceFor(dir, assetsDigest) : undefined;
   if (args.json) process.stdout.write(toJson(outcome, provenance));
   if (args.tap) process.stdout.write(toTap(outcome));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp } from 'ink';
 import type { Level } from '../lessons.js';
-import { levelProgress, recordOutcome, revealHint, setCurrentLevel, type Progress } from '../progress.js';
+import { levelProgress, recordCheck, revealHint, setCurrentLevel, type Progress } from '../progress.js';
 import { resetLevel, workspaceFiles } from '../workspace.js';
 import type { Outcome } from '../check/types.js';
 import { CheckPanel } from './check-panel.js';
@@ -69,14 +69,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   const entry = levelProgress(progress, level.id);
 
   const onOutcome = useCallback(
-    (outcome: Outcome) => {
-      const i = levels.findIndex((l) => l.id === outcome.level);
-      const next = levels[i + 1];
-      update((p) => {
-        const recorded = recordOutcome(p, outcome);
-        return outcome.verdict === 'pass' && next && p.current === outcome.level ? setCurrentLevel(recorded, next.id) : recorded;
-      });
-    },
+    (outcome: Outcome) => update((p) => recordCheck(p, outcome, levels.map((l) => l.id))),
     [levels, update],
   );
   const checker = useCheckRunner(runCheck, workspaceDir, onOutcome);

@@ -8,6 +8,7 @@ import {
   loadProgress,
   mergeProgress,
   progressFile,
+  recordCheck,
   recordOutcome,
   revealHint,
   saveProgress,
@@ -111,5 +112,17 @@ describe('mergeProgress', () => {
     expect(merged.levels['05']).toEqual({
       verdict: 'fail', passedEver: true, lastCheckAt: '2024-01-02T00:00:00.000Z', checksPassed: 0, checksTotal: 1, hintsRevealed: 2,
     });
+  });
+});
+
+describe('recordCheck: passing the level one is on moves one on, as in the workshop', () => {
+  const ids = ['00', '01', '02'];
+  it('a pass of the current level makes the next one current', () => {
+    expect(recordCheck(freshProgress('01'), outcome('01', 'pass', [result('01', 'a', 'pass')]), ids).current).toBe('02');
+  });
+  it('a fail, a pass of another level, or a pass of the last level leaves current where it is', () => {
+    expect(recordCheck(freshProgress('01'), outcome('01', 'fail', [result('01', 'a', 'fail')]), ids).current).toBe('01');
+    expect(recordCheck(freshProgress('02'), outcome('01', 'pass', [result('01', 'a', 'pass')]), ids).current).toBe('02');
+    expect(recordCheck(freshProgress('02'), outcome('02', 'pass', [result('02', 'a', 'pass')]), ids).current).toBe('02');
   });
 });
