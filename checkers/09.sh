@@ -22,7 +22,7 @@ if [ -n "$PROBE" ]; then
 fi
 probe_end
 # Other ways to write a size: an upper-case suffix and plain bytes.
-probe '' -i busybox --memory 1G --memory-swap 1500000000
+probe '' -i busybox --memory 1G --memory-swap 1499996160
 [ -n "$PROBE" ] && limits2="$(cat "$(p_cgroup_dir)/memory.max" 2>&1) $(cat "$(p_cgroup_dir)/memory.swap.max" 2>&1)"
 probe_end
 if [ -z "$PROBE" ]; then
@@ -34,7 +34,7 @@ elif has_line 'No such file' "$limits"; then
   fail "the container's cgroup ($cgroup) has no memory.max: a cgroup has memory.max and memory.swap.max only if its parent hands the memory controller down, so write +memory to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control as well" \
     'limits: 134217728 23068672' "limits: $limits"
 else
-  expect_eq 'limits: 134217728 23068672; with 1G and 1500000000: 1073741824 426258176' "limits: $limits; with 1G and 1500000000: ${limits2:-(rd failed)}" \
+  expect_eq 'limits: 134217728 23068672; with 1G and 1499996160: 1073741824 426254336' "limits: $limits; with 1G and 1499996160: ${limits2:-(rd failed)}" \
     "memory.max and memory.swap.max of the container's cgroup: --memory 128m is 128 MiB, 134217728 bytes (k, m and g, in either case, are powers of 1024; no suffix means bytes), and cgroup v2 limits swap on its own, so memory.swap.max is memory-swap minus memory"
 fi
 

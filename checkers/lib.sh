@@ -80,7 +80,7 @@ _rd() {
   _limit=$RD_TIMEOUT
   [ -e "$_hung" ] && _limit=5
   _started=$(_now_ms)
-  in_sandbox sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
+  in_sandbox /bin/sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
     timeout -s KILL "$_limit" node "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
   if [ "$RC" = 137 ] && [ $(( $(_now_ms) - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
@@ -157,7 +157,7 @@ mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' "/proc/
 # vm SHELL-COMMAND: runs a command as root in the VM as the runtime sees it (the sandbox), with the sandbox's
 # own programs: for setting things up. Learner code may have changed those programs, so nothing a pass rests
 # on comes from here: observe from outside (probe, the p_* and s_* functions below).
-vm() { in_sandbox sh -c "$1"; }
+vm() { in_sandbox /bin/sh -c "$1"; }
 
 # ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
 
