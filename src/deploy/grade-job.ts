@@ -1,4 +1,4 @@
-import { PART_OF, accelEnv, claim, containerSecurity, gradeResources, mergeResources, podSecurity, tmpMount, tmpVolume, type KvmOptions } from './pod.js';
+import { PART_OF, claim, containerSecurity, gradeResources, mergeResources, podSecurity, tmpMount, tmpVolume, type KvmOptions } from './pod.js';
 
 export interface GradeJobOptions extends KvmOptions {
   image: string;
@@ -39,7 +39,6 @@ function gradePod(opts: GradeJobOptions, name: string, args: string[], resources
         image: opts.image,
         command: ['rubber-workshop'],
         args,
-        env: accelEnv(opts.kvm),
         resources,
         securityContext: containerSecurity,
         volumeMounts: [...classMount, { name: 'grades', mountPath: GRADES_DIR }, tmpMount],

@@ -68,8 +68,6 @@ export function podSecurity(opts: KvmOptions): Json {
 export const tmpVolume: Json = { name: 'tmp', emptyDir: { sizeLimit: TMP_LIMIT } };
 export const tmpMount: Json = { name: 'tmp', mountPath: '/tmp' };
 
-/** Without /dev/kvm the tool would probe for it on every start; say TCG outright. */
-export const accelEnv = (kvm: boolean): Json[] => (kvm ? [] : [{ name: 'RUBBER_WORKSHOP_ACCEL', value: 'tcg' }]);
 
 /** The IDE container: code-server on IDE_PORT, the home volume on HOME. */
 export function ideContainer(name: string, image: string, opts: KvmOptions, homeVolume: string): Json {
@@ -79,7 +77,6 @@ export function ideContainer(name: string, image: string, opts: KvmOptions, home
     image,
     ports: [{ name: 'http', containerPort: IDE_PORT, protocol: 'TCP' }],
     workingDir: HOME,
-    env: accelEnv(opts.kvm),
     resources: ideResources(opts.kvm),
     securityContext: containerSecurity,
     volumeMounts: [{ name: homeVolume, mountPath: HOME }, tmpMount],
