@@ -21,7 +21,8 @@ const GRADES_DIR = '/grades';
 /** Finished Jobs (and their pods' logs) stay a day for the instructor to look at, then go. */
 const KEEP_FINISHED_S = 24 * 60 * 60;
 
-const shardDir = (i: number | string) => `${GRADES_DIR}/shard-${i}`;
+/** `grade --shard` writes shard I of N (1-based) to shard-I-of-N inside its --out. */
+const SHARDS_DIR = `${GRADES_DIR}/shards`;
 
 /** A grading pod: `rubber-workshop ARGS…` on the grades volume (and the class, read-only, when given). */
 function gradePod(opts: GradeJobOptions, name: string, args: string[], resources: Record<string, unknown>, withClass: boolean): Record<string, unknown> {
@@ -49,9 +50,9 @@ function gradePod(opts: GradeJobOptions, name: string, args: string[], resources
 }
 
 /**
- * The shards as a Kubernetes Indexed Job: pod I grades shard I (the Job controller sets
+ * The shards as a Kubernetes Indexed Job: pod I grades shard I + 1 of N (the Job controller sets
  * JOB_COMPLETION_INDEX, which `grade --shard N` reads) into its own folder on the grades volume; a failed
- * shard is retried on its own, without failing the others. Also the grades volume.
+ * shard is retried on its own (and resumes), without failing the others. Also the grades volume.
  */
 export function gradeJob(opts: GradeJobOptions): Record<string, unknown>[] {
   return [
@@ -66,7 +67,7 @@ export function gradeJob(opts: GradeJobOptions): Record<string, unknown>[] {
         parallelism: opts.parallelism,
         backoffLimitPerIndex: 2,
         ttlSecondsAfterFinished: KEEP_FINISHED_S,
-        template: gradePod(opts, 'grade', ['grade', CLASS_DIR, '--shard', String(opts.shards), '--jobs', String(opts.jobs), '--out', shardDir('$(JOB_COMPLETION_INDEX)')],
+        template: gradePod(opts, 'grade', ['grade', CLASS_DIR, '--shard', String(opts.shards), '--jobs', String(opts.jobs), '--out', SHARDS_DIR],
           gradeResources(opts.jobs, opts.kvm), true),
       },
     },
@@ -75,7 +76,8 @@ export function gradeJob(opts: GradeJobOptions): Record<string, unknown>[] {
 
 /** One class.csv / class.json from every shard's folder; run it once the shards' Job is complete. */
 export function mergeJob(opts: GradeJobOptions): Record<string, unknown>[] {
-  const shards = Array.from({ length: opts.shards }, (_, i) => shardDir(i));
+  // Every shard named, so a missing one is reported as missing.
+  const shards = Array.from({ length: opts.shards }, (_, i) => `${SHARDS_DIR}/shard-${i + 1}-of-${opts.shards}`);
   return [{
     apiVersion: 'batch/v1',
     kind: 'Job',

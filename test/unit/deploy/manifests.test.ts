@@ -130,7 +130,8 @@ describe('rubber-workshop deploy', () => {
     const pod = podSpecOf(job)!;
     expect(pod.restartPolicy).toBe('Never'); // backoffLimitPerIndex requires it
     const c = pod.containers[0];
-    expect([...c.command, ...c.args].join(' ')).toBe('rubber-workshop grade /class --shard 8 --jobs 2 --out /grades/shard-$(JOB_COMPLETION_INDEX)');
+    // grade --shard 8 takes its index from JOB_COMPLETION_INDEX and writes /grades/shards/shard-I-of-8.
+    expect([...c.command, ...c.args].join(' ')).toBe('rubber-workshop grade /class --shard 8 --jobs 2 --out /grades/shards');
     expect(c.volumeMounts.find((m: Manifest) => m.mountPath === '/class').readOnly).toBe(true);
     // ≈ 315 MiB RSS measured per TCG VM: each of the 2 slots gets more than that, and a core.
     expect(parseInt(c.resources.requests.memory)).toBeGreaterThan(2 * 315);
@@ -140,7 +141,7 @@ describe('rubber-workshop deploy', () => {
 
   it('grade-merge: merges every shard folder into one', () => {
     const [job] = generate('grade-merge', '--image', IMAGE, '--shards', '3');
-    expect(podSpecOf(job)!.containers[0].args).toEqual(['grade', 'merge', '/grades/shard-0', '/grades/shard-1', '/grades/shard-2', '--out', '/grades/class']);
+    expect(podSpecOf(job)!.containers[0].args).toEqual(['grade', 'merge', '/grades/shards/shard-1-of-3', '/grades/shards/shard-2-of-3', '/grades/shards/shard-3-of-3', '--out', '/grades/class']);
   });
 
   it.each([
