@@ -5,6 +5,7 @@ import { SetupError } from './vm/assets.js';
 import { MissingToolError } from '../rootfs-scripts/host-tools.mjs';
 import { WorkspaceError } from './workspace.js';
 import { SourcesError } from './check/provenance.js';
+import { DeployError } from './deploy/error.js';
 import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
 import { setup } from './commands/setup.js';
 import { version } from './version.js';
@@ -19,6 +20,7 @@ Usage:
   rubber-workshop grade PATH…         for instructors: grade many workspaces (see grade --help)
   rubber-workshop setup [--debian]    build the VM assets (kernel, guest root, images) into the cache
   rubber-workshop doctor              check this machine, with the command that fixes each problem
+  rubber-workshop deploy WHAT …       for instructors: Kubernetes manifests for a class (see deploy --help)
   rubber-workshop rd run … -- CMD…    run your rd.ts by hand, as root in a fresh VM
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
@@ -41,6 +43,7 @@ const commands: Record<string, Command> = {
     return (await import('./commands/dev-check.js')).devCheck(rest, signal);
   },
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
+  deploy: async (argv) => (await import('./commands/deploy.js')).deploy(argv),
   rd: (argv, signal) => rdByHand(argv, signal),
   vm: (argv, signal) => {
     const [sub, ...rest] = argv;
@@ -82,7 +85,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError].some((known) => err instanceof known)) {
+    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError, DeployError].some((known) => err instanceof known)) {
       process.stderr.write(`rubber-workshop: ${(err as Error).message}\n`);
     } else {
       const e = err as Error;

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../atomic.js';
 import { execInVm } from './exec.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
+import { containerKvmAdvice, inContainer } from '../container.js';
 
 export interface AccelChoice {
   accel: Accel;
@@ -39,7 +40,11 @@ export async function chooseAccel(assets: Assets, env = process.env, p: AccelPro
     // not probed yet
   }
   const choice = await p.probe(assets);
-  writeFileAtomic(file, JSON.stringify({ ...choice, key }) + '\n');
+  try {
+    writeFileAtomic(file, JSON.stringify({ ...choice, key }) + '\n');
+  } catch {
+    // Assets baked into a read-only image: probe again next time (a second, at most, when KVM works).
+  }
   return choice;
 }
 
@@ -51,13 +56,17 @@ function kvmIdentity(): string {
   }
 }
 
-/** Why /dev/kvm cannot be used, or null if it can be opened. */
-export function kvmDevice(): string | null {
-  if (!fs.existsSync('/dev/kvm')) return 'no /dev/kvm (no hardware virtualisation here), using TCG emulation';
+/** Why /dev/kvm cannot be used, with what to do about it, or null if it can be opened. */
+export function kvmDevice(container = inContainer()): string | null {
+  if (!fs.existsSync('/dev/kvm')) {
+    return container ? `no /dev/kvm in this container, using TCG emulation; for KVM, ${containerKvmAdvice('device')}`
+      : 'no /dev/kvm (no hardware virtualisation here), using TCG emulation';
+  }
   try {
     fs.closeSync(fs.openSync('/dev/kvm', 'r+'));
     return null;
   } catch {
+    if (container) return `no permission on /dev/kvm (using TCG emulation meanwhile): ${containerKvmAdvice({ group: fs.statSync('/dev/kvm').gid })}`;
     return 'no permission on /dev/kvm: run sudo usermod -aG kvm $USER and log in again (using TCG emulation meanwhile)';
   }
 }

@@ -35,4 +35,9 @@ describe('accelerator detection', () => {
     await chooseAccel({ digest: 'd2' } as Assets, {}, p);
     expect(p.probe).toHaveBeenCalledTimes(2);
   });
+
+  test('a read-only cache (assets baked into an image) is no error: the answer is just not kept', async () => {
+    const p = { ...fakeProbe(null, 'kvm'), cacheFile: '/proc/accel.json' };
+    expect((await chooseAccel(assets, {}, p)).accel).toBe('kvm');
+  });
 });

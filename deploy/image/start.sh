@@ -1,0 +1,18 @@
+#!/bin/sh
+# The classroom image's entry point: the learner's workspace on the home volume (made on first start if
+# missing, never overwritten), the IDE's settings (likewise), then code-server on $RUBBER_WORKSHOP_IDE_PORT.
+# Given a command instead (podman run IMAGE rubber-workshop doctor), runs that.
+set -eu
+[ $# -eq 0 ] || exec "$@"
+share=/usr/local/share/rubber-workshop-ide
+port=${RUBBER_WORKSHOP_IDE_PORT:-8888}
+user_dir=$HOME/.local/share/code-server
+[ -d "$HOME/rd-workspace" ] || rubber-workshop init "$HOME/rd-workspace"
+mkdir -p "$user_dir/User"
+# The workshop opens in a terminal as the workspace opens: an automatic task, which VS Code runs only when
+# the user's settings allow it.
+[ -e "$user_dir/User/settings.json" ] || cp "$share/settings.json" "$user_dir/User/settings.json"
+[ -e "$HOME/rubber-workshop.code-workspace" ] || cp "$share/rubber-workshop.code-workspace" "$HOME/"
+# No password: in Kubeflow the cluster's gateway authenticates; on a laptop, publish the port on 127.0.0.1.
+exec code-server --bind-addr "0.0.0.0:$port" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --user-data-dir "$user_dir" "$HOME/rubber-workshop.code-workspace"

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { DeployError } from '../deploy/error.js';
+import { learnerObjects, readClassList } from '../deploy/class.js';
+import { notebook } from '../deploy/notebook.js';
+import { gradeJob, mergeJob } from '../deploy/grade-job.js';
+import { KVM_RESOURCE } from '../deploy/pod.js';
+
+export const DEPLOY_HELP = `Usage: rubber-workshop deploy WHAT … --image IMAGE [options] > manifests.yaml
+
+Prints Kubernetes manifests for the classroom image (kubectl apply -f them). Every pod runs as uid 1000
+under the Pod Security Standards "restricted" profile, with a read-only root file system.
+
+  deploy class LIST      per learner in LIST (a text file, one learner a line): a home volume, a
+                         StatefulSet running the IDE, and a Service (port 80 → the IDE on 8888)
+  deploy notebook NAME…  a Kubeflow Notebook (kubeflow.org/v1) and its home volume per NAME
+  deploy grade           an Indexed Job grading the class volume in --shards shards, and the grades volume
+  deploy grade-merge     the Job merging the shards into one class.csv (apply when the grade Job is complete)
+
+Options:
+  --image IMAGE          the classroom image as the cluster pulls it (required)
+  --storage SIZE         each learner's home volume (default 2Gi)
+  --kvm                  request /dev/kvm through the device plugin resource ${KVM_RESOURCE}
+  --kvm-group GID        with --kvm: the group owning /dev/kvm on the nodes, added to the pods' groups
+  --shards N             grade: how many shards (default 4)
+  --parallelism N        grade: shards running at once (default: all)
+  --jobs N               grade: workspaces each shard grades at once (default 1; its pod asks 1 CPU each)
+  --class-claim NAME     grade: the ReadWriteMany volume holding the class, a folder per learner
+                         (default rubber-workshop-class)
+  --grades-claim NAME    grade: the ReadWriteMany volume for the results (default rubber-workshop-grades)
+  --grades-storage SIZE  grade: its size (default 1Gi)
+  -h, --help             show this help
+`;
+
+const WHATS = ['class', 'notebook', 'grade', 'grade-merge'];
+
+/** `rubber-workshop deploy WHAT …`: prints manifests as YAML, headed by the command that made them. */
+export async function deploy(argv: string[]): Promise<number> {
+  process.stdout.write(deployManifests(argv) ?? DEPLOY_HELP);
+  return 0;
+}
+
+/** The YAML `deploy ARGV…` prints; undefined for --help. */
+export function deployManifests(argv: string[]): string | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        image: { type: 'string' },
+        storage: { type: 'string', default: '2Gi' },
+        kvm: { type: 'boolean', default: false },
+        'kvm-group': { type: 'string' },
+        shards: { type: 'string', default: '4' },
+        parallelism: { type: 'string' },
+        jobs: { type: 'string', default: '1' },
+        'class-claim': { type: 'string', default: 'rubber-workshop-class' },
+        'grades-claim': { type: 'string', default: 'rubber-workshop-grades' },
+        'grades-storage': { type: 'string', default: '1Gi' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new DeployError(`deploy: ${(e as Error).message.split('\n')[0]} (see rubber-workshop deploy --help)`);
+  }
+  const { values: v, positionals: [what, ...rest] } = parsed;
+  if (v.help) return undefined;
+  if (!what || !WHATS.includes(what)) throw new DeployError(`deploy: say what to make: ${WHATS.join(', ')} (see rubber-workshop deploy --help)`);
+  if (!v.image) throw new DeployError('deploy: --image is required: the classroom image as your cluster pulls it, e.g. registry.example.com/rubber-workshop-ide:0.1.0');
+  if (v['kvm-group'] !== undefined && !v.kvm) throw new DeployError('deploy: --kvm-group only makes sense with --kvm');
+  const kvm = { kvm: v.kvm, kvmGroup: v['kvm-group'] === undefined ? undefined : count('--kvm-group', v['kvm-group'], 0) };
+  const quantity = (flag: string, value: string) => {
+    if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/.test(value)) throw new DeployError(`deploy: ${flag} takes a size like 2Gi or 500Mi, not "${value}"`);
+    return value;
+  };
+  const storage = quantity('--storage', v.storage);
+  const shards = count('--shards', v.shards, 1);
+  const grading = {
+    ...kvm,
+    image: v.image,
+    shards,
+    parallelism: v.parallelism === undefined ? shards : count('--parallelism', v.parallelism, 1),
+    jobs: count('--jobs', v.jobs, 1),
+    classClaim: v['class-claim'],
+    gradesClaim: v['grades-claim'],
+    gradesStorage: quantity('--grades-storage', v['grades-storage']),
+  };
+
+  const takesNames = what === 'class' || what === 'notebook';
+  if (takesNames && !rest.length) throw new DeployError(what === 'class' ? 'deploy class needs the class list: rubber-workshop deploy class learners.txt --image IMAGE' : 'deploy notebook needs at least one name: rubber-workshop deploy notebook alice --image IMAGE');
+  if (!takesNames && rest.length) throw new DeployError(`deploy ${what} takes no names (got "${rest[0]}"); it grades the folders on --class-claim`);
+  if (what === 'class' && rest.length > 1) throw new DeployError('deploy class takes one class list file; put every learner in it');
+
+  const objects = what === 'class' ? readClassList(rest[0]).flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage }))
+    : what === 'notebook' ? rest.map((name) => dnsName(name)).flatMap((name) => notebook(name, v.image!, { ...kvm, storage }))
+    : what === 'grade' ? gradeJob(grading)
+    : mergeJob(grading);
+  // Headed by the command that printed it, so a file says how to make it again.
+  return `# Generated by: ${['rubber-workshop', 'deploy', ...argv].join(' ')}\n`
+    + objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+}
+
+function count(flag: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new DeployError(`deploy: ${flag} takes a whole number of at least ${min}, not "${value}"`);
+  return Number(value);
+}
+
+function dnsName(name: string): string {
+  if (!/^[a-z0-9]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) throw new DeployError(`deploy notebook: "${name}" is not a valid name: lowercase letters, digits and -, at most 52 characters`);
+  return name;
+}

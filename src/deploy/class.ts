@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import { DeployError } from './error.js';
+import { IDE_PORT, PART_OF, claim, ideContainer, podSecurity, tmpVolume, type KvmOptions } from './pod.js';
+
+
+const PREFIX = 'rw-';
+/** Object names are DNS labels (63 characters); the longest derived name is the claim, `rw-<learner>-home`. */
+const MAX_LEARNER = 63 - PREFIX.length - '-home'.length;
+
+/**
+ * Learner names from a class list: one learner a line (a name, a login or an e-mail address: the part
+ * before @ is used), blank lines and lines starting with # ignored. Each becomes a DNS label.
+ */
+export function parseClassList(text: string, file: string): string[] {
+  const seen = new Map<string, number>();
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const label = line.split('@')[0].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const where = `${file}:${i + 1}`;
+    if (!label) throw new DeployError(`${where}: "${line}" has no letters or digits to name the learner's objects by`);
+    if (label.length > MAX_LEARNER) throw new DeployError(`${where}: "${label}" is longer than ${MAX_LEARNER} characters; shorten it in the list`);
+    const before = seen.get(label);
+    if (before !== undefined) throw new DeployError(`${where}: "${line}" is the same learner name "${label}" as line ${before}; make one of them distinct`);
+    seen.set(label, i + 1);
+  });
+  if (!seen.size) throw new DeployError(`${file} lists no learners: write one name a line`);
+  return [...seen.keys()];
+}
+
+export function readClassList(file: string): string[] {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DeployError(`cannot read the class list ${file} (${(e as NodeJS.ErrnoException).code}): give a text file with one learner a line`);
+  }
+  return parseClassList(text, file);
+}
+
+/**
+ * Plain Kubernetes for one learner, for clusters without Kubeflow: a home volume, a one-replica StatefulSet
+ * running the IDE on it, and a Service (port 80 → the IDE) for the instructor's ingress or port-forward.
+ */
+export function learnerObjects(learner: string, image: string, opts: KvmOptions & { storage: string }): Record<string, unknown>[] {
+  const name = PREFIX + learner;
+  const labels = { app: name, 'rubber-workshop/learner': learner, ...PART_OF };
+  const selector = { app: name };
+  return [
+    claim(`${name}-home`, opts.storage, 'ReadWriteOnce'),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, labels },
+      spec: {
+        serviceName: name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: podSecurity(opts),
+            automountServiceAccountToken: false,
+            containers: [ideContainer('ide', image, opts, 'home')],
+            volumes: [{ name: 'home', persistentVolumeClaim: { claimName: `${name}-home` } }, tmpVolume],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, labels },
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: IDE_PORT, protocol: 'TCP' }] },
+    },
+  ];
+}

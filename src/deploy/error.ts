@@ -1,0 +1,2 @@
+/** Bad deploy input (arguments, class list): the message says what to fix and is shown as is. */
+export class DeployError extends Error {}

@@ -1,0 +1,28 @@
+import { PART_OF, claim, ideContainer, podSecurity, tmpVolume, type KvmOptions } from './pod.js';
+
+/**
+ * A Kubeflow Notebook (kubeflow.org/v1) serving the classroom image. Its controller makes the StatefulSet
+ * and the Service (port 80 → 8888) and reports status only when the first container is named like the
+ * Notebook; code-server wants the URL prefix stripped, which the http-rewrite-uri annotation asks Istio for.
+ */
+export function notebook(name: string, image: string, opts: KvmOptions & { storage: string }): Record<string, unknown>[] {
+  const home = `${name}-home`;
+  return [claim(home, opts.storage, 'ReadWriteOnce'), {
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'Notebook',
+    metadata: {
+      name,
+      labels: { app: name, ...PART_OF },
+      annotations: { 'notebooks.kubeflow.org/http-rewrite-uri': '/' },
+    },
+    spec: {
+      template: {
+        spec: {
+          securityContext: podSecurity(opts),
+          containers: [ideContainer(name, image, opts, 'home')],
+          volumes: [{ name: 'home', persistentVolumeClaim: { claimName: home } }, tmpVolume],
+        },
+      },
+    },
+  }];
+}
