@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// README.md's own set-up line and test command, as CI runs them: taken from the ```sh blocks of README's
+// README.md's own set-up line, test command and image test, as CI runs them: taken from the ```sh blocks of README's
 // "## Set up" section, so what README tells a newcomer is exactly what CI proves. Prints one command a line,
 // adapted only for running as root without a terminal.
 import fs from 'node:fs';
@@ -7,8 +7,8 @@ import fs from 'node:fs';
 const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const section = /^## Set up\b.*\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
 const blocks = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1].trim());
-if (blocks.length !== 2 || blocks.some((b) => b.includes('\n'))) {
-  process.stderr.write('README.md\'s "## Set up" section must have two ```sh blocks of one line each: the set-up line, then the test command\n');
+if (blocks.length !== 3 || blocks.some((b) => b.includes('\n'))) {
+  process.stderr.write('README.md\'s "## Set up" section must have three ```sh blocks of one line each: the set-up line, the test command, the image test\n');
   process.exit(2);
 }
 const commands = [

@@ -11,7 +11,8 @@ import path from 'node:path';
  *   sbin?: run as root (through sudo by a user), unlessRoot?: needed only when not running as root,
  *   base?: on every Debian and Ubuntu system (priority required), so README's install lines leave it out }
  * by: 'vm' (every VM run); 'busybox' (setup, before any step: every step copies it); a setup step: 'kernel',
- * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'test' (the test suite).
+ * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'test' (the test suite);
+ * 'image-test' (npm run test:image, the classroom image's build and test).
  */
 export const tools = {
   'qemu-system-x86_64': { pkg: 'qemu-system-x86', by: ['vm'], does: 'runs the VM', env: 'RUBBER_WORKSHOP_QEMU' },
@@ -22,6 +23,9 @@ export const tools = {
   tar: { pkg: 'tar', base: true, by: ['image', 'debian'], does: 'packs the container images' },
   ldd: { pkg: 'libc-bin', base: true, by: ['rootfs'], does: "finds node's libraries for the guest" },
   'mkfs.erofs': { pkg: 'erofs-utils', by: ['rootfs'], does: 'builds the guest root image' },
+  unshare: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "builds the guest's sandbox (copied into the guest)" },
+  nsenter: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "enters the guest's sandbox (copied into the guest)" },
+  setpriv: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "gives the guest's sandbox its ids (copied into the guest)" },
   debootstrap: { pkg: 'debootstrap', by: ['debian'], does: 'builds the Debian image', sbin: true },
   sudo: { pkg: 'sudo', by: ['debian'], does: 'runs debootstrap as root', unlessRoot: true },
   cpio: { pkg: 'cpio', by: ['test'], does: "reads back the cpio archives rubber-workshop writes" },
@@ -29,6 +33,12 @@ export const tools = {
   tmux: { pkg: 'tmux', by: ['test'], does: 'drives the workshop view in a real terminal' },
   git: { pkg: 'git', by: ['test'], does: 'makes the git clones that grading reads' },
   pgrep: { pkg: 'procps', by: ['test'], does: 'finds VMs left behind' },
+  mmdebstrap: { pkg: 'mmdebstrap', by: ['image-test'], does: "builds the classroom image's Debian root" },
+  buildah: { pkg: 'buildah', by: ['image-test'], does: 'turns that root into the classroom image' },
+  podman: { pkg: 'podman', by: ['image-test'], does: 'runs the classroom image as a cluster would' },
+  runc: { pkg: 'runc', by: ['image-test'], does: "podman's container runtime here (crun fails on this host's cgroups)" },
+  rg: { pkg: 'ripgrep', by: ['image-test'], does: "code-server's search, linked into the image" },
+  chromium: { pkg: 'chromium', by: ['image-test'], does: 'loads the IDE and the class report as a browser would' },
 };
 
 const isRoot = () => process.getuid?.() === 0;

@@ -31,19 +31,21 @@ const missingFrom = (users: ToolUser[], ...lines: string[]) => {
 };
 
 const learnerUsers: ToolUser[] = ['vm', 'busybox', 'kernel', 'kernel-package', 'image', 'rootfs'];
-const allUsers: ToolUser[] = [...learnerUsers, 'debian', 'test'];
+const allUsers: ToolUser[] = [...learnerUsers, 'debian', 'test', 'image-test'];
 
 describe("README's set-up and test commands, and CI", () => {
-  test('README has a set-up line and a test command, one line each', () => {
-    expect(readmeCommands).toHaveLength(2);
+  test('README has a set-up line, a test command and the image test, one line each', () => {
+    expect(readmeCommands).toHaveLength(3);
     expect(readmeCommands[1]).toMatch(/&& npm test$/);
+    expect(readmeCommands[2]).toMatch(/&& npm run test:image$/);
   });
 
-  test('CI runs exactly those two commands, adapted only for root without a terminal', () => {
+  test('CI runs exactly those three commands, adapted only for root without a terminal', () => {
     expect(ciCommands()).toEqual([
       'apt-get update -q',
       readmeCommands[0].replaceAll('sudo ', '').replace(/ && rubber-workshop$/, ''),
       readmeCommands[1].replaceAll('sudo ', ''),
+      readmeCommands[2].replaceAll('sudo ', ''),
     ]);
     const ci = fs.readFileSync(path.join(repo, '.ci/run'), 'utf8');
     expect(ci).not.toMatch(/apt-get install|npm (ci|test)/);
