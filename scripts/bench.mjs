@@ -58,6 +58,8 @@ await series('saved guest: VM start until the first output of node -e', ['vm', '
 await series('saved guest: full round trip of vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total);
 
 await series('check of level 00 with its solution (rubber-workshop check 00)', ['check', '00'], (r) => r.total, undefined, solutionWorkspace('00'));
+// Every check of every level, each container observed from outside while it holds still.
+await series('check of level 10 with its solution, levels 00-10 (check 10)', ['check', '10'], (r) => r.total, undefined, solutionWorkspace('10'));
 
 // Grading throughput: a generated class of correct, partly correct, broken and hanging workspaces.
 // BENCH_GRADE=0 skips it (it takes minutes); BENCH_GRADE_LEVEL etc. are read by bench-grade.mjs.
