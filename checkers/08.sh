@@ -34,17 +34,20 @@ if [ -n "$PROBE" ]; then
   dir=$(p_cgroup_dir)
   weight=$(cat "$dir/cpu.weight" 2> /dev/null)
   early=$(printf '%s\n' "$OUT" | sed -n 's/^cgroup: 0:://p')
+  # The same file now, read from inside the container's cgroup namespace (which may be its own, as Docker
+  # makes one): what the command's first look should have said.
+  now_inside=$(/usr/local/sbin/nsenter -t "$PROBE" -C cat "/proc/$PROBE/cgroup" | sed -n 's/^0:://p')
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
 fi
 probe_end
 left=$(for d in "$cg"/*/; do [ -d "$d" ] && basename "$d"; done)
 if [ -z "$PROBE" ]; then
   probe_missing
-elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$cgroup" ]; then
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ]; then
   pass
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
   fail "the command started outside its cgroup (its first look at /proc/self/cgroup said ${early:-nothing}) and was moved in later: the init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve, so that everything the command does counts" \
-    "cgroup: /rubber-workshop/$host from the start" "cgroup: ${early:-?} at first"
+    "cgroup: $now_inside from the start" "cgroup: ${early:-?} at first"
 elif [ "$cgroup" = /init ] || [ "$cgroup" = / ]; then
   fail "the command ran in the VM's own cgroup ($cgroup): the init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve" \
     "cgroup: /rubber-workshop/$host" "cgroup: $cgroup"
