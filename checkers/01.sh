@@ -15,7 +15,7 @@ probe '
   [ -e only-in-vm ] && echo "cwd: still in /tmp/rw-check/cwd of the VM"'
 if [ -n "$PROBE" ]; then
   root=$(readlink "/proc/$PROBE/root")
-  image=$(cat "/proc/$PROBE/root/etc/rubber-image" 2>&1)
+  image=$(f=$(p_file /etc/rubber-image) && cat "$f" 2>&1)
   same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
   proc_mount=$(p_mounts | awk '$1 == "/proc" { print $2 }')
