@@ -172,18 +172,31 @@ probe() {
   shift
   _marker=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
   rd_start run "$@" -- "${PROBE_SHELL:-/bin/sh}" -c "$_script
+echo '$_PROBE_READY'
 exec sleep $_marker"
   PROBE= PROBES=0
-  _until=$(( $(_now_ms) + RD_TIMEOUT * 1000 ))
+  # Scanning /proc takes CPU the container's start needs (one vCPU): scan when the command says it is
+  # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says.
+  _until=$(( $(_now_ms) + RD_TIMEOUT * 1000 )) _n=0
   while [ "$(_now_ms)" -lt "$_until" ]; do
-    _found=$(_processes_running "sleep $_marker ")
-    PROBES=$(echo $_found | wc -w)
-    if [ "$PROBES" -gt 0 ] || ! kill -0 "$_rd_bg" 2> /dev/null; then break; fi
+    if _said_ready || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((_n += 1)) -ge 20 ]; then
+      _n=0
+      _found=$(_processes_running "sleep $_marker ")
+      PROBES=$(echo $_found | wc -w)
+      if [ "$PROBES" -gt 0 ] || ! kill -0 "$_rd_bg" 2> /dev/null; then break; fi
+    fi
     usleep 100000
   done
   [ "$PROBES" = 1 ] && PROBE=$_found
   OUT=$(tail -n 40 "$_out_file") # what rd has printed so far
   [ -n "$PROBE" ]
+}
+
+_PROBE_READY='(the command holds still now, for the checker to look at it)'
+# _said_ready: the probe's line is in rd's output so far (read with the shell alone: no process started).
+_said_ready() {
+  while IFS= read -r _line; do [ "$_line" = "$_PROBE_READY" ] && return 0; done < "$_out_file"
+  return 1
 }
 
 # _processes_running "ARGV ": the PIDs whose command line (arguments and a space each) is ARGV.
