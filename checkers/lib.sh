@@ -277,11 +277,12 @@ _trace_read() {
   tail -c 32768 "$TRACE" | tail -n 60 | cut -c 1-200
 }
 
-# _trace_shown: what a failure carries: the last 60 lines of the trace of the check's rd call (nothing if
-# the check ran none), each after a mark: "!" pointed at, "*" matters to the level, " " any other.
+# _trace_shown: what a failure carries: the last 60 lines of the trace of the check's rd call (nothing if the
+# check ran none, or rd made no call through linux.ts), each after a mark: "!" pointed at, "*" matters to
+# the level, " " any other.
 _trace_shown() {
   case $CMD in rd\ *) ;; *) return 0 ;; esac
-  _trace_read | awk -v calls="$TRACE_CALLS" -v point="$_trace_point" '
-    { m = " "; if (point != "" && $0 ~ point) m = "!"; else if (calls != "" && $3 ~ ("^(" calls ")\\(")) m = "*"; print m $0; n++ }
-    END { if (!n) print " (no calls: rd called no function of linux.ts)" }'
+  # Through the environment: awk -v would take the backslashes of a regex as escapes.
+  _trace_read | TRACE_CALLS=$TRACE_CALLS TRACE_POINT=$_trace_point awk 'BEGIN { calls = ENVIRON["TRACE_CALLS"]; point = ENVIRON["TRACE_POINT"] }
+    { m = " "; if (point != "" && $0 ~ point) m = "!"; else if (calls != "" && $3 ~ ("^(" calls ")\\(")) m = "*"; print m $0 }'
 }
