@@ -96,8 +96,16 @@ _rd() {
 # a container that outlived rd) can act during the next observation. Files, mounts and cgroups stay.
 _sandbox_reset() {
   echo 1 > "$SANDBOX_CGROUP/cgroup.kill"
+  _sandbox_empty
+}
+
+# _sandbox_empty: true once no process runs in the sandbox; waits up to 2 s for the last ones to go.
+_sandbox_empty() {
   _i=0
-  while ! grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events" && [ $((_i += 1)) -lt 200 ]; do usleep 10000; done
+  while ! grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events"; do
+    [ $((_i += 1)) -lt 200 ] || return 1
+    usleep 10000
+  done
 }
 
 # _rd_begin ARGS...: names the rd call about to run (CMD) and a fresh file for its trace (see below).
@@ -272,7 +280,7 @@ trace_has() { _trace_read | grep -Eq -- "$1"; }
 # sandbox runs (the rd call's end killed them all), and only if neither the file nor the sandbox's /tmp is
 # a symbolic link, which would lead into the harness's own files.
 _trace_read() {
-  [ -n "$TRACE" ] && grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events" &&
+  [ -n "$TRACE" ] && _sandbox_empty &&
     [ ! -L "/proc/$SANDBOX/root/tmp" ] && [ ! -L "$TRACE" ] && [ -f "$TRACE" ] || return 0
   tail -c 32768 "$TRACE" | tail -n 60 | cut -c 1-200
 }

@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { loadLevels } from '../../src/lessons.js';
+import { expectations, runExpectation } from '../../src/commands/dev-check.js';
+import { formatResult } from '../../src/report/human.js';
+
+// rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
+test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
+  const wrong = expectations(loadLevels()).find((e) => e.label === '02 wrong/forgot-ms-private fails 02/inside-mounts-private')!;
+  const { outcome, problem } = await runExpectation(wrong);
+  expect(problem).toBeNull();
+  const failed = outcome!.results.find((r) => r.name === 'inside-mounts-private')!;
+  const trace = failed.trace!.split('\n');
+  // The init stage's calls, in order, marked by lib.sh: "!" where the failure points, "*" this level's calls.
+  expect(trace[0]).toMatch(/^!init (\d+) unshare\(CLONE_NEWNS\) = 0$/);
+  const pid = /^!init (\d+)/.exec(trace[0])![1];
+  expect(trace.every((l) => l.slice(1).startsWith(`init ${pid} `))).toBe(true);
+  const has = (line: RegExp) => expect(trace.some((l) => line.test(l)), String(line)).toBe(true);
+  has(/^\*init \d+ mount\("proc", "\S+\/rootfs\/proc", "proc", MS_NOSUID\|MS_NODEV\|MS_NOEXEC, NULL\) = 0$/);
+  has(/^\*init \d+ mount\("\/dev\/null", "\S+\/rootfs\/dev\/null", NULL, MS_BIND, NULL\) = 0$/);
+  expect(trace.at(-1)).toMatch(/^ init \d+ execve\("\/bin\/sh", \["\/bin\/sh","-c","mount -t tmpfs /);
+  expect(failed.trace).not.toContain('MS_PRIVATE');
+  expect(failed.message).toContain("rd's trace shows no such call after it");
+  expect(formatResult(failed, false)).toMatch(/\n {4}→ init \d+ unshare\(CLONE_NEWNS\) = 0\n/);
+  // The trace only explains: passed checks carry none.
+  expect(outcome!.results.filter((r) => r.status === 'pass' && r.trace)).toEqual([]);
+}, 5 * 60 * 1000);
