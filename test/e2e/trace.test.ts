@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from 'vitest';
 import { loadLevels } from '../../src/lessons.js';
 import { expectations, runExpectation } from '../../src/commands/dev-check.js';
 import { formatResult } from '../../src/report/human.js';
+import { repo, rw, workspaceWith } from './helpers.js';
 
 // rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
 test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
@@ -23,4 +26,18 @@ test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, poin
   expect(formatResult(failed, false)).toMatch(/\n {4}→ init \d+ unshare\(CLONE_NEWNS\) = 0\n/);
   // The trace only explains: passed checks carry none.
   expect(outcome!.results.filter((r) => r.status === 'pass' && r.trace)).toEqual([]);
+}, 5 * 60 * 1000);
+
+test('rd --trace run shows, after the command, the calls of both processes of rd', () => {
+  // Level 06's parent unshares CLONE_NEWPID and goes back with setns; its init stage is PID 1 of the new namespace.
+  const ws = workspaceWith(fs.readFileSync(path.join(repo, 'lessons/06-pid-namespace/solution.ts'), 'utf8'));
+  const r = rw(['rd', '--trace', 'run', '--', '/bin/sh', '-c', 'echo inside; exit 5'], { cwd: ws });
+  expect(r.status, r.stderr).toBe(5);
+  const [before, trace] = r.stdout.split('── what rd did: its calls through linux.ts ──\n');
+  expect(before).toContain('inside\n');
+  const lines = trace!.trim().split('\n');
+  expect(lines[0]).toMatch(/^parent \d+ unshare\(CLONE_NEWPID\) = 0$/);
+  expect(lines[1]).toMatch(/^parent \d+ setns\(\d+, CLONE_NEWPID\) = 0$/);
+  expect(lines).toContainEqual('init 1 unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0');
+  expect(lines.at(-1)).toBe('init 1 execve("/bin/sh", ["/bin/sh","-c","echo inside; exit 5"])');
 }, 5 * 60 * 1000);
