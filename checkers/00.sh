@@ -1,5 +1,6 @@
 # Level 00: rd runs the command as its child, passes its output and exit status through, and reports how
 # it ended ("<pid> exited with status N" / "<pid> killed by signal NAME").
+TRACE_CALLS='execve|which|clearCloexec'
 
 # One run shows stdout, stderr, arguments and the exit status; stdout and stderr are captured apart.
 check stdout

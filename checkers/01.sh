@@ -1,5 +1,6 @@
 # Level 01: the command runs in its own unpacked copy of the image (chroot), in its root folder, with /proc.
 # Judged from outside: the root, working directory and mounts of the container's process, in the harness's /proc.
+TRACE_CALLS='chroot|chdir|mount|which'
 
 SROOT=/proc/$SANDBOX/root
 # rd starts from a folder only the VM has: a container whose working directory stays outside its root can
@@ -38,6 +39,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -z "$cwd_is_root" ]; then
+  trace_point '^init [0-9]+ chroot\('
   fail "the command's working directory is not the container's / (it was $(readlink "/proc/$PROBE/cwd" 2>/dev/null || echo 'outside its root'), and it can read the VM's /tmp/rw-check/cwd/only-in-vm): chroot() does not move the working directory — call chdir('/') right after it" \
     'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^cwd: ' || echo 'working directory: elsewhere')"
 else

@@ -1,6 +1,7 @@
 # Level 02: the container has a mount namespace of its own (its mounts never reach the VM, whose mounts are
 # shared like a systemd host's), and a /dev tmpfs with the usual devices. Judged from outside: the container
 # process's namespace and mount table, and the sandbox's mount table, in the harness's /proc.
+TRACE_CALLS='unshare|mount'
 
 { echo '(none)'; mounts_under "$CONTAINERS"; } > /run/check/mounts-before
 tag=rw-probe-$$
@@ -34,7 +35,13 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$in_vm" ]; then
-  fail "a tmpfs the command mounted inside the container showed up in the VM: the copies of the VM's mounts are still shared with it. Make them private first: mount(null, '/', null, MS_PRIVATE | MS_REC)" \
+  # rd's own account, when it has one, says where the call belongs.
+  why=
+  if trace_has '^init [0-9]+ unshare\(.*CLONE_NEWNS.* = 0$' && ! trace_has '^init [0-9]+ mount\(.*MS_PRIVATE'; then
+    trace_point '^init [0-9]+ unshare\(.*CLONE_NEWNS'
+    why=", right after unshare(CLONE_NEWNS): rd's trace shows no such call after it (marked below)"
+  fi
+  fail "a tmpfs the command mounted inside the container showed up in the VM: the copies of the VM's mounts are still shared with it. Make them private first: mount(null, '/', null, MS_PRIVATE | MS_REC)$why" \
     'the VM does not see the tmpfs' "$in_vm"
 elif [ -z "$inside_tmp" ]; then
   fail "the command could not mount a tmpfs on /tmp inside the container (see its output)" 'probe: mounted a tmpfs on /tmp' "$OUT"

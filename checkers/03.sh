@@ -1,6 +1,7 @@
 # Level 03: the container's root is its own mount (pivot_root), and nothing of the VM stays reachable: no VM
 # mounts inside, no leftover old-root folder, no way up from its root. Judged from outside: the container
 # process's root, working directory and mount table, in the harness's /proc.
+TRACE_CALLS='pivot_root|umount2|mount|chdir'
 
 SROOT=/proc/$SANDBOX/root
 # rd starts from a folder only the VM has.

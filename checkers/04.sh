@@ -1,6 +1,7 @@
 # Level 04: containers share one copy of the image, unpacked once into <container-dir>/images/<name> and used
 # read-only as overlay's lowerdir; each writes only to its own upperdir; nothing is left when they end.
 # Judged from outside: the container's root mount, in the harness's /proc, and the sandbox's files between runs.
+TRACE_CALLS='mount|umount2'
 SROOT=/proc/$SANDBOX/root
 lower=$CONTAINERS/images/busybox
 slower=$SROOT$lower

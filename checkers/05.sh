@@ -1,6 +1,7 @@
 # Level 05: UTS namespace. Inside, the hostname is the container's id, the name of its folder in
 # $CONTAINERS; the VM's hostname stays as it was. Judged from outside: the container process's UTS
 # namespace and its hostname, read through that namespace by the harness.
+TRACE_CALLS='unshare|sethostname'
 
 SROOT=/proc/$SANDBOX/root
 vm_hostname=$(nsenter -t "$SANDBOX" -u hostname)
@@ -45,6 +46,7 @@ elif [ "$now" = "$vm_hostname" ]; then
   pass
 else
   nsenter -t "$SANDBOX" -u hostname "$vm_hostname" # later checks expect the VM as it was
+  trace_point 'sethostname\('
   fail "the VM's hostname changed: sethostname renamed the UTS namespace the init stage was in at that moment, the VM's. Call unshare(CLONE_NEWUTS) first, then sethostname" \
     "$vm_hostname" "$now"
 fi

@@ -1,6 +1,7 @@
 # Level 06: PID namespace. The command is PID 1, /proc inside lists only the container's processes (so
 # /proc/1/root no longer leads to the VM's files), and the runtime still reports how the command ended.
 # Judged from outside: the container process's PID namespace and NSpid, and what its /proc mount holds.
+TRACE_CALLS='unshare|mount'
 
 check command-is-pid-1
 probe 'echo "pid: $$"; cd /proc && echo proc: [0-9]*'

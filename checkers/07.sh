@@ -1,6 +1,7 @@
 # Level 07: network namespace. Inside there is only a loopback interface (down) and none of the VM's
 # interfaces (the VM has lo, dummy0 and rw0), whether asked of the kernel or of the container's /sys.
 # Judged from outside: the container process's network namespace and its interfaces, in the harness's /proc.
+TRACE_CALLS='unshare|mount'
 
 check own-net-ns
 probe 'echo "sysfs: $(ls /sys/class/net)"'

@@ -3,6 +3,7 @@
 # groups and no capabilities, and what it creates belongs to 1000:2000. Uid, gid and group differ on purpose:
 # a mix-up of any two shows. Judged from outside: the container process's ids and capabilities, and the
 # owner of its file, in the harness's /proc (ids as the sandbox numbers them).
+TRACE_CALLS='setgroups|setgid|setuid'
 
 # rd runs the way a root login has it, with root's supplementary groups (the VM's init has none), so that
 # a container which keeps them shows it: `rd` finds node through PATH, in the VM as the runtime sees it.

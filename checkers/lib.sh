@@ -27,16 +27,17 @@ CMD=
 OUT=
 ERR=
 RC=
+TRACE=
 
 # check NAME: starts a check; every check ends in exactly one pass or fail.
 check() {
-  CHECK_NAME=$1 CMD= OUT= ERR= RC=
+  CHECK_NAME=$1 CMD= OUT= ERR= RC= TRACE= _trace_point=
   _check_started=$(_now_ms)
   _emit "start	$LEVEL	$CHECK_NAME"
 }
 
-_result() { # status message expected actual
-  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$OUT")"
+_result() { # status message expected actual trace
+  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$OUT")	$(_b64 "${5-}")"
   CHECK_NAME=
 }
 
@@ -45,9 +46,9 @@ pass() { _result pass "" "" ""; }
 # fail MESSAGE [EXPECTED ACTUAL]: the message teaches what is wrong; the command and output of the last rd/vm call go along.
 fail() {
   if [ "$RC" = 124 ]; then
-    _result fail "rd did not finish within ${_limit} s and was stopped (its last lines are below). $1" "${2-}" "${3-}"
+    _result fail "rd did not finish within ${_limit} s and was stopped (its last lines are below). $1" "${2-}" "${3-}" "$(_trace_shown)"
   else
-    _result fail "$1" "${2-}" "${3-}"
+    _result fail "$1" "${2-}" "${3-}" "$(_trace_shown)"
   fi
 }
 
@@ -57,6 +58,7 @@ expect_eq() { if [ "$1" = "$2" ]; then pass; else fail "$3" "$1" "$2"; fi; }
 # rd ARGS...: runs the learner's runtime as root with a timeout, from the folder RD_CWD (default /). Sets RC
 # (exit code, 124 on timeout), OUT (its stdout+stderr, last 40 lines) and CMD. Returns RC.
 rd() {
+  _rd_begin "$@"
   _rd "$@" > "$_out_file" 2>&1
   OUT=$(tail -n 40 "$_out_file") ERR=
   _keep_run
@@ -65,6 +67,7 @@ rd() {
 
 # rd_split ARGS...: like rd, but OUT holds only rd's stdout and ERR only its stderr, to tell the streams apart.
 rd_split() {
+  _rd_begin "$@"
   _rd "$@" > "$_out_file" 2> "$_out_file.err"
   OUT=$(tail -n 40 "$_out_file") ERR=$(tail -n 40 "$_out_file.err")
   _keep_run
@@ -76,11 +79,10 @@ rd_split() {
 # rd runs in the sandbox (vm/harness: in_sandbox), as its root, from the folder RD_CWD.
 _hung=/run/check/hung
 _rd() {
-  CMD="rd $(_quote "$@")"
   _limit=$RD_TIMEOUT
   [ -e "$_hung" ] && _limit=5
   _started=$(_now_ms)
-  in_sandbox /bin/sh -c 'cd "$1" && shift && exec "$@"' rd-cwd "${RD_CWD:-/}" \
+  in_sandbox /bin/sh -c 'cd "$1" && export RD_TRACE="$2" && shift 2 && exec "$@"' rd-cwd "${RD_CWD:-/}" "$_trace_in" \
     timeout -s KILL "$_limit" node "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
   if [ "$RC" = 137 ] && [ $(( $(_now_ms) - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
@@ -94,13 +96,30 @@ _rd() {
 # a container that outlived rd) can act during the next observation. Files, mounts and cgroups stay.
 _sandbox_reset() {
   echo 1 > "$SANDBOX_CGROUP/cgroup.kill"
+  _sandbox_empty
+}
+
+# _sandbox_empty: true once no process runs in the sandbox; waits up to 2 s for the last ones to go.
+_sandbox_empty() {
   _i=0
-  while ! grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events" && [ $((_i += 1)) -lt 200 ]; do usleep 10000; done
+  while ! grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events"; do
+    [ $((_i += 1)) -lt 200 ] || return 1
+    usleep 10000
+  done
+}
+
+# _rd_begin ARGS...: names the rd call about to run (CMD) and a fresh file for its trace (see below).
+_trace_calls=0
+_rd_begin() {
+  CMD="rd $(_quote "$@")"
+  _trace_calls=$((_trace_calls + 1))
+  _trace_in=/tmp/.rd-trace-$LEVEL-$_trace_calls
+  TRACE=/proc/$SANDBOX/root$_trace_in
 }
 
 # rd_start ARGS...: starts rd in the background (its output goes where rd's would); rd_wait collects it like rd.
 rd_start() {
-  CMD="rd $(_quote "$@")"
+  _rd_begin "$@"
   ( _rd "$@"; exit "$RC" ) > "$_out_file" 2>&1 &
   _rd_bg=$!
 }
@@ -125,11 +144,11 @@ output_has() {
   done
 }
 
-_keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC; }
+_keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC _kept_trace=$TRACE; }
 
 # same_run: right after `check NAME`, brings back CMD, OUT, ERR and RC of the last rd call, so that one
 # container start (each costs two Node starts) can serve several checks.
-same_run() { CMD=$_kept_cmd OUT=$_kept_out ERR=$_kept_err RC=$_kept_rc; }
+same_run() { CMD=$_kept_cmd OUT=$_kept_out ERR=$_kept_err RC=$_kept_rc TRACE=$_kept_trace; }
 
 # ran_ok [STATUS]: true if the last rd call exited with STATUS (default 0). Otherwise fails the current check,
 # saying what rd did instead (its own error message is in the output that goes along), and returns false.
@@ -253,3 +272,38 @@ p_file() {
 p_hostname() { nsenter -t "$PROBE" -u hostname; }
 # same_file A B: true if A and B are one file (device and inode), e.g. /proc/$PROBE/root and …/cwd.
 same_file() { [ "$(stat -L -c '%d:%i' "$1" 2>&1)" = "$(stat -L -c '%d:%i' "$2" 2>&1)" ]; }
+
+# ---- rd's trace: what the runtime says it did. The toolkit (linux.ts) appends a line per call to the file
+# RD_TRACE names, e.g. "init 418 mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0". The learner's code
+# can write there too: it only explains a failure beside the evidence, never decides a check. ----
+
+# TRACE_CALLS (set by a checker for its level): an extended regex of the calls that matter to it, e.g.
+# 'unshare|mount'; their lines are marked "*" in what a failure shows.
+TRACE_CALLS=
+
+# trace_point REGEX: marks "!" the trace lines the current check's failure points at (e.g. the call after
+# which one is missing). Set before `fail`; `check` clears it.
+trace_point() { _trace_point=$1; }
+
+# trace_has REGEX: true if a line of the last rd call's trace matches, to say in a message which call is
+# missing or misplaced. Never a reason to pass or fail.
+trace_has() { _trace_read | grep -Eq -- "$1"; }
+
+# _trace_read: the trace of the last rd call, bounded: read by the harness only while no process of the
+# sandbox runs (the rd call's end killed them all), and only if neither the file nor the sandbox's /tmp is
+# a symbolic link, which would lead into the harness's own files.
+_trace_read() {
+  [ -n "$TRACE" ] && _sandbox_empty &&
+    [ ! -L "/proc/$SANDBOX/root/tmp" ] && [ ! -L "$TRACE" ] && [ -f "$TRACE" ] || return 0
+  tail -c 32768 "$TRACE" | tail -n 60 | cut -c 1-200
+}
+
+# _trace_shown: what a failure carries: the last 60 lines of the trace of the check's rd call (nothing if the
+# check ran none, or rd made no call through linux.ts), each after a mark: "!" pointed at, "*" matters to
+# the level, " " any other.
+_trace_shown() {
+  case $CMD in rd\ *) ;; *) return 0 ;; esac
+  # Through the environment: awk -v would take the backslashes of a regex as escapes.
+  _trace_read | TRACE_CALLS=$TRACE_CALLS TRACE_POINT=$_trace_point awk 'BEGIN { calls = ENVIRON["TRACE_CALLS"]; point = ENVIRON["TRACE_POINT"] }
+    { m = " "; if (point != "" && $0 ~ point) m = "!"; else if (calls != "" && $3 ~ ("^(" calls ")\\(")) m = "*"; print m $0 }'
+}

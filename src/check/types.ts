@@ -13,6 +13,12 @@ export interface CheckResult {
   command?: string;
   /** The last lines that command printed (bounded). */
   output?: string;
+  /**
+   * What rd says it did during that command: the last calls it made through linux.ts, a line each, after a
+   * mark: "!" the call the failure points at, "*" a call that matters to the level, " " any other. It comes
+   * from the learner's program: it explains a failure, it never decides one.
+   */
+  trace?: string;
   ms: number;
 }
 

@@ -7,28 +7,32 @@ import { requireVm } from './vm-ready.js';
 import { paint } from '../ui/term.js';
 
 /**
- * `rubber-workshop vm exec [--timeout S] [--timings] [--rd] -- CMD…`: runs a command as root in a fresh VM;
- * with --rd, the workspace's rd.ts is there as the `rd` command.
+ * `rubber-workshop vm exec [--timeout S] [--timings] [--rd [--trace]] -- CMD…`: runs a command as root in a
+ * fresh VM; with --rd, the workspace's rd.ts is there as the `rd` command, and with --trace what it did is
+ * shown after the command.
  */
 export async function vmExec(argv: string[], signal: AbortSignal): Promise<number> {
   let timeoutS = 60;
   let timings = false;
   let withRd = false;
+  let trace = false;
   const args = [...argv];
   while (args.length && args[0] !== '--') {
     const opt = args.shift()!;
     if (opt === '--timeout' && args.length) timeoutS = Number(args.shift());
     else if (opt === '--timings') timings = true;
     else if (opt === '--rd') withRd = true;
-    else throw new UsageError(`vm exec: unknown option ${opt} (options: --timeout SECONDS, --timings, --rd)`);
+    else if (opt === '--trace') trace = true;
+    else throw new UsageError(`vm exec: unknown option ${opt} (options: --timeout SECONDS, --timings, --rd, --trace)`);
   }
+  if (trace && !withRd) throw new UsageError('vm exec: --trace shows what your rd did: use it with --rd');
   if (args[0] === '--') args.shift();
   if (!args.length) throw new UsageError('vm exec needs a command: rubber-workshop vm exec -- uname -a');
   if (!(timeoutS > 0)) throw new UsageError('vm exec: --timeout takes seconds, e.g. --timeout 30');
 
   const rd = withRd ? await bundleWorkspaceRd() : undefined;
   const { assets, accel } = await requireVm();
-  const run = execInVm({ assets, accel: accel.accel, argv: args, timeoutMs: timeoutS * 1000, signal, rd });
+  const run = execInVm({ assets, accel: accel.accel, argv: args, timeoutMs: timeoutS * 1000, signal, rd, trace });
   for (;;) {
     const next = await run.next();
     if (next.done) {
@@ -49,10 +53,17 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
   }
 }
 
-/** `rubber-workshop rd ARGS…`: your runtime, run by hand in a fresh VM (vm exec --rd -- rd ARGS…). */
+/**
+ * `rubber-workshop rd [--trace] ARGS…`: your runtime, run by hand in a fresh VM (vm exec --rd -- rd ARGS…);
+ * --trace comes before rd's own arguments, which are all rd's.
+ */
 export function rdByHand(argv: string[], signal: AbortSignal): Promise<number> {
-  if (!argv.length) throw new UsageError('usage: rubber-workshop rd run [-i IMAGE] … -- CMD [ARGS…]   (runs your rd.ts in a fresh VM)');
-  return vmExec(['--rd', '--', 'rd', ...argv], signal);
+  const trace = argv[0] === '--trace';
+  const rdArgs = trace ? argv.slice(1) : argv;
+  if (!rdArgs.length) {
+    throw new UsageError('usage: rubber-workshop rd [--trace] run [-i IMAGE] … -- CMD [ARGS…]   (runs your rd.ts in a fresh VM; --trace: then what it did)');
+  }
+  return vmExec(['--rd', ...(trace ? ['--trace'] : []), '--', 'rd', ...rdArgs], signal);
 }
 
 async function bundleWorkspaceRd(): Promise<string> {

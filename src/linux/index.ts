@@ -8,6 +8,11 @@
  * Every function throws a {@link LinuxError} when the call fails: it names the call, its
  * arguments and the errno, with a hint about the usual cause.
  *
+ * When the environment variable RD_TRACE names a file, each process of rd (the parent and the
+ * init stage) appends one line per call to it, strace-style: `init 418 mount(NULL, "/", NULL,
+ * MS_PRIVATE|MS_REC, NULL) = 0`. rubber-workshop sets it for every rd it runs, to show beside a
+ * failed check what the runtime did.
+ *
  * All calls are synchronous and act on the calling thread. After `unshare(CLONE_NEWNS)` or
  * `chroot`, only the main thread sees the new mounts and root, so use only the `*Sync` functions
  * of `node:fs` from then on (the async ones run on helper threads, which still see the VM's).
@@ -292,13 +297,15 @@ function formatFlags(value: number, names: Record<string, number>): string {
   return parts.join('|') || '0';
 }
 
-function formatArgs(call: string, args: readonly unknown[]): string {
+/** The arguments as C would name them; each cut to `max` characters (a trace line stays short). */
+function formatArgs(call: string, args: readonly unknown[], max = Infinity): string {
   const [flagIndex, table] = FLAG_ARGS[call] ?? [-1, ''];
   return args.map((arg, i) => {
     if (i === flagIndex && typeof arg === 'number') return formatFlags(arg, FLAG_NAMES[table]);
     if (call === 'mknod' && i === 1 && typeof arg === 'number') return formatMode(arg);
     if (arg === null || arg === undefined) return 'NULL';
-    return JSON.stringify(arg);
+    const text = JSON.stringify(arg);
+    return text.length > max ? `${text.slice(0, max)}…` : text;
   }).join(', ');
 }
 
@@ -372,8 +379,87 @@ function strerror(errno: number): string {
 function invoke(call: string, args: readonly unknown[], run: () => number): number {
   const result = run();
   const errno = koffi.errno();
-  if (result === -1) throw new LinuxError(call, args, errno);
+  if (result === -1) {
+    const error = new LinuxError(call, args, errno);
+    traceCall(call, args, failure(error));
+    throw error;
+  }
+  traceCall(call, args, String(result));
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The call trace (RD_TRACE)
+// ---------------------------------------------------------------------------------------------
+
+/** Calls one process records at most: a runtime caught in a loop must not fill the VM's memory. */
+export const TRACE_MAX_CALLS = 200;
+/** Longest argument a trace line keeps (overlay options and long commands are cut). */
+export const TRACE_MAX_ARG = 120;
+
+/** Which process of rd this is: the init stage is rd started again with the hidden `init` command. */
+const traceRole = process.argv[2] === 'init' ? 'init' : 'parent';
+// Opened now, before the runtime changes its root: the name means the VM's file. The fd is
+// close-on-exec (Node opens every file so), so the container's command cannot write to it.
+const traceFd = openTrace(process.env.RD_TRACE);
+// The init stage's environment becomes the command's: the variable is rd's, not the container's.
+if (traceRole === 'init') delete process.env.RD_TRACE;
+let tracedCalls = 0;
+/** Above 0 while a helper runs that records one line of its own for the calls it makes. */
+let traceQuiet = 0;
+
+function openTrace(file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  try {
+    return fs.openSync(file, 'a');
+  } catch {
+    return undefined; // the trace only explains: a runtime without one works the same
+  }
+}
+
+/**
+ * One trace line, strace-style: the process (parent or init, its PID), the call with its flags by
+ * name, and its result: `init 418 unshare(CLONE_NEWNS) = 0`, `… = -1 EPERM (Operation not permitted)`.
+ * Without a result (execve before it runs), the line ends with the call.
+ */
+export function traceLine(role: string, pid: number, call: string, args: readonly unknown[], result?: string): string {
+  return `${role} ${pid} ${call}(${formatArgs(call, args, TRACE_MAX_ARG)})${result === undefined ? '' : ` = ${result}`}`;
+}
+
+/** How a failed call shows in the trace: `-1 EINVAL (Invalid argument)`. */
+function failure(err: unknown): string {
+  return err instanceof LinuxError ? `-1 ${err.code} (${strerror(err.errno)})` : `threw ${String(err)}`;
+}
+
+function traceCall(call: string, args: readonly unknown[], result?: string): void {
+  if (traceFd === undefined || traceQuiet > 0 || tracedCalls > TRACE_MAX_CALLS) return;
+  tracedCalls += 1;
+  const line = tracedCalls > TRACE_MAX_CALLS
+    ? `${traceRole} ${process.pid} … more than ${TRACE_MAX_CALLS} calls: the rest are not recorded`
+    : traceLine(traceRole, process.pid, call, args, result);
+  try {
+    // One write per line: with O_APPEND, the two processes' lines never mix.
+    fs.writeSync(traceFd, `${line}\n`);
+  } catch {
+    // A full or removed file: the runtime goes on without its trace.
+  }
+}
+
+/** Runs a helper that makes calls of its own, recording it as one line: `which("sh") = "/bin/sh"`. */
+function traceHelper<T>(call: string, args: readonly unknown[], run: () => T, show: (result: T) => string): T {
+  let outcome = '';
+  traceQuiet += 1;
+  try {
+    const result = run();
+    outcome = show(result);
+    return result;
+  } catch (err) {
+    outcome = failure(err);
+    throw err;
+  } finally {
+    traceQuiet -= 1;
+    traceCall(call, args, outcome);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,9 +607,13 @@ export function execve(file: string, argv: readonly string[], env: NodeJS.Proces
   const envp = Array.isArray(env)
     ? [...env]
     : Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  // Recorded first: a successful execve never returns to say so.
+  traceCall('execve', [file, argv]);
   libc().execve(file, [...argv, null], [...envp, null]);
   const errno = koffi.errno();
-  throw new LinuxError('execve', [file, argv], errno);
+  const error = new LinuxError('execve', [file, argv], errno);
+  traceCall('execve', [file, argv], failure(error));
+  throw error;
 }
 
 /**
@@ -534,10 +624,12 @@ export function execve(file: string, argv: readonly string[], env: NodeJS.Proces
  * @param fds the descriptors, by default 0, 1 and 2 (stdin, stdout, stderr).
  */
 export function clearCloexec(fds: readonly number[] = [0, 1, 2]): void {
-  for (const fd of fds) {
-    const flags = invoke('fcntl', [fd, F_GETFD], () => libc().fcntl(fd, F_GETFD));
-    invoke('fcntl', [fd, F_SETFD, flags & ~FD_CLOEXEC], () => libc().fcntl(fd, F_SETFD, 'int', flags & ~FD_CLOEXEC));
-  }
+  traceHelper('clearCloexec', [fds], () => {
+    for (const fd of fds) {
+      const flags = invoke('fcntl', [fd, F_GETFD], () => libc().fcntl(fd, F_GETFD));
+      invoke('fcntl', [fd, F_SETFD, flags & ~FD_CLOEXEC], () => libc().fcntl(fd, F_SETFD, 'int', flags & ~FD_CLOEXEC));
+    }
+  }, () => '0');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,17 +648,19 @@ export function clearCloexec(fds: readonly number[] = [0, 1, 2]): void {
  * @throws LinuxError ENOENT (call `which`) when no folder of PATH holds an executable of that name.
  */
 export function which(command: string, options: { path?: string; root?: string } = {}): string {
-  if (command.includes('/')) return command;
-  const root = options.root ?? '/';
-  const searchPath = options.path ?? process.env.PATH ?? DEFAULT_PATH;
-  for (const dir of searchPath.split(':')) {
-    // Relative PATH entries name folders of the caller's working directory, not of the container.
-    if (!path.isAbsolute(dir)) continue;
-    const candidate = path.join(dir, command);
-    if (isExecutable(path.join(root, candidate), root !== '/')) return candidate;
-  }
-  throw new LinuxError('which', [command], os.constants.errno.ENOENT,
-    `no such command inside the container's root (searched ${searchPath}${root === '/' ? '' : ` under ${root}`})`);
+  return traceHelper('which', options.root ? [command, options.root] : [command], () => {
+    if (command.includes('/')) return command;
+    const root = options.root ?? '/';
+    const searchPath = options.path ?? process.env.PATH ?? DEFAULT_PATH;
+    for (const dir of searchPath.split(':')) {
+      // Relative PATH entries name folders of the caller's working directory, not of the container.
+      if (!path.isAbsolute(dir)) continue;
+      const candidate = path.join(dir, command);
+      if (isExecutable(path.join(root, candidate), root !== '/')) return candidate;
+    }
+    throw new LinuxError('which', [command], os.constants.errno.ENOENT,
+      `no such command inside the container's root (searched ${searchPath}${root === '/' ? '' : ` under ${root}`})`);
+  }, (found) => JSON.stringify(found));
 }
 
 function isExecutable(file: string, acceptSymlink: boolean): boolean {

@@ -1,5 +1,9 @@
 import type { CheckResult, Outcome } from '../check/types.js';
 import { paint } from '../ui/term.js';
+import { formatTrace } from './trace.js';
+
+/** Calls of rd's trace a failure shows in plain output (and any earlier one it points at). */
+export const TRACE_LINES = 12;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const indent = (text: string, prefix: string) => text.split('\n').map((l) => prefix + l).join('\n');
@@ -16,6 +20,7 @@ export function formatResult(r: CheckResult, colour: boolean): string {
   }
   if (r.command) lines.push(`    command:  ${r.command}`);
   if (r.output) lines.push('    output:', indent(r.output, paint('dim', '    │ ', colour)));
+  if (r.trace) lines.push(formatTrace(r.trace, '    ', colour, TRACE_LINES));
   return lines.join('\n');
 }
 

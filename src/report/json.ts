@@ -1,5 +1,6 @@
 import type { CheckResult, Outcome, Verdict } from '../check/types.js';
 import type { Provenance } from '../check/provenance.js';
+import { parseTrace, type TraceLine } from './trace.js';
 
 /** One check in a JSON report. */
 export interface JsonCheck {
@@ -12,6 +13,8 @@ export interface JsonCheck {
   /** The command the checker ran, as the learner could type it in the VM. */
   command?: string;
   output?: string;
+  /** What rd says it did during that command, a call a line (the learner's program talking: never a verdict). */
+  trace?: TraceLine[];
   time_ms: number;
 }
 
@@ -75,6 +78,7 @@ function jsonCheck(r: CheckResult): JsonCheck {
     ...(r.actual !== undefined && { actual: r.actual }),
     ...(r.command !== undefined && { command: r.command }),
     ...(r.output !== undefined && { output: r.output }),
+    ...(r.trace !== undefined && { trace: parseTrace(r.trace) }),
     time_ms: r.ms,
   };
 }

@@ -4,6 +4,7 @@ import type { Provenance } from '../check/provenance.js';
 import { jsonProvenance } from './json.js';
 import { groupByLevel, levelLabel, levelTitles, type LevelTitles } from './levels.js';
 import { cleanText } from './text.js';
+import { formatTrace } from './trace.js';
 
 export interface JunitOptions {
   /** Level titles for suite names; read from the lessons manifest by default. */
@@ -84,6 +85,7 @@ function failureBody(r: CheckResult): string {
   if (r.actual !== undefined) lines.push(`actual:   ${r.actual}`);
   if (r.command) lines.push('', `$ ${r.command}`);
   if (r.output) lines.push(r.output);
+  if (r.trace) lines.push('', formatTrace(r.trace, '', false));
   return lines.join('\n');
 }
 

@@ -1,11 +1,12 @@
 import type { CheckResult, Outcome } from '../check/types.js';
 import { groupByLevel, levelLabel, levelTitles, type LevelTitles } from './levels.js';
 import { cleanText, oneLine } from './text.js';
+import { formatTrace } from './trace.js';
 
 /**
  * TAP 14: one subtest per level holding its checks, then, when the checks could not run, a failing
  * test point "could not run". Failed checks carry a YAML diagnostic (message, expected, actual,
- * command, output).
+ * command, output, rd's trace).
  */
 export function toTap(outcome: Outcome, titles: LevelTitles = levelTitles()): string {
   const levels = groupByLevel(outcome.results);
@@ -36,6 +37,7 @@ function checkDiagnostic(r: CheckResult): Diagnostic | undefined {
     ['actual', r.actual],
     ['command', r.command],
     ['output', r.output],
+    ['trace', r.trace && formatTrace(r.trace, '', false)],
   ];
   return [...fields.filter((f): f is [string, string] => f[1] !== undefined), ['duration_ms', r.ms]];
 }

@@ -7,7 +7,7 @@ import type { Level } from '../lessons.js';
 import { levelProgress, recordCheck, revealHint, setCurrentLevel, type Progress } from '../progress.js';
 import { resetLevel, workspaceFiles } from '../workspace.js';
 import type { Outcome } from '../check/types.js';
-import { CheckPanel } from './check-panel.js';
+import { CheckPanel, shownFailure } from './check-panel.js';
 import { editorCommand, editorFailure, spawnDetached, spawnInTerminal, todoLine, type EditorLaunch } from './editor.js';
 import { useNotice, useProgress, useTerminalSize, useWatch, type Notice } from './hooks.js';
 import { passRecap } from './lesson.js';
@@ -65,6 +65,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   const [confirmReset, setConfirmReset] = useState(false);
   const [editing, setEditing] = useState<EditorLaunch>();
   const [quitting, setQuitting] = useState(false);
+  const [traceShown, setTraceShown] = useState(false);
   const level = levels[index]!;
   const entry = levelProgress(progress, level.id);
 
@@ -75,6 +76,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   const checker = useCheckRunner(runCheck, workspaceDir, onOutcome);
   const { start: startRun, stop: stopRun } = checker;
   const runHere = checker.run?.level === level.id ? checker.run : undefined;
+  const hasTrace = Boolean(shownFailure(runHere?.outcome)?.trace);
 
   const startCheck = useCallback(() => {
     clear();
@@ -135,6 +137,13 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
       case 'solution':
         if (entry.passedEver) setPanel('solution');
         else say(`The reference solution opens after level ${level.id} passes. Stuck? Press h for a hint.`);
+        return;
+      case 'trace':
+        if (!hasTrace) say("t shows what rd did, once a check that ran rd has failed.");
+        else if (panel !== 'check') {
+          setPanel('check');
+          setTraceShown(true);
+        } else setTraceShown((shown) => !shown);
         return;
       case 'reset':
         setConfirmReset(true);
@@ -237,6 +246,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
             next={levels[index + 1]}
             recap={passRecap(lesson)}
             solutionPath={solutionPath}
+            traceShown={traceShown}
           />
         ) : (
           <Text>No check of this level yet: press c to run one.</Text>
@@ -271,6 +281,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
             notice={quitting ? { text: 'Stopping the check…', tone: 'info' } : notice}
             confirm={confirmReset ? `Replace rd.ts with level ${level.id}'s stub? Your file is backed up first.` : undefined}
             passed={entry.passedEver}
+            trace={hasTrace && panel === 'check' ? (traceShown ? 'shown' : 'hidden') : undefined}
             onAction={act}
           >
             {body}

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { CheckResult, Outcome } from '../check/types.js';
+import { parseTrace, traceHeading, traceMark, type TraceLine } from '../report/trace.js';
 import type { CheckRow, CheckRun, StageRow } from './check-state.js';
 import type { Recap } from './lesson.js';
 import { Markdown, Prose } from './markdown.js';
@@ -23,6 +24,13 @@ export interface CheckPanelProps {
   recap?: Recap;
   /** Where the reference solution is, shown on a pass. */
   solutionPath: string;
+  /** Whether the first failure's trace of rd's calls is shown in full (t toggles it). */
+  traceShown: boolean;
+}
+
+/** The failure whose details the panel shows, and so whose trace t shows. */
+export function shownFailure(outcome: Outcome | undefined): CheckResult | undefined {
+  return outcome?.results.find((r) => r.status === 'fail');
 }
 
 /** A check as it runs, then its verdict with what to do about it. */
@@ -38,7 +46,7 @@ export function CheckPanel(props: CheckPanelProps) {
   );
 }
 
-function Verdict({ outcome, title, hints, next, recap, solutionPath }: CheckPanelProps & { outcome: Outcome }) {
+function Verdict({ outcome, title, hints, next, recap, solutionPath, traceShown }: CheckPanelProps & { outcome: Outcome }) {
   const theme = useTheme();
   const failed = outcome.results.filter((r) => r.status === 'fail');
   const passedCount = outcome.results.length - failed.length;
@@ -85,7 +93,7 @@ function Verdict({ outcome, title, hints, next, recap, solutionPath }: CheckPane
         </Prose>
       )}
       {failed.slice(0, 1).map((r) => (
-        <Failure key={`${r.level}/${r.name}`} result={r} />
+        <Failure key={`${r.level}/${r.name}`} result={r} traceShown={traceShown} />
       ))}
       {failed.length > 1 && (
         <Box flexDirection="column">
@@ -106,7 +114,7 @@ function Verdict({ outcome, title, hints, next, recap, solutionPath }: CheckPane
   );
 }
 
-function Failure({ result }: { result: CheckResult }) {
+function Failure({ result, traceShown }: { result: CheckResult; traceShown: boolean }) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">
@@ -133,7 +141,50 @@ function Failure({ result }: { result: CheckResult }) {
         </Text>
       )}
       {result.output && <Lines title="It printed:" lines={result.output.split('\n').slice(-8)} />}
+      {result.trace && <Trace trace={result.trace} shown={traceShown} />}
     </Box>
+  );
+}
+
+/**
+ * What rd did, from its trace: hidden, one line saying how to see it (and the call the failure points at,
+ * if any); shown, every call with its mark.
+ */
+function Trace({ trace, shown }: { trace: string; shown: boolean }) {
+  const lines = parseTrace(trace);
+  if (!shown) {
+    return (
+      <Box flexDirection="column">
+        <Prose dimColor>
+          What rd did: {lines.length} {lines.length === 1 ? 'call' : 'calls'} through linux.ts. Press <Key k="t" /> to show them.
+        </Prose>
+        {lines.filter((l) => l.pointed).map((l, i) => <TraceCall key={i} line={l} />)}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>{traceHeading(lines, lines.length)}</Text>
+      {lines.map((l, i) => (
+        <TraceCall key={i} line={l} />
+      ))}
+      <Prose dimColor>
+        <Key k="t" /> hides them.
+      </Prose>
+    </Box>
+  );
+}
+
+function TraceCall({ line }: { line: TraceLine }) {
+  const theme = useTheme();
+  return (
+    <Text>
+      {'  '}
+      {traceMark(line)}{' '}
+      <Text color={line.failed ? theme.fail : undefined} bold={line.pointed} dimColor={!line.failed && !line.pointed && !line.level}>
+        {line.call}
+      </Text>
+    </Text>
   );
 }
 

@@ -13,11 +13,11 @@ import { useKeys } from './keys.js';
 export type Panel = 'lesson' | 'check' | 'hints' | 'solution' | 'help';
 
 export type Action =
-  | 'check' | 'stop' | 'watch' | 'hint' | 'solution' | 'reset' | 'edit'
+  | 'check' | 'stop' | 'watch' | 'hint' | 'solution' | 'trace' | 'reset' | 'edit'
   | 'next' | 'prev' | 'list' | 'help' | 'quit' | 'toggle' | 'back' | 'continue' | 'yes' | 'no';
 
 const LETTERS: Record<string, Action> = {
-  c: 'check', x: 'stop', w: 'watch', h: 'hint', s: 'solution', r: 'reset', e: 'edit',
+  c: 'check', x: 'stop', w: 'watch', h: 'hint', s: 'solution', t: 'trace', r: 'reset', e: 'edit',
   n: 'next', p: 'prev', l: 'list', '?': 'help', q: 'quit',
 };
 
@@ -46,6 +46,8 @@ export interface LevelScreenProps {
   notice?: Notice;
   confirm?: string;
   passed: boolean;
+  /** Whether the last failure's trace of rd's calls is shown; undefined when there is none. */
+  trace?: 'shown' | 'hidden';
   onAction(action: Action): void;
   children: ReactNode;
 }
@@ -151,13 +153,14 @@ function Feedback({ notice, confirm }: LevelScreenProps) {
   );
 }
 
-function KeyBar({ checking, id, watching, passed, panel, confirm }: LevelScreenProps) {
+function KeyBar({ checking, id, watching, passed, trace, panel, confirm }: LevelScreenProps) {
   if (confirm) return null;
   const keys: [string, string][] = [
     checking === id ? ['x', 'stop'] : ['c', 'check'],
     ['w', watching ? 'watch off' : 'watch'],
     ['h', 'hint'],
     ...(passed ? [['s', 'solution'] as [string, string]] : []),
+    ...(trace ? [['t', trace === 'shown' ? 'hide trace' : 'trace'] as [string, string]] : []),
     ['r', 'reset'],
     ['e', 'edit'],
     ['n/p', 'level'],

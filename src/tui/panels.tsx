@@ -67,6 +67,7 @@ export const KEYS: [string, string][] = [
   ['w', 'watch on/off: re-check whenever rd.ts or linux.ts is saved'],
   ['h', 'show hints; each press reveals one more'],
   ['s', "after a pass: the reference solution, as a diff against your rd.ts"],
+  ['t', 'after a failed check: show or hide what rd did, its calls through linux.ts'],
   ['r', "reset: replace rd.ts with this level's stub (your file is backed up)"],
   ['e', 'open rd.ts in your editor ($VISUAL, $EDITOR, else VS Code)'],
   ['n / p', 'next / previous level'],

@@ -15,6 +15,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** A bundled runtime to install in the guest as the `rd` command. */
   rd?: string;
+  /** Show what every rd the command runs did (its calls through linux.ts), after the command. */
+  trace?: boolean;
 }
 
 export interface ExecEnd extends VmEnd {
@@ -25,6 +27,24 @@ export interface ExecEnd extends VmEnd {
 // The harness has put rd.mjs into the sandbox's /opt/rd.
 const INSTALL_RD = `printf '#!/bin/sh\\nexec node /opt/rd/rd.mjs "$@"\\n' > /usr/local/bin/rd && chmod 755 /usr/local/bin/rd
 `;
+// Every rd the command runs appends to one trace (a line per call, with its process and PID: they stay
+// apart), shown once the command is done; its status is the script's.
+const TRACE_FILE = '/tmp/.rd-trace';
+const SHOW_TRACE = `status=$?
+printf '\\n── what rd did: its calls through linux.ts ──\\n'
+if [ -s ${TRACE_FILE} ]; then tail -n 400 ${TRACE_FILE}; else echo '(none)'; fi
+exit $status
+`;
+
+/** The script the guest runs for exec: install rd if asked, then the command, then rd's trace if asked. */
+export function execScript(argv: string[], withRd: boolean, trace = false): string {
+  return [
+    withRd ? INSTALL_RD : '',
+    trace ? `export RD_TRACE=${TRACE_FILE}\n` : '',
+    `cd /root 2>/dev/null || cd /\n${shellQuote(argv)}\n`,
+    trace ? SHOW_TRACE : '',
+  ].join('');
+}
 
 /** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
 export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, ExecEnd> {
@@ -35,7 +55,7 @@ export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, Exec
     signal: opts.signal,
     payload: [
       { path: 'run.env', type: 'file', data: 'MODE=exec\n' },
-      { path: 'exec.sh', type: 'file', data: `${opts.rd === undefined ? '' : INSTALL_RD}cd /root 2>/dev/null || cd /\n${shellQuote(opts.argv)}\n` },
+      { path: 'exec.sh', type: 'file', data: execScript(opts.argv, opts.rd !== undefined, opts.trace) },
       ...(opts.rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: opts.rd }]),
     ],
   });

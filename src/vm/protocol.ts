@@ -37,7 +37,8 @@ export interface ConsoleLimits {
 
 export const defaultLimits: ConsoleLimits = { maxLine: 4096, maxLog: 4 * 1024 * 1024 };
 
-const FIELD_MAX = { message: 2000, value: 2000, command: 2000, output: 8000 };
+// A trace is 60 lines of at most 200 characters and a mark each (checkers/lib.sh: _trace_shown).
+const FIELD_MAX = { message: 2000, value: 2000, command: 2000, output: 8000, trace: 12_200 };
 /** Longest line held while waiting for its end: a record with every field at its maximum fits. */
 const MAX_PENDING = 64 * 1024;
 
@@ -64,7 +65,7 @@ export function parseRecord(fields: string[]): GuestRecord | null {
     case 'start':
       return f.length === 2 && NAME.test(f[0]) && NAME.test(f[1]) ? { kind, level: f[0], name: f[1] } : null;
     case 'result': {
-      if (f.length !== 9 || !NAME.test(f[0]) || !NAME.test(f[1]) || (f[2] !== 'pass' && f[2] !== 'fail')) return null;
+      if (f.length !== 10 || !NAME.test(f[0]) || !NAME.test(f[1]) || (f[2] !== 'pass' && f[2] !== 'fail')) return null;
       const ms = Number(f[3]);
       const result: CheckResult = {
         level: f[0],
@@ -77,9 +78,11 @@ export function parseRecord(fields: string[]): GuestRecord | null {
       const actual = b64(f[6], FIELD_MAX.value);
       const command = b64(f[7], FIELD_MAX.command);
       const output = b64(f[8], FIELD_MAX.output);
+      const trace = b64(f[9], FIELD_MAX.trace);
       if (f[5] || f[6]) Object.assign(result, { expected, actual });
       if (command) result.command = command;
       if (output) result.output = output;
+      if (trace) result.trace = trace;
       return { kind, result };
     }
     case 'exit':

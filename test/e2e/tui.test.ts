@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { loadLevels, wrongSource } from '../../src/lessons.js';
 import { cli, repo, rw, until } from './helpers.js';
 
 // The TUI as a learner meets it: `rubber-workshop` in a workspace, on a real terminal (tmux), with real
@@ -24,12 +25,12 @@ afterAll(() => {
   fs.rmSync(path.dirname(ws), { recursive: true, force: true });
 });
 
-/** Starts `rubber-workshop` in the workspace on a 100×30 terminal; the shell reports its exit status. */
-function start(env: Record<string, string>) {
+/** Starts `rubber-workshop` in the workspace `dir` on a 100×30 terminal; the shell reports its exit status. */
+function start(env: Record<string, string>, dir = ws) {
   // Ink draws only the final frame when CI is set, as it is in CI runs: unset it, as on a learner's terminal.
   const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   const command = ['env', '-u', 'CI', ...vars, process.execPath, cli].map((w) => `'${w}'`).join(' ');
-  const r = tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', '-c', ws, `${command}; echo "rubber-workshop exited with $?"; sleep 600`);
+  const r = tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', '-c', dir, `${command}; echo "rubber-workshop exited with $?"; sleep 600`);
   expect(r.status, r.stderr).toBe(0);
 }
 
@@ -64,4 +65,35 @@ test('a check fails on the stub, then passes once the reference solution is save
   expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
   // The TUI ran on the alternate screen: the terminal is back as it was.
   expect(screen()).not.toContain('c check');
+});
+
+test("t shows what rd did beside a failure, and t hides it again", async () => {
+  // Level 00's runtime that forgets clearCloexec: its trace has which and execve, and no clearCloexec.
+  const dir = path.join(path.dirname(ws), 'traced');
+  expect(rw(['init', dir]).status).toBe(0);
+  const level = loadLevels().find((l) => l.id === '00')!;
+  fs.writeFileSync(path.join(dir, 'rd.ts'), wrongSource(level, level.wrong.find((w) => w.name === 'keeps-cloexec')!));
+  tmux('kill-session', '-t', 'tui');
+  start({ NO_COLOR: '1' }, dir);
+  expect(await shows('00 fork & exec', 30_000), screen()).toBe(true);
+  press('c');
+  expect(await shows('not passed yet'), screen()).toBe(true);
+  expect(screen()).toMatch(/✗ 00\/stdout/);
+  expect(screen()).toMatch(/What rd did: \d+ calls through linux\.ts\. Press t to show them\./);
+  expect(screen()).toMatch(/t trace/);
+  expect(screen()).not.toContain('execve(');
+
+  press('t');
+  expect(await shows('t hide trace', 10_000), screen()).toBe(true);
+  const shown = screen();
+  expect(shown).toContain('What rd did (its calls through linux.ts); * calls this level is about:');
+  expect(shown).toMatch(/\* init \d+ which\("\/bin\/sh"\) = "\/bin\/sh"/);
+  expect(shown).toMatch(/\* init \d+ execve\("\/bin\/sh", \["\/bin\/sh","-c",/);
+  expect(shown).not.toMatch(/init \d+ clearCloexec/);
+
+  press('t');
+  expect(await shows('Press t to show them.', 10_000), screen()).toBe(true);
+  expect(screen()).not.toContain('execve(');
+  press('q');
+  expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
 });

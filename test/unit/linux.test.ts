@@ -284,3 +284,67 @@ describe('execve in a child process', () => {
     expect(result.stderr).toContain("failed: ENOENT (No such file or directory)\n  hint: no such command inside the container's root");
   });
 });
+
+describe('the call trace (RD_TRACE)', () => {
+  it('formats a call strace-style, with flags by name and long arguments cut', () => {
+    expect(linux.traceLine('init', 418, 'mount', [null, '/', null, linux.MS_PRIVATE | linux.MS_REC, null], '0'))
+      .toBe('init 418 mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0');
+    expect(linux.traceLine('parent', 7, 'unshare', [linux.CLONE_NEWNS | linux.CLONE_NEWUTS], '-1 EPERM (Operation not permitted)'))
+      .toBe('parent 7 unshare(CLONE_NEWNS|CLONE_NEWUTS) = -1 EPERM (Operation not permitted)');
+    const long = linux.traceLine('init', 1, 'execve', ['/bin/sh', ['sh', '-c', 'x'.repeat(500)]]);
+    expect(long).toMatch(/^init 1 execve\("\/bin\/sh", \["sh","-c","x+…\)$/);
+    expect(long.length).toBeLessThan(linux.TRACE_MAX_ARG + 40);
+  });
+
+  let script: string;
+  beforeAll(async () => {
+    // Harmless calls that fail on any machine (a missing mount point, a bad fd), as each process of rd makes them.
+    const dir = path.join(tmp, 'trace');
+    fs.mkdirSync(dir);
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+    fs.writeFileSync(path.join(dir, 'main.ts'), `
+      import * as linux from ${JSON.stringify(path.join(repoRoot, 'src/linux/index.ts'))};
+      const [, count] = process.argv.slice(2);
+      try { linux.mount(null, '/no/such/mount-point', null, linux.MS_PRIVATE | linux.MS_REC); } catch {}
+      try { linux.setns(-1, linux.CLONE_NEWNS); } catch {}
+      linux.which('sh');
+      for (let i = 0; i < Number(count); i++) linux.chdir('/');
+      console.log(process.env.RD_TRACE ?? '(unset)');
+    `);
+    script = path.join(dir, 'main.mjs');
+    await build({ entryPoints: [path.join(dir, 'main.ts')], outfile: script, bundle: true, format: 'esm', platform: 'node', external: ['koffi'], logLevel: 'silent' });
+  });
+
+  const runAs = (role: string, count: number, trace?: string) =>
+    spawnSync(process.execPath, [script, role, String(count)], { encoding: 'utf8', env: { ...process.env, RD_TRACE: trace } });
+
+  it('appends one line per call from each process of rd, naming it and its PID', () => {
+    const trace = path.join(tmp, 'both.trace');
+    expect(runAs('run', 1, trace).status).toBe(0);
+    const init = runAs('init', 0, trace);
+    // The init stage's environment becomes the command's: the variable does not go along.
+    expect(init.stdout).toBe('(unset)\n');
+    const lines = fs.readFileSync(trace, 'utf8').split('\n');
+    expect(lines[0]).toMatch(/^parent \d+ mount\(NULL, "\/no\/such\/mount-point", NULL, MS_REC\|MS_PRIVATE, NULL\) = -1 ENOENT \(No such file or directory\)$/);
+    expect(lines[1]).toMatch(/^parent \d+ setns\(-1, CLONE_NEWNS\) = -1 EBADF \(Bad file descriptor\)$/);
+    expect(lines[2]).toMatch(/^parent \d+ which\("sh"\) = "\/\S+\/sh"$/);
+    expect(lines[3]).toMatch(/^parent \d+ chdir\("\/"\) = 0$/);
+    expect(lines[4]).toMatch(/^init \d+ mount\(NULL, /);
+    expect(lines.slice(4, 7).every((l) => l.startsWith(`init ${init.pid} `))).toBe(true);
+    expect(lines).toHaveLength(8); // 7 calls and the final newline
+  });
+
+  it(`stops after ${linux.TRACE_MAX_CALLS} calls in a process, saying so`, () => {
+    const trace = path.join(tmp, 'long.trace');
+    expect(runAs('run', 500, trace).status).toBe(0);
+    const lines = fs.readFileSync(trace, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(linux.TRACE_MAX_CALLS + 1);
+    expect(lines.at(-1)).toMatch(/^parent \d+ … more than 200 calls: the rest are not recorded$/);
+  });
+
+  it('records nothing without RD_TRACE', () => {
+    const result = runAs('run', 1);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('(unset)\n');
+  });
+});

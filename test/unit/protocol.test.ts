@@ -3,8 +3,8 @@ import { ConsoleParser, HELLO, MAGIC, sanitize, type ConsoleEvent } from '../../
 
 const TOKEN = 'a'.repeat(32);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const result = (name: string, status = 'pass', output = '') =>
-  `${MAGIC}${TOKEN} result\t00\t${name}\t${status}\t12\t${b64('msg')}\t\t\t${b64('rd run')}\t${b64(output)}`;
+const result = (name: string, status = 'pass', output = '', trace = '') =>
+  `${MAGIC}${TOKEN} result\t00\t${name}\t${status}\t12\t${b64('msg')}\t\t\t${b64('rd run')}\t${b64(output)}\t${b64(trace)}`;
 const all = (p: ConsoleParser, ...chunks: (string | Buffer)[]) => [...chunks.flatMap((c) => p.push(c)), ...p.end()];
 
 describe('console protocol', () => {
@@ -16,13 +16,13 @@ describe('console protocol', () => {
   });
 
   test('a record without this run\'s token never counts', () => {
-    const forged = `${MAGIC}${'b'.repeat(32)} result\t00\tone\tpass\t1\t\t\t\t\t`;
+    const forged = `${MAGIC}${'b'.repeat(32)} result\t00\tone\tpass\t1\t\t\t\t\t\t`;
     const events = all(new ConsoleParser(TOKEN), forged + '\n', `${MAGIC}result\t00\tone\tpass\n`);
     expect(events.map((e) => e.type)).toEqual(['forged', 'forged']);
   });
 
   test('malformed records with the right token are rejected, not half-read', () => {
-    const bad = [`${MAGIC}${TOKEN} result\t00\tone\tmaybe\t1\t\t\t\t\t`, `${MAGIC}${TOKEN} end\t-1`, `${MAGIC}${TOKEN} result\t00\t../x\tpass\t1\t\t\t\t\t`, `${MAGIC}${TOKEN} nonsense`];
+    const bad = [`${MAGIC}${TOKEN} result\t00\tone\tmaybe\t1\t\t\t\t\t\t`, `${MAGIC}${TOKEN} end\t-1`, `${MAGIC}${TOKEN} result\t00\t../x\tpass\t1\t\t\t\t\t\t`, `${MAGIC}${TOKEN} nonsense`];
     const events = all(new ConsoleParser(TOKEN), bad.join('\n') + '\n');
     expect(events.every((e) => e.type === 'forged')).toBe(true);
   });
@@ -75,11 +75,25 @@ describe('console protocol', () => {
 
   test('record fields are bounded and sanitised', () => {
     const huge = b64('\x1b[31m' + 'o'.repeat(20_000));
-    const line = `${MAGIC}${TOKEN} result\t00\tone\tfail\t5\t${b64('m')}\t\t\t\t${huge}`;
+    const line = `${MAGIC}${TOKEN} result\t00\tone\tfail\t5\t${b64('m')}\t\t\t\t${huge}\t${huge}`;
     const [ev] = all(new ConsoleParser(TOKEN), line + '\n');
     expect(ev.type).toBe('record');
-    const out = (ev as { record: { result: { output: string } } }).record.result.output;
-    expect(out.length).toBeLessThanOrEqual(8001);
-    expect(out).not.toContain('\x1b');
+    const { output, trace } = (ev as { record: { result: { output: string; trace: string } } }).record.result;
+    expect(output.length).toBeLessThanOrEqual(8001);
+    expect(output).not.toContain('\x1b');
+    expect(trace.length).toBeLessThanOrEqual(12_201);
+    expect(trace).not.toContain('\x1b');
+  });
+
+  test("a failure carries rd's trace; a result without one has none", () => {
+    const trace = '*init 418 unshare(CLONE_NEWNS) = 0\n init 418 chdir("/") = 0';
+    const [failed, passed] = all(new ConsoleParser(TOKEN), `${result('one', 'fail', 'out', trace)}\n${result('two')}\n`);
+    expect(failed).toMatchObject({ record: { result: { name: 'one', output: 'out', trace } } });
+    expect((passed as { record: { result: object } }).record.result).not.toHaveProperty('trace');
+  });
+
+  test('a record in the earlier shape, without the trace field, is rejected', () => {
+    const events = all(new ConsoleParser(TOKEN), `${MAGIC}${TOKEN} result\t00\tone\tpass\t1\t\t\t\t\t\n`);
+    expect(events.map((e) => e.type)).toEqual(['forged']);
   });
 });

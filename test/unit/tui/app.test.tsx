@@ -171,6 +171,28 @@ describe('checking', () => {
     await see('Stuck? Press h for hint 1 of 2.');
   });
 
+  it("t shows what rd did beside the failure, and hides it again", async () => {
+    const trace = [' parent 412 which("tar") = "/bin/tar"', '!init 418 unshare(CLONE_NEWNS) = 0', '*init 418 mount("proc", "/r/proc", "proc", 0, NULL) = -1 EBUSY (Device or resource busy)'].join('\n');
+    const runner = start({ scripts: [outcomeOf('00', [result('00', 'reports-status', 'fail', { command: 'rd run -- true', trace })])] });
+    await press('t');
+    await see('t shows what rd did, once a check that ran rd has failed.');
+    await press('c');
+    runner.finish();
+    await see('What rd did: 3 calls through linux.ts. Press t to show them.');
+    // Hidden, the call the failure points at still shows; the others do not.
+    await see('→ init 418 unshare(CLONE_NEWNS) = 0');
+    expect(frame()).not.toContain('which("tar")');
+    await see('t trace');
+    await press('t');
+    await see('What rd did (its calls through linux.ts); → the call this failure points at, * calls this level is about:');
+    await see('parent 412 which("tar") = "/bin/tar"');
+    await see('* init 418 mount("proc", "/r/proc", "proc", 0, NULL) = -1 EBUSY (Device or resource busy)');
+    await see('t hide trace');
+    await press('t');
+    await see('Press t to show them.');
+    expect(frame()).not.toContain('which("tar")');
+  });
+
   it('details the first failure and sums up the others in a line each', async () => {
     const runner = start({ scripts: [outcomeOf('00', [result('00', 'first', 'fail', { actual: '' }), result('00', 'second', 'fail')])] });
     await press('c');

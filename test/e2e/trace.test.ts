@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { loadLevels } from '../../src/lessons.js';
+import { expectations, runExpectation } from '../../src/commands/dev-check.js';
+import { formatResult } from '../../src/report/human.js';
+import { repo, rw, workspaceWith } from './helpers.js';
+
+// rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
+test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
+  const wrong = expectations(loadLevels()).find((e) => e.label === '02 wrong/forgot-ms-private fails 02/inside-mounts-private')!;
+  const { outcome, problem } = await runExpectation(wrong);
+  expect(problem).toBeNull();
+  const failed = outcome!.results.find((r) => r.name === 'inside-mounts-private')!;
+  const trace = failed.trace!.split('\n');
+  // The init stage's calls, in order, marked by lib.sh: "!" where the failure points, "*" this level's calls.
+  expect(trace[0]).toMatch(/^!init (\d+) unshare\(CLONE_NEWNS\) = 0$/);
+  const pid = /^!init (\d+)/.exec(trace[0])![1];
+  expect(trace.every((l) => l.slice(1).startsWith(`init ${pid} `))).toBe(true);
+  const has = (line: RegExp) => expect(trace.some((l) => line.test(l)), String(line)).toBe(true);
+  has(/^\*init \d+ mount\("proc", "\S+\/rootfs\/proc", "proc", MS_NOSUID\|MS_NODEV\|MS_NOEXEC, NULL\) = 0$/);
+  has(/^\*init \d+ mount\("\/dev\/null", "\S+\/rootfs\/dev\/null", NULL, MS_BIND, NULL\) = 0$/);
+  expect(trace.at(-1)).toMatch(/^ init \d+ execve\("\/bin\/sh", \["\/bin\/sh","-c","mount -t tmpfs /);
+  expect(failed.trace).not.toContain('MS_PRIVATE');
+  expect(failed.message).toContain("rd's trace shows no such call after it");
+  expect(formatResult(failed, false)).toMatch(/\n {4}→ init \d+ unshare\(CLONE_NEWNS\) = 0\n/);
+  // The trace only explains: passed checks carry none.
+  expect(outcome!.results.filter((r) => r.status === 'pass' && r.trace)).toEqual([]);
+}, 5 * 60 * 1000);
+
+test('rd --trace run shows, after the command, the calls of both processes of rd', () => {
+  // Level 06's parent unshares CLONE_NEWPID and goes back with setns; its init stage is PID 1 of the new namespace.
+  const ws = workspaceWith(fs.readFileSync(path.join(repo, 'lessons/06-pid-namespace/solution.ts'), 'utf8'));
+  const r = rw(['rd', '--trace', 'run', '--', '/bin/sh', '-c', 'echo inside; exit 5'], { cwd: ws });
+  expect(r.status, r.stderr).toBe(5);
+  const [before, trace] = r.stdout.split('── what rd did: its calls through linux.ts ──\n');
+  expect(before).toContain('inside\n');
+  const lines = trace!.trim().split('\n');
+  expect(lines[0]).toMatch(/^parent \d+ unshare\(CLONE_NEWPID\) = 0$/);
+  expect(lines[1]).toMatch(/^parent \d+ setns\(\d+, CLONE_NEWPID\) = 0$/);
+  expect(lines).toContainEqual('init 1 unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0');
+  expect(lines.at(-1)).toBe('init 1 execve("/bin/sh", ["/bin/sh","-c","echo inside; exit 5"])');
+}, 5 * 60 * 1000);
