@@ -5,6 +5,8 @@ import { bundleRuntime } from '../check/bundle.js';
 import { findWorkspace } from '../workspace.js';
 import { requireVm } from './vm-ready.js';
 import { paint } from '../ui/term.js';
+import { onTerminal } from './shell.js';
+import { ESCAPE_KEY } from '../vm/shell.js';
 
 /**
  * `rubber-workshop vm exec [--timeout S] [--timings] [--rd] -- CMD…`: runs a command as root in a fresh VM;
@@ -52,10 +54,12 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
 /** `rubber-workshop rd ARGS…`: your runtime, run by hand in a fresh VM (vm exec --rd -- rd ARGS…). */
 export function rdByHand(argv: string[], signal: AbortSignal): Promise<number> {
   if (!argv.length) throw new UsageError('usage: rubber-workshop rd run [-i IMAGE] … -- CMD [ARGS…]   (runs your rd.ts in a fresh VM)');
+  // On a terminal, the learner's keys and window reach the command (rd run -i busybox /bin/sh is interactive).
+  if (process.stdin.isTTY) return onTerminal(['rd', ...argv], signal, `rd ${argv.join(' ')} in a throwaway VM; ${ESCAPE_KEY} leaves`);
   return vmExec(['--rd', '--', 'rd', ...argv], signal);
 }
 
-async function bundleWorkspaceRd(): Promise<string> {
+export async function bundleWorkspaceRd(): Promise<string> {
   const dir = findWorkspace() ?? (fs.existsSync('rd.ts') ? process.cwd() : undefined);
   if (!dir) throw new UsageError('--rd needs a workspace: run it inside the folder that holds your rd.ts');
   const bundle = await bundleRuntime(path.join(dir, 'rd.ts'));

@@ -1,6 +1,7 @@
 import { runVm, type VmEnd, type VmEvent } from './run.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
+import type { CpioEntry } from './cpio.js';
 
 /** Quotes words for the guest's sh so that each arrives as one argument, whatever it holds. */
 export function shellQuote(words: string[]): string {
@@ -26,6 +27,15 @@ export interface ExecEnd extends VmEnd {
 const INSTALL_RD = `printf '#!/bin/sh\\nexec node /opt/rd/rd.mjs "$@"\\n' > /usr/local/bin/rd && chmod 755 /usr/local/bin/rd
 `;
 
+/** A payload that runs `argv` in the sandbox (exec.sh), with `rd` installed if given; run.env holds `env`. */
+export function execPayload(env: string, argv: string[], rd?: string): CpioEntry[] {
+  return [
+    { path: 'run.env', type: 'file', data: env },
+    { path: 'exec.sh', type: 'file', data: `${rd === undefined ? '' : INSTALL_RD}cd /root 2>/dev/null || cd /\n${shellQuote(argv)}\n` },
+    ...(rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: rd }]),
+  ];
+}
+
 /** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
 export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, ExecEnd> {
   const vm = runVm({
@@ -33,11 +43,7 @@ export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, Exec
     accel: opts.accel,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
-    payload: [
-      { path: 'run.env', type: 'file', data: 'MODE=exec\n' },
-      { path: 'exec.sh', type: 'file', data: `${opts.rd === undefined ? '' : INSTALL_RD}cd /root 2>/dev/null || cd /\n${shellQuote(opts.argv)}\n` },
-      ...(opts.rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: opts.rd }]),
-    ],
+    payload: execPayload('MODE=exec\n', opts.argv, opts.rd),
   });
   let code: number | null = null;
   for (;;) {

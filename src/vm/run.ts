@@ -70,6 +70,9 @@ export function writePayloadDisk(file: string, entries: CpioEntry[]): void {
   fs.truncateSync(file, PAYLOAD_DISK_BYTES);
 }
 
+/** The host's answer to the guest's "ready": fresh randomness and the clock, for a restored guest. */
+export const goLine = () => `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
+
 /**
  * Starts QEMU for `spec`, tracked so that it is killed and `tmp` removed if this process exits; with
  * setpriv, the kernel also kills it if this process dies without a chance to clean up.
@@ -141,8 +144,8 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
   if (opts.signal?.aborted) onAbort();
 
   child.stdin.on('error', () => {}); // the guest may be gone before the token is written
-  const goLine = `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
-  const go = () => child.stdin.write(goLine);
+  const line = goLine();
+  const go = () => child.stdin.write(line);
   // A restored guest is already waiting for "go" but cannot say so; resend until the signer says hello.
   let resend: NodeJS.Timeout | null = snapshot ? setInterval(go, 100) : null;
   const stopResend = () => {
