@@ -13,7 +13,12 @@ export interface MachineSpec {
   template?: { monitor: string };
   /** Resume from this saved snapshot instead of booting. */
   snapshot?: string;
+  /** An interactive session: the guest's control port (window sizes) is QEMU's fd 3, a connected socket. */
+  control?: boolean;
 }
+
+/** The guest's control port: every machine has it (a saved guest restores only onto the same devices). */
+export const CONTROL_PORT = 'rw.ctl';
 
 /** The payload disk has one fixed size, so a restored guest (which knows the template's disk) reads it whole. */
 export const PAYLOAD_DISK_BYTES = 16 * 1024 * 1024;
@@ -59,6 +64,9 @@ export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
     '-append', cmdline.join(' '),
     ...disk('root', spec.assets.rootfs),
     ...disk('payload', spec.payloadFile),
+    '-chardev', spec.control ? 'socket,id=control,fd=3' : 'null,id=control',
+    '-device', 'virtio-serial-device,max_ports=2',
+    '-device', `virtserialport,chardev=control,name=${CONTROL_PORT}`,
     ...(spec.template ? ['-monitor', `unix:${spec.template.monitor},server=on,wait=off`] : []),
     ...(spec.snapshot ? ['-incoming', `exec:cat ${shq(spec.snapshot)}`] : []),
   ];

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { execPayload } from './exec.js';
 import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './run.js';
 import { findSnapshot } from './snapshot.js';
@@ -97,7 +98,12 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
     removeTemp();
     throw e;
   }
-  const { child, forget } = startQemu({ assets: opts.assets, accel: opts.accel, payloadFile, snapshot: snapshot ?? undefined }, tmp);
+  const { child, forget } = startQemu({ assets: opts.assets, accel: opts.accel, payloadFile, snapshot: snapshot ?? undefined, control: true }, tmp);
+  // The window's new size goes to the guest's control port, whose harness tells the console (and so the shell).
+  const control = child.stdio[3] as Writable;
+  control.on('error', () => {});
+  const onResize = () => control.write(`${opts.output.rows} ${opts.output.columns}\n`);
+  opts.output.on('resize', onResize);
   const { input, output } = opts;
   let reason: ShellEnd['reason'] = 'exited';
   const stop = (why: ShellEnd['reason']) => {
@@ -176,6 +182,7 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
     stopResend();
     opts.signal?.removeEventListener('abort', onAbort);
     input.off('data', onKeys);
+    opts.output.off('resize', onResize);
     input.setRawMode(false);
     input.pause();
     stop(reason);
