@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { execPayload } from './exec.js';
 import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './run.js';
 import { findSnapshot } from './snapshot.js';
+import { MAGIC, READY } from './protocol.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
 
@@ -12,9 +13,9 @@ export const ESCAPE_BYTE = 0x1d;
 export const ESCAPE_KEY = 'Ctrl-]';
 
 // Unsigned lines from the harness (vm/harness, MODE=shell): nothing in a session is graded.
-const READY = '\x1erw1 ready\n';
-const SHELL = '\x1erw1 shell\n';
-const EXIT = Buffer.from('\x1erw1 exit ');
+const READY_LINE = `${READY}\n`;
+const SHELL_LINE = `${MAGIC}shell\n`;
+const EXIT = Buffer.from(`${MAGIC}exit `);
 
 export interface Terminal {
   input: NodeJS.ReadStream & { setRawMode(raw: boolean): unknown };
@@ -137,16 +138,16 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
       return;
     }
     boot = (boot + chunk.toString('latin1')).slice(-16384);
-    if (!snapshot && boot.includes(READY)) {
-      boot = boot.replace(READY, '');
+    if (!snapshot && boot.includes(READY_LINE)) {
+      boot = boot.replace(READY_LINE, '');
       go();
     }
-    const at = boot.indexOf(SHELL);
+    const at = boot.indexOf(SHELL_LINE);
     if (at < 0) return;
     started = true;
     stopResend();
     child.stdin.write('shell\n'); // no more "go" lines after this one: the harness starts the shell
-    output.write(out.push(Buffer.from(boot.slice(at + SHELL.length), 'latin1')));
+    output.write(out.push(Buffer.from(boot.slice(at + SHELL_LINE.length), 'latin1')));
     for (const keys of typed) child.stdin.write(keys);
     typed = [];
   });
