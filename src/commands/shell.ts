@@ -1,15 +1,22 @@
-import { runShell, ESCAPE_KEY } from '../vm/shell.js';
+import { runShell } from '../vm/shell.js';
+import { ESCAPE_KEY } from '../vm/terminal.js';
 import { bundleWorkspaceRd, UsageError } from './vm-exec.js';
 import { requireVm } from './vm-ready.js';
+import { attach, liveSessions } from '../vm/attach.js';
 import { paint } from '../ui/term.js';
 
 /** The guest's interactive shell: the prompt names the VM and the folder. */
 const INTERACTIVE_SHELL = ['env', 'PS1=\\h:\\w# ', 'sh', '-i'];
 
-/** `rubber-workshop shell`: a root shell in a throwaway VM, where rd runs in a check, with your rd.ts as `rd`. */
+/**
+ * `rubber-workshop shell`: a root shell in a throwaway VM, where rd runs in a check, with your rd.ts as `rd`;
+ * `--attach`: a second terminal on it.
+ */
 export async function shell(argv: string[], signal: AbortSignal): Promise<number> {
-  if (argv.length) throw new UsageError(`shell takes no arguments (got ${argv[0]}); to run one command: rubber-workshop vm exec --rd -- CMD…`);
+  const attaching = argv[0] === '--attach' && argv.length === 1;
+  if (argv.length && !attaching) throw new UsageError(`shell takes only --attach (got ${argv.join(' ')}); to run one command: rubber-workshop vm exec --rd -- CMD…`);
   if (!process.stdin.isTTY) throw new UsageError('shell needs a terminal; without one, run commands with: rubber-workshop vm exec --rd -- CMD…');
+  if (attaching) return attachToSession();
   return onTerminal(INTERACTIVE_SHELL, signal, `a root shell in a throwaway VM, your rd.ts is rd; exit or ${ESCAPE_KEY} leaves, and nothing is kept`);
 }
 
@@ -28,4 +35,14 @@ export async function onTerminal(argv: string[], signal: AbortSignal, banner: st
   if (end.reason === 'escaped') process.stderr.write(`rubber-workshop: left with ${ESCAPE_KEY}; the VM is gone\n`);
   else if (end.reason === 'failed') process.stderr.write(`rubber-workshop: the VM stopped before the session ended${end.error ? `: ${end.error}` : ''}\n`);
   return end.reason === 'failed' ? 2 : 130;
+}
+
+/** `rubber-workshop shell --attach`: a second terminal on the newest running shell's VM, in the same sandbox. */
+async function attachToSession(): Promise<number> {
+  const [socket] = liveSessions();
+  if (!socket) throw new UsageError('no shell is running to attach to: start one with rubber-workshop shell (in another terminal)');
+  process.stderr.write(paint('dim', `rubber-workshop: a second shell in the running VM; ${ESCAPE_KEY} detaches (the VM goes on)`, false) + '\n');
+  const how = await attach(socket, { input: process.stdin, output: process.stdout });
+  process.stderr.write(how === 'detached' ? `\nrubber-workshop: detached; the VM goes on\n` : `\nrubber-workshop: the VM has ended\n`);
+  return 0;
 }

@@ -6,7 +6,7 @@ import { findWorkspace } from '../workspace.js';
 import { requireVm } from './vm-ready.js';
 import { paint } from '../ui/term.js';
 import { onTerminal } from './shell.js';
-import { ESCAPE_KEY } from '../vm/shell.js';
+import { ESCAPE_KEY } from '../vm/terminal.js';
 
 /**
  * `rubber-workshop vm exec [--timeout S] [--timings] [--rd] -- CMD…`: runs a command as root in a fresh VM;

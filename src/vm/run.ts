@@ -82,8 +82,8 @@ export const goLine = () => `go ${randomBytes(32).toString('hex')} ${Math.floor(
 export function startQemu(spec: MachineSpec, tmp: string): { child: QemuProcess; forget: () => void } {
   const args = qemuArgs(spec);
   const wrapper = setpriv();
-  // Node's pipes are socket pairs: the fourth is the control port's socket (fd 3) when spec.control asks.
-  const stdio: StdioOptions = spec.control ? ['pipe', 'pipe', 'pipe', 'pipe'] : 'pipe';
+  // Node's pipes are socket pairs: with spec.control, fds 3 and 4 are the control port's and the second terminal's.
+  const stdio: StdioOptions = spec.control ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : 'pipe';
   const child = wrapper
     ? spawn(wrapper, ['--pdeathsig', 'KILL', '--', qemuBinary(), ...args], { stdio })
     : spawn(qemuBinary(), args, { stdio });

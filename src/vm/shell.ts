@@ -1,26 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { execPayload } from './exec.js';
 import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './run.js';
 import { findSnapshot } from './snapshot.js';
 import { MAGIC, READY } from './protocol.js';
+import { serveAttach } from './attach.js';
+import { takeTerminal, type Terminal } from './terminal.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
-
-/** The key that always leaves a session, whatever the guest does: Ctrl-] (as in telnet and virsh console). */
-export const ESCAPE_BYTE = 0x1d;
-export const ESCAPE_KEY = 'Ctrl-]';
 
 // Unsigned lines from the harness (vm/harness, MODE=shell): nothing in a session is graded.
 const READY_LINE = `${READY}\n`;
 const SHELL_LINE = `${MAGIC}shell\n`;
 const EXIT = Buffer.from(`${MAGIC}exit `);
-
-export interface Terminal {
-  input: NodeJS.ReadStream & { setRawMode(raw: boolean): unknown };
-  output: NodeJS.WriteStream;
-}
 
 export interface ShellOptions extends Terminal {
   assets: Assets;
@@ -91,6 +84,8 @@ export async function runShell(opts: ShellOptions): Promise<ShellEnd> {
 
 async function session(opts: ShellOptions, payload: ReturnType<typeof execPayload>, snapshot: string | null): Promise<ShellEnd & { started: boolean }> {
   const tmp = makeVmTemp();
+  // The payload's folder goes as soon as QEMU has opened the disk; the attach socket's stays while the VM runs.
+  const attachDir = makeVmTemp();
   const payloadFile = path.join(tmp, 'payload.cpio');
   const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
   try {
@@ -103,9 +98,10 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
   // The window's new size goes to the guest's control port, whose harness tells the console (and so the shell).
   const control = child.stdio[3] as Writable;
   control.on('error', () => {});
-  const onResize = () => control.write(`${opts.output.rows} ${opts.output.columns}\n`);
+  const onResize = () => control.write(`ttyS0 ${opts.output.rows} ${opts.output.columns}\n`);
   opts.output.on('resize', onResize);
-  const { input, output } = opts;
+  const closeAttach = serveAttach(attachDir, child.stdio[4] as Duplex, control);
+  const { output } = opts;
   let reason: ShellEnd['reason'] = 'exited';
   const stop = (why: ShellEnd['reason']) => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -156,15 +152,9 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
     qemuError = (qemuError + chunk.toString()).slice(-4000);
   });
 
-  const onKeys = (keys: Buffer) => {
-    const escape = keys.indexOf(ESCAPE_BYTE);
-    const pass = escape < 0 ? keys : keys.subarray(0, escape);
-    if (pass.length) (started ? child.stdin.write(pass) : typed.push(Buffer.from(pass)));
-    if (escape >= 0) stop('escaped');
-  };
-  input.setRawMode(true);
-  input.on('data', onKeys);
-  input.resume();
+  const release = takeTerminal(opts, (keys) => {
+    if (keys.length) (started ? child.stdin.write(keys) : typed.push(Buffer.from(keys)));
+  }, () => stop('escaped'));
 
   const closed = new Promise<number | null>((resolve) => {
     child.on('close', resolve);
@@ -182,12 +172,12 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
   } finally {
     stopResend();
     opts.signal?.removeEventListener('abort', onAbort);
-    input.off('data', onKeys);
     opts.output.off('resize', onResize);
-    input.setRawMode(false);
-    input.pause();
+    release();
+    closeAttach();
     stop(reason);
     removeTemp();
+    fs.rmSync(attachDir, { recursive: true, force: true });
     forget();
   }
 }

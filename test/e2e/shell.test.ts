@@ -17,12 +17,15 @@ afterEach(() => {
   tmux('kill-server');
 });
 
-/** Runs `rubber-workshop ARGS` in `dir` on a 100×30 terminal; returns its process id. */
-async function start(dir: string, args: string[]): Promise<number> {
+/** Runs `rubber-workshop ARGS` in `dir` on a 100×30 terminal (or in a second window); returns its process id. */
+async function start(dir: string, args: string[], window?: string): Promise<number> {
   const command = [process.execPath, cli, ...args].map((w) => `'${w}'`).join(' ');
-  const r = tmux('new-session', '-d', '-s', 'sh', '-x', '100', '-y', '30', '-c', dir, `${command}; echo "rubber-workshop ended with $?"; sleep 600`);
+  const shell = `${command}; echo "rubber-workshop ended with $?"; sleep 600`;
+  const r = window
+    ? tmux('new-window', '-d', '-t', window, '-c', dir, shell)
+    : tmux('new-session', '-d', '-s', 'sh', '-x', '100', '-y', '30', '-c', dir, shell);
   expect(r.status, r.stderr).toBe(0);
-  const pane = Number(tmux('display-message', '-p', '-t', 'sh', '#{pane_pid}').stdout);
+  const pane = Number(tmux('display-message', '-p', '-t', window ?? 'sh', '#{pane_pid}').stdout);
   let pid = 0;
   await until(() => (pid = Number(spawnSync('pgrep', ['-P', String(pane), '-f', cli], { encoding: 'utf8' }).stdout.trim())) > 0, 10_000);
   expect(pid).toBeGreaterThan(0);
@@ -92,4 +95,33 @@ test('rd run on a terminal is interactive and ends with the command\'s status', 
   type('hello', 'Enter');
   expect(await shows(/^got hello$/m, 10_000), screen()).toBe(true);
   expect(await ended(pid)).toBe(7);
+});
+
+test('a second terminal attaches to the running VM and sees the container from outside', async () => {
+  const ws = level10();
+  const pid = await start(ws, ['shell']);
+  expect(await shows(/rubber-vm:~# $/m), screen()).toBe(true);
+  type('rd run -i busybox /bin/sh', 'Enter');
+  expect(await shows(/^[0-9a-f]{12}:\/# $/m), screen()).toBe(true);
+  type('sleep 4711', 'Enter');
+
+  const attached = await start(ws, ['shell', '--attach'], 'sh:1');
+  const second = () => tmux('capture-pane', '-p', '-J', '-t', 'sh:1').stdout;
+  expect(await until(() => /attached rubber-vm:\/# $/m.test(second()), 30_000), second()).toBe(true);
+  tmux('send-keys', '-t', 'sh:1', 'ps', 'Enter');
+  expect(await until(() => /^ *\d+ root +sleep 4711$/m.test(second()), 10_000), second()).toBe(true);
+  // The VM's own processes are there too: the sandbox's, around the container.
+  expect(second()).toMatch(/node \/opt\/rd\/rd\.mjs run -i busybox \/bin\/sh/);
+
+  // Detaching leaves the VM running; the first terminal still ends it.
+  tmux('send-keys', '-t', 'sh:1', 'C-]');
+  expect(await until(() => /detached; the VM goes on/.test(second()), 10_000), second()).toBe(true);
+  expect(qemusOf(pid)).toHaveLength(1);
+  expect(qemusOf(attached)).toEqual([]);
+  type('C-c');
+  type('exit', 'Enter');
+  expect(await shows(/rubber-vm:~# $/m, 30_000), screen()).toBe(true);
+  // exit's status is the last command's: the container's, which ended on the interrupted sleep.
+  type('exit', 'Enter');
+  expect(await ended(pid), screen()).toBe(130);
 });

@@ -34,5 +34,7 @@ describe('machine definition', () => {
     expect(devices(check)).toContain('virtserialport,chardev=control,name=rw.ctl');
     expect(check).toContain('null,id=control');
     expect(session).toContain('socket,id=control,fd=3');
+    expect(devices(check)).toContain('virtconsole,chardev=attach');
+    expect(session).toContain('socket,id=attach,fd=4');
   });
 });
