@@ -61,7 +61,7 @@ export function rdByHand(argv: string[], signal: AbortSignal): Promise<number> {
 
 export async function bundleWorkspaceRd(): Promise<string> {
   const dir = findWorkspace() ?? (fs.existsSync('rd.ts') ? process.cwd() : undefined);
-  if (!dir) throw new UsageError('--rd needs a workspace: run it inside the folder that holds your rd.ts');
+  if (!dir) throw new UsageError('this needs your rd.ts: run it inside your workspace, the folder that holds rd.ts (rubber-workshop init DIR makes one)');
   const bundle = await bundleRuntime(path.join(dir, 'rd.ts'));
   if (!bundle.ok) throw new UsageError(`rd.ts does not build:\n${bundle.error}`);
   return bundle.code;

@@ -83,10 +83,14 @@ export async function runShell(opts: ShellOptions): Promise<ShellEnd> {
 }
 
 async function session(opts: ShellOptions, payload: ReturnType<typeof execPayload>, snapshot: string | null): Promise<ShellEnd & { started: boolean }> {
+  // The payload goes as soon as QEMU has opened it; the folder, with the attach socket, when the VM ends.
   const tmp = makeVmTemp();
-  // The payload's folder goes as soon as QEMU has opened the disk; the attach socket's stays while the VM runs.
-  const attachDir = makeVmTemp();
   const payloadFile = path.join(tmp, 'payload.cpio');
+  let payloadRemoved = false;
+  const removePayload = () => {
+    if (!payloadRemoved) fs.rmSync(payloadFile, { force: true });
+    payloadRemoved = true;
+  };
   const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
   try {
     writePayloadDisk(payloadFile, payload);
@@ -100,7 +104,7 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
   control.on('error', () => {});
   const onResize = () => control.write(`ttyS0 ${opts.output.rows} ${opts.output.columns}\n`);
   opts.output.on('resize', onResize);
-  const closeAttach = serveAttach(attachDir, child.stdio[4] as Duplex, control);
+  const closeAttach = serveAttach(tmp, child.stdio[4] as Duplex, control);
   const { output } = opts;
   let reason: ShellEnd['reason'] = 'exited';
   const stop = (why: ShellEnd['reason']) => {
@@ -128,7 +132,7 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
 
   child.stdin.on('error', () => {});
   child.stdout.on('data', (chunk: Buffer) => {
-    removeTemp(); // QEMU opened the payload before the guest printed anything
+    removePayload(); // QEMU opened it before the guest printed anything
     if (started) {
       output.write(out.push(chunk));
       return;
@@ -177,7 +181,6 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
     closeAttach();
     stop(reason);
     removeTemp();
-    fs.rmSync(attachDir, { recursive: true, force: true });
     forget();
   }
 }

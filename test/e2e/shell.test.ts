@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { cli, qemusOf, repo, tempsOf, until, workspaceWith } from './helpers.js';
+import { cli, qemusOf, repo, rw, tempsOf, until, workspaceWith } from './helpers.js';
 
 // `rubber-workshop shell` and `rd run` on a real terminal (tmux): keys go in with send-keys, the screen comes
 // back with capture-pane, and the pane's shell says how rubber-workshop ended.
@@ -17,14 +17,19 @@ afterEach(() => {
   tmux('kill-server');
 });
 
-/** Runs `rubber-workshop ARGS` in `dir` on a 100×30 terminal (or in a second window); returns its process id. */
-async function start(dir: string, args: string[], window?: string): Promise<number> {
+/** Runs `rubber-workshop ARGS` in `dir` on a 100×30 terminal (or in a second window). */
+function open(dir: string, args: string[], window?: string): void {
   const command = [process.execPath, cli, ...args].map((w) => `'${w}'`).join(' ');
   const shell = `${command}; echo "rubber-workshop ended with $?"; sleep 600`;
   const r = window
     ? tmux('new-window', '-d', '-t', window, '-c', dir, shell)
     : tmux('new-session', '-d', '-s', 'sh', '-x', '100', '-y', '30', '-c', dir, shell);
   expect(r.status, r.stderr).toBe(0);
+}
+
+/** {@link open}, returning the process id of rubber-workshop. */
+async function start(dir: string, args: string[], window?: string): Promise<number> {
+  open(dir, args, window);
   const pane = Number(tmux('display-message', '-p', '-t', window ?? 'sh', '#{pane_pid}').stdout);
   let pid = 0;
   await until(() => (pid = Number(spawnSync('pgrep', ['-P', String(pane), '-f', cli], { encoding: 'utf8' }).stdout.trim())) > 0, 10_000);
@@ -124,4 +129,17 @@ test('a second terminal attaches to the running VM and sees the container from o
   // exit's status is the last command's: the container's, which ended on the interrupted sleep.
   type('exit', 'Enter');
   expect(await ended(pid), screen()).toBe(130);
+});
+
+test('without a terminal, with stray arguments, or with nothing to attach to: a short error saying what to do', async () => {
+  const ws = level10();
+  const piped = rw(['shell'], { cwd: ws });
+  expect([piped.status, piped.stderr]).toEqual([2, 'rubber-workshop: shell needs a terminal; without one, run commands with: rubber-workshop vm exec --rd -- CMD…\n']);
+  const stray = rw(['shell', 'bash'], { cwd: ws });
+  expect(stray.status).toBe(2);
+  expect(stray.stderr).toMatch(/^rubber-workshop: shell takes only --attach \(got bash\)/);
+
+  open(ws, ['shell', '--attach']);
+  expect(await shows(/no shell is running to attach to: start one with rubber-workshop shell/, 10_000), screen()).toBe(true);
+  expect(await shows(/rubber-workshop ended with 2/, 10_000), screen()).toBe(true);
 });
