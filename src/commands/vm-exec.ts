@@ -54,8 +54,9 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
 /** `rubber-workshop rd ARGS…`: your runtime, run by hand in a fresh VM (vm exec --rd -- rd ARGS…). */
 export function rdByHand(argv: string[], signal: AbortSignal): Promise<number> {
   if (!argv.length) throw new UsageError('usage: rubber-workshop rd run [-i IMAGE] … -- CMD [ARGS…]   (runs your rd.ts in a fresh VM)');
-  // On a terminal, the learner's keys and window reach the command (rd run -i busybox /bin/sh is interactive).
-  if (process.stdin.isTTY) return onTerminal(['rd', ...argv], signal, `rd ${argv.join(' ')} in a throwaway VM; ${ESCAPE_KEY} leaves`);
+  // On a terminal, the learner's keys and window reach the command (rd run -i busybox /bin/sh is interactive);
+  // with output piped, it comes plain, as vm exec gives it.
+  if (process.stdin.isTTY && process.stdout.isTTY) return onTerminal(['rd', ...argv], signal, `rd ${argv.join(' ')} in a throwaway VM; ${ESCAPE_KEY} leaves`);
   return vmExec(['--rd', '--', 'rd', ...argv], signal);
 }
 
