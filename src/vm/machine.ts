@@ -20,7 +20,10 @@ export interface MachineSpec {
   control?: boolean;
 }
 
-/** The guest's control port: every machine has it and the second terminal (a saved guest restores only onto the same devices). */
+/**
+ * The name of the guest's control port (vm/harness looks for it). Every machine has the port and the second
+ * terminal, in a session or not: a saved guest restores only onto the same devices.
+ */
 export const CONTROL_PORT = 'rw.ctl';
 
 /** The payload disk has one fixed size, so a restored guest (which knows the template's disk) reads it whole. */
