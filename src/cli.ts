@@ -22,6 +22,8 @@ Usage:
   rubber-workshop doctor              check this machine, with the command that fixes each problem
   rubber-workshop deploy WHAT …       for instructors: Kubernetes manifests for a class (see deploy --help)
   rubber-workshop rd run … -- CMD…    run your rd.ts by hand, as root in a fresh VM
+  rubber-workshop shell [--attach]    a root shell in a fresh VM, with your rd.ts as rd (Ctrl-] leaves);
+                                      --attach: a second terminal on the running one
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
   rubber-workshop --version | --help
@@ -45,6 +47,7 @@ const commands: Record<string, Command> = {
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
   deploy: async (argv) => (await import('./commands/deploy.js')).deploy(argv),
   rd: (argv, signal) => rdByHand(argv, signal),
+  shell: async (argv, signal) => (await import('./commands/shell.js')).shell(argv, signal),
   vm: (argv, signal) => {
     const [sub, ...rest] = argv;
     if (sub !== 'exec') throw new UsageError('usage: rubber-workshop vm exec -- CMD…');

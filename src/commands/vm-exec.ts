@@ -5,6 +5,8 @@ import { bundleRuntime } from '../check/bundle.js';
 import { findWorkspace } from '../workspace.js';
 import { requireVm } from './vm-ready.js';
 import { paint } from '../ui/term.js';
+import { onTerminal } from './shell.js';
+import { ESCAPE_KEY } from '../vm/terminal.js';
 
 /**
  * `rubber-workshop vm exec [--timeout S] [--timings] [--rd [--trace]] -- CMD…`: runs a command as root in a
@@ -63,12 +65,17 @@ export function rdByHand(argv: string[], signal: AbortSignal): Promise<number> {
   if (!rdArgs.length) {
     throw new UsageError('usage: rubber-workshop rd [--trace] run [-i IMAGE] … -- CMD [ARGS…]   (runs your rd.ts in a fresh VM; --trace: then what it did)');
   }
+  // On a terminal, the learner's keys and window reach the command (rd run -i busybox /bin/sh is interactive);
+  // with output piped, or with --trace (the calls come after the output), it comes plain, as vm exec gives it.
+  if (!trace && process.stdin.isTTY && process.stdout.isTTY) {
+    return onTerminal(['rd', ...rdArgs], signal, `rd ${rdArgs.join(' ')} in a throwaway VM; ${ESCAPE_KEY} leaves`);
+  }
   return vmExec(['--rd', ...(trace ? ['--trace'] : []), '--', 'rd', ...rdArgs], signal);
 }
 
-async function bundleWorkspaceRd(): Promise<string> {
+export async function bundleWorkspaceRd(): Promise<string> {
   const dir = findWorkspace() ?? (fs.existsSync('rd.ts') ? process.cwd() : undefined);
-  if (!dir) throw new UsageError('--rd needs a workspace: run it inside the folder that holds your rd.ts');
+  if (!dir) throw new UsageError('this needs your rd.ts: run it inside your workspace, the folder that holds rd.ts (rubber-workshop init DIR makes one)');
   const bundle = await bundleRuntime(path.join(dir, 'rd.ts'));
   if (!bundle.ok) throw new UsageError(`rd.ts does not build:\n${bundle.error}`);
   return bundle.code;

@@ -37,6 +37,8 @@ export interface AppProps {
   watchDebounceMs?: number;
   /** Aborting it quits as the q key does (stopping a running check first), e.g. on SIGTERM. */
   signal?: AbortSignal;
+  /** `rubber-workshop shell`, run on this terminal by the v key. */
+  shell?: EditorLaunch;
 }
 
 const defaultEditors: Editors = { detached: spawnDetached, inTerminal: spawnInTerminal };
@@ -50,7 +52,7 @@ const PANEL_TITLES: Record<Panel, string> = {
 };
 
 /** The whole TUI: a level list and one screen per level, with checks, watch, hints, solution, reset and editor. */
-export function App({ workspaceDir, levels, progress: initial, runCheck, startupNotice, env = process.env, editors = defaultEditors, watchDebounceMs, signal }: AppProps) {
+export function App({ workspaceDir, levels, progress: initial, runCheck, startupNotice, env = process.env, editors = defaultEditors, watchDebounceMs, signal, shell }: AppProps) {
   const { exit } = useApp();
   const { rows } = useTerminalSize();
   const files = workspaceFiles(workspaceDir);
@@ -63,7 +65,8 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   const [panel, setPanel] = useState<Panel>('lesson');
   const [watching, setWatching] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
-  const [editing, setEditing] = useState<EditorLaunch>();
+  // A program that has the terminal to itself for a while (a terminal editor, the VM shell).
+  const [foreground, setForeground] = useState<{ launch: EditorLaunch; back: string; failed: (err: unknown) => string }>();
   const [quitting, setQuitting] = useState(false);
   const [traceShown, setTraceShown] = useState(false);
   const level = levels[index]!;
@@ -150,6 +153,9 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
         return;
       case 'edit':
         return edit();
+      case 'shell':
+        if (shell) setForeground({ launch: shell, back: 'Back from the VM; it is gone.', failed: (err) => `Could not start the shell: ${(err as Error).message}` });
+        return;
       case 'next':
       case 'prev': {
         const to = index + (action === 'next' ? 1 : -1);
@@ -211,7 +217,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
     const source = readOr(files.rd, '');
     const launch = editorCommand(env, files.rd, todoLine(source, level.id));
     if (launch.terminal) {
-      setEditing(launch);
+      setForeground({ launch, back: 'Back from the editor.', failed: (err) => editorFailure(launch, err) });
       return;
     }
     editors.detached(launch).then(
@@ -220,18 +226,18 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
     );
   };
 
-  // A terminal editor runs once the TUI has stepped aside (input released, output cleared). Ink writes at
+  // A terminal program runs once the TUI has stepped aside (input released, output cleared). Ink writes at
   // most 30 frames a second, so wait a frame for the cleared screen to be written first.
   useEffect(() => {
-    if (!editing) return;
+    if (!foreground) return;
     const timer = setTimeout(() => {
-      editors.inTerminal(editing).then(
-        () => say('Back from the editor.'),
-        (err: unknown) => say(editorFailure(editing, err), 'bad'),
-      ).finally(() => setEditing(undefined));
+      editors.inTerminal(foreground.launch).then(
+        () => say(foreground.back),
+        (err: unknown) => say(foreground.failed(err), 'bad'),
+      ).finally(() => setForeground(undefined));
     }, 50);
     return () => clearTimeout(timer);
-  }, [editing, editors, say]);
+  }, [foreground, editors, say]);
 
   const lesson = useMemo(() => readOr(level.lessonFile, `The lesson for level ${level.id} is missing (${level.lessonFile}).`), [level]);
   const solutionPath = displayPath(level.solutionFile);
@@ -263,8 +269,8 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   })();
 
   return (
-    <KeyRouter active={!editing && !quitting}>
-      <Box flexDirection="column" height={rows - 1} display={editing ? 'none' : 'flex'}>
+    <KeyRouter active={!foreground && !quitting}>
+      <Box flexDirection="column" height={rows - 1} display={foreground ? 'none' : 'flex'}>
         {screen === 'list' ? (
           <LevelList levels={levels} progress={progress} selected={listSelection} onSelect={setListSelection} onOpen={open} onQuit={() => void quit()} />
         ) : (

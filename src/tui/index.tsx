@@ -41,7 +41,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   try {
     const app = render(
       <ThemeProvider theme={makeTheme()}>
-        <App workspaceDir={workspaceDir} levels={levels} progress={progress} runCheck={opts.runCheck ?? loadRunCheck} startupNotice={notice} editors={terminalEditors()} signal={opts.signal} />
+        <App workspaceDir={workspaceDir} levels={levels} progress={progress} runCheck={opts.runCheck ?? loadRunCheck} startupNotice={notice} editors={terminalEditors()} signal={opts.signal} shell={{ command: process.execPath, args: [process.argv[1]!, 'shell'], terminal: true }} />
       </ThemeProvider>,
       { exitOnCtrlC: false },
     );

@@ -13,11 +13,11 @@ import { useKeys } from './keys.js';
 export type Panel = 'lesson' | 'check' | 'hints' | 'solution' | 'help';
 
 export type Action =
-  | 'check' | 'stop' | 'watch' | 'hint' | 'solution' | 'trace' | 'reset' | 'edit'
+  | 'check' | 'stop' | 'watch' | 'hint' | 'solution' | 'trace' | 'reset' | 'edit' | 'shell'
   | 'next' | 'prev' | 'list' | 'help' | 'quit' | 'toggle' | 'back' | 'continue' | 'yes' | 'no';
 
 const LETTERS: Record<string, Action> = {
-  c: 'check', x: 'stop', w: 'watch', h: 'hint', s: 'solution', t: 'trace', r: 'reset', e: 'edit',
+  c: 'check', x: 'stop', w: 'watch', h: 'hint', s: 'solution', t: 'trace', r: 'reset', e: 'edit', v: 'shell',
   n: 'next', p: 'prev', l: 'list', '?': 'help', q: 'quit',
 };
 
@@ -163,6 +163,7 @@ function KeyBar({ checking, id, watching, passed, trace, panel, confirm }: Level
     ...(trace ? [['t', trace === 'shown' ? 'hide trace' : 'trace'] as [string, string]] : []),
     ['r', 'reset'],
     ['e', 'edit'],
+    ['v', 'VM shell'],
     ['n/p', 'level'],
     ['l', 'list'],
     [panel === 'lesson' ? 'tab' : 'esc', panel === 'lesson' ? 'last check' : 'lesson'],

@@ -70,6 +70,7 @@ export const KEYS: [string, string][] = [
   ['t', 'after a failed check: show or hide what rd did, its calls through linux.ts'],
   ['r', "reset: replace rd.ts with this level's stub (your file is backed up)"],
   ['e', 'open rd.ts in your editor ($VISUAL, $EDITOR, else VS Code)'],
+  ['v', 'a root shell in a throwaway VM with your rd.ts as rd: try rd run -i busybox /bin/sh (exit or Ctrl-] comes back)'],
   ['n / p', 'next / previous level'],
   ['l', 'list of levels'],
   ['tab', 'switch between the lesson and the last check'],

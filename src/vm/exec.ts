@@ -1,6 +1,7 @@
 import { runVm, type VmEnd, type VmEvent } from './run.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
+import type { CpioEntry } from './cpio.js';
 
 /** Quotes words for the guest's sh so that each arrives as one argument, whatever it holds. */
 export function shellQuote(words: string[]): string {
@@ -46,6 +47,18 @@ export function execScript(argv: string[], withRd: boolean, trace = false): stri
   ].join('');
 }
 
+/**
+ * A payload that runs `argv` in the sandbox (exec.sh), with `rd` installed if given (and its trace shown
+ * after, with `trace`); run.env holds `env`.
+ */
+export function execPayload(env: string, argv: string[], rd?: string, trace = false): CpioEntry[] {
+  return [
+    { path: 'run.env', type: 'file', data: env },
+    { path: 'exec.sh', type: 'file', data: execScript(argv, rd !== undefined, trace) },
+    ...(rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: rd }]),
+  ];
+}
+
 /** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
 export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, ExecEnd> {
   const vm = runVm({
@@ -53,11 +66,7 @@ export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, Exec
     accel: opts.accel,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
-    payload: [
-      { path: 'run.env', type: 'file', data: 'MODE=exec\n' },
-      { path: 'exec.sh', type: 'file', data: execScript(opts.argv, opts.rd !== undefined, opts.trace) },
-      ...(opts.rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: opts.rd }]),
-    ],
+    payload: execPayload('MODE=exec\n', opts.argv, opts.rd, opts.trace),
   });
   let code: number | null = null;
   for (;;) {

@@ -13,7 +13,18 @@ export interface MachineSpec {
   template?: { monitor: string };
   /** Resume from this saved snapshot instead of booting. */
   snapshot?: string;
+  /**
+   * An interactive session: the guest's control port (window sizes) is QEMU's fd 3, and its second terminal
+   * (hvc0, for `shell --attach`) fd 4, both connected sockets.
+   */
+  control?: boolean;
 }
+
+/**
+ * The name of the guest's control port (vm/harness looks for it). Every machine has the port and the second
+ * terminal, in a session or not: a saved guest restores only onto the same devices.
+ */
+export const CONTROL_PORT = 'rw.ctl';
 
 /** The payload disk has one fixed size, so a restored guest (which knows the template's disk) reads it whole. */
 export const PAYLOAD_DISK_BYTES = 16 * 1024 * 1024;
@@ -59,6 +70,11 @@ export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
     '-append', cmdline.join(' '),
     ...disk('root', spec.assets.rootfs),
     ...disk('payload', spec.payloadFile),
+    '-chardev', spec.control ? 'socket,id=control,fd=3' : 'null,id=control',
+    '-chardev', spec.control ? 'socket,id=attach,fd=4' : 'null,id=attach',
+    '-device', 'virtio-serial-device,max_ports=2',
+    '-device', 'virtconsole,chardev=attach',
+    '-device', `virtserialport,chardev=control,name=${CONTROL_PORT}`,
     ...(spec.template ? ['-monitor', `unix:${spec.template.monitor},server=on,wait=off`] : []),
     ...(spec.snapshot ? ['-incoming', `exec:cat ${shq(spec.snapshot)}`] : []),
   ];

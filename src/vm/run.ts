@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,19 +70,26 @@ export function writePayloadDisk(file: string, entries: CpioEntry[]): void {
   fs.truncateSync(file, PAYLOAD_DISK_BYTES);
 }
 
+type QemuProcess = ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
+
+/** The host's answer to the guest's "ready": fresh randomness and the clock, for a restored guest. */
+export const goLine = () => `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
+
 /**
  * Starts QEMU for `spec`, tracked so that it is killed and `tmp` removed if this process exits; with
  * setpriv, the kernel also kills it if this process dies without a chance to clean up.
  */
-export function startQemu(spec: MachineSpec, tmp: string): { child: ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }; forget: () => void } {
+export function startQemu(spec: MachineSpec, tmp: string): { child: QemuProcess; forget: () => void } {
   const args = qemuArgs(spec);
   const wrapper = setpriv();
+  // Node's pipes are socket pairs: with spec.control, fds 3 and 4 are the control port's and the second terminal's.
+  const stdio: StdioOptions = spec.control ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : 'pipe';
   const child = wrapper
-    ? spawn(wrapper, ['--pdeathsig', 'KILL', '--', qemuBinary(), ...args], { stdio: 'pipe' })
-    : spawn(qemuBinary(), args, { stdio: 'pipe' });
+    ? spawn(wrapper, ['--pdeathsig', 'KILL', '--', qemuBinary(), ...args], { stdio })
+    : spawn(qemuBinary(), args, { stdio });
   const entry = { child, tmp };
   live.add(entry);
-  return { child, forget: () => live.delete(entry) };
+  return { child: child as QemuProcess, forget: () => live.delete(entry) };
 }
 
 /**
@@ -141,8 +148,8 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
   if (opts.signal?.aborted) onAbort();
 
   child.stdin.on('error', () => {}); // the guest may be gone before the token is written
-  const goLine = `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
-  const go = () => child.stdin.write(goLine);
+  const line = goLine();
+  const go = () => child.stdin.write(line);
   // A restored guest is already waiting for "go" but cannot say so; resend until the signer says hello.
   let resend: NodeJS.Timeout | null = snapshot ? setInterval(go, 100) : null;
   const stopResend = () => {

@@ -97,3 +97,19 @@ test("t shows what rd did beside a failure, and t hides it again", async () => {
   press('q');
   expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
 });
+
+test('v steps aside for a root shell in a VM, with rd.ts as rd, and the workshop comes back on exit', async () => {
+  tmux('kill-session', '-t', 'tui');
+  start({ NO_COLOR: '1' });
+  expect(await shows('v VM shell', 30_000), screen()).toBe(true);
+  press('v');
+  expect(await until(() => /rubber-vm:~#\s*$/m.test(screen()), 60_000), screen()).toBe(true);
+  expect(screen()).not.toContain('c check');
+  press('type rd', 'Enter');
+  expect(await shows('rd is /usr/local/bin/rd', 10_000), screen()).toBe(true);
+  press('exit', 'Enter');
+  expect(await shows('Back from the VM; it is gone.', 30_000), screen()).toBe(true);
+  expect(screen()).toMatch(/c check\s+w watch/);
+  press('q');
+  expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
+});

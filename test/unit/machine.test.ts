@@ -25,4 +25,16 @@ describe('machine definition', () => {
     expect(args.match(/readonly=on/g)).toHaveLength(2);
     expect(args).toContain('-no-reboot');
   });
+
+  test('every machine has the control port, so one saved guest restores for checks and sessions; only a session connects it', () => {
+    const check = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p' }, null);
+    const session = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', control: true }, null);
+    const devices = (args: string[]) => args.filter((_, i) => args[i - 1] === '-device');
+    expect(devices(session)).toEqual(devices(check));
+    expect(devices(check)).toContain('virtserialport,chardev=control,name=rw.ctl');
+    expect(check).toContain('null,id=control');
+    expect(session).toContain('socket,id=control,fd=3');
+    expect(devices(check)).toContain('virtconsole,chardev=attach');
+    expect(session).toContain('socket,id=attach,fd=4');
+  });
 });

@@ -32,7 +32,7 @@ const failing = () =>
   ]);
 const passing = (level = '00') => outcomeOf(level, [result(level, 'runs-command', 'pass'), result(level, 'reports-status', 'pass')]);
 
-function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeOf>[]; env?: NodeJS.ProcessEnv; editors?: Editors; signal?: AbortSignal } = {}) {
+function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeOf>[]; env?: NodeJS.ProcessEnv; editors?: Editors; signal?: AbortSignal; shell?: EditorLaunch } = {}) {
   fx = makeFixture(opts.progress);
   const runner = scriptedRunner(opts.scripts ?? []);
   app = render(
@@ -45,6 +45,7 @@ function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeO
       watchDebounceMs={20}
       {...(opts.editors && { editors: opts.editors })}
       {...(opts.signal && { signal: opts.signal })}
+      {...(opts.shell && { shell: opts.shell })}
     />,
   );
   return runner;
@@ -396,6 +397,18 @@ describe('editor', () => {
     expect(launched[0]!.launch.args).toEqual(['+3', path.join(fx.workspace, 'rd.ts')]);
     expect(launched[0]!.frame.trim()).toBe('');
     await until(() => frame().includes('Back from the editor.'));
+    await see('── lesson ──');
+  });
+
+  it('v steps aside for the VM shell and comes back when it ends', async () => {
+    const { editors, launched } = fakeEditors();
+    const shell = { command: '/usr/bin/node', args: ['/x/dist/cli.js', 'shell'], terminal: true };
+    start({ editors, shell });
+    await press('v');
+    await until(() => launched.length === 1);
+    expect(launched[0]!.launch).toEqual(shell);
+    expect(launched[0]!.frame.trim()).toBe('');
+    await until(() => frame().includes('Back from the VM'));
     await see('── lesson ──');
   });
 
