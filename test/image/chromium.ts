@@ -48,6 +48,7 @@ export async function screenshotWhen(url: string, ready: string, shot: string, t
     const exited = new Promise((r) => browser.once('exit', r));
     browser.kill('SIGKILL');
     await exited;
-    fs.rmSync(profile, { recursive: true, force: true });
+    // Its helper processes may still be writing the profile for a moment after the browser has gone.
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }

@@ -119,7 +119,7 @@ describe('rubber-workshop deploy', () => {
     expect(pod.containers[0].resources.requests['devices.kubevirt.io/kvm']).toBe('1');
     expect(pod.containers[0].resources.limits['devices.kubevirt.io/kvm']).toBe('1');
     expect(pod.securityContext.supplementalGroups).toEqual([36]);
-    expect(podSpecOf(generate('notebook', 'alice', '--image', IMAGE)[1])!.containers[0].resources.limits).toEqual({ memory: '1280Mi' });
+    expect(podSpecOf(generate('notebook', 'alice', '--image', IMAGE)[1])!.containers[0].resources.limits).toEqual({ memory: '2048Mi' });
   });
 
   it('grade: an Indexed Job, one shard per index into its own folder, memory per VM slot', () => {
