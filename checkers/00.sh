@@ -70,14 +70,17 @@ fi
 
 # A command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
 check path-lookup
-rd run -i busybox sh -- -c 'echo found-by-path; kill -TERM $$'
-if has_line '^found-by-path$' || [ "$RC" = 143 ]; then
-  pass # the command ran, so 'sh' was found
+PROBE_SHELL=sh PROBE_SPLIT=yes
+probe '' -i busybox
+PROBE_SHELL= PROBE_SPLIT=
+probe_end
+if [ -n "$PROBE" ]; then
+  pass # the command's process ran, so 'sh' was found
 elif rd_timed_out || ! has_line 'ENOENT'; then
-  ran_ok 143
+  probe_missing
 else
   fail "rd could not start 'sh': execve does not search PATH, so look the name up first (linux.which) and pass the full path" \
-    'found-by-path' "$OUT"
+    'sh found through PATH' "$OUT"
 fi
 
 check signal

@@ -190,7 +190,9 @@ probe() {
   _script=$1
   shift
   _marker=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-  rd_start run "$@" -- "${PROBE_SHELL:-/bin/sh}" -c "$_script
+  # (PROBE_SPLIT=yes writes it `rd run RD-OPTIONS SHELL -- -c SCRIPT`, the other form rd run accepts.)
+  if [ "$PROBE_SPLIT" = yes ]; then set -- "$@" "${PROBE_SHELL:-/bin/sh}" --; else set -- "$@" -- "${PROBE_SHELL:-/bin/sh}"; fi
+  rd_start run "$@" -c "$_script
 echo '$_PROBE_READY'
 exec sleep $_marker"
   PROBE= PROBES=0
