@@ -125,9 +125,8 @@ rd_start() {
 }
 
 rd_wait() {
-  wait "$_rd_bg"
+  wait "$_rd_bg" # (the background _rd has emptied the sandbox before it ends)
   RC=$?
-  _sandbox_reset
   OUT=$(tail -n 40 "$_out_file") ERR=
   _keep_run
   return "$RC"
