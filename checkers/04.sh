@@ -87,6 +87,41 @@ else
   pass
 fi
 
+# Two containers of the image at the same time: A writes in each writable place, then holds; B, started
+# while A runs, writes there too. Neither may see the other's files (read from outside, in each one's root).
+spots='/ /tmp /root /var /dev'
+has_file() { _f=$(PROBE=$1 && p_file "$2") && [ -f "$_f" ]; } # PID PATH: that container has a file at PATH
+check containers-at-once
+PROBE_HOLDS=2
+probe "for d in $spots; do echo a > \$d/.written-by-a 2> /dev/null; done; echo 'a: wrote'"
+PROBE_HOLDS=
+if [ -n "$PROBE" ]; then
+  a_upper=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir=')
+  probe_aside
+  probe "for d in $spots; do echo b > \$d/.written-by-b 2> /dev/null; done; echo 'b: wrote'"
+  if [ -n "$PROBE" ]; then
+    b_upper=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir=')
+    shared=$(for d in $spots; do
+      if has_file "$PROBE" "${d%/}/.written-by-a" || has_file "$PROBE_ASIDE" "${d%/}/.written-by-b"; then echo "$d"; fi
+    done | tr '\n' ' ' | sed 's/ $//')
+  fi
+  a_ran=yes
+fi
+probe_end
+if [ -z "$a_ran" ]; then
+  probe_missing
+elif [ -z "$PROBE" ]; then
+  fail "a second container, started while the first was still running, never ran its command (rd's output is below): containers must not get in each other's way. Does every container get its own id and folder <container-dir>/<id>?"
+elif [ "$a_upper" = "$b_upper" ]; then
+  fail "two containers running at once wrote to the same upperdir, so each sees the other's files: every container needs an id of its own (random, e.g. randomBytes(6).toString('hex')), and its own folder <container-dir>/<id>" \
+    'two upperdirs' "both ${a_upper:-(none)}"
+elif [ -n "$shared" ]; then
+  fail "two containers running at once share $shared: what one wrote there, the other saw. Each container's writable places must be its own (its overlay's upperdir, a tmpfs of its own for /dev)" \
+    'nothing shared' "shared: $shared"
+else
+  pass
+fi
+
 check cleanup
 same_run
 left=$(leftovers | grep -vxFf /run/check/left-before)
@@ -95,6 +130,50 @@ if [ "${root_mount%% *}" != overlay ] || [ "$lowerdir" != "lowerdir=$lower" ]; t
 elif [ -n "$left" ]; then
   fail "the containers ended, but rd left this in $CONTAINERS: remove <container-dir>/<id> after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
+else
+  pass
+fi
+
+# An unpack cut off halfway must not be kept as the image. The image's tar is a fifo the checker feeds half
+# of and then holds open, so rd is stopped (SIGKILL, as a power cut) while its unpack is halfway, every
+# time; then the fifo becomes the whole tar, and the next container of that image must have all of it.
+check unpack-interrupted
+half_tar=$SROOT$IMAGES/halfway.tar
+half_lower=$SROOT$CONTAINERS/images/halfway
+last=$(tar -tf "$SROOT$IMAGES/busybox.tar" | tail -n 1)
+last=/${last#./}
+mkfifo -m 644 "$half_tar"
+( head -c $(( $(stat -c %s "$SROOT$IMAGES/busybox.tar") / 2 )) "$SROOT$IMAGES/busybox.tar" && : > /run/check/half-fed
+  exec sleep 120 ) > "$half_tar" &
+feeder=$!
+rd_start run -i halfway -- /bin/true
+i=0
+until [ -e /run/check/half-fed ] || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((i += 1)) -gt 100 ]; do usleep 100000; done
+usleep 500000 # (time to unpack what was fed)
+rd_kill
+kill "$feeder" 2> /dev/null
+wait "$feeder"
+rm -f "$half_tar"
+if [ ! -e /run/check/half-fed ]; then
+  # rd would not read a pipe (it may want a regular file): then an unpack that fails halfway, a tar cut off
+  # in its middle (a weaker test: a runtime that cleans up after a failed tar passes it too).
+  head -c $(( $(stat -c %s "$SROOT$IMAGES/busybox.tar") / 2 )) "$SROOT$IMAGES/busybox.tar" > "$half_tar"
+  rd run -i halfway -- /bin/true
+fi
+cp "$SROOT$IMAGES/busybox.tar" "$half_tar"
+probe 'echo started' -i halfway
+if [ -n "$PROBE" ]; then
+  f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && sees_last=yes || sees_last=
+fi
+probe_end
+if [ -d "$half_lower" ] && ! { [ -e "$half_lower$last" ] || [ -L "$half_lower$last" ]; }; then
+  fail "an unpack that was cut off halfway (rd killed while tar ran, or tar failed) was kept as the image: $CONTAINERS/images/halfway lacks the tar's last file, $last, and later containers run on half an image. Unpack into a temporary folder beside it, then rename it to <container-dir>/images/<image> when tar has succeeded" \
+    "$last in the image" "$(ls -A "$half_lower" | tr '\n' ' ')"
+elif [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$sees_last" ]; then
+  fail "the container of an image unpacked after an interrupted attempt lacks the tar's last file, $last: the first, cut-off unpack must not be used as the image" \
+    "$last" '(missing)'
 else
   pass
 fi

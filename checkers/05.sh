@@ -8,14 +8,25 @@ vm_hostname=$(nsenter -t "$SANDBOX" -u hostname)
 folders_before=" $(echo $(ls -A "$SROOT$CONTAINERS")) "
 
 check own-uts-ns
+PROBE_HOLDS=2
 probe 'echo "hostname: $(hostname)"' -i busybox
+PROBE_HOLDS=
 if [ -n "$PROBE" ]; then
   inside_uts=$(p_ns uts)
   inside_hostname=$(p_hostname)
-  id=$(for name in $(ls -A "$SROOT$CONTAINERS"); do case $folders_before in *" $name "*) ;; *) echo "$name" ;; esac; done)
+  # (A first container also unpacks the image, into images: no container's folder.)
+  id=$(for name in $(ls -A "$SROOT$CONTAINERS"); do
+    case $folders_before in *" $name "*) continue ;; esac
+    [ "$name" = images ] || echo "$name"
+  done)
+  # A second container of the same image, started while the first runs: its id must be another.
+  probe_aside
+  probe 'echo "hostname: $(hostname)"' -i busybox
+  [ -n "$PROBE" ] && second_hostname=$(p_hostname)
+  first_ran=yes
 fi
 probe_end
-if [ -z "$PROBE" ]; then
+if [ -z "$first_ran" ]; then
   probe_missing
 elif [ "$inside_uts" = "$(s_ns uts)" ]; then
   fail "the container shares the VM's UTS namespace: call linux.unshare with CLONE_NEWUTS (with CLONE_NEWNS) in the init stage, before sethostname" \
@@ -26,7 +37,7 @@ fi
 
 check hostname-is-id
 same_run
-if [ -z "$PROBE" ]; then
+if [ -z "$first_ran" ]; then
   probe_missing
 elif [ -z "$id" ]; then
   fail "no folder appeared in $CONTAINERS while the container ran: each container lives in <container-dir>/<id> (levels 01 and 04), and its hostname is that id"
@@ -37,10 +48,26 @@ else
   pass
 fi
 
+check ids-differ
+same_run
+if [ -z "$first_ran" ]; then
+  probe_missing
+elif [ "$inside_uts" = "$(s_ns uts)" ]; then
+  fail "the container had no UTS namespace of its own, so its hostname was the VM's: fix own-uts-ns first"
+elif [ -z "$PROBE" ]; then
+  fail "a second container of busybox, started while the first ($inside_hostname) still ran, never ran its command (rd's output is below): every container needs an id of its own, and with it a folder and a hostname of its own" \
+    'a second container running' '(none)'
+elif [ "$second_hostname" = "$inside_hostname" ]; then
+  fail "two containers of busybox, running at once, both got the hostname $inside_hostname: a container's id must differ from every other's (not the image's name, not a fixed word): make it at random, e.g. randomBytes(6).toString('hex')" \
+    'two different hostnames' "$inside_hostname and $second_hostname"
+else
+  pass
+fi
+
 check vm-hostname-unchanged
 same_run
 now=$(nsenter -t "$SANDBOX" -u hostname)
-if [ -n "$PROBE" ] && [ "$inside_uts" = "$(s_ns uts)" ] && [ "$now" = "$vm_hostname" ]; then
+if [ -n "$first_ran" ] && [ "$inside_uts" = "$(s_ns uts)" ] && [ "$now" = "$vm_hostname" ]; then
   fail "the container had no UTS namespace of its own, so its hostname was the VM's: fix own-uts-ns first"
 elif [ "$now" = "$vm_hostname" ]; then
   pass

@@ -17,7 +17,10 @@ if [ -n "$PROBE" ]; then
   [ -e "/proc/$PROBE/root/proc/1/root/etc/rubber-vm" ] && escape=yes || escape=
 fi
 probe_end
-if [ -z "$PROBE" ]; then
+if [ -z "$PROBE" ] && [ "$RC" != 124 ] && has_line 'ENOMEM'; then
+  fail "rd could not start a process (ENOMEM, see its output): after unshare(CLONE_NEWPID), the first process the parent starts becomes PID 1 of the new namespace, and once that one exits no process can start there again. Was it a helper (tar, mkdir…) rather than the init stage? Spawn the init stage right after unshare, with everything else done before" \
+    'the init stage as PID 1' 'ENOMEM'
+elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ]; then
   pass

@@ -37,7 +37,9 @@ check() {
 }
 
 _result() { # status message expected actual trace
-  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$OUT")	$(_b64 "${5-}")"
+  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$OUT${ERR:+
+[rd's stderr]
+$ERR}")	$(_b64 "${5-}")"
   CHECK_NAME=
 }
 
@@ -79,9 +81,10 @@ rd_split() {
 # rd runs in the sandbox (vm/harness: in_sandbox), as its root, from the folder RD_CWD.
 _hung=/run/check/hung
 _rd() {
-  _limit=$RD_TIMEOUT
+  _limit=$(( RD_TIMEOUT * ${PROBE_HOLDS:-1} ))
   [ -e "$_hung" ] && _limit=5
   _started=$(_now_ms)
+  : > "/run/check/running.$_trace_calls"
   in_sandbox /bin/sh -c 'cd "$1" && export RD_TRACE="$2" && shift 2 && exec "$@"' rd-cwd "${RD_CWD:-/}" "$_trace_in" \
     timeout -s KILL "$_limit" node "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
@@ -89,7 +92,10 @@ _rd() {
     RC=124
     : > "$_hung"
   fi
-  _sandbox_reset
+  rm -f "/run/check/running.$_trace_calls"
+  # (While another rd call runs, two containers at once, the last of them to end empties the sandbox.)
+  set -- /run/check/running.*
+  [ -e "$1" ] || _sandbox_reset
 }
 
 # _sandbox_reset: ends every process in the sandbox, so that nothing one rd call left running (a daemon,
@@ -130,6 +136,13 @@ rd_wait() {
   OUT=$(tail -n 40 "$_out_file") ERR=
   _keep_run
   return "$RC"
+}
+
+# rd_kill: stops the background rd and everything it started at once, as a power cut would (nothing can
+# catch it), and collects it like rd_wait.
+rd_kill() {
+  _sandbox_reset
+  rd_wait
 }
 
 # output_has REGEX [SECONDS]: waits (default RD_TIMEOUT) until a line of the background rd's output matches;
@@ -227,10 +240,25 @@ _processes_running() {
   done
 }
 
-# probe_end: kills the probe's process from outside (SIGKILL, as docker kill does) and collects rd.
+# probe_aside: sets the running probe aside, its PID in PROBE_ASIDE, so that a second probe can start while
+# the first holds still: two containers at once. probe_end then ends both; RC, OUT and CMD are the second's.
+# (Start the first with PROBE_HOLDS=2 set: its rd then has time for both starts before its time is up.)
+probe_aside() {
+  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg
+  mv "$_out_file" "$_out_file.aside" # (its rd goes on writing there)
+}
+
+# probe_end: kills the probe's process from outside (SIGKILL, as docker kill does) and collects rd (and
+# the one set aside: the end of an rd call empties the sandbox).
 probe_end() {
-  [ -n "$PROBE" ] && kill -KILL "$PROBE" 2> /dev/null
+  for _p in $PROBE $PROBE_ASIDE; do kill -KILL "$_p" 2> /dev/null; done
   rd_wait
+  if [ -n "$_aside_bg" ]; then
+    wait "$_aside_bg"
+    _sandbox_reset
+  fi
+  _aside_bg= PROBE_ASIDE=
+  return "$RC"
 }
 
 # probe_missing: a fail that says why there was no container process to look at.

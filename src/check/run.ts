@@ -1,9 +1,10 @@
+import os from 'node:os';
 import path from 'node:path';
 import { loadLevels } from '../lessons.js';
 import { requireVm } from '../commands/vm-ready.js';
 import { runVm, type VmEnd } from '../vm/run.js';
 import { bundleRuntime } from './bundle.js';
-import { checkerFiles, expectedChecks, levelsUpTo } from './checkers.js';
+import { checkerFiles, expectedChecks, levelsUpTo, planRuns } from './checkers.js';
 
 import type { CheckEvent, CheckResult, Outcome } from './types.js';
 
@@ -24,13 +25,25 @@ export interface CheckOptions {
   checkersDir?: string;
   /** Seconds one `rd` call may take inside the VM before it counts as hung. */
   rdTimeoutS?: number;
+  /** VMs to run at once, the levels dealt out among them (default 1: grading runs workspaces side by side). */
+  vms?: number;
 }
 
 const TAIL_LINES = 30;
 
+/**
+ * VMs for one learner's check: one a core, at most two, as memory allows (QEMU's peak under emulation is
+ * ≈ 700 MiB a VM); RUBBER_WORKSHOP_VMS sets it.
+ */
+export function defaultVms(): number {
+  const set = Number(process.env.RUBBER_WORKSHOP_VMS);
+  if (Number.isInteger(set) && set >= 1) return set;
+  return Math.max(1, Math.min(2, os.availableParallelism(), Math.floor(os.freemem() / (800 * 2 ** 20))));
+}
+
 /** Seconds for the whole run: boot plus a budget per level, so one hung command cannot stall a check forever. */
 export function runTimeoutMs(levels: number, rdTimeoutS: number): number {
-  return (30 + levels * rdTimeoutS * 1.5) * 1000;
+  return (30 + levels * rdTimeoutS * 3) * 1000;
 }
 
 /** Bundles the runtime, runs the checkers of levels 00..level in a fresh VM, and streams what happens. */
@@ -39,6 +52,8 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   const results: CheckResult[] = [];
   const tail: string[] = [];
   const finish = function* (verdict: Outcome['verdict'], error?: string): Generator<CheckEvent, Outcome> {
+    // Levels report side by side (several VMs): the outcome lists them in level order, as one VM would.
+    results.sort((a, b) => a.level.localeCompare(b.level));
     const outcome: Outcome = { verdict, level: opts.level, results, tail, ms: Date.now() - started, ...(error ? { error } : {}) };
     yield { type: 'done', outcome };
     return outcome;
@@ -57,30 +72,35 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     return yield* finish('error', (e as Error).message);
   }
   const rdTimeoutS = opts.rdTimeoutS ?? 20;
-  const run = runVm({
+  const plan = planRuns(levels, opts.vms ?? 1, opts.checkersDir);
+  const runs = plan.map((group) => runVm({
     assets: vm.assets,
     accel: vm.accel.accel,
-    timeoutMs: runTimeoutMs(levels.length, rdTimeoutS),
+    timeoutMs: runTimeoutMs(group.length, rdTimeoutS),
     signal: opts.signal,
     payload: [
-      { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${levels.join(' ')}"\nRD_TIMEOUT=${rdTimeoutS}\n` },
+      { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.join(' ')}"\nRD_TIMEOUT=${rdTimeoutS}\n` },
       { path: 'rd.mjs', type: 'file', data: bundle.code },
-      ...checkerFiles(levels, opts.checkersDir),
+      ...checkerFiles(group, opts.checkersDir),
     ],
-  });
+  }));
 
-  let ended = false;
+  const ended = plan.map(() => false);
+  let booted = false;
   let guestError: string | undefined;
-  let end: VmEnd;
+  const merged = mergeRuns(runs);
+  let ends: VmEnd[];
   for (;;) {
-    const next = await run.next();
+    const next = await merged.next();
     if (next.done) {
-      end = next.value;
+      ends = next.value;
       break;
     }
-    const ev = next.value;
-    if (ev.type === 'booted') yield { type: 'stage', stage: 'checks' };
-    else if (ev.type === 'log' || ev.type === 'forged') {
+    const [i, ev] = next.value;
+    if (ev.type === 'booted' && !booted) {
+      booted = true;
+      yield { type: 'stage', stage: 'checks' };
+    } else if (ev.type === 'log' || ev.type === 'forged') {
       const line = ev.type === 'forged' ? `[ignored a line that imitates a result: ${ev.line.slice(0, 200)}]` : ev.line;
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
@@ -91,15 +111,16 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
       else if (r.kind === 'result') {
         results.push(r.result);
         yield { type: 'result', result: r.result };
-      } else if (r.kind === 'end') ended = true;
-      else if (r.kind === 'error') guestError = r.message;
+      } else if (r.kind === 'end') ended[i] = true;
+      else if (r.kind === 'error') guestError ??= r.message;
     }
   }
 
   const expected = levels.flatMap((l) => expectedChecks(l, opts.checkersDir).map((name) => `${l}/${name}`));
   const { missing, unknown, repeated } = compareReported(expected, results.map((r) => `${r.level}/${r.name}`));
   const failed = results.some((r) => r.status === 'fail');
-  if (!ended) return yield* finish('error', vmFailure(end, levels.length, rdTimeoutS));
+  const unfinished = ended.indexOf(false);
+  if (unfinished >= 0) return yield* finish('error', vmFailure(ends[unfinished]!, plan[unfinished]!.length, rdTimeoutS));
   if (guestError) return yield* finish('error', `the checker stopped: ${guestError}`);
   if (unknown.length) return yield* finish('error', `the guest reported checks no checker declares: ${unknown.join(', ')}`);
   if (repeated.length) return yield* finish('error', `the guest reported these checks more than once: ${repeated.join(', ')}`);
@@ -129,4 +150,23 @@ function vmFailure(end: VmEnd, levels: number, rdTimeoutS: number): string {
     return `the check did not finish within ${runTimeoutMs(levels, rdTimeoutS) / 1000} s: does rd hang?`;
   const qemu = end.qemuError ? `: ${end.qemuError.split('\n').slice(-3).join(' ')}` : '';
   return `the VM stopped before the checks finished${qemu}`;
+}
+
+/** The events of several VM runs as they come, each with its run's index; returns how each run ended. */
+async function* mergeRuns<T, R>(runs: AsyncGenerator<T, R>[]): AsyncGenerator<[number, T], R[]> {
+  const ends: R[] = [];
+  const pending = new Map<number, Promise<[number, IteratorResult<T, R>]>>();
+  const pull = (i: number) => pending.set(i, runs[i]!.next().then((r): [number, IteratorResult<T, R>] => [i, r]));
+  runs.forEach((_, i) => pull(i));
+  while (pending.size) {
+    const [i, r] = await Promise.race(pending.values());
+    if (r.done) {
+      pending.delete(i);
+      ends[i] = r.value;
+    } else {
+      pull(i);
+      yield [i, r.value];
+    }
+  }
+  return ends;
 }

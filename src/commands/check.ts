@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCheck } from '../check/run.js';
+import { defaultVms, runCheck } from '../check/run.js';
+import { expectedChecks, levelsUpTo } from '../check/checkers.js';
 import type { Outcome } from '../check/types.js';
 import { loadLevels } from '../lessons.js';
 import { findWorkspace, refreshToolkit, workspaceFiles } from '../workspace.js';
@@ -9,7 +10,7 @@ import { exitCodeFor } from '../report/exit-code.js';
 import { toJson } from '../report/json.js';
 import { toJunit } from '../report/junit.js';
 import { toTap } from '../report/tap.js';
-import { formatResult, formatSummary } from '../report/human.js';
+import { formatSummary, LevelBlocks } from '../report/human.js';
 import { provenanceFor } from '../check/provenance.js';
 import { assetsDigest } from '../vm/assets.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -63,12 +64,19 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
   const status = new Status();
   const stageText = { bundle: 'bundling rd.ts', boot: 'starting the VM', checks: 'running the checks' } as const;
   let outcome: Outcome | undefined;
-  for await (const ev of runCheck({ workspaceDir: dir, level, signal })) {
+  const blocks = new LevelBlocks(level, new Map(levelsUpTo(level, loadLevels().map((l) => l.id)).map((l) => [l, expectedChecks(l).length])), colour);
+  const running = new Map<string, string>(); // level → the check it runs now (levels run side by side)
+  for await (const ev of runCheck({ workspaceDir: dir, level, signal, vms: defaultVms() })) {
     if (ev.type === 'stage') status.start(stageText[ev.stage]);
-    else if (ev.type === 'check-start') status.start(`checking ${ev.level} ${ev.name}`);
-    else if (ev.type === 'result' && !machine) status.log(formatResult(ev.result, colour));
-    else if (ev.type === 'done') outcome = ev.outcome;
+    else if (ev.type === 'check-start') {
+      running.set(ev.level, ev.name);
+      status.start(`checking ${[...running].map(([l, name]) => `${l} ${name}`).join(' · ')}`);
+    } else if (ev.type === 'result') {
+      running.delete(ev.result.level);
+      if (!machine) for (const line of blocks.add(ev.result)) status.log(line);
+    } else if (ev.type === 'done') outcome = ev.outcome;
   }
+  if (!machine) for (const line of blocks.rest()) status.log(line);
   status.stop();
   if (!outcome) throw new Error('the check ended without an outcome');
 

@@ -24,6 +24,40 @@ export function formatResult(r: CheckResult, colour: boolean): string {
   return lines.join('\n');
 }
 
+/**
+ * Plain output of a run whose levels report side by side (several VMs): the checked level's results as they
+ * come; each earlier level once all its checks are in, as one line if it all still passes, else in full.
+ */
+export class LevelBlocks {
+  private readonly pending = new Map<string, CheckResult[]>();
+
+  constructor(
+    private readonly current: string,
+    /** How many checks each level reports. */
+    private readonly expected: ReadonlyMap<string, number>,
+    private readonly colour: boolean,
+  ) {}
+
+  /** The lines one more result completes (none while its level is still running). */
+  add(r: CheckResult): string[] {
+    if (r.level === this.current) return [formatResult(r, this.colour)];
+    const got = [...(this.pending.get(r.level) ?? []), r];
+    this.pending.set(r.level, got);
+    if (got.length < (this.expected.get(r.level) ?? Infinity)) return [];
+    this.pending.delete(r.level);
+    if (got.some((x) => x.status === 'fail')) return got.map((x) => formatResult(x, this.colour));
+    const ms = got.reduce((total, x) => total + x.ms, 0);
+    return [`${paint('green', '✓', this.colour)} level ${r.level}: ${got.length} checks still pass ${paint('dim', secs(ms), this.colour)}`];
+  }
+
+  /** Results of levels that never completed (the run stopped), in full. */
+  rest(): string[] {
+    const lines = [...this.pending.values()].flat().map((x) => formatResult(x, this.colour));
+    this.pending.clear();
+    return lines;
+  }
+}
+
 /** The closing lines: the verdict, why it could not run, and the VM's last lines when they explain it. */
 export function formatSummary(o: Outcome, colour: boolean): string {
   const passed = o.results.filter((r) => r.status === 'pass').length;

@@ -211,7 +211,8 @@ function HintPointer({ hints }: { hints: CheckPanelProps['hints'] }) {
 
 /** Stages, then checks grouped by level: an earlier level that fully passed is one line. */
 function Progress({ run }: { run: CheckRun }) {
-  const levels = [...new Set(run.checks.map((c) => c.level))];
+  // The level being checked first, then the earlier ones in order, however the VMs interleave them.
+  const levels = [...new Set(run.checks.map((c) => c.level))].sort((a, b) => Number(b === run.level) - Number(a === run.level) || a.localeCompare(b));
   const starting = run.status === 'running' && run.stages.every((s) => s.status === 'waiting');
   return (
     <Box flexDirection="column">

@@ -60,8 +60,8 @@ export function tuiUnavailableMessage(stdin: { isTTY?: boolean } = process.stdin
 
 /** Imports the check runner (and the VM code behind it) only when the first check starts. */
 async function* loadRunCheck(opts: { workspaceDir: string; level: string; signal?: AbortSignal }): AsyncGenerator<CheckEvent, Outcome> {
-  const { runCheck } = await import('../check/run.js');
-  return yield* runCheck(opts);
+  const { defaultVms, runCheck } = await import('../check/run.js');
+  return yield* runCheck({ ...opts, vms: defaultVms() });
 }
 
 /** What the learner should know on opening: a corrupt progress file kept aside, a refreshed or backed-up linux.ts. */

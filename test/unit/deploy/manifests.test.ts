@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { deployManifests } from '../../../src/commands/deploy.js';
 import { parseClassList } from '../../../src/deploy/class.js';
@@ -9,6 +9,9 @@ import { podSpecOf, restrictedProblems, schemaProblems, type Manifest } from './
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const deployDir = path.join(root, 'deploy');
+// A schema check type-checks the manifest against Kubernetes' types: seconds each, more on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 const files = fs.readdirSync(deployDir).filter((f) => f.endsWith('.yaml'));
 const IMAGE = 'registry.example.com/rubber-workshop-ide:0.1.0';
 
