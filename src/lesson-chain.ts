@@ -23,7 +23,7 @@ export interface ChainFile {
   described?: boolean;
 }
 
-const FIX = 'edit the whole files in an export and import them back (lessons/README.md, "Editing the chain")';
+const FIX = 'rubber-workshop dev lessons export DIR, then import DIR, carries it over (lessons/README.md, "Editing the chain")';
 
 const materialised = new WeakMap<ChainFile, string>();
 
@@ -68,9 +68,21 @@ function carried(file: ChainFile, base: string, patch: string, dir: string): str
 const DESCRIPTION = /^(\/\/ (wrong|fails):.*\n)*/;
 const description = (file: ChainFile, text: string) => (file.described ? DESCRIPTION.exec(text)![0] : '');
 
-/** Writes each file's whole text (a wrong variant's with its description lines) under `dir`, as `name`. */
-export function exportChain(files: ChainFile[], dir: string): void {
-  for (const file of files) writeFileAtomic(path.join(dir, file.name), description(file, readStored(file)) + wholeText(file));
+/**
+ * Writes each file's whole text (a wrong variant's with its description lines) under `dir`, as `name`. Returns
+ * why files could not be made (a patch that no longer fits, and so the files after it): an import mends them.
+ */
+export function exportChain(files: ChainFile[], dir: string): string[] {
+  const problems = new Set<string>();
+  for (const file of files) {
+    try {
+      writeFileAtomic(path.join(dir, file.name), description(file, readStored(file)) + wholeText(file));
+    } catch (e) {
+      if (!(e instanceof LessonError)) throw e;
+      problems.add(e.message);
+    }
+  }
+  return [...problems];
 }
 
 /** What `make` returns, or undefined where it throws: a file that is not there, a patch that does not fit. */

@@ -23,7 +23,10 @@ export async function devLessons(argv: string[]): Promise<number> {
   }
   // After an import too: the export then shows what the edits carried into the later levels.
   const levels = loadLevels();
-  exportChain(chainFiles(levels), target);
+  const problems = exportChain(chainFiles(levels), target);
   console.log(`${dir} holds the whole stub, solution and wrong variants of ${levels.length} levels. After editing: rubber-workshop dev lessons import ${dir}`);
-  return 0;
+  if (!problems.length) return 0;
+  // A patch whose lines only moved (say, after a merge) is carried over by an import; another needs its whole file.
+  console.error(`Not written, as a patch does not fit (import ${dir} carries over what it can; write the rest whole in ${dir}):\n  ${problems.join('\n  ')}`);
+  return 1;
 }

@@ -110,6 +110,22 @@ describe('export and import', () => {
 });
 
 describe('materialising', () => {
+  it('fails on a patch whose lines moved; export writes the rest and says so, and import mends it', () => {
+    copyLessons();
+    const before = wholeFiles(load());
+    const patch = path.join(lessons, '05-uts-namespace/solution.patch');
+    const text = fs.readFileSync(patch, 'utf8');
+    fs.writeFileSync(patch, text.replace(/^@@ -(\d+)/m, (_, n) => `@@ -${Number(n) + 2}`));
+    expect(() => load()[5]!.solution()).toThrow(/^lessons\/05-uts-namespace\/solution\.patch no longer applies .*: rubber-workshop dev lessons export DIR, then import DIR, carries it over/);
+    const problems = exportTo(out);
+    expect(problems).toEqual([expect.stringMatching(/^lessons\/05-uts-namespace\/solution\.patch no longer applies/)]);
+    expect(fs.existsSync(path.join(out, '04-overlayfs/solution.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(out, '05-uts-namespace/solution.ts'))).toBe(false);
+    expect(importFrom(out)).toEqual(['lessons/05-uts-namespace/solution.patch']);
+    expect(fs.readFileSync(patch, 'utf8')).toBe(text);
+    expect(wholeFiles(load())).toEqual(before);
+  });
+
   it('fails naming the patch that no longer applies, for its level and every later one', () => {
     copyLessons();
     const patch = path.join(lessons, '02-mount-namespace/solution.patch');
