@@ -5,8 +5,8 @@
 //
 //   npm run build && node docs/class-report.mjs [OUT.png]
 //
-// Needs the VM assets (`rubber-workshop setup`), `patch` and chromium (`apt-get install -y chromium`).
-import { execFileSync, spawnSync } from 'node:child_process';
+// Needs the VM assets (`rubber-workshop setup`) and chromium (`apt-get install -y chromium`).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,11 +15,15 @@ import { screenshot } from '../scripts/chromium.mjs';
 const repo = path.resolve(import.meta.dirname, '..');
 const level = '04';
 const out = path.resolve(process.argv[2] ?? path.join(repo, 'docs/class-report.png'));
-const lessons = Object.fromEntries(fs.readdirSync(path.join(repo, 'lessons')).filter((d) => /^\d\d-/.test(d)).map((d) => [d.slice(0, 2), path.join(repo, 'lessons', d)]));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-class-report-'));
+// The lessons' files whole, as the level chain makes them; a wrong variant's starts with its description lines.
+const whole = path.join(root, 'lessons');
+spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'dev', 'lessons', 'export', whole], { stdio: 'ignore' });
+const lessons = Object.fromEntries(fs.readdirSync(whole).map((d) => [d.slice(0, 2), path.join(whole, d)]));
 const read = (f) => fs.readFileSync(f, 'utf8');
 const solution = (l) => read(path.join(lessons[l], 'solution.ts'));
 /** A level's solution with one of its known mistakes in it. */
-const mistake = (l, name) => execFileSync('patch', ['-s', '-o', '-', path.join(lessons[l], 'solution.ts'), path.join(lessons[l], 'wrong', `${name}.patch`)], { encoding: 'utf8' });
+const mistake = (l, name) => read(path.join(lessons[l], 'wrong', `${name}.ts`));
 
 const klass = {
   ana: solution(level),
@@ -34,7 +38,6 @@ const klass = {
   jun: mistake('01', 'no-proc'),
 };
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-class-report-'));
 try {
   for (const [name, rd] of Object.entries(klass)) {
     fs.mkdirSync(path.join(root, 'class', name), { recursive: true });

@@ -6,6 +6,7 @@ import { MissingToolError } from '../rootfs-scripts/host-tools.mjs';
 import { WorkspaceError } from './workspace.js';
 import { SourcesError } from './check/provenance.js';
 import { DeployError } from './deploy/error.js';
+import { LessonError } from './lesson-chain.js';
 import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
 import { setup } from './commands/setup.js';
 import { version } from './version.js';
@@ -26,6 +27,8 @@ Usage:
                                       --attach: a second terminal on the running one
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
+  rubber-workshop dev lessons export|import DIR
+                                      for lesson authors: the lessons' files whole in DIR, and edits back
   rubber-workshop --version | --help
 
 Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
@@ -41,7 +44,8 @@ const commands: Record<string, Command> = {
   grade: async (argv, signal) => (await import('./commands/grade.js')).grade(argv, signal),
   dev: async (argv, signal) => {
     const [sub, ...rest] = argv;
-    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N]');
+    if (sub === 'lessons') return (await import('./commands/dev-lessons.js')).devLessons(rest);
+    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N] | dev lessons export|import DIR');
     return (await import('./commands/dev-check.js')).devCheck(rest, signal);
   },
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
@@ -88,7 +92,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError, DeployError].some((known) => err instanceof known)) {
+    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError, DeployError, LessonError].some((known) => err instanceof known)) {
       process.stderr.write(`rubber-workshop: ${(err as Error).message}\n`);
     } else {
       const e = err as Error;

@@ -74,7 +74,7 @@ export function initWorkspace(dir: string, sources: Sources = packageSources()):
   const first = sources.levels[0];
   if (!first) throw new WorkspaceError('No levels found in the lessons folder; reinstall rubber-workshop.');
   // Read everything needed before writing anything, so a broken install leaves no half-made workspace.
-  const stub = readPackageFile(first.stubFile, `level ${first.id}'s stub`);
+  const stub = packageStub(first);
   readPackageFile(sources.toolkitFile, 'the toolkit');
   fs.mkdirSync(files.state, { recursive: true });
 
@@ -158,7 +158,7 @@ export function resetLevel(dir: string, level: string, levels: Level[] = loadLev
   const files = workspaceFiles(dir);
   const entry = levels.find((l) => l.id === level);
   if (!entry) throw new WorkspaceError(`There is no level ${level}; levels are ${levels.map((l) => l.id).join(', ')}.`);
-  const stub = readPackageFile(entry.stubFile, `level ${level}'s stub`);
+  const stub = packageStub(entry);
   const backup = fs.existsSync(files.rd) ? backupFile(files, files.rd, `rd-before-reset-${level}`) : undefined;
   fs.writeFileSync(files.rd, stub);
   return backup;
@@ -176,6 +176,15 @@ function backupFile(files: WorkspaceFiles, file: string, label: string): string 
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+  }
+}
+
+/** The level's stub, made from the package's lesson chain; failing, the install is broken. */
+function packageStub(level: Level): string {
+  try {
+    return level.stub();
+  } catch (e) {
+    throw new WorkspaceError(`rubber-workshop is missing level ${level.id}'s stub (${(e as Error).message}); reinstall rubber-workshop.`);
   }
 }
 

@@ -18,7 +18,7 @@ export async function bundleRuntime(entry: string, toolkit?: string, contents?: 
     : [];
   try {
     const result = await build({
-      // `contents` stands in for the file (a wrong variant made from a patch), resolved from where it would be.
+      // `contents` stands in for the file (a lesson file made from the level chain), resolved from where it would be.
       ...(contents === undefined
         ? { entryPoints: [entry] }
         : { stdin: { contents, loader: 'ts' as const, resolveDir: path.dirname(entry), sourcefile: path.basename(entry) } }),

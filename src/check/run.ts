@@ -15,7 +15,7 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** The runtime to check; default <workspaceDir>/rd.ts. */
   entry?: string;
-  /** The runtime's text, when it is not in `entry` itself (a wrong variant made from its patch). */
+  /** The runtime's text, when it is not in `entry` itself (a lesson file made from the level chain). */
   source?: string;
   /** Bundle `./linux.js` from this file instead of the workspace's copy (lesson files). */
   toolkit?: string;

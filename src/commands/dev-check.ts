@@ -1,5 +1,4 @@
 import os from 'node:os';
-import path from 'node:path';
 import { loadLevels, wrongSource, type Level } from '../lessons.js';
 import { runCheck } from '../check/run.js';
 import type { Outcome } from '../check/types.js';
@@ -12,9 +11,8 @@ import { runPool } from '../pool.js';
 export interface Expectation {
   level: Level;
   label: string;
-  file: string;
-  /** The runtime's text when `file` is not the runtime itself (a wrong variant's patch). */
-  source?: () => string;
+  /** The runtime's whole text, made from the lesson chain. */
+  source: () => string;
   /** Check 00..level (solutions) or this level alone (stubs and wrong variants). */
   only: boolean;
   /** null if the outcome is as it must be, else what is wrong. */
@@ -28,15 +26,15 @@ const why = (o: Outcome) => (o.verdict === 'error' ? `could not run: ${o.error}`
 export function expectations(levels: Level[]): Expectation[] {
   return levels.flatMap((level) => [
     {
-      level, label: `${level.id} stub fails`, file: level.stubFile, only: true,
+      level, label: `${level.id} stub fails`, source: level.stub, only: true,
       judge: (o) => (o.verdict === 'fail' ? null : o.verdict === 'pass' ? 'the stub passes: its checks cannot tell it from a solution' : why(o)),
     },
     {
-      level, label: `${level.id} solution passes 00–${level.id}`, file: level.solutionFile, only: false,
+      level, label: `${level.id} solution passes 00–${level.id}`, source: level.solution, only: false,
       judge: (o) => (o.verdict === 'pass' ? null : why(o)),
     },
     ...level.wrong.map((w): Expectation => ({
-      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, file: level.solutionFile, source: () => wrongSource(level, w), only: true,
+      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, source: () => wrongSource(w), only: true,
       judge: (o) => {
         if (o.verdict === 'error') return why(o);
         const failed = failedNames(o);
@@ -50,7 +48,8 @@ export function expectations(levels: Level[]): Expectation[] {
 /** Checks one lesson file as its expectation says, in a fresh VM; `problem` is null when it behaved. */
 export async function runExpectation(e: Expectation, signal?: AbortSignal): Promise<{ outcome?: Outcome; problem: string | null }> {
   let outcome: Outcome | undefined;
-  const run = runCheck({ workspaceDir: path.dirname(e.file), entry: e.file, source: e.source?.(), toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
+  // The text stands in for an rd.ts in the level's folder, so build errors point at "rd.ts".
+  const run = runCheck({ workspaceDir: e.level.dir, source: e.source(), toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
   for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
   return { outcome, problem: outcome ? e.judge(outcome) : 'no outcome' };
 }

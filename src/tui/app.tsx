@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp } from 'ink';
@@ -240,7 +239,6 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   }, [foreground, editors, say]);
 
   const lesson = useMemo(() => readOr(level.lessonFile, `The lesson for level ${level.id} is missing (${level.lessonFile}).`), [level]);
-  const solutionPath = displayPath(level.solutionFile);
   const body = (() => {
     switch (panel) {
       case 'check':
@@ -251,7 +249,6 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
             hints={{ revealed: entry.hintsRevealed, total: level.hints.length }}
             next={levels[index + 1]}
             recap={passRecap(lesson)}
-            solutionPath={solutionPath}
             traceShown={traceShown}
           />
         ) : (
@@ -260,7 +257,7 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
       case 'hints':
         return <HintsPanel hints={level.hints} revealed={entry.hintsRevealed} />;
       case 'solution':
-        return <SolutionPanel mine={readOr(files.rd, '')} solution={readOr(level.solutionFile, '')} solutionPath={solutionPath} />;
+        return <SolutionPanel mine={readOr(files.rd, '')} solution={textOr(level.solution, '')} />;
       case 'help':
         return <HelpPanel workspaceDir={workspaceDir} />;
       case 'lesson':
@@ -298,16 +295,12 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
   );
 }
 
-/** An absolute path, with the home folder as ~ (the package may live deep in npx's cache). */
-function displayPath(file: string): string {
-  const home = os.homedir();
-  return file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
-}
-
-function readOr(file: string, fallback: string): string {
+function textOr(make: () => string, fallback: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return make();
   } catch {
     return fallback;
   }
 }
+
+const readOr = (file: string, fallback: string) => textOr(() => fs.readFileSync(file, 'utf8'), fallback);

@@ -22,8 +22,6 @@ export interface CheckPanelProps {
   next?: { id: string; title: string };
   /** What the lesson sums up, shown on a pass. */
   recap?: Recap;
-  /** Where the reference solution is, shown on a pass. */
-  solutionPath: string;
   /** Whether the first failure's trace of rd's calls is shown in full (t toggles it). */
   traceShown: boolean;
 }
@@ -46,7 +44,7 @@ export function CheckPanel(props: CheckPanelProps) {
   );
 }
 
-function Verdict({ outcome, title, hints, next, recap, solutionPath, traceShown }: CheckPanelProps & { outcome: Outcome }) {
+function Verdict({ outcome, title, hints, next, recap, traceShown }: CheckPanelProps & { outcome: Outcome }) {
   const theme = useTheme();
   const failed = outcome.results.filter((r) => r.status === 'fail');
   const passedCount = outcome.results.length - failed.length;
@@ -63,7 +61,7 @@ function Verdict({ outcome, title, hints, next, recap, solutionPath, traceShown 
           </Box>
         )}
         <Prose>
-          Reference solution: <Text color={theme.code}>{solutionPath}</Text>. Press <Key k="s" /> to compare it with your rd.ts.
+          Press <Key k="s" /> to compare the reference solution with your rd.ts.
         </Prose>
         {next ? (
           <Prose>

@@ -29,7 +29,7 @@ export function HintsPanel({ hints, revealed }: { hints: string[]; revealed: num
 }
 
 /** The reference solution as changes to the learner's rd.ts. */
-export function SolutionPanel({ mine, solution, solutionPath }: { mine: string; solution: string; solutionPath: string }) {
+export function SolutionPanel({ mine, solution }: { mine: string; solution: string }) {
   const theme = useTheme();
   const groups = hunks(lineDiff(mine, solution));
   return (
@@ -37,7 +37,7 @@ export function SolutionPanel({ mine, solution, solutionPath }: { mine: string; 
       <Text>
         <Text color={theme.fail}>- your rd.ts</Text>
         {'   '}
-        <Text color={theme.pass}>+ reference {solutionPath}</Text>
+        <Text color={theme.pass}>+ the reference solution</Text>
       </Text>
       {groups.length === 0 && <Prose>Your rd.ts is the reference solution, line for line.</Prose>}
       {groups.map((hunk, h) => (

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repo, rw } from './helpers.js';
+import { level, rw } from './helpers.js';
 
 // The optional Debian image, built from scratch by debootstrap (as root in CI; through sudo for a user).
 test('setup --debian builds a Debian image that a runtime can start containers from', () => {
@@ -14,7 +14,7 @@ test('setup --debian builds a Debian image that a runtime can start containers f
     expect(setup.status, setup.stderr).toBe(0);
     expect(setup.stderr + setup.stdout).toContain('debian.tar');
     expect(rw(['init', ws]).status).toBe(0);
-    fs.copyFileSync(path.join(repo, 'lessons/10-setuid/solution.ts'), path.join(ws, 'rd.ts'));
+    fs.writeFileSync(path.join(ws, 'rd.ts'), level('10').solution());
     const r = rw(['rd', 'run', '-i', 'debian', '--user', '1000', '--', '/bin/sh', '-c', 'cat /etc/debian_version /etc/rubber-image; id -u'], { env, cwd: ws });
     expect(r.stdout).toMatch(/^\d+\.\d+\ndebian\n1000\n/m);
     expect(r.status).toBe(0);

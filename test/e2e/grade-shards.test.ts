@@ -3,20 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ClassSummary } from '../../src/grade/summary.js';
-import { loadLevels, wrongSource } from '../../src/lessons.js';
-import { repo, rw, rwSpawn } from './helpers.js';
+import { wrongSource } from '../../src/lessons.js';
+import { level, repo, rw, rwSpawn } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-shards-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** The class under `mount`: a solved learner, one with a known mistake, and one who only has the stub. */
 function classAt(mount: string): string {
-  const lesson = path.join(repo, 'lessons/00-fork-exec');
-  const level00 = loadLevels()[0]!;
+  const level00 = level('00');
   const runtimes = {
-    solved: fs.readFileSync(path.join(lesson, 'solution.ts'), 'utf8'),
-    'no-signal-report': wrongSource(level00, level00.wrong.find((w) => w.name === 'no-signal-report')!),
-    stub: fs.readFileSync(path.join(lesson, 'stub.ts'), 'utf8'),
+    solved: level00.solution(),
+    'no-signal-report': wrongSource(level00.wrong.find((w) => w.name === 'no-signal-report')!),
+    stub: level00.stub(),
   };
   const dir = path.join(root, mount, 'class');
   for (const [name, rd] of Object.entries(runtimes)) {

@@ -6,10 +6,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { ClassSummary } from '../../src/grade/summary.js';
 import type { GradeResult } from '../../src/grade/result.js';
 import { assetsDigest } from '../../src/vm/assets.js';
-import { loadLevels, wrongSource } from '../../src/lessons.js';
-import { repo, rw } from './helpers.js';
+import { wrongSource } from '../../src/lessons.js';
+import { level, repo, rw } from './helpers.js';
 
-const lesson = path.join(repo, 'lessons/00-fork-exec');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-grade-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -40,11 +39,11 @@ const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(root, 
 
 describe('rubber-workshop grade', () => {
   test('grades a class with known scores, leaves the workspaces alone, and grades nobody twice on --resume', async () => {
-    const solution = fs.readFileSync(path.join(lesson, 'solution.ts'), 'utf8');
+    const level00 = level('00');
+    const solution = level00.solution();
     learner('solved', solution);
-    const level00 = loadLevels()[0];
-    learner('no-signal-report', wrongSource(level00, level00.wrong.find((w) => w.name === 'no-signal-report')!));
-    learner('stub', fs.readFileSync(path.join(lesson, 'stub.ts'), 'utf8'));
+    learner('no-signal-report', wrongSource(level00.wrong.find((w) => w.name === 'no-signal-report')!));
+    learner('stub', level00.stub());
     learner('syntax-error', `${solution}\nconst = 1;\n`);
     learner('hangs', 'setInterval(() => {}, 1000);\n');
     const before = treeDigest(path.join(root, 'class'));

@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import { loadLevels } from '../../src/lessons.js';
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 export const cli = path.join(repo, 'dist/cli.js');
+
+/** Level `id` of the real lessons: its stub() and solution() are whole rd.ts files. */
+export const level = (id: string) => loadLevels().find((l) => l.id === id)!;
 
 /** Runs the built CLI and waits for it. */
 export function rw(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {

@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { cli, qemusOf, repo, rw, tempsOf, until, workspaceWith } from './helpers.js';
+import { cli, level, qemusOf, rw, tempsOf, until, workspaceWith } from './helpers.js';
 
 // `rubber-workshop shell` and `rd run` on a real terminal (tmux): keys go in with send-keys, the screen comes
 // back with capture-pane, and the pane's shell says how rubber-workshop ended.
@@ -45,7 +43,7 @@ async function ended(pid: number): Promise<number> {
   return Number(ENDED.exec(screen())![1]);
 }
 
-const level10 = () => workspaceWith(fs.readFileSync(path.join(repo, 'lessons/10-setuid/solution.ts'), 'utf8'));
+const level10 = () => workspaceWith(level('10').solution());
 
 test('a root shell in the VM, a shell in the container inside it, and out again with exit twice', async () => {
   const pid = await start(level10(), ['shell']);

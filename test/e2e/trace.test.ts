@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from 'vitest';
 import { loadLevels } from '../../src/lessons.js';
 import { expectations, runExpectation } from '../../src/commands/dev-check.js';
 import { formatResult } from '../../src/report/human.js';
-import { repo, rw, workspaceWith } from './helpers.js';
+import { level, rw, workspaceWith } from './helpers.js';
 
 // rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
 test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
@@ -30,7 +28,7 @@ test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, poin
 
 test('rd --trace run shows, after the command, the calls of both processes of rd', () => {
   // Level 06's parent unshares CLONE_NEWPID and goes back with setns; its init stage is PID 1 of the new namespace.
-  const ws = workspaceWith(fs.readFileSync(path.join(repo, 'lessons/06-pid-namespace/solution.ts'), 'utf8'));
+  const ws = workspaceWith(level('06').solution());
   const r = rw(['rd', '--trace', 'run', '--', '/bin/sh', '-c', 'echo inside; exit 5'], { cwd: ws });
   expect(r.status, r.stderr).toBe(5);
   const [before, trace] = r.stdout.split('── what rd did: its calls through linux.ts ──\n');

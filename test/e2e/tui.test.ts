@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { loadLevels, wrongSource } from '../../src/lessons.js';
-import { cli, repo, rw, until } from './helpers.js';
+import { wrongSource } from '../../src/lessons.js';
+import { cli, level, rw, until } from './helpers.js';
 
 // The TUI as a learner meets it: `rubber-workshop` in a workspace, on a real terminal (tmux), with real
 // checks in the VM. Keys go in with send-keys; the screen comes back with capture-pane.
@@ -53,7 +53,7 @@ test('a check fails on the stub, then passes once the reference solution is save
 
   press('w');
   expect(await shows('◉ watching', 10_000), screen()).toBe(true);
-  fs.copyFileSync(path.join(repo, 'lessons/00-fork-exec/solution.ts'), path.join(ws, 'rd.ts'));
+  fs.writeFileSync(path.join(ws, 'rd.ts'), level('00').solution());
   expect(await shows('✓ Level 00 passed'), screen()).toBe(true);
   expect(screen()).toMatch(/Next: level 01, chroot and an image/);
 
@@ -71,8 +71,7 @@ test("t shows what rd did beside a failure, and t hides it again", async () => {
   // Level 00's runtime that forgets clearCloexec: its trace has which and execve, and no clearCloexec.
   const dir = path.join(path.dirname(ws), 'traced');
   expect(rw(['init', dir]).status).toBe(0);
-  const level = loadLevels().find((l) => l.id === '00')!;
-  fs.writeFileSync(path.join(dir, 'rd.ts'), wrongSource(level, level.wrong.find((w) => w.name === 'keeps-cloexec')!));
+  fs.writeFileSync(path.join(dir, 'rd.ts'), wrongSource(level('00').wrong.find((w) => w.name === 'keeps-cloexec')!));
   tmux('kill-session', '-t', 'tui');
   start({ NO_COLOR: '1' }, dir);
   expect(await shows('00 fork & exec', 30_000), screen()).toBe(true);

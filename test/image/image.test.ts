@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { deployManifests } from '../../src/commands/deploy.js';
 import { screenshotWhen } from './chromium.js';
 import { podmanArgs } from './pod-to-podman.js';
+import { level } from '../e2e/helpers.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const { version } = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -58,7 +59,8 @@ describe('the classroom image under a restricted container', () => {
   });
 
   it('check 10 with the level-10 solution passes, from the image\'s saved guest', () => {
-    const solution = path.join(repo, 'lessons/10-setuid/solution.ts');
+    const solution = path.join(volume('solution'), 'solution.ts');
+    fs.writeFileSync(solution, level('10').solution());
     const started = Date.now();
     const r = run(['-e', 'NO_COLOR=1', '-v', `${solution}:/solution.ts:ro`],
       ['sh', '-c', 'rubber-workshop init /tmp/w >/dev/null && cp /solution.ts /tmp/w/rd.ts && cd /tmp/w && rubber-workshop check 10']);
@@ -118,7 +120,7 @@ describe('the classroom image under a restricted container', () => {
     const grades = volume('grades');
     spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'init', path.join(klass, 'alice')]);
     spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'init', path.join(klass, 'bob')]);
-    fs.copyFileSync(path.join(repo, 'lessons/10-setuid/solution.ts'), path.join(klass, 'alice', 'rd.ts'));
+    fs.writeFileSync(path.join(klass, 'alice', 'rd.ts'), level('10').solution());
     spawnSync('chmod', ['-R', 'a+rX', klass]);
     const claims = { 'rubber-workshop-class': klass, 'rubber-workshop-grades': grades };
     const job = manifests('grade', '--shards', '2', '--jobs', '1')[1];

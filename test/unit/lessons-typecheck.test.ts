@@ -14,11 +14,10 @@ interface LessonFile {
   text: () => string;
 }
 
-const read = (file: string) => () => fs.readFileSync(file, 'utf8');
 const lessonFiles: LessonFile[] = loadLevels().flatMap((level) => [
-  { label: `${level.id} stub`, text: read(level.stubFile) },
-  { label: `${level.id} solution`, text: read(level.solutionFile) },
-  ...level.wrong.map((w) => ({ label: `${level.id} wrong/${w.name}`, text: () => wrongSource(level, w) })),
+  { label: `${level.id} stub`, text: level.stub },
+  { label: `${level.id} solution`, text: level.solution },
+  ...level.wrong.map((w) => ({ label: `${level.id} wrong/${w.name}`, text: () => wrongSource(w) })),
 ]);
 
 let tmp: string;

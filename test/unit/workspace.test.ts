@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadLevels } from '../../src/lessons.js';
+import { writeChain } from './lesson-files.js';
 import { loadProgress } from '../../src/progress.js';
 import { findWorkspace, initWorkspace, refreshToolkit, resetLevel, WorkspaceError, type Sources } from '../../src/workspace.js';
 
@@ -16,10 +17,8 @@ function fixture(root: string): Sources {
   const levels = [['00', '00-first', 'first'], ['01', '01-second', 'second']] as const;
   fs.mkdirSync(lessons, { recursive: true });
   fs.writeFileSync(path.join(lessons, 'manifest.json'), JSON.stringify({ levels: levels.map(([id, dir, title]) => ({ id, dir, title })) }));
-  for (const [id, dir] of levels) {
-    fs.mkdirSync(path.join(lessons, dir));
-    fs.writeFileSync(path.join(lessons, dir, 'stub.ts'), `// stub ${id}\n`);
-  }
+  for (const [, dir] of levels) fs.mkdirSync(path.join(lessons, dir));
+  writeChain(lessons, levels.map(([id, dir]) => ({ dir, stub: `// stub ${id}\n`, solution: `// solution ${id}\n` })));
   const toolkitFile = path.join(root, 'toolkit.ts');
   fs.writeFileSync(toolkitFile, 'export const version = 1;\n');
   return { levels: loadLevels(lessons), toolkitFile };
@@ -62,7 +61,7 @@ describe('initWorkspace', () => {
   });
 
   it('writes nothing when the package is missing a stub', () => {
-    fs.rmSync(sources.levels[0]!.stubFile);
+    fs.rmSync(sources.levels[0]!.stubFile.stored);
     expect(() => initWorkspace(ws, sources)).toThrow(WorkspaceError);
     expect(() => initWorkspace(ws, sources)).toThrow(/missing level 00's stub .*reinstall/);
     expect(fs.existsSync(ws)).toBe(false);

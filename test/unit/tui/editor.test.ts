@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editorCommand, editorFailure, todoLine } from '../../../src/tui/editor.js';
-import { lessonsDir } from '../../../src/paths.js';
+import { loadLevels } from '../../../src/lessons.js';
 
 describe('editorCommand', () => {
   it('prefers $VISUAL to $EDITOR', () => {
@@ -43,7 +41,7 @@ describe('todoLine', () => {
   });
 
   it("finds the work in level 00's real stub", () => {
-    const source = fs.readFileSync(path.join(lessonsDir, '00-fork-exec', 'stub.ts'), 'utf8');
+    const source = loadLevels()[0]!.stub();
     expect(source.split('\n')[todoLine(source, '00') - 1]).toMatch(/^\s*\/\/ TODO/);
   });
 });

@@ -6,6 +6,7 @@ import type { ReactElement } from 'react';
 import { render as inkRender } from 'ink';
 import type { CheckEvent, CheckResult, Outcome } from '../../../src/check/types.js';
 import { loadLevels, type Level } from '../../../src/lessons.js';
+import { writeChain } from '../lesson-files.js';
 import { freshProgress, saveProgress, type Progress } from '../../../src/progress.js';
 import type { RunCheck } from '../../../src/tui/use-check.js';
 
@@ -37,9 +38,12 @@ export function makeFixture(progress: Progress = freshProgress()): Fixture {
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'lesson.md'), LESSON(id, title));
     fs.writeFileSync(path.join(dir, 'hints.md'), `Hint one for ${id}.\n---\nHint two for ${id}.\n`);
-    fs.writeFileSync(path.join(dir, 'stub.ts'), `// stub ${id}\nmain();\n// TODO(${id}): do it\n`);
-    fs.writeFileSync(path.join(dir, 'solution.ts'), `// stub ${id}\nmain();\ndoIt${id}();\n`);
   }
+  writeChain(lessons, titles.map(([id, title]) => ({
+    dir: `${id}-${title}`,
+    stub: `// stub ${id}\nmain();\n// TODO(${id}): do it\n`,
+    solution: `// stub ${id}\nmain();\ndoIt${id}();\n`,
+  })));
   const workspace = path.join(root, 'ws');
   fs.mkdirSync(workspace);
   fs.writeFileSync(path.join(workspace, 'rd.ts'), '// stub 00\nmain();\n// TODO(00): do it\n');
