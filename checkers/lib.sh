@@ -301,10 +301,20 @@ _trace_read() {
 
 # _trace_shown: what a failure carries: the last 60 lines of the trace of the check's rd call (nothing if the
 # check ran none, or rd made no call through linux.ts), each after a mark: "!" pointed at, "*" matters to
-# the level, " " any other.
+# the level, " " any other. When no line matches the pointer, rd's last failed call (`= -1 E…`) is pointed at.
 _trace_shown() {
   case $CMD in rd\ *) ;; *) return 0 ;; esac
   # Through the environment: awk -v would take the backslashes of a regex as escapes.
   _trace_read | TRACE_CALLS=$TRACE_CALLS TRACE_POINT=$_trace_point awk 'BEGIN { calls = ENVIRON["TRACE_CALLS"]; point = ENVIRON["TRACE_POINT"] }
-    { m = " "; if (point != "" && $0 ~ point) m = "!"; else if (calls != "" && $3 ~ ("^(" calls ")\\(")) m = "*"; print m $0 }'
+    { line[NR] = $0; name[NR] = $3; if (point != "" && $0 ~ point) pointed[NR] = found = 1; if ($0 ~ / = -1 [A-Z]/) failed = NR }
+    END {
+      if (!found && failed) pointed[failed] = 1
+      for (i = 1; i <= NR; i++) {
+        m = " "; if (i in pointed) m = "!"; else if (calls != "" && name[i] ~ ("^(" calls ")\\(")) m = "*"
+        print m line[i]
+      }
+    }'
 }
+
+# The pointers of levels 03–10 (CHECKERS_DIR: where the checkers are, for a test outside the VM).
+. "${CHECKERS_DIR:-/run/payload/checkers}/pointers.sh"
