@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { loadLevels } from '../../src/lessons.js';
 import { expectations, runExpectation } from '../../src/commands/dev-check.js';
 import { formatResult } from '../../src/report/human.js';
+import { parseTrace } from '../../src/report/trace.js';
 import { repo, rw, workspaceWith } from './helpers.js';
 
 // rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
@@ -26,6 +27,18 @@ test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, poin
   expect(formatResult(failed, false)).toMatch(/\n {4}→ init \d+ unshare\(CLONE_NEWNS\) = 0\n/);
   // The trace only explains: passed checks carry none.
   expect(outcome!.results.filter((r) => r.status === 'pass' && r.trace)).toEqual([]);
+}, 5 * 60 * 1000);
+
+// A pointer derived from the trace's order: setgid failed, but the call to fix is the setuid before it.
+test('a runtime that calls setuid before setgid fails with the setuid pointed at, above the setgid it made fail', async () => {
+  const wrong = expectations(loadLevels()).find((e) => e.label === '10 wrong/setuid-before-setgid fails 10/user-and-group')!;
+  const { outcome, problem } = await runExpectation(wrong);
+  expect(problem).toBeNull();
+  const failed = outcome!.results.find((r) => r.name === 'user-and-group')!;
+  const lines = parseTrace(failed.trace!);
+  expect(lines.filter((l) => l.pointed).map((l) => l.call)).toEqual(['init 1 setuid(1000) = 0']);
+  expect(lines.at(-1)).toEqual({ call: 'init 1 setgid(2000) = -1 EPERM (Operation not permitted)', pointed: false, level: true, failed: true });
+  expect(formatResult(failed, false)).toMatch(/\n {4}→ init 1 setuid\(1000\) = 0\n {4}\* init 1 setgid\(2000\) = -1 EPERM/);
 }, 5 * 60 * 1000);
 
 test('rd --trace run shows, after the command, the calls of both processes of rd', () => {
