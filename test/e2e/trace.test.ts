@@ -54,3 +54,15 @@ test('rd --trace run shows, after the command, the calls of both processes of rd
   expect(lines).toContainEqual('init 1 unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0');
   expect(lines.at(-1)).toBe('init 1 execve("/bin/sh", ["/bin/sh","-c","echo inside; exit 5"])');
 }, 5 * 60 * 1000);
+
+test('rd trace, in the VM, prints what the last rd call did: rd records every call, as in a check', () => {
+  const ws = workspaceWith(fs.readFileSync(path.join(repo, 'lessons/05-uts-namespace/solution.ts'), 'utf8'));
+  const r = rw(['vm', 'exec', '--rd', '--', 'sh', '-c', 'rd run -- /bin/true && rd run -- /bin/echo second && rd trace'], { cwd: ws });
+  expect(r.status, r.stderr).toBe(0);
+  // After the second run's exit line, what rd trace printed.
+  const trace = r.stdout.split(/exited with status 0\n/).at(-1)!;
+  const lines = trace.trim().split('\n');
+  expect(lines[0]).toMatch(/^init \d+ unshare\(CLONE_NEWNS\|CLONE_NEWUTS\) = 0$/);
+  expect(lines.at(-1)).toMatch(/^init \d+ execve\("\/bin\/echo", \["\/bin\/echo","second"\]\)$/);
+  expect(trace).not.toContain('/bin/true');
+}, 5 * 60 * 1000);
