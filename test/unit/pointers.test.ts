@@ -18,12 +18,12 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(applets, { recursive: true, force: true }));
 
 /** What a failure carries after `pointer` ran on a recorded trace: its marked lines, as lib.sh sends them. */
-function shown(trace: string, pointer: string, calls = ''): string[] {
+function shown(trace: string, pointer: string, calls = '', status = ''): string[] {
   const script = `. "$CHECKERS_DIR/lib.sh"
 _trace_read() { cat "$FIXTURE"; }
 CMD='rd run -- /bin/sh -c true' TRACE_CALLS='${calls}'
 ${pointer}
-_trace_shown`;
+_trace_shown ${status}`;
   const r = spawnSync('busybox', ['sh', '-c', script], {
     encoding: 'utf8',
     env: { PATH: applets, CHECKERS_DIR: path.join(repo, 'checkers'), FIXTURE: path.join(traces, `${trace}.trace`) },
@@ -65,6 +65,12 @@ describe('pointers into rd\'s trace, on traces of the wrong variants', () => {
   it('without a pointer of its own, a failure points at the last call that failed', () => {
     expect(pointed(shown('10-drops-root-before-mounts', ''))).toEqual(['init 1 mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL) = -1 EPERM (Operation not permitted)']);
     expect(pointed(shown('03-umount-without-detach', "trace_point '^init [0-9]+ chroot\\('"))).toEqual([expect.stringMatching(/umount2/)]);
+  });
+
+  it('points at nothing for a passed check, even at a call that failed', () => {
+    const lines = shown('10-drops-root-before-mounts', "trace_point 'setuid'", 'setuid', 'pass');
+    expect(pointed(lines)).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('*'))).toEqual(['*init 1 setuid(1000) = 0']);
   });
 
   it('points at nothing when the trace has neither the call nor a failed one', () => {
