@@ -26,6 +26,7 @@ Usage:
                                       --attach: a second terminal on the running one
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
+  rubber-workshop dev traces [LEVEL…] for lesson authors: record each solution's trace for the TUI's s
   rubber-workshop --version | --help
 
 Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
@@ -41,7 +42,8 @@ const commands: Record<string, Command> = {
   grade: async (argv, signal) => (await import('./commands/grade.js')).grade(argv, signal),
   dev: async (argv, signal) => {
     const [sub, ...rest] = argv;
-    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N]');
+    if (sub === 'traces') return (await import('./commands/dev-traces.js')).devTraces(rest, signal);
+    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N] | dev traces [LEVEL…]');
     return (await import('./commands/dev-check.js')).devCheck(rest, signal);
   },
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
