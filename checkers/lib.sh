@@ -309,10 +309,10 @@ _trace_read() {
   tail -c 32768 "$TRACE" | tail -n 60 | cut -c 1-200
 }
 
-# _trace_shown: what a failure carries: the last 60 lines of the trace of the check's rd call (nothing if the
-# check ran none, or rd made no call through linux.ts), each after a mark: "!" pointed at, "*" matters to
-# the level, " " any other. When no line matches the pointer, rd's last failed call (`= -1 E…`) is pointed at,
-# unless the check passed (`_trace_shown pass`): then nothing is.
+# _trace_shown: what a failure, or a level's first pass, carries: the last 60 lines of the trace of the
+# check's rd call (nothing if the check ran none, or rd made no call through linux.ts), each after a mark:
+# "!" pointed at, "*" matters to the level, " " any other. When no line matches the pointer, rd's last
+# failed call (`= -1 E…`) is pointed at, unless the check passed (`_trace_shown pass`): then nothing is.
 _trace_shown() {
   case $CMD in rd\ *) ;; *) return 0 ;; esac
   # Through the environment: awk -v would take the backslashes of a regex as escapes.
