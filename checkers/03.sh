@@ -35,9 +35,11 @@ elif [ -n "$in_vm_root" ]; then
 elif [ -n "$top" ]; then
   pass
 elif [ -n "$root_mount" ]; then
+  point_03_pivot_root
   fail "the container's / is a mount point, but not the top of its mount namespace: '..' from it still climbs into the VM's tree. A chroot into a mount point is still a chroot: pivot_root into it" \
     'the top of its own mount namespace' "a $root_mount mount inside the VM's tree"
 else
+  point_03_pivot_root
   fail "the container's / is not a mount point of its own: rd still uses chroot. Bind-mount the rootfs onto itself, then pivot_root into it" \
     'a mount of its own at /' "$(readlink "/proc/$PROBE/root"), a folder in the VM's tree"
 fi
@@ -47,6 +49,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$vm_mounts" ]; then
+  point_03_old_root
   fail "the VM's mounts are still inside the container (at $(echo $vm_mounts | cut -c 1-120)): after pivot_root, unmount the old root — umount2('/old_root', MNT_DETACH)" \
     "only the container's own mounts" "$(echo $vm_mounts | cut -c 1-200)"
 else
@@ -60,6 +63,7 @@ if [ -z "$PROBE" ]; then
 else
   extra=$(echo "$root_entries" | grep -v '^$' | grep -vxF "$image_top")
   if [ -n "$extra" ]; then
+    point_03_old_root
     fail "the container's / holds $(echo $extra), which is not in the image: remove the old root's folder (fs.rmdirSync) once it is unmounted" \
       "$(echo $image_top)" "$(echo $root_entries)"
   else
@@ -74,9 +78,11 @@ if [ -z "$PROBE" ]; then
 elif [ -n "$in_vm_root" ]; then
   fail "the command runs in the VM's own root: fix pivot-root first"
 elif [ -z "$cwd_is_root" ]; then
+  point_03_chdir
   fail "the command's working directory is not the container's / (it is $(readlink "/proc/$PROBE/cwd" 2>/dev/null)), so it reads the VM's files: pivot_root moves the working directory only when it was the old root — chdir('/') right after pivot_root" \
     'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^escape: ' || echo 'working directory: elsewhere')"
 elif [ -z "$top" ]; then
+  point_03_pivot_root
   fail "a root process in the container can climb out of its root with '..' (or a nested chroot) and reach the VM's files: a chroot is not a wall. pivot_root into the rootfs and unmount the old root, so the VM's tree is not in the container's mount namespace at all" \
     'no way out' "'..' from / leads into the VM's tree"
 else

@@ -28,9 +28,11 @@ stamp_after_a=$(stamp)
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "${root_mount%% *}" != overlay ]; then
+  point_04_overlay
   fail "the container's / is not an overlay: mount one on <container-dir>/<id>/merged (lowerdir = the unpacked image, upperdir and workdir = the container's own) and pivot into it" \
     'an overlay at /' "${root_mount%% *} at /"
 elif [ "$lowerdir" != "lowerdir=$lower" ]; then
+  point_04_overlay
   fail "the container's overlay does not use the unpacked image $lower as its lowerdir: unpack each image once into <container-dir>/images/<name> and name that folder as lowerdir" \
     "lowerdir=$lower" "$lowerdir"
 else
@@ -45,6 +47,7 @@ elif [ ! -d "$slower/bin" ]; then
   fail "found no unpacked image at $lower: unpack each image once into <container-dir>/images/<name> and use that folder as the overlay's lowerdir" \
     "$lower/bin/…" "$(ls -A "$SROOT$CONTAINERS" | tr '\n' ' ')"
 elif [ -e "$slower/written-by-a" ] || [ "$(md5sum < "$slower/etc/passwd")" != "$image_passwd" ]; then
+  point_04_overlay
   fail "container A's writes landed in the shared image at $lower: they must go to A's own upperdir. The order is lowerdir=<image>,upperdir=<container>/upper,workdir=<container>/work" \
     "$lower unchanged" "$(ls -A "$slower" | tr '\n' ' '); $(tail -n 1 "$slower/etc/passwd")"
 elif [ -z "$PROBE" ]; then
@@ -66,9 +69,11 @@ stamp_after_b=$(stamp)
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$sees" ] && [ -e "$slower/written-by-a" ]; then
+  point_04_overlay
   fail "container B sees what container A wrote, because A wrote into the shared image (see image-unchanged): the image must be the lowerdir, never the upperdir" \
     'the image as it was' "$sees"
 elif [ -n "$sees" ]; then
+  point_04_overlay
   fail "container B sees what container A wrote: give each container its own upperdir and workdir, in <container-dir>/<id>" \
     'the image as it was' "$sees"
 else

@@ -25,9 +25,11 @@ elif [ -z "$PROBE" ]; then
 elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ]; then
   pass
 elif [ "$inside_ns" = "$(s_ns pid)" ]; then
+  point_06_pid_namespace
   fail "the command is PID $pid of the VM's PID namespace: unshare(CLONE_NEWPID) moves only the caller's children to come, never the caller. Call it in the parent right before spawning the init stage, which then starts as PID 1 of the new namespace and stays PID 1 through execve" \
     'pid: 1' "pid: $pid"
 else
+  point_06_not_pid_1
   fail "the command is in a new PID namespace but is PID $pid there, not 1: the process spawned right after unshare(CLONE_NEWPID) becomes PID 1, so that must be the init stage, which then execs the command" \
     'pid: 1' "pid: $pid"
 fi
@@ -39,6 +41,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$proc_fs" = proc ] && [ "$procs" = 1 ] && [ "$proc1_ns" = "$inside_ns" ]; then
   pass
 else
+  point_06_proc
   fail "/proc in the container lists processes of the VM ($(echo "$procs" | wc -w) of them): a proc filesystem shows the PID namespace of the process that mounted it. Mount a new proc from the init stage, which is already in the container's PID namespace, rather than reusing the VM's" \
     'proc: 1' "proc: $(echo "$procs" | cut -c 1-60)"
 fi
@@ -50,6 +53,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$inside_ns" = "$(s_ns pid)" ]; then
   fail "the command is in the VM's PID namespace, so its /proc/1 is the VM's: fix command-is-pid-1 first"
 elif [ -n "$escape" ]; then
+  point_06_proc
   fail "/proc/1/root in the container is the root of the VM's PID 1, so the command can read the VM's files through it (here /etc/rubber-vm, which only the VM has): with the command as PID 1 of its own PID namespace and a proc of that namespace, /proc/1 is the command itself" \
     'no /proc/1/root/etc/rubber-vm' 'escape: /proc/1/root/etc/rubber-vm'
 else

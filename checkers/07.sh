@@ -16,6 +16,7 @@ probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$inside" = "$(s_ns net)" ]; then
+  point_07_net_namespace
   fail "the container shares the VM's network namespace: add CLONE_NEWNET to the init stage's unshare" \
     "a namespace other than $(s_ns net)" "$inside"
 else
@@ -27,6 +28,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 else
+  point_07_net_namespace
   expect_eq 'kernel: lo' "kernel: $kernel" \
     "the kernel must show the container no network interface but its own loopback: a new network namespace starts with lo alone, down"
 fi
@@ -39,9 +41,11 @@ elif [ -z "$sys_dev" ]; then
   fail "the container has no sysfs on /sys (its /sys/class/net is empty): mount one in the init stage, as level 01 does" \
     'sysfs: lo' 'no sysfs mounted'
 elif [ "$sys_dev" = "$vm_sys_dev" ] && [ "$inside" != "$(s_ns net)" ]; then
+  point_07_sysfs
   fail "the container's /sys is the VM's own sysfs (bound from the VM, or mounted before the network namespace existed), so it lists the VM's interfaces: mount a new sysfs after unshare(CLONE_NEWNET)" \
     'sysfs: lo' "sysfs: $sysfs"
 else
+  point_07_sysfs
   expect_eq 'sysfs: lo' "sysfs: $sysfs" \
     "/sys/class/net in the container lists the VM's interfaces: a sysfs shows the network devices of the namespace of the process that mounted it. Unshare CLONE_NEWNET before mounting /sys (together with the other namespaces)"
 fi

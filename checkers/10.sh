@@ -22,6 +22,7 @@ if [ -n "$PROBE" ]; then
   owner=$(inside_ids "$owner" | tr ' ' :)
 fi
 probe_end
+point_10_ids # also when rd stopped at a call root was needed for (probe_missing)
 if [ -z "$PROBE" ]; then
   probe_missing
 else
@@ -34,6 +35,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 else
+  point_10_groups
   expect_eq 'groups: (none)' "groups: ${groups:-(none)}" \
     "the command kept supplementary groups: rd ran with root's (0), and setuid/setgid leave them alone. Call setgroups([]) before setgid"
 fi
@@ -43,6 +45,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 else
+  point_10_ids
   expect_eq 'owner: 1000:2000' "owner: ${owner:-(no file /tmp/made-by-the-command)}" \
     "a file the command creates must belong to 1000:2000: the kernel gives new files the process's filesystem uid and gid, which setuid and setgid set"
 fi
@@ -54,6 +57,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$caps" = 0000000000000000 ]; then
   pass
 elif [ "${uids%% *}" != 1000 ]; then
+  point_10_ids
   fail "the command still runs as uid ${uids%% *}, with every capability (CapEff $caps): fix user-and-group first" \
     'CapEff 0000000000000000' "CapEff $caps"
 else
@@ -70,6 +74,7 @@ probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
 else
+  point_10_ids
   expect_eq 'uid 1000 1000 1000 1000, gid 1100 1100 1100 1100, groups: (none)' "uid $uids, gid $gids, groups: ${groups:-(none)}" \
     "with --user 1000 and no group, the group is the user's primary group in the image's /etc/passwd (learner:x:1000:1100:…): read it after pivot_root, where /etc/passwd is the image's, not the VM's"
 fi

@@ -28,6 +28,7 @@ OUT=
 ERR=
 RC=
 TRACE=
+_pass_traced=
 
 # check NAME: starts a check; every check ends in exactly one pass or fail.
 check() {
@@ -43,7 +44,16 @@ $ERR}")	$(_b64 "${5-}")"
   CHECK_NAME=
 }
 
-pass() { _result pass "" "" ""; }
+# pass: the level's first pass after an rd call also carries that call's trace, once a level (the TUI shows
+# it beside the reference solution's trace of the same check: lessons/NN-*/solution.trace).
+pass() {
+  if [ -z "$_pass_traced" ] && [ -n "$TRACE" ]; then
+    _pass_traced=yes
+    _result pass "" "" "" "$(_trace_shown pass)"
+  else
+    _result pass "" "" ""
+  fi
+}
 
 # fail MESSAGE [EXPECTED ACTUAL]: the message teaches what is wrong; the command and output of the last rd/vm call go along.
 fail() {
@@ -327,12 +337,23 @@ _trace_read() {
   tail -c 32768 "$TRACE" | tail -n 60 | cut -c 1-200
 }
 
-# _trace_shown: what a failure carries: the last 60 lines of the trace of the check's rd call (nothing if the
-# check ran none, or rd made no call through linux.ts), each after a mark: "!" pointed at, "*" matters to
-# the level, " " any other.
+# _trace_shown: what a failure, or a level's first pass, carries: the last 60 lines of the trace of the
+# check's rd call (nothing if the check ran none, or rd made no call through linux.ts), each after a mark:
+# "!" pointed at, "*" matters to the level, " " any other. When no line matches the pointer, rd's last
+# failed call (`= -1 E…`) is pointed at, unless the check passed (`_trace_shown pass`): then nothing is.
 _trace_shown() {
   case $CMD in rd\ *) ;; *) return 0 ;; esac
   # Through the environment: awk -v would take the backslashes of a regex as escapes.
-  _trace_read | TRACE_CALLS=$TRACE_CALLS TRACE_POINT=$_trace_point awk 'BEGIN { calls = ENVIRON["TRACE_CALLS"]; point = ENVIRON["TRACE_POINT"] }
-    { m = " "; if (point != "" && $0 ~ point) m = "!"; else if (calls != "" && $3 ~ ("^(" calls ")\\(")) m = "*"; print m $0 }'
+  _trace_read | TRACE_CALLS=$TRACE_CALLS TRACE_POINT=$_trace_point PASSED=${1-} awk 'BEGIN { calls = ENVIRON["TRACE_CALLS"]; passed = ENVIRON["PASSED"] != ""; point = passed ? "" : ENVIRON["TRACE_POINT"] }
+    { line[NR] = $0; name[NR] = $3; if (point != "" && $0 ~ point) pointed[NR] = found = 1; if ($0 ~ / = -1 [A-Z]/) failed = NR }
+    END {
+      if (!found && failed && !passed) pointed[failed] = 1
+      for (i = 1; i <= NR; i++) {
+        m = " "; if (i in pointed) m = "!"; else if (calls != "" && name[i] ~ ("^(" calls ")\\(")) m = "*"
+        print m line[i]
+      }
+    }'
 }
+
+# The pointers of levels 03–10 (CHECKERS_DIR: where the checkers are, for a test outside the VM).
+. "${CHECKERS_DIR:-/run/payload/checkers}/pointers.sh"

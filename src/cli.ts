@@ -29,6 +29,7 @@ Usage:
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
   rubber-workshop dev lessons export|import DIR
                                       for lesson authors: the lessons' files whole in DIR, and edits back
+  rubber-workshop dev traces [LEVEL…] for lesson authors: record each solution's trace for the TUI's s
   rubber-workshop --version | --help
 
 Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
@@ -45,7 +46,8 @@ const commands: Record<string, Command> = {
   dev: async (argv, signal) => {
     const [sub, ...rest] = argv;
     if (sub === 'lessons') return (await import('./commands/dev-lessons.js')).devLessons(rest);
-    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N] | dev lessons export|import DIR');
+    if (sub === 'traces') return (await import('./commands/dev-traces.js')).devTraces(rest, signal);
+    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N] | dev lessons export|import DIR | dev traces [LEVEL…]');
     return (await import('./commands/dev-check.js')).devCheck(rest, signal);
   },
   doctor: async () => (await import('./commands/doctor.js')).doctor(),

@@ -44,11 +44,11 @@ export function expectedChecks(level: string, dir = checkersDir): string[] {
   return [...text.matchAll(/^\s*check\s+([\w.-]+)\s*(?:#.*)?$/gm)].map((m) => m[1]);
 }
 
+/** What every checker script runs with: the API, and the pointers into rd's trace that it sources. */
+export const CHECKER_LIB = ['lib.sh', 'pointers.sh'];
+
 /** The checker scripts a run needs, for the payload. */
 export function checkerFiles(levels: string[], dir = checkersDir): CpioEntry[] {
-  return [
-    { path: 'checkers', type: 'dir' },
-    { path: 'checkers/lib.sh', type: 'file', data: fs.readFileSync(path.join(dir, 'lib.sh')) },
-    ...levels.map((l): CpioEntry => ({ path: `checkers/${l}.sh`, type: 'file', data: fs.readFileSync(path.join(dir, `${l}.sh`)) })),
-  ];
+  const file = (name: string): CpioEntry => ({ path: `checkers/${name}`, type: 'file', data: fs.readFileSync(path.join(dir, name)) });
+  return [{ path: 'checkers', type: 'dir' }, ...[...CHECKER_LIB, ...levels.map((l) => `${l}.sh`)].map(file)];
 }

@@ -20,7 +20,7 @@ export interface Expectation {
 }
 
 const failedNames = (o: Outcome) => o.results.filter((r) => r.status === 'fail').map((r) => `${r.level}/${r.name}`);
-const why = (o: Outcome) => (o.verdict === 'error' ? `could not run: ${o.error}` : `failed ${failedNames(o).join(', ')}`);
+export const why = (o: Outcome) => (o.verdict === 'error' ? `could not run: ${o.error}` : `failed ${failedNames(o).join(', ')}`);
 
 /** Every stub fails its level, every solution passes 00..its level, every wrong variant fails the check it names. */
 export function expectations(levels: Level[]): Expectation[] {
@@ -54,19 +54,25 @@ export async function runExpectation(e: Expectation, signal?: AbortSignal): Prom
   return { outcome, problem: outcome ? e.judge(outcome) : 'no outcome' };
 }
 
+/** The levels a dev command names (`3` or `03`), every level if none. */
+export function levelsNamed(wanted: string[]): Level[] {
+  const all = loadLevels();
+  const ids = wanted.map((w) => w.padStart(2, '0'));
+  const unknown = ids.filter((id) => !all.some((l) => l.id === id));
+  if (unknown.length) throw new UsageError(`no level ${unknown.join(', ')}`);
+  return ids.length ? all.filter((l) => ids.includes(l.id)) : all;
+}
+
 /** `rubber-workshop dev check [LEVEL…] [--jobs N]`: for lesson authors, proves the checkers can tell right from wrong. */
 export async function devCheck(argv: string[], signal: AbortSignal): Promise<number> {
-  const all = loadLevels();
   let jobs = Math.max(1, os.availableParallelism());
   const wanted: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--jobs') jobs = Number(argv[++i]);
-    else wanted.push(argv[i].padStart(2, '0'));
+    else wanted.push(argv[i]);
   }
   if (!(jobs >= 1)) throw new UsageError('--jobs takes a number of VMs to run at once, e.g. --jobs 2');
-  const unknown = wanted.filter((id) => !all.some((l) => l.id === id));
-  if (unknown.length) throw new UsageError(`no level ${unknown.join(', ')}`);
-  const levels = wanted.length ? all.filter((l) => wanted.includes(l.id)) : all;
+  const levels = levelsNamed(wanted);
 
   const colour = useColour();
   const status = new Status(process.stdout);

@@ -17,7 +17,7 @@ export async function shell(argv: string[], signal: AbortSignal): Promise<number
   if (argv.length && !attaching) throw new UsageError(`shell takes only --attach (got ${argv.join(' ')}); to run one command: rubber-workshop vm exec --rd -- CMD…`);
   if (!process.stdin.isTTY) throw new UsageError('shell needs a terminal; without one, run commands with: rubber-workshop vm exec --rd -- CMD…');
   if (attaching) return attachToSession();
-  return onTerminal(INTERACTIVE_SHELL, signal, `a root shell in a throwaway VM, your rd.ts is rd; exit or ${ESCAPE_KEY} leaves, and nothing is kept`);
+  return onTerminal(INTERACTIVE_SHELL, signal, `a root shell in a throwaway VM, your rd.ts is rd (rd trace: what its last run did); exit or ${ESCAPE_KEY} leaves, and nothing is kept`);
 }
 
 /**

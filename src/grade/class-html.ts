@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { JsonCheck } from '../report/json.js';
 import { oneLine } from '../report/text.js';
+import { traceHeading, traceMark, type TraceLine } from '../report/trace.js';
 import { firstFailed, firstFailures } from './class-insights.js';
 import { clock } from './progress.js';
 import type { GradeResult } from './result.js';
@@ -9,8 +10,9 @@ import type { ClassRow, ClassSummary } from './summary.js';
 /**
  * class.html: the class on one page an instructor can open from disk, with no network: a heatmap of
  * learners × levels, the checks the class fails first, time per learner, and each learner's failures one
- * click away. Everything that came from a learner (names, paths, messages, output) is escaped, and the
- * page's Content-Security-Policy runs only its own script, so a learner cannot put code in it.
+ * click away, with what their rd did. Everything that came from a learner (names, paths, messages, output,
+ * traces) is escaped, and the page's Content-Security-Policy runs only its own script, so a learner cannot
+ * put code in it.
  */
 export function classHtml(summary: ClassSummary, results: readonly GradeResult[]): string {
   const byLearner = new Map(results.map((r) => [r.learner, r]));
@@ -148,8 +150,18 @@ function learnerDetails(r: GradeResult, row: ClassRow): string {
 
 function checkItem(t: JsonCheck): string {
   const field = (label: string, value: string | undefined) => (value === undefined ? '' : `<dt>${label}</dt><dd><pre>${esc(value)}</pre></dd>`);
-  const fields = field('expected', t.expected) + field('seen', t.actual) + field('command', t.command) + field('output', t.output);
+  const fields = field('expected', t.expected) + field('seen', t.actual) + field('command', t.command) + field('output', t.output) + traceField(t.trace);
   return `<li><code>${esc(t.level)}/${esc(t.name)}</code>: ${esc(t.message)}${fields ? `<dl>${fields}</dl>` : ''}</li>`;
+}
+
+/** What rd did during the check's command, marked as in the terminal: the pointed-at call bold, failed calls red. */
+function traceField(trace: TraceLine[] | undefined): string {
+  if (!trace?.length) return '';
+  const lines = trace.map((l) => {
+    const text = esc(`${traceMark(l)} ${l.call}`);
+    return l.pointed ? `<b>${text}</b>` : l.failed ? `<span class="failed">${text}</span>` : text;
+  });
+  return `<dt>${esc(traceHeading(trace, trace.length))}</dt><dd><pre class="trace">${lines.join('\n')}</pre></dd>`;
 }
 
 function provenanceLine(s: ClassSummary): string {
@@ -189,7 +201,7 @@ span.cell{display:inline-block;padding:0 .3em;border-radius:2px;min-width:auto}
 details{border-top:1px solid #eee;padding:.3rem 0}details[open]{background:#faf9fc}
 summary{cursor:pointer}details:target summary,details[open] summary{font-weight:600}
 pre{white-space:pre-wrap;word-break:break-word;background:#f3f3f3;padding:.3rem .5rem;margin:.2rem 0;max-height:16rem;overflow:auto}
-dl{margin:.2rem 0 .6rem 1rem}dt{font-weight:600;font-size:.9em}dd{margin:0}
+dl{margin:.2rem 0 .6rem 1rem}.trace .failed{color:#b00}dt{font-weight:600;font-size:.9em}dd{margin:0}
 .problems{border:2px solid #b35806;padding:.5rem 1rem;background:#fff4e6}
 a{color:#3b1c78}
 `;

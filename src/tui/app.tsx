@@ -6,6 +6,7 @@ import type { Level } from '../lessons.js';
 import { levelProgress, recordCheck, revealHint, setCurrentLevel, type Progress } from '../progress.js';
 import { resetLevel, workspaceFiles } from '../workspace.js';
 import type { Outcome } from '../check/types.js';
+import { passTrace, readReferenceTrace } from '../report/reference-trace.js';
 import { CheckPanel, shownFailure } from './check-panel.js';
 import { editorCommand, editorFailure, spawnDetached, spawnInTerminal, todoLine, type EditorLaunch } from './editor.js';
 import { useNotice, useProgress, useTerminalSize, useWatch, type Notice } from './hooks.js';
@@ -257,7 +258,14 @@ export function App({ workspaceDir, levels, progress: initial, runCheck, startup
       case 'hints':
         return <HintsPanel hints={level.hints} revealed={entry.hintsRevealed} />;
       case 'solution':
-        return <SolutionPanel mine={readOr(files.rd, '')} solution={textOr(level.solution, '')} />;
+        return (
+          <SolutionPanel
+            mine={readOr(files.rd, '')}
+            solution={textOr(level.solution, '')}
+            reference={readReferenceTrace(level)}
+            myTrace={runHere?.outcome && passTrace(runHere.outcome, level.id)}
+          />
+        );
       case 'help':
         return <HelpPanel workspaceDir={workspaceDir} />;
       case 'lesson':

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
+import { comparableCalls, type ReferenceTrace } from '../report/reference-trace.js';
 import { Key } from './check-panel.js';
-import { hunks, lineDiff } from './diff.js';
+import { hunks, lineDiff, type DiffLine } from './diff.js';
 import { Markdown, Prose } from './markdown.js';
 import { useTheme } from './theme.js';
 
@@ -28,8 +29,23 @@ export function HintsPanel({ hints, revealed }: { hints: string[]; revealed: num
   );
 }
 
-/** The reference solution as changes to the learner's rd.ts. */
-export function SolutionPanel({ mine, solution }: { mine: string; solution: string }) {
+/** The trace a pass carries: which check it comes from, and its lines. */
+export interface PassTrace {
+  check: string;
+  trace: string;
+}
+
+interface SolutionPanelProps {
+  mine: string;
+  solution: string;
+  /** The reference solution's trace of the level's first check that runs rd, if the level has one. */
+  reference?: ReferenceTrace;
+  /** The learner's trace of a check of this level that passed in this session. */
+  myTrace?: PassTrace;
+}
+
+/** The reference solution as changes to the learner's rd.ts, then what each rd did in the same check. */
+export function SolutionPanel({ mine, solution, reference, myTrace }: SolutionPanelProps) {
   const theme = useTheme();
   const groups = hunks(lineDiff(mine, solution));
   return (
@@ -43,21 +59,57 @@ export function SolutionPanel({ mine, solution }: { mine: string; solution: stri
       {groups.map((hunk, h) => (
         <Box key={h} flexDirection="column" marginTop={1}>
           <Text dimColor>@@ your line {hunk.lines.find((l) => l.op !== 'add')?.line ?? hunk.lines[0]!.line} @@</Text>
-          {hunk.lines.map((l, i) =>
-            l.op === 'same' ? (
-              <Text key={i} dimColor>
-                {'  '}
-                {l.text}
-              </Text>
-            ) : (
-              <Text key={i} color={l.op === 'del' ? theme.fail : theme.pass}>
-                {l.op === 'del' ? '- ' : '+ '}
-                {l.text}
-              </Text>
-            ),
-          )}
+          {hunk.lines.map((l, i) => (
+            <DiffText key={i} line={l} />
+          ))}
         </Box>
       ))}
+      {reference && <TraceComparison reference={reference} mine={myTrace?.check === reference.check ? myTrace : undefined} />}
+    </Box>
+  );
+}
+
+/** One line of a diff: kept lines dim, the learner's red after -, the reference's green after +. */
+function DiffText({ line }: { line: DiffLine }) {
+  const theme = useTheme();
+  if (line.op === 'same') {
+    return (
+      <Text dimColor>
+        {'  '}
+        {line.text}
+      </Text>
+    );
+  }
+  return (
+    <Text color={line.op === 'del' ? theme.fail : theme.pass}>
+      {line.op === 'del' ? '- ' : '+ '}
+      {line.text}
+    </Text>
+  );
+}
+
+/**
+ * What rd did in the level's first check that runs it: the learner's calls against the reference solution's
+ * as a diff, or the reference's alone when this session has no pass of that check to compare.
+ */
+function TraceComparison({ reference, mine }: { reference: ReferenceTrace; mine?: PassTrace }) {
+  const theirs = comparableCalls(reference.trace);
+  const diff = mine ? lineDiff(comparableCalls(mine.trace).join('\n'), theirs.join('\n')) : theirs.map((text, i): DiffLine => ({ op: 'same', text, line: i + 1 }));
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>
+        What rd did in check {reference.check}: {mine ? "yours (-) against the reference solution's (+)" : "the reference solution's calls"}, PIDs and container
+        ids left out
+      </Text>
+      {mine && diff.every((l) => l.op === 'same') && <Prose>Your rd made the same calls as the reference solution.</Prose>}
+      {diff.map((l, i) => (
+        <DiffText key={i} line={l} />
+      ))}
+      {!mine && (
+        <Prose dimColor>
+          Press <Key k="c" /> to check again and see your rd's calls against these.
+        </Prose>
+      )}
     </Box>
   );
 }
@@ -66,7 +118,7 @@ export const KEYS: [string, string][] = [
   ['c', 'check this level (x stops a running check)'],
   ['w', 'watch on/off: re-check whenever rd.ts or linux.ts is saved'],
   ['h', 'show hints; each press reveals one more'],
-  ['s', "after a pass: the reference solution, as a diff against your rd.ts"],
+  ['s', "after a pass: the reference solution, as a diff against your rd.ts, and what each rd did in the same check"],
   ['t', 'after a failed check: show or hide what rd did, its calls through linux.ts'],
   ['r', "reset: replace rd.ts with this level's stub (your file is backed up)"],
   ['e', 'open rd.ts in your editor ($VISUAL, $EDITOR, else VS Code)'],

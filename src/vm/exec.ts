@@ -25,12 +25,28 @@ export interface ExecEnd extends VmEnd {
   code: number | null;
 }
 
-// The harness has put rd.mjs into the sandbox's /opt/rd.
-const INSTALL_RD = `printf '#!/bin/sh\\nexec node /opt/rd/rd.mjs "$@"\\n' > /usr/local/bin/rd && chmod 755 /usr/local/bin/rd
-`;
-// Every rd the command runs appends to one trace (a line per call, with its process and PID: they stay
-// apart), shown once the command is done; its status is the script's.
+// Where the trace goes with --trace: every rd the command runs appends to it (a line per call, with its
+// process and PID: they stay apart), shown once the command is done; the script's status is the command's.
 const TRACE_FILE = '/tmp/.rd-trace';
+// Without --trace, each rd call records what it did here, replacing the last call's, for `rd trace`.
+const LAST_TRACE_FILE = '/tmp/.rd-last-trace';
+
+/**
+ * The guest's `rd` command: the learner's runtime (the harness has put rd.mjs into the sandbox's /opt/rd),
+ * always traced, as in a check; `rd trace` prints what the last call did (in the shell, or `vm exec --rd`).
+ */
+export const RD_COMMAND = `#!/bin/sh
+trace=\${RD_TRACE:-${LAST_TRACE_FILE}}
+if [ "$*" = trace ]; then
+  if [ -s "$trace" ]; then cat "$trace"; else echo '(no rd call has gone through linux.ts yet)'; fi
+  exit 0
+fi
+# Under vm exec --trace (RD_TRACE set) every call appends to one trace; else each call starts its own.
+[ -n "$RD_TRACE" ] || : > "$trace"
+export RD_TRACE="$trace"
+exec node /opt/rd/rd.mjs "$@"
+`;
+const INSTALL_RD = `cat > /usr/local/bin/rd <<'RD'\n${RD_COMMAND}RD\nchmod 755 /usr/local/bin/rd\n`;
 const SHOW_TRACE = `status=$?
 printf '\\n── what rd did: its calls through linux.ts ──\\n'
 if [ -s ${TRACE_FILE} ]; then tail -n 400 ${TRACE_FILE}; else echo '(none)'; fi

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCheck, type CheckOptions } from '../../src/check/run.js';
 import type { CheckEvent, Outcome } from '../../src/check/types.js';
-import { repo, workspaceWith } from './helpers.js';
+import { copyCheckerLib, repo, workspaceWith } from './helpers.js';
 
 // The harness, protocol and verdict logic against fixture checkers; lesson content is proven by dev check.
 let libDir: string;
 beforeAll(() => {
   libDir = fs.mkdtempSync('/tmp/rw-e2e-checkers-');
-  fs.copyFileSync(path.join(repo, 'checkers/lib.sh'), path.join(libDir, 'lib.sh'));
+  copyCheckerLib(libDir);
   fs.copyFileSync(path.join(repo, 'test/fixtures/checkers/00.sh'), path.join(libDir, '00.sh'));
 });
 afterAll(() => fs.rmSync(libDir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCheck } from '../../src/check/run.js';
 import type { Outcome } from '../../src/check/types.js';
-import { repo, workspaceWith } from './helpers.js';
+import { copyCheckerLib, workspaceWith } from './helpers.js';
 
 // Forging a grade, the way a motivated learner would try: with a runtime that implements only level 00 and
 // prints what the checkers look for, with root's powers over the kernel from inside the sandbox, and with
@@ -88,7 +88,7 @@ describe('root in the sandbox has no power over the kernel or the harness', () =
   test('a daemon left by one rd call is gone before the next observation', async () => {
     const checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-forgery-'));
     try {
-      fs.copyFileSync(path.join(repo, 'checkers/lib.sh'), path.join(checkers, 'lib.sh'));
+      copyCheckerLib(checkers);
       fs.writeFileSync(path.join(checkers, '00.sh'), [
         'check daemon-gone',
         'rd run -- /bin/true',

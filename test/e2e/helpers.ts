@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { loadLevels } from '../../src/lessons.js';
+import { CHECKER_LIB } from '../../src/check/checkers.js';
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 export const cli = path.join(repo, 'dist/cli.js');
@@ -54,4 +55,9 @@ export function workspaceWith(rd: string): string {
   fs.writeFileSync(path.join(dir, 'rd.ts'), rd);
   fs.copyFileSync(path.join(repo, 'src/linux/index.ts'), path.join(dir, 'linux.ts'));
   return dir;
+}
+
+/** Puts what every checker script runs with (lib.sh and what it sources) into `dir`, a test's own checkers folder. */
+export function copyCheckerLib(dir: string): void {
+  for (const name of CHECKER_LIB) fs.copyFileSync(path.join(repo, 'checkers', name), path.join(dir, name));
 }

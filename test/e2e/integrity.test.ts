@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCheck, runTimeoutMs } from '../../src/check/run.js';
 import type { Outcome } from '../../src/check/types.js';
-import { qemusOf, repo, tempsOf, workspaceWith } from './helpers.js';
+import { copyCheckerLib, qemusOf, repo, tempsOf, workspaceWith } from './helpers.js';
 
 // Each attack is a runtime that gets the fixture checks wrong (it always exits 0, so 00/exit-status must
 // fail) and tries to turn that into a pass, or to take the machine down. None may end in a pass; each must
@@ -16,7 +16,7 @@ let hostMarker: string;
 
 beforeAll(() => {
   checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-integrity-'));
-  fs.copyFileSync(path.join(repo, 'checkers/lib.sh'), path.join(checkers, 'lib.sh'));
+  copyCheckerLib(checkers);
   fs.copyFileSync(path.join(repo, 'test/fixtures/checkers/00.sh'), path.join(checkers, '00.sh'));
   hostMarker = path.join(checkers, 'host-marker');
   fs.writeFileSync(hostMarker, 'untouched');

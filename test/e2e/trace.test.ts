@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { loadLevels } from '../../src/lessons.js';
 import { expectations, runExpectation } from '../../src/commands/dev-check.js';
 import { formatResult } from '../../src/report/human.js';
+import { parseTrace } from '../../src/report/trace.js';
 import { level, rw, workspaceWith } from './helpers.js';
 
 // rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
@@ -22,8 +23,22 @@ test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, poin
   expect(failed.trace).not.toContain('MS_PRIVATE');
   expect(failed.message).toContain("rd's trace shows no such call after it");
   expect(formatResult(failed, false)).toMatch(/\n {4}→ init \d+ unshare\(CLONE_NEWNS\) = 0\n/);
-  // The trace only explains: passed checks carry none.
-  expect(outcome!.results.filter((r) => r.status === 'pass' && r.trace)).toEqual([]);
+  // Of the passed checks only the level's first carries its trace, unpointed: the TUI's s shows it beside the reference's.
+  const passed = outcome!.results.filter((r) => r.status === 'pass' && r.trace);
+  expect(passed.map((r) => r.name)).toEqual(['mount-namespace']);
+  expect(parseTrace(passed[0]!.trace!).filter((l) => l.pointed)).toEqual([]);
+}, 5 * 60 * 1000);
+
+// A pointer derived from the trace's order: setgid failed, but the call to fix is the setuid before it.
+test('a runtime that calls setuid before setgid fails with the setuid pointed at, above the setgid it made fail', async () => {
+  const wrong = expectations(loadLevels()).find((e) => e.label === '10 wrong/setuid-before-setgid fails 10/user-and-group')!;
+  const { outcome, problem } = await runExpectation(wrong);
+  expect(problem).toBeNull();
+  const failed = outcome!.results.find((r) => r.name === 'user-and-group')!;
+  const lines = parseTrace(failed.trace!);
+  expect(lines.filter((l) => l.pointed).map((l) => l.call)).toEqual(['init 1 setuid(1000) = 0']);
+  expect(lines.at(-1)).toEqual({ call: 'init 1 setgid(2000) = -1 EPERM (Operation not permitted)', pointed: false, level: true, failed: true });
+  expect(formatResult(failed, false)).toMatch(/\n {4}→ init 1 setuid\(1000\) = 0\n {4}\* init 1 setgid\(2000\) = -1 EPERM/);
 }, 5 * 60 * 1000);
 
 test('rd --trace run shows, after the command, the calls of both processes of rd', () => {
@@ -38,4 +53,16 @@ test('rd --trace run shows, after the command, the calls of both processes of rd
   expect(lines[1]).toMatch(/^parent \d+ setns\(\d+, CLONE_NEWPID\) = 0$/);
   expect(lines).toContainEqual('init 1 unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0');
   expect(lines.at(-1)).toBe('init 1 execve("/bin/sh", ["/bin/sh","-c","echo inside; exit 5"])');
+}, 5 * 60 * 1000);
+
+test('rd trace, in the VM, prints what the last rd call did: rd records every call, as in a check', () => {
+  const ws = workspaceWith(level('05').solution());
+  const r = rw(['vm', 'exec', '--rd', '--', 'sh', '-c', 'rd run -- /bin/true && rd run -- /bin/echo second && rd trace'], { cwd: ws });
+  expect(r.status, r.stderr).toBe(0);
+  // After the second run's exit line, what rd trace printed.
+  const trace = r.stdout.split(/exited with status 0\n/).at(-1)!;
+  const lines = trace.trim().split('\n');
+  expect(lines[0]).toMatch(/^init \d+ unshare\(CLONE_NEWNS\|CLONE_NEWUTS\) = 0$/);
+  expect(lines.at(-1)).toMatch(/^init \d+ execve\("\/bin\/echo", \["\/bin\/echo","second"\]\)$/);
+  expect(trace).not.toContain('/bin/true');
 }, 5 * 60 * 1000);

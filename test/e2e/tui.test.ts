@@ -61,6 +61,12 @@ test('a check fails on the stub, then passes once the reference solution is save
   expect(progress.levels['00']).toMatchObject({ verdict: 'pass', passedEver: true });
   expect(progress.current).toBe('01');
 
+  // s: the reference solution, then what each rd did in the level's first check: the same calls here.
+  press('s');
+  expect(await shows('Your rd.ts is the reference solution, line for line.', 10_000), screen()).toBe(true);
+  expect(await shows('Your rd made the same calls as the reference solution.', 10_000), screen()).toBe(true);
+  expect(screen()).toMatch(/What rd did in check 00\/\S+: yours \(-\) against the reference solution's \(\+\)/);
+
   press('q');
   expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
   // The TUI ran on the alternate screen: the terminal is back as it was.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classHtml, esc } from '../../../src/grade/class-html.js';
 import { firstFailures } from '../../../src/grade/class-insights.js';
 import type { GradeResult } from '../../../src/grade/result.js';
+import { parseTrace } from '../../../src/report/trace.js';
 import { classSummary, pendingRow, rowFromResult } from '../../../src/grade/summary.js';
 import { check, levels, result } from './results-fixture.js';
 
@@ -70,5 +71,27 @@ describe('classHtml', () => {
     expect(html).toMatch(/<details id="learner-ann">[\s\S]*<code>00\/runs<\/code>: nothing ran/);
     expect(html).toMatch(/<details id="learner-bob">[\s\S]*not graded: shard 2\/2 is missing/);
     expect(html).toContain('<span class="status pending">1 pending</span>');
+  });
+
+  it("shows the trace of each failed check, marked and escaped: the learner's program wrote it", () => {
+    const trace = parseTrace([
+      ' parent 41 which("tar") = "/bin/tar"',
+      `!init 42 sethostname("${evil}") = 0`,
+      '*init 42 setuid(1000) = -1 EPERM (Operation not permitted)',
+    ].join('\n'));
+    const html = page([result('ann', [check('05', 'hostname', 'wrong hostname', { trace })])]);
+    const pre = /<pre class="trace">([\s\S]*?)<\/pre>/.exec(html)![1]!;
+    expect(pre.split('\n')).toEqual([
+      esc('  parent 41 which("tar") = "/bin/tar"'),
+      `<b>${esc(`→ init 42 sethostname("${evil}") = 0`)}</b>`,
+      `<span class="failed">${esc('* init 42 setuid(1000) = -1 EPERM (Operation not permitted)')}</span>`,
+    ]);
+    expect(html).toContain('<dt>What rd did (its calls through linux.ts); → the call this failure points at, * calls this level is about:</dt>');
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).not.toContain('<img');
+  });
+
+  it('shows no trace for a failure whose check ran no rd', () => {
+    expect(page([result('ann', [check('00', 'runs', 'nothing ran')])])).not.toContain('class="trace"');
   });
 });

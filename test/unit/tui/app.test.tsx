@@ -340,6 +340,51 @@ describe('solution', () => {
   });
 });
 
+describe("solution: what rd did, beside the reference solution's", () => {
+  // The reference solution's trace of 00/runs-command, as `dev traces` keeps it, and the learner's of the same check.
+  const calls = (pid: number, id: string, flags: string) => [
+    `*init ${pid} unshare(${flags}) = 0`,
+    `*init ${pid} sethostname("${id}") = 0`,
+    `*init ${pid} mount("overlay", "/workshop/containers/${id}/merged", "overlay", MS_NODEV, "lowerdir=/workshop/containers/images/busybox") = 0`,
+    ` init ${pid} execve("/bin/sh", ["sh"])`,
+  ].join('\n');
+  const reference = calls(7, 'c0ffee12abcd', 'CLONE_NEWNS|CLONE_NEWUTS');
+  const mine = calls(41, 'my-container-1', 'CLONE_NEWNS');
+  const writeReference = () =>
+    fs.writeFileSync(path.join(fx.root, 'lessons/00-first/solution.trace'), `# rd's calls in check 00/runs-command for solution.ts sha256 ${'a'.repeat(64)} (rubber-workshop dev traces)\n${reference}\n`);
+
+  it("after a pass in this session, diffs the learner's calls against the reference's, without PIDs and ids", async () => {
+    const runner = start({ scripts: [outcomeOf('00', [result('00', 'runs-command', 'pass', { trace: mine }), result('00', 'reports-status', 'pass')])] });
+    writeReference();
+    await press('c');
+    runner.finish();
+    await until(() => frame().includes('passed'), 'the pass');
+    await press('s');
+    await see("What rd did in check 00/runs-command: yours (-) against the reference solution's (+)");
+    await see('- init unshare(CLONE_NEWNS) = 0');
+    await see('+ init unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0');
+    await see('  init sethostname("<id>") = 0');
+    await see('  init mount("overlay", "/workshop/containers/<id>/merged", "overlay", MS_NODEV, "lowerdir=/workshop/containers/images/busybox") = 0');
+    await see('  init execve("/bin/sh", ["sh"])');
+  });
+
+  it('after a pass in an earlier session, shows the reference calls alone and how to see yours', async () => {
+    start({ progress: recordOutcome(freshProgress(), passing()) });
+    writeReference();
+    await press('s');
+    await see("What rd did in check 00/runs-command: the reference solution's calls");
+    await see('  init unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0');
+    await see("Press c to check again and see your rd's calls against these.");
+  });
+
+  it('shows no calls for a level without a reference trace', async () => {
+    start({ progress: recordOutcome(freshProgress(), passing()) });
+    await press('s');
+    await see('+ doIt00();');
+    expect(words()).not.toContain('What rd did');
+  });
+});
+
 describe('reset', () => {
   it('asks first and does nothing on no', async () => {
     start();
