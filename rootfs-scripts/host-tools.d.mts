@@ -1,5 +1,5 @@
 // Types for host-tools.mjs, which stays JavaScript so that the rootfs scripts can import it.
-export type ToolUser = 'vm' | 'busybox' | 'kernel' | 'kernel-package' | 'image' | 'debian' | 'rootfs' | 'test' | 'image-test';
+export type ToolUser = 'vm' | 'busybox' | 'kernel' | 'kernel-package' | 'image' | 'debian' | 'rootfs' | 'image-add' | 'test' | 'image-test';
 export interface Tool {
   pkg: string;
   by: ToolUser[];

@@ -11,7 +11,8 @@ import path from 'node:path';
  *   sbin?: run as root (through sudo by a user), unlessRoot?: needed only when not running as root,
  *   base?: on every Debian and Ubuntu system (priority required), so README's install lines leave it out }
  * by: 'vm' (every VM run); 'busybox' (setup, before any step: every step copies it); a setup step: 'kernel',
- * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'test' (the test suite);
+ * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'image-add' (rubber-workshop
+ * image add); 'test' (the test suite);
  * 'image-test' (npm run test:image, the classroom image's build and test).
  */
 export const tools = {
@@ -22,7 +23,9 @@ export const tools = {
   unlz4: { pkg: 'lz4', by: ['kernel'], does: 'unpacks the kernel', optional: 'the guest boots ≈0.2 s slower' },
   tar: { pkg: 'tar', base: true, by: ['image', 'debian'], does: 'packs the container images' },
   ldd: { pkg: 'libc-bin', base: true, by: ['rootfs'], does: "finds node's libraries for the guest" },
-  'mkfs.erofs': { pkg: 'erofs-utils', by: ['rootfs'], does: 'builds the guest root image' },
+  'mkfs.erofs': { pkg: 'erofs-utils', by: ['rootfs', 'image-add'], does: 'builds the guest root image and its disk of added images' },
+  xz: { pkg: 'xz-utils', by: ['image-add'], does: 'unpacks .tar.xz images', optional: '.tar.xz images cannot be added' },
+  zstd: { pkg: 'zstd', by: ['image-add'], does: 'unpacks zstd-compressed image layers', optional: 'images with zstd layers cannot be added' },
   unshare: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "builds the guest's sandbox (copied into the guest)" },
   nsenter: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "enters the guest's sandbox (copied into the guest)" },
   setpriv: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "gives the guest's sandbox its ids (copied into the guest)" },
