@@ -15,7 +15,7 @@ export async function image(argv: string[], signal: AbortSignal): Promise<number
     const [name, file] = args;
     const say = (line: string) => process.stderr.write(paint('dim', line, false) + '\n');
     const added = await addImage(name, file, say, signal);
-    console.log(`added ${added.name} (${mib(added.bytes)}, from a ${added.kind}): try rubber-workshop rd run -i ${added.name} -- /bin/sh`);
+    console.log(`added ${added.name} (${mib(added.bytes)}, ${added.kind}): try rubber-workshop rd run -i ${added.name} -- /bin/sh`);
     return 0;
   }
   if (sub === 'ls' && !args.length) {

@@ -76,7 +76,7 @@ export async function addImage(name: string, file: string, say: (line: string) =
   const staging = makeTemp('add-', imagesDir());
   try {
     const source = await findSource(path.resolve(file), staging, signal);
-    say(`reading a ${source.kind} of ${source.layers.length} layer${source.layers.length === 1 ? '' : 's'}`);
+    say(`${source.kind}, ${source.layers.length} layer${source.layers.length === 1 ? '' : 's'}`);
     const { kept, devices } = await mergeLayers(source.layers, signal);
     if (!hasShell(kept)) throw new ImageError(`${path.basename(file)} has no /bin/sh: rd runs commands in the image with it, so it must have a shell (is it a root filesystem?)`);
     const unpacked = unpackedBytes(kept);
