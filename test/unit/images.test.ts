@@ -171,7 +171,7 @@ describe('image add refuses bad input, and keeps nothing of it', () => {
   test('an entry outside the root', async () => refused('x', file('evil.tar', await tarOf([...shell, { name: '../../etc/cron.d/x', data: 'x' }])), /outside its root/));
   test('larger than the guest can hold', async () => {
     const big = await tarOf([...shell, { name: 'big', data: Buffer.alloc(IMAGE_MAX_BYTES) }]);
-    await refused('x', file('big.tar', big), /unpacks to 80\.0 MiB, more than the 80\.0 MiB a container can have/);
+    await refused('x', file('big.tar', big), /unpacks to 100\.0 MiB, more than the 100\.0 MiB the VM can unpack/);
   });
   test('a name that is not [a-z0-9][a-z0-9._-]*', async () => {
     const f = file('ok.tar', await tarOf(shell));
