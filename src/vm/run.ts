@@ -22,6 +22,8 @@ export interface VmOptions {
   memoryMiB?: number;
   /** Boot from scratch even if a saved snapshot of a booted guest is there (also RUBBER_WORKSHOP_SNAPSHOT=0). */
   cold?: boolean;
+  /** Tell the command's stdout and stderr apart (a by-hand exec: the harness tags them; see protocol.ts). */
+  streams?: boolean;
 }
 
 export type VmEvent = ConsoleEvent | { type: 'booted'; ms: number };
@@ -133,7 +135,7 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
   const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
 
   const events = new Channel<VmEvent>();
-  const parser = new ConsoleParser(token);
+  const parser = new ConsoleParser(token, undefined, opts.streams);
   let reason: VmEnd['reason'] = 'exited';
   let qemuError = '';
   let qemuCode: number | null = null;
