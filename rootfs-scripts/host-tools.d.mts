@@ -6,8 +6,6 @@ export interface Tool {
   does: string;
   optional?: string;
   env?: string;
-  sbin?: boolean;
-  unlessRoot?: boolean;
   base?: boolean;
 }
 export declare const tools: Record<string, Tool>;

@@ -39,7 +39,7 @@ export interface Inputs {
   busybox: { file: string; key: string };
   node: { file: string; version: string; key: string };
   koffi: { dir: string; version: string };
-  /** The optional Debian image (setup --debian), built by debootstrap from this mirror. */
+  /** The optional Debian image (setup --debian), built by mmdebstrap from this mirror. */
   debian?: { suite: string; mirror: string };
 }
 
