@@ -1,5 +1,6 @@
 import { addImage, IMAGE_MAX_BYTES, imagesDir, listImages, removeImage } from '../images/store.js';
 import { paint } from '../ui/term.js';
+import { loadAssets } from '../vm/assets.js';
 import { UsageError } from './vm-exec.js';
 
 const USAGE = `usage: rubber-workshop image add NAME FILE | image ls | image rm NAME
@@ -14,13 +15,19 @@ export async function image(argv: string[], signal: AbortSignal): Promise<number
   if (sub === 'add' && args.length === 2) {
     const [name, file] = args;
     const say = (line: string) => process.stderr.write(paint('dim', line, false) + '\n');
-    const added = await addImage(name, file, say, signal);
+    // Interrupted, the import keeps nothing (addImage cleans up) and the command ends as interrupted.
+    const added = await addImage(name, file, say, signal).catch((e: unknown) => {
+      if (signal.aborted) return null;
+      throw e;
+    });
+    if (!added) return 130;
     console.log(`added ${added.name} (${mib(added.bytes)}, ${added.kind}): try rubber-workshop rd run -i ${added.name} -- /bin/sh`);
     return 0;
   }
   if (sub === 'ls' && !args.length) {
     const images = listImages();
-    console.log(`built in: busybox (and debian after setup --debian); added images are kept in ${imagesDir()}, at most ${mib(IMAGE_MAX_BYTES)} each`);
+    const builtIn = loadAssets()?.withDebian ? 'busybox, debian' : 'busybox (and debian after setup --debian)';
+    console.log(`built in: ${builtIn}; added images are kept in ${imagesDir()}, at most ${mib(IMAGE_MAX_BYTES)} each`);
     if (!images.length) console.log('no image added yet: rubber-workshop image add NAME FILE');
     else for (const i of images) console.log(`${i.name}\t${mib(i.bytes)}\t${i.kind}: ${i.source}`);
     return 0;

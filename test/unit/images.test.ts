@@ -103,6 +103,13 @@ describe('image add', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  test('a .tar.xz, unpacked by the host\'s xz', async () => {
+    const f = file('rootfs.tar', await tarOf([...shell, { name: 'etc/xz', data: 'from xz' }]));
+    execFileSync('xz', ['-z', f]);
+    expect((await addImage('xz', `${f}.xz`)).kind).toBe('root filesystem tarball');
+    expect((await contents('xz')).get('etc/xz')?.[2]).toBe('from xz');
+  });
+
   test('a docker save archive: layers applied in order, with whiteouts and opaque folders', async () => {
     const lower = await tarOf([...shell, { name: 'etc/a', data: 'a' }, { name: 'etc/b', data: 'b' }, { name: 'opt/x/y', data: 'y' }, { name: 'opt/keep', data: '1' }]);
     const upper = await tarOf([{ name: 'etc/.wh.a', data: '' }, { name: 'opt/.wh..wh..opq', data: '' }, { name: 'opt/z', data: 'z' }, { name: 'etc/b', data: 'B' }]);
