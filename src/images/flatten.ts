@@ -13,16 +13,6 @@ interface Kept {
   header: tar.Headers;
 }
 
-export interface Flattened {
-  /** Bytes the image takes once unpacked: its files' data, and a block for each entry. */
-  unpacked: number;
-  entries: number;
-  /** Device nodes left out: nobody can make them in the guest's sandbox (no mknod in a user namespace). */
-  devices: number;
-  /** Owners above 65535 given to nobody (65534): the sandbox maps ids 0-65535 only. */
-  owners: number;
-}
-
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 const FILE_TYPES = new Set(['file', 'contiguous-file']);
@@ -45,6 +35,7 @@ function hide(kept: Map<string, Kept>, dir: string, layer: number, keepDir = fal
  */
 export async function mergeLayers(layers: string[], signal?: AbortSignal): Promise<{ kept: Map<string, Kept>; devices: number }> {
   const kept = new Map<string, Kept>();
+  const parents = new Set<string>();
   let devices = 0;
   for (const [layer, file] of layers.entries()) {
     let seq = 0;
@@ -58,8 +49,11 @@ export async function mergeLayers(layers: string[], signal?: AbortSignal): Promi
       if (base === OPAQUE) hide(kept, dir, layer, true);
       else if (base.startsWith(WHITEOUT)) hide(kept, dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length), layer);
       else if (KEPT_TYPES.has(header.type ?? 'file')) {
-        if (header.type !== 'directory') hide(kept, name, layer);
+        // A file over a folder of a lower layer replaces it and its contents (only a parent can have any: the
+        // scan of the whole map stays rare).
+        if (header.type !== 'directory' && parents.has(name)) hide(kept, name, layer);
         kept.set(name, { layer, seq: at, header });
+        for (let p = dir; p && !parents.has(p); p = p.includes('/') ? path.posix.dirname(p) : '') parents.add(p);
       } else if (header.type === 'character-device' || header.type === 'block-device') {
         hide(kept, name, layer);
         devices++;

@@ -111,8 +111,8 @@ describe('image add', () => {
   });
 
   test('a docker save archive: layers applied in order, with whiteouts and opaque folders', async () => {
-    const lower = await tarOf([...shell, { name: 'etc/a', data: 'a' }, { name: 'etc/b', data: 'b' }, { name: 'opt/x/y', data: 'y' }, { name: 'opt/keep', data: '1' }]);
-    const upper = await tarOf([{ name: 'etc/.wh.a', data: '' }, { name: 'opt/.wh..wh..opq', data: '' }, { name: 'opt/z', data: 'z' }, { name: 'etc/b', data: 'B' }]);
+    const lower = await tarOf([...shell, { name: 'etc/a', data: 'a' }, { name: 'etc/b', data: 'b' }, { name: 'opt/x/y', data: 'y' }, { name: 'opt/keep', data: '1' }, { name: 'srv/d/inner', data: 'i' }]);
+    const upper = await tarOf([{ name: 'etc/.wh.a', data: '' }, { name: 'opt/.wh..wh..opq', data: '' }, { name: 'opt/z', data: 'z' }, { name: 'etc/b', data: 'B' }, { name: 'srv/d', data: 'a file now' }]);
     const id = (n: number) => createHash('sha256').update(String(n)).digest('hex');
     const docker = await tarOf([
       { name: `${id(1)}/layer.tar`, data: lower }, { name: `${id(2)}/layer.tar`, data: upper },
@@ -123,6 +123,7 @@ describe('image add', () => {
     expect(c.has('etc/a')).toBe(false);
     expect(c.get('etc/b')?.[2]).toBe('B');
     expect([c.has('opt/x/y'), c.has('opt/x'), c.has('opt/keep'), c.get('opt/z')?.[2]]).toEqual([false, false, false, 'z']);
+    expect([c.get('srv/d')?.[2], c.has('srv/d/inner')]).toEqual(['a file now', false]);
   });
 
   test('an OCI archive: index, manifest and gzip layer blobs found by digest', async () => {
