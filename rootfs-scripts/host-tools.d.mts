@@ -1,13 +1,11 @@
 // Types for host-tools.mjs, which stays JavaScript so that the rootfs scripts can import it.
-export type ToolUser = 'vm' | 'busybox' | 'kernel' | 'kernel-package' | 'image' | 'debian' | 'rootfs' | 'test' | 'image-test';
+export type ToolUser = 'vm' | 'busybox' | 'kernel' | 'kernel-package' | 'image' | 'debian' | 'rootfs' | 'image-add' | 'test' | 'image-test';
 export interface Tool {
   pkg: string;
   by: ToolUser[];
   does: string;
   optional?: string;
   env?: string;
-  sbin?: boolean;
-  unlessRoot?: boolean;
   base?: boolean;
 }
 export declare const tools: Record<string, Tool>;

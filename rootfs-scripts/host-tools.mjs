@@ -8,10 +8,10 @@ import path from 'node:path';
 /**
  * command: { pkg: its Debian package, does: what it is for (said when it is missing), by: who runs it,
  *   optional?: what is lost without it, env?: a variable that names another binary to use,
- *   sbin?: run as root (through sudo by a user), unlessRoot?: needed only when not running as root,
  *   base?: on every Debian and Ubuntu system (priority required), so README's install lines leave it out }
  * by: 'vm' (every VM run); 'busybox' (setup, before any step: every step copies it); a setup step: 'kernel',
- * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'test' (the test suite);
+ * 'kernel-package' (when the kernel is Debian's package), 'image', 'debian', 'rootfs'; 'image-add' (rubber-workshop
+ * image add); 'test' (the test suite);
  * 'image-test' (npm run test:image, the classroom image's build and test).
  */
 export const tools = {
@@ -22,18 +22,18 @@ export const tools = {
   unlz4: { pkg: 'lz4', by: ['kernel'], does: 'unpacks the kernel', optional: 'the guest boots ≈0.2 s slower' },
   tar: { pkg: 'tar', base: true, by: ['image', 'debian'], does: 'packs the container images' },
   ldd: { pkg: 'libc-bin', base: true, by: ['rootfs'], does: "finds node's libraries for the guest" },
-  'mkfs.erofs': { pkg: 'erofs-utils', by: ['rootfs'], does: 'builds the guest root image' },
+  'mkfs.erofs': { pkg: 'erofs-utils', by: ['rootfs', 'image-add'], does: 'builds the guest root image and its disk of added images' },
+  xz: { pkg: 'xz-utils', by: ['image-add'], does: 'unpacks .tar.xz images', optional: '.tar.xz images cannot be added' },
+  zstd: { pkg: 'zstd', by: ['image-add'], does: 'unpacks zstd-compressed image layers', optional: 'images with zstd layers cannot be added' },
   unshare: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "builds the guest's sandbox (copied into the guest)" },
   nsenter: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "enters the guest's sandbox (copied into the guest)" },
   setpriv: { pkg: 'util-linux', base: true, by: ['rootfs'], does: "gives the guest's sandbox its ids (copied into the guest)" },
-  debootstrap: { pkg: 'debootstrap', by: ['debian'], does: 'builds the Debian image', sbin: true },
-  sudo: { pkg: 'sudo', by: ['debian'], does: 'runs debootstrap as root', unlessRoot: true },
   cpio: { pkg: 'cpio', by: ['test'], does: "reads back the cpio archives rubber-workshop writes" },
   xmllint: { pkg: 'libxml2-utils', by: ['test'], does: 'validates JUnit reports against their schema' },
   tmux: { pkg: 'tmux', by: ['test'], does: 'drives the workshop view in a real terminal' },
   git: { pkg: 'git', by: ['test'], does: 'makes the git clones that grading reads' },
   pgrep: { pkg: 'procps', by: ['test'], does: 'finds VMs left behind' },
-  mmdebstrap: { pkg: 'mmdebstrap', by: ['image-test'], does: "builds the classroom image's Debian root" },
+  mmdebstrap: { pkg: 'mmdebstrap', by: ['debian', 'image-test'], does: "builds the Debian image and the classroom image's Debian root, without root" },
   buildah: { pkg: 'buildah', by: ['image-test'], does: 'turns that root into the classroom image' },
   podman: { pkg: 'podman', by: ['image-test'], does: 'runs the classroom image as a cluster would' },
   runc: { pkg: 'runc', by: ['image-test'], does: "podman's container runtime here (crun fails on this host's cgroups)" },
@@ -56,24 +56,20 @@ export function toolCommand(name, env = process.env) {
   return (variable && env[variable]) || name;
 }
 
-/**
- * Where a tool is here, or null. A user runs a root tool through sudo, whose PATH has sbin in it (Debian's
- * secure_path) even where the user's own PATH does not; root runs it from its own PATH.
- */
+/** Where a tool is here, or null. */
 export function toolPath(name, env = process.env) {
-  const PATH = tools[name].sbin && !isRoot() ? `${env.PATH ?? ''}:/usr/local/sbin:/usr/sbin:/sbin` : env.PATH;
-  return which(toolCommand(name, env), { PATH });
+  return which(toolCommand(name, env), env);
 }
 
 /** The tools these users (see `by` above) need here, optional ones included. */
 export function toolsFor(users) {
-  return Object.keys(tools).filter((name) => tools[name].by.some((b) => users.includes(b)) && !(tools[name].unlessRoot && isRoot()));
+  return Object.keys(tools).filter((name) => tools[name].by.some((b) => users.includes(b)));
 }
 
-/** The exact command that installs these tools on Debian or Ubuntu (as root through su, if sudo is what is missing). */
+/** The exact command that installs these tools on Debian or Ubuntu. */
 export function installCommand(names) {
   const install = `apt-get install -y ${[...new Set(names.map((n) => tools[n].pkg))].join(' ')}`;
-  return isRoot() ? install : names.includes('sudo') ? `su -c '${install}'` : `sudo ${install}`;
+  return isRoot() ? install : `sudo ${install}`;
 }
 
 /** A required tool is missing; the message names each one, what it is for, and one command installing them all. */

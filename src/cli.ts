@@ -7,6 +7,7 @@ import { WorkspaceError } from './workspace.js';
 import { SourcesError } from './check/provenance.js';
 import { DeployError } from './deploy/error.js';
 import { LessonError } from './lesson-chain.js';
+import { ImageError } from './images/error.js';
 import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
 import { setup } from './commands/setup.js';
 import { version } from './version.js';
@@ -25,6 +26,8 @@ Usage:
   rubber-workshop rd run … -- CMD…    run your rd.ts by hand, as root in a fresh VM
   rubber-workshop shell [--attach]    a root shell in a fresh VM, with your rd.ts as rd (Ctrl-] leaves);
                                       --attach: a second terminal on the running one
+  rubber-workshop image add NAME FILE add your own image: a rootfs tarball, a docker/podman save or OCI archive
+  rubber-workshop image ls | rm NAME  the images added (for rd run -i NAME), or remove one
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
   rubber-workshop dev lessons export|import DIR
@@ -53,6 +56,7 @@ const commands: Record<string, Command> = {
   doctor: async () => (await import('./commands/doctor.js')).doctor(),
   deploy: async (argv) => (await import('./commands/deploy.js')).deploy(argv),
   rd: (argv, signal) => rdByHand(argv, signal),
+  image: async (argv, signal) => (await import('./commands/image.js')).image(argv, signal),
   shell: async (argv, signal) => (await import('./commands/shell.js')).shell(argv, signal),
   vm: (argv, signal) => {
     const [sub, ...rest] = argv;
@@ -94,7 +98,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError, DeployError, LessonError].some((known) => err instanceof known)) {
+    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError, DeployError, LessonError, ImageError].some((known) => err instanceof known)) {
       process.stderr.write(`rubber-workshop: ${(err as Error).message}\n`);
     } else {
       const e = err as Error;

@@ -9,14 +9,14 @@ import { UsageError } from './vm-exec.js';
 const stepNames: Record<Step, string> = {
   kernel: 'kernel and modules (Debian cloud kernel)',
   image: 'container image busybox.tar',
-  debian: 'container image debian.tar (debootstrap, a minute or two)',
+  debian: 'container image debian.tar (mmdebstrap, a minute or two)',
   rootfs: 'guest root filesystem (busybox, node, koffi)',
   initramfs: 'initramfs',
 };
 
 /**
  * `rubber-workshop setup [--debian]`: builds the VM assets into the cache, finds out whether KVM can be used,
- * and saves a booted guest for fast starts. --debian adds the bigger Debian image (debootstrap needs sudo).
+ * and saves a booted guest for fast starts. --debian adds the bigger Debian image (mmdebstrap, without root).
  */
 export async function setup(argv: string[]): Promise<number> {
   const unknown = argv.filter((a) => a !== '--debian');

@@ -50,7 +50,8 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
       return 2;
     }
     const ev = next.value;
-    if (ev.type === 'log') process.stdout.write(ev.line + '\n');
+    // The command's stderr to stderr; lines of the guest's own (the kernel, the harness) too.
+    if (ev.type === 'log') (ev.stream === 'stdout' ? process.stdout : process.stderr).write(ev.line + '\n');
     else if (ev.type === 'booted' && timings) process.stderr.write(`[timing] guest ready after ${ev.ms} ms\n`);
   }
 }

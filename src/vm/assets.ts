@@ -39,7 +39,7 @@ export interface Inputs {
   busybox: { file: string; key: string };
   node: { file: string; version: string; key: string };
   koffi: { dir: string; version: string };
-  /** The optional Debian image (setup --debian), built by debootstrap from this mirror. */
+  /** The optional Debian image (setup --debian), built by mmdebstrap from this mirror. */
   debian?: { suite: string; mirror: string };
 }
 
@@ -51,7 +51,7 @@ const sha = (...parts: (string | Buffer)[]) => {
   return h.digest('hex');
 };
 /** The uid and gid outside the guest's sandbox of the sandbox's root: vm/harness maps ids 0-65535 from here. */
-const SANDBOX_ROOT_ID = 100000;
+export const SANDBOX_ROOT_ID = 100000;
 /** util-linux tools the harness builds the sandbox with (busybox's know no cgroup namespace, nor id ranges). */
 const SANDBOX_TOOLS = ['/usr/bin/unshare', '/usr/bin/nsenter', '/usr/bin/setpriv'];
 

@@ -75,7 +75,7 @@ export function execPayload(env: string, argv: string[], rd?: string, trace = fa
   ];
 }
 
-/** Runs one command as root in a fresh VM, streaming its output (stdout and stderr merged). */
+/** Runs one command as root in a fresh VM, streaming its output, each line marked with its stream. */
 export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, ExecEnd> {
   const vm = runVm({
     assets: opts.assets,
@@ -83,6 +83,7 @@ export async function* execInVm(opts: ExecOptions): AsyncGenerator<VmEvent, Exec
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
     payload: execPayload('MODE=exec\n', opts.argv, opts.rd, opts.trace),
+    streams: true,
   });
   let code: number | null = null;
   for (;;) {

@@ -8,6 +8,8 @@ export interface MachineSpec {
   accel: Accel;
   /** The per-run payload: a cpio archive the harness unpacks from the second disk, PAYLOAD_DISK_BYTES long. */
   payloadFile: string;
+  /** The learner's added images (src/images/store.ts: an erofs disk, or an empty one), read-only. */
+  imagesFile: string;
   memoryMiB?: number;
   /** Boot a template to be saved as a snapshot: warm the guest, and take monitor commands on this socket. */
   template?: { monitor: string };
@@ -48,7 +50,7 @@ function readCpuinfo(): string {
   }
 }
 
-/** The QEMU command line: a microvm with the read-only root image and the run's payload as two disks. */
+/** The QEMU command line: a microvm with the read-only root image, the run's payload and the added images as disks. */
 export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
   const cmdline = ['console=ttyS0', 'quiet', 'loglevel=2', 'panic=-1', 'rdinit=/init'];
   if (spec.accel === 'tcg' && tscKhz) cmdline.push(`tsc_early_khz=${tscKhz}`);
@@ -70,6 +72,7 @@ export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
     '-append', cmdline.join(' '),
     ...disk('root', spec.assets.rootfs),
     ...disk('payload', spec.payloadFile),
+    ...disk('images', spec.imagesFile),
     '-chardev', spec.control ? 'socket,id=control,fd=3' : 'null,id=control',
     '-chardev', spec.control ? 'socket,id=attach,fd=4' : 'null,id=attach',
     '-device', 'virtio-serial-device,max_ports=2',

@@ -21,12 +21,20 @@ export type GuestRecord =
   | { kind: 'error'; message: string };
 
 export type ConsoleEvent =
-  | { type: 'log'; line: string }
+  /** A line of output; `stream` only when the parser reads streams and the harness tagged the line with one. */
+  | { type: 'log'; line: string; stream?: Stream }
   | { type: 'ready' }
   | { type: 'hello' }
   | { type: 'record'; record: GuestRecord }
   /** A line that looks like a record but does not carry this run's token. */
   | { type: 'forged'; line: string };
+
+export type Stream = 'stdout' | 'stderr';
+/**
+ * By hand only (vm exec, rd run without a terminal): the harness tags each line of the command's output with
+ * its stream, ^_1 or ^_2 (vm/harness). Only for showing output: checks never read streams.
+ */
+const STREAM_TAG = /^\x1f([12]) /;
 
 export interface ConsoleLimits {
   /** Longest line kept; the rest of a longer line is cut. */
@@ -105,7 +113,8 @@ export class ConsoleParser {
   private logBytes = 0;
   private logCut = false;
 
-  constructor(private token: string, private limits: ConsoleLimits = defaultLimits) {}
+  /** `streams`: read the harness's stream tags (by-hand runs only). */
+  constructor(private token: string, private limits: ConsoleLimits = defaultLimits, private streams = false) {}
 
   push(chunk: Buffer | string): ConsoleEvent[] {
     const text = this.partial + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
@@ -146,8 +155,11 @@ export class ConsoleParser {
     return record ? { type: 'record', record } : { type: 'forged', line: sanitize(line).slice(0, this.limits.maxLine) };
   }
 
-  private log(line: string): ConsoleEvent[] {
+  private log(tagged: string): ConsoleEvent[] {
     if (this.logCut) return [];
+    const tag = this.streams ? STREAM_TAG.exec(tagged) : null;
+    const line = tag ? tagged.slice(tag[0].length) : tagged;
+    const stream: { stream?: Stream } = tag ? { stream: tag[1] === '1' ? 'stdout' : 'stderr' } : {};
     const clean = sanitize(line);
     const kept = clean.length > this.limits.maxLine ? clean.slice(0, this.limits.maxLine) + '…' : clean;
     this.logBytes += kept.length + 1;
@@ -155,6 +167,6 @@ export class ConsoleParser {
       this.logCut = true;
       return [{ type: 'log', line: `[output cut: more than ${this.limits.maxLog} bytes]` }];
     }
-    return [{ type: 'log', line: kept }];
+    return [{ type: 'log', line: kept, ...stream }];
   }
 }

@@ -10,6 +10,7 @@ import { findSnapshot } from './snapshot.js';
 import { ConsoleParser, type ConsoleEvent } from './protocol.js';
 import type { Assets } from './assets.js';
 import { toolCommand } from '../../rootfs-scripts/host-tools.mjs';
+import { imagesDiskFor } from '../images/store.js';
 
 export interface VmOptions {
   assets: Assets;
@@ -21,6 +22,8 @@ export interface VmOptions {
   memoryMiB?: number;
   /** Boot from scratch even if a saved snapshot of a booted guest is there (also RUBBER_WORKSHOP_SNAPSHOT=0). */
   cold?: boolean;
+  /** Tell the command's stdout and stderr apart (a by-hand exec: the harness tags them; see protocol.ts). */
+  streams?: boolean;
 }
 
 export type VmEvent = ConsoleEvent | { type: 'booted'; ms: number };
@@ -76,11 +79,11 @@ type QemuProcess = ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS
 export const goLine = () => `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
 
 /**
- * Starts QEMU for `spec`, tracked so that it is killed and `tmp` removed if this process exits; with
- * setpriv, the kernel also kills it if this process dies without a chance to clean up.
+ * Starts QEMU for `spec` with the added images, tracked so that it is killed and `tmp` removed if this process
+ * exits; with setpriv, the kernel also kills it if this process dies without a chance to clean up.
  */
-export function startQemu(spec: MachineSpec, tmp: string): { child: QemuProcess; forget: () => void } {
-  const args = qemuArgs(spec);
+export function startQemu(spec: Omit<MachineSpec, 'imagesFile'>, tmp: string): { child: QemuProcess; forget: () => void } {
+  const args = qemuArgs({ ...spec, imagesFile: imagesDiskFor(tmp) });
   const wrapper = setpriv();
   // Node's pipes are socket pairs: with spec.control, fds 3 and 4 are the control port's and the second terminal's.
   const stdio: StdioOptions = spec.control ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : 'pipe';
@@ -132,7 +135,7 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
   const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
 
   const events = new Channel<VmEvent>();
-  const parser = new ConsoleParser(token);
+  const parser = new ConsoleParser(token, undefined, opts.streams);
   let reason: VmEnd['reason'] = 'exited';
   let qemuError = '';
   let qemuCode: number | null = null;

@@ -3,14 +3,23 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { qemusOf, repo, rw, rwSpawn, tempsOf, until } from './helpers.js';
+import { level, qemusOf, repo, rw, rwSpawn, tempsOf, until, workspaceWith } from './helpers.js';
 
 describe('the throwaway VM', () => {
-  test('node runs inside as root; output and exit status come back', () => {
+  test('node runs inside as root; output, each stream on its own, and exit status come back', () => {
     const r = rw(['vm', 'exec', '--', 'node', '-e', 'console.log("uid", process.getuid()); console.error("to stderr"); process.exit(3)']);
-    expect(r.stdout).toContain('uid 0');
-    expect(r.stdout).toContain('to stderr');
+    expect(r.stdout).toBe('uid 0\n');
+    expect(r.stderr).toMatch(/^to stderr\n/);
     expect(r.status).toBe(3);
+  });
+
+  test("rd run gives the command's stdout and stderr back as the two streams they are", () => {
+    const ws = workspaceWith(level('10').solution());
+    const r = rw(['rd', 'run', '--', '/bin/sh', '-c', 'echo out-1; echo err-1 >&2; echo out-2; printf "\\0371 err-2\\n" >&2'], { cwd: ws });
+    expect(r.stdout.split('\n').filter((l) => /^(out|err)-/.test(l))).toEqual(['out-1', 'out-2']);
+    expect(r.stderr).toMatch(/^err-1$/m);
+    expect(r.stderr).toMatch(/^1 err-2$/m); // a line that imitates a tag stays on its own stream
+    expect(r.status).toBe(0);
   });
 
   test('arguments arrive intact, nothing the guest writes survives the run', () => {

@@ -14,18 +14,15 @@ afterEach(() => vi.restoreAllMocks());
 describe('host tools', () => {
   test('a missing tool is named with what it is for and the one command that installs everything missing', () => {
     asUid(0);
-    expect(() => requireTools(['debian'], emptyPath)).toThrow(new MissingToolError(['tar', 'debootstrap']));
-    expect(new MissingToolError(['tar', 'debootstrap']).message)
-      .toBe('tar (packs the container images), debootstrap (builds the Debian image) are missing: run apt-get install -y tar debootstrap');
+    expect(() => requireTools(['debian'], emptyPath)).toThrow(new MissingToolError(['tar', 'mmdebstrap']));
+    expect(new MissingToolError(['tar', 'mmdebstrap']).message)
+      .toBe("tar (packs the container images), mmdebstrap (builds the Debian image and the classroom image's Debian root, without root) are missing: run apt-get install -y tar mmdebstrap");
   });
 
-  test('a user is told to use sudo, and needs sudo itself for what runs as root', () => {
+  test('a user is told to install with sudo; the Debian image needs no root', () => {
     asUid(1000);
-    expect(toolsFor(['debian'])).toContain('sudo');
-    expect(installCommand(['debootstrap'])).toBe('sudo apt-get install -y debootstrap');
-    expect(installCommand(['debootstrap', 'sudo'])).toBe("su -c 'apt-get install -y debootstrap sudo'");
-    asUid(0);
-    expect(toolsFor(['debian'])).not.toContain('sudo');
+    expect(installCommand(['mmdebstrap'])).toBe('sudo apt-get install -y mmdebstrap');
+    expect(toolsFor(['debian'])).toEqual(['tar', 'mmdebstrap']);
   });
 
   test('one package is installed once however many of its tools are missing', () => {

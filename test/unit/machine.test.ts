@@ -11,24 +11,25 @@ describe('machine definition', () => {
   });
 
   test('TCG gets the TSC frequency on the kernel command line, KVM does not need it', () => {
-    const tcg = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p' }, 2445404);
+    const tcg = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', imagesFile: '/i' }, 2445404);
     expect(tcg[tcg.indexOf('-append') + 1]).toContain('tsc_early_khz=2445404');
     expect(tcg).toContain('max');
-    const kvm = qemuArgs({ assets, accel: 'kvm', payloadFile: '/t/p' }, 2445404);
+    const kvm = qemuArgs({ assets, accel: 'kvm', payloadFile: '/t/p', imagesFile: '/i' }, 2445404);
     expect(kvm[kvm.indexOf('-append') + 1]).not.toContain('tsc_early_khz');
     expect(kvm.slice(kvm.indexOf('-accel'), kvm.indexOf('-accel') + 2)).toEqual(['-accel', 'kvm']);
   });
 
-  test('root image and payload are read-only disks, in that order', () => {
-    const args = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/payload.cpio' }, null).join(' ');
+  test('root image, payload and added images are read-only disks, in that order (vda, vdb, vdc in the guest)', () => {
+    const args = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/payload.cpio', imagesFile: '/c/images.erofs' }, null).join(' ');
     expect(args.indexOf('file=/k/root.erofs')).toBeLessThan(args.indexOf('file=/t/payload.cpio'));
-    expect(args.match(/readonly=on/g)).toHaveLength(2);
+    expect(args.indexOf('file=/t/payload.cpio')).toBeLessThan(args.indexOf('file=/c/images.erofs'));
+    expect(args.match(/readonly=on/g)).toHaveLength(3);
     expect(args).toContain('-no-reboot');
   });
 
   test('every machine has the control port, so one saved guest restores for checks and sessions; only a session connects it', () => {
-    const check = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p' }, null);
-    const session = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', control: true }, null);
+    const check = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', imagesFile: '/i' }, null);
+    const session = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', imagesFile: '/i', control: true }, null);
     const devices = (args: string[]) => args.filter((_, i) => args[i - 1] === '-device');
     expect(devices(session)).toEqual(devices(check));
     expect(devices(check)).toContain('virtserialport,chardev=control,name=rw.ctl');

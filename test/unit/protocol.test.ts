@@ -42,6 +42,18 @@ describe('console protocol', () => {
     expect(events[0]).toEqual({ type: 'log', line: 'partial output' });
   });
 
+  test("by hand, the harness's stream tags give stdout and stderr apart; checks never read them", () => {
+    const text = '\x1f1 to stdout\n\x1f2 to stderr\n\x1f2 \x1f1 stderr that looks tagged\nthe kernel\n';
+    const byHand = all(new ConsoleParser(TOKEN, undefined, true), text);
+    expect(byHand).toEqual([
+      { type: 'log', line: 'to stdout', stream: 'stdout' },
+      { type: 'log', line: 'to stderr', stream: 'stderr' },
+      { type: 'log', line: '1 stderr that looks tagged', stream: 'stderr' },
+      { type: 'log', line: 'the kernel' },
+    ]);
+    expect(all(new ConsoleParser(TOKEN), text).every((e) => e.type === 'log' && !('stream' in e))).toBe(true);
+  });
+
   test('interleaved stderr and carriage returns come out as clean lines', () => {
     const events = all(new ConsoleParser(TOKEN), 'out 1\r\nerr: boom\r\nprogress 10%\rprogress 100%\n');
     expect(events).toEqual([

@@ -21,13 +21,10 @@ function ciCommands(): string[] {
 const installedBy = (...lines: string[]) =>
   new Set(lines.flatMap((line) => [...line.matchAll(/apt-get install (?:-\S+ )*([^&|;]+)/g)].flatMap((m) => m[1].trim().split(/\s+/))));
 
-/**
- * Packages of the tools these users need that the lines leave out. Not counted: what every Debian has, and sudo,
- * which README's lines themselves run with.
- */
+/** Packages of the tools these users need that the lines leave out. Not counted: what every Debian has. */
 const missingFrom = (users: ToolUser[], ...lines: string[]) => {
   const installed = installedBy(...lines);
-  return Object.values(tools).filter((t) => t.by.some((b) => users.includes(b)) && !t.base && !t.unlessRoot && !installed.has(t.pkg)).map((t) => t.pkg);
+  return Object.values(tools).filter((t) => t.by.some((b) => users.includes(b)) && !t.base && !installed.has(t.pkg)).map((t) => t.pkg);
 };
 
 const learnerUsers: ToolUser[] = ['vm', 'busybox', 'kernel', 'kernel-package', 'image', 'rootfs'];
