@@ -11,15 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { screenshot } from '../scripts/chromium.mjs';
+import { wholeLessons } from '../scripts/whole-lessons.mjs';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const level = '04';
 const out = path.resolve(process.argv[2] ?? path.join(repo, 'docs/class-report.png'));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-class-report-'));
 // The lessons' files whole, as the level chain makes them; a wrong variant's starts with its description lines.
-const whole = path.join(root, 'lessons');
-spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'dev', 'lessons', 'export', whole], { stdio: 'ignore' });
-const lessons = Object.fromEntries(fs.readdirSync(whole).map((d) => [d.slice(0, 2), path.join(whole, d)]));
+const lessons = wholeLessons();
 const read = (f) => fs.readFileSync(f, 'utf8');
 const solution = (l) => read(path.join(lessons[l], 'solution.ts'));
 /** A level's solution with one of its known mistakes in it. */

@@ -12,12 +12,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wholeLessons } from './whole-lessons.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function levelsWithSolutions() {
-  const { levels } = JSON.parse(fs.readFileSync(path.join(repo, 'lessons/manifest.json'), 'utf8'));
-  return levels.map((l) => ({ ...l, dir: path.join(repo, 'lessons', l.dir) })).filter((l) => fs.existsSync(path.join(l.dir, 'solution.ts')));
+  const whole = wholeLessons();
+  return Object.keys(whole).sort().map((id) => ({ id, dir: whole[id] }));
 }
 
 /**

@@ -5,8 +5,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { wholeLessons } from './whole-lessons.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
+const lessons = wholeLessons();
 const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 
 /** Runs the CLI (in `cwd`), timing the whole run and the first stdout line matching `mark`. */
@@ -32,8 +34,7 @@ function timed(args, mark, cwd, env = {}) {
 function solutionWorkspace(level) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-ws-'));
   execFileSync(process.execPath, [cli, 'init', dir], { stdio: 'ignore' });
-  const lesson = fs.readdirSync(new URL('../lessons', import.meta.url)).find((d) => d.startsWith(`${level}-`));
-  fs.copyFileSync(new URL(`../lessons/${lesson}/solution.ts`, import.meta.url), path.join(dir, 'rd.ts'));
+  fs.copyFileSync(path.join(lessons[level], 'solution.ts'), path.join(dir, 'rd.ts'));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
@@ -58,8 +59,14 @@ await series('saved guest: VM start until the first output of node -e', ['vm', '
 await series('saved guest: full round trip of vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total);
 
 await series('check of level 00 with its solution (rubber-workshop check 00)', ['check', '00'], (r) => r.total, undefined, solutionWorkspace('00'));
-// Every check of every level, each container observed from outside while it holds still.
-await series('check of level 10 with its solution, levels 00-10 (check 10)', ['check', '10'], (r) => r.total, undefined, solutionWorkspace('10'));
+// Every check of every level, each container observed from outside while it holds still: in one VM, and
+// dealt out to two VMs at once (the default on two cores); the level being checked runs first either way.
+const ws10 = solutionWorkspace('10');
+const lastOf10 = /^[✓✗] 10 user-without-group/m;
+for (const vms of ['1', '2']) {
+  await series(`check 10 with its solution, ${vms} VM(s): until level 10's own verdict`, ['check', '10'], (r) => r.mark, lastOf10, ws10, { RUBBER_WORKSHOP_VMS: vms });
+  await series(`check 10 with its solution, ${vms} VM(s): all of levels 00-10`, ['check', '10'], (r) => r.total, undefined, ws10, { RUBBER_WORKSHOP_VMS: vms });
+}
 
 // Grading throughput: a generated class of correct, partly correct, broken and hanging workspaces.
 // BENCH_GRADE=0 skips it (it takes minutes); BENCH_GRADE_LEVEL etc. are read by bench-grade.mjs.
