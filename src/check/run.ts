@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadLevels } from '../lessons.js';
@@ -33,12 +34,25 @@ const TAIL_LINES = 30;
 
 /**
  * VMs for one learner's check: one a core, at most two, as memory allows (QEMU's peak under emulation is
- * ≈ 700 MiB a VM); RUBBER_WORKSHOP_VMS sets it.
+ * ≈ 700 MiB a VM), within a container's limits (its cgroup's cpu.max and memory.max, which the CPU count
+ * and free memory Node sees ignore); RUBBER_WORKSHOP_VMS sets it.
  */
 export function defaultVms(): number {
   const set = Number(process.env.RUBBER_WORKSHOP_VMS);
   if (Number.isInteger(set) && set >= 1) return set;
-  return Math.max(1, Math.min(2, os.availableParallelism(), Math.floor(os.freemem() / (800 * 2 ** 20))));
+  const [quota, period] = (cgroupFile('cpu.max') ?? 'max').split(' ');
+  const cores = quota === 'max' ? os.availableParallelism() : Math.floor(Number(quota) / Number(period));
+  const free = Math.min(os.freemem(), Number(cgroupFile('memory.max')) - Number(cgroupFile('memory.current')) || Infinity);
+  return Math.max(1, Math.min(2, cores || 1, Math.floor(free / (800 * 2 ** 20))));
+}
+
+/** A file of this process's cgroup (/sys/fs/cgroup is its own in a container), or undefined. */
+function cgroupFile(name: string): string | undefined {
+  try {
+    return fs.readFileSync(`/sys/fs/cgroup/${name}`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Seconds for the whole run: boot plus a budget per level, so one hung command cannot stall a check forever. */

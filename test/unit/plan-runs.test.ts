@@ -1,4 +1,5 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { defaultVms } from '../../src/check/run.js';
 import { levelsUpTo, planRuns } from '../../src/check/checkers.js';
 
 const all = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
@@ -25,5 +26,15 @@ describe('planRuns: the levels of a check dealt out to VMs that run at once', ()
   test('never more VMs than levels', () => {
     expect(planRuns(['00'], 2)).toEqual([['00']]);
     expect(planRuns(['00', '01'], 4)).toHaveLength(2);
+  });
+});
+
+describe('defaultVms: how many VMs one check runs at once', () => {
+  test('RUBBER_WORKSHOP_VMS decides when set to a whole number', () => {
+    vi.stubEnv('RUBBER_WORKSHOP_VMS', '3');
+    expect(defaultVms()).toBe(3);
+    vi.stubEnv('RUBBER_WORKSHOP_VMS', 'lots');
+    expect([1, 2]).toContain(defaultVms());
+    vi.unstubAllEnvs();
   });
 });
