@@ -41,7 +41,11 @@ if [ -n "$PROBE" ]; then
 fi
 probe_end
 left=$(for d in "$cg"/*/; do [ -d "$d" ] && basename "$d"; done)
-if [ -z "$PROBE" ]; then
+handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
+if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && has_line 'cpu\.weight'; then
+  fail "rd could not write the container's cpu.weight (its error is below): /sys/fs/cgroup/rubber-workshop hands no cpu controller down to its children, so they have no cpu.weight file, and no file can be made in a cgroup. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
+    'cgroup.subtree_control: cpu' "cgroup.subtree_control: ${handed_down:-(empty)}"
+elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ]; then
   pass
