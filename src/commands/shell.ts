@@ -1,7 +1,7 @@
 import { runShell } from '../vm/shell.js';
 import { ESCAPE_KEY } from '../vm/terminal.js';
 import { bundleWorkspaceRd, UsageError } from './vm-exec.js';
-import { requireVm } from './vm-ready.js';
+import { requireVm } from '../vm/ready.js';
 import { attach, liveSessions } from '../vm/attach.js';
 import { paint } from '../ui/term.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execInVm } from '../vm/exec.js';
 import { bundleRuntime } from '../check/bundle.js';
 import { findWorkspace } from '../workspace.js';
-import { requireVm } from './vm-ready.js';
+import { requireVm } from '../vm/ready.js';
 import { paint } from '../ui/term.js';
 import { onTerminal } from './shell.js';
 import { ESCAPE_KEY } from '../vm/terminal.js';
