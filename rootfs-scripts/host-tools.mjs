@@ -4,6 +4,7 @@
 // Plain JavaScript, because the rootfs scripts run under node without a TypeScript build.
 import fs from 'node:fs';
 import path from 'node:path';
+import { UserError } from './user-error.mjs';
 
 /**
  * command: { pkg: its Debian package, does: what it is for (said when it is missing), by: who runs it,
@@ -77,7 +78,7 @@ export function installCommand(names) {
 }
 
 /** A required tool is missing; the message names each one, what it is for, and one command installing them all. */
-export class MissingToolError extends Error {
+export class MissingToolError extends UserError {
   constructor(names) {
     const list = names.map((n) => `${n} (${tools[n].does})`).join(', ');
     super(`${list} ${names.length > 1 ? 'are' : 'is'} missing: run ${installCommand(names)}`);

@@ -8,6 +8,7 @@ import { cacheDir, rootfsScriptsDir, vmDir } from '../paths.js';
 import { cpio, type CpioEntry } from './cpio.js';
 import { writeFileAtomic } from '../atomic.js';
 import { installCommand, MissingToolError, toolPath, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
+import { UserError } from '../errors.js';
 
 const run = promisify(execFile);
 
@@ -43,7 +44,7 @@ export interface Inputs {
   debian?: { suite: string; mirror: string };
 }
 
-export class SetupError extends Error {}
+export class SetupError extends UserError {}
 
 const sha = (...parts: (string | Buffer)[]) => {
   const h = createHash('sha256');

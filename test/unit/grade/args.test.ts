@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGradeArgs } from '../../../src/grade/args.js';
-import { GradeUsageError } from '../../../src/grade/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const levels = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
 const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher');
@@ -43,10 +43,10 @@ describe('parseGradeArgs', () => {
     [['class', '--jobs', '0'], '--jobs takes a whole number of at least 1, not "0"'],
     [['class', '--jobs', 'many'], '--jobs takes a whole number'],
     [['class', '--timeout', '1.5'], '--timeout takes a whole number'],
-    [['class', '--level', '11'], '--level must be one of 00–10, not "11"'],
+    [['class', '--level', '11'], 'there is no level 11: levels are 00–10'],
     [['class', '--retry-errors'], '--retry-errors only makes sense with --resume'],
   ])('rejects %j with a short message', (argv, message) => {
-    expect(() => parse(...argv)).toThrow(GradeUsageError);
+    expect(() => parse(...argv)).toThrow(UsageError);
     expect(() => parse(...argv)).toThrow(message);
   });
 });
