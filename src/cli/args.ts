@@ -49,7 +49,11 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: read
     out.write(helpText(spec));
     return undefined;
   }
-  const split = spec.passThrough === 'from the first argument' ? firstArgument(argv) : spec.passThrough === 'after --' ? dashes : -1;
+  if (spec.passThrough === 'after --' && dashes === -1) {
+    const first = firstArgument(spec, argv);
+    if (first !== -1) throw usageError(spec, `put the command after --: ${spec.synopsis.split(' [')[0]} -- ${argv.slice(first).join(' ')}`);
+  }
+  const split = spec.passThrough === 'from the first argument' ? firstArgument(spec, argv) : spec.passThrough === 'after --' ? dashes : -1;
   const parsing = split === -1 ? [...argv] : argv.slice(0, split);
   const passed = split === -1 ? [] : argv.slice(split + (spec.passThrough === 'after --' ? 1 : 0));
   let parsed;
@@ -58,17 +62,14 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: read
   } catch (err) {
     throw usageError(spec, describeParseError(err as Error & { code?: string }));
   }
-  const max = spec.maxPositionals ?? 0;
-  if (parsed.positionals.length > max) {
-    const extra = parsed.positionals[max];
-    throw usageError(spec, spec.passThrough === 'after --' ? `put the command after --: rubber-workshop ${spec.name} -- ${parsed.positionals.join(' ')}` : `unexpected argument "${extra}"`);
-  }
+  const extra = parsed.positionals[spec.maxPositionals ?? 0];
+  if (extra !== undefined) throw usageError(spec, `unexpected argument "${extra}"`);
   return { values: parsed.values as Values<O>, positionals: parsed.positionals, passed };
 }
 
 /** Where the first argument that is not one of the command's own options is, or -1. */
-function firstArgument(argv: readonly string[]): number {
-  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true });
+function firstArgument(spec: CommandSpec, argv: readonly string[]): number {
+  const { tokens } = parseArgs({ args: [...argv], options: spec.options, strict: false, allowPositionals: true, tokens: true });
   const first = tokens.find((t) => t.kind !== 'option');
   return first ? first.index : -1;
 }

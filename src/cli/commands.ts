@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 type Module = { command: Command };
 
 /** Every command, by the words that name it; each module is loaded only when its command runs. */
-const commands: Record<string, () => Promise<Module>> = {
+export const commands: Record<string, () => Promise<Module>> = {
   setup: () => import('../commands/setup.js'),
   init: () => import('../commands/init.js'),
   check: () => import('../commands/check.js'),
