@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lessonsDir } from './paths.js';
 import { applyPatch } from './patch.js';
+import { readJsonFile } from './json-file.js';
+import { LessonManifest } from './schemas.js';
 
 /** A known-wrong runtime: the level's solution with one mistake, stored as a patch against it. */
 export interface WrongVariant {
@@ -31,7 +33,7 @@ interface ManifestEntry { id: string; dir: string; title: string }
 
 /** Reads lessons/manifest.json and each level folder; the manifest order is the level order. */
 export function loadLevels(root = lessonsDir): Level[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8')) as { levels: ManifestEntry[] };
+  const manifest = readJsonFile(path.join(root, 'manifest.json'), LessonManifest, path.join(path.basename(root), 'manifest.json'));
   return manifest.levels.map((entry) => loadLevel(root, entry));
 }
 

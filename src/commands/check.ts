@@ -4,7 +4,7 @@ import { runCheck } from '../check/run.js';
 import type { Outcome } from '../check/types.js';
 import { loadLevels } from '../lessons.js';
 import { refreshToolkit, workspaceFiles, workspaceHere } from '../workspace.js';
-import { loadProgress, recordCheck, saveProgress } from '../progress.js';
+import { corruptNotice, loadProgress, recordCheck, saveProgress } from '../progress.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import { toJson } from '../report/json.js';
 import { toJunit } from '../report/junit.js';
@@ -61,11 +61,12 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
   const dir = workspaceHere();
   const files = workspaceFiles(dir);
   const tracked = fs.existsSync(files.state);
-  const { progress } = tracked ? loadProgress(dir) : { progress: undefined };
+  const { progress, corrupt } = tracked ? loadProgress(dir) : { progress: undefined };
   const level = args.level ?? progress?.current ?? '00';
   const machine = args.json || args.tap;
   const colour = !machine && useColour();
   const say = (line: string) => (machine ? process.stderr : process.stdout).write(line + '\n');
+  if (corrupt) say(corruptNotice(dir, corrupt));
 
   if (fs.existsSync(files.linux)) {
     const refreshed = refreshToolkit(dir);
