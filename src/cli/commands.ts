@@ -23,8 +23,8 @@ export const commands: Record<string, () => Promise<Module>> = {
  */
 export async function findCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<{ command: Command; rest: string[] } | undefined> {
   const [first = '', second] = argv;
-  const key = first in commands ? first : `${first} ${second}`;
-  if (key in commands) return { command: (await commands[key]!()).command, rest: argv.slice(key.split(' ').length) };
+  const key = Object.hasOwn(commands, first) ? first : `${first} ${second}`;
+  if (Object.hasOwn(commands, key)) return { command: (await commands[key]!()).command, rest: argv.slice(key.split(' ').length) };
   const group = Object.keys(commands).filter((name) => name.startsWith(`${first} `));
   if (!group.length) throw new UsageError(`unknown command "${first}" (see rubber-workshop --help)`);
   const usage = { name: first, synopsis: (await Promise.all(group.map(async (name) => (await commands[name]!()).command.spec.synopsis))).join('\n       ') };

@@ -8,8 +8,9 @@ export const RD = {
   name: 'rd',
   synopsis: 'rubber-workshop rd [--trace] run [-i IMAGE] … -- CMD [ARGS…]',
   about: `Runs your workspace's rd.ts as root in a fresh VM, with these arguments: what a check's \`rd run …\`
-does, by hand. Every argument from the first one on is rd's, untouched. On a terminal, your keys and
-window reach the command (${ESCAPE_KEY} leaves); piped, its output comes plain, as vm exec gives it.
+does, by hand. Every argument from the first one on is rd's, untouched (but --help and -h before a --
+are this help). On a terminal, your keys and window reach the command (${ESCAPE_KEY} leaves); piped, its
+output comes plain, as vm exec gives it.
 
 Options (before rd's arguments):
   --trace      then show what your rd did (its system calls into linux.ts)

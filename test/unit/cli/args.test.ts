@@ -65,6 +65,7 @@ describe('subcommands', () => {
     await expect(findCommand(['vm'])).rejects.toThrow('say which: exec');
     await expect(findCommand(['dev', 'chek'])).rejects.toThrow('no command "dev chek": there is check');
     await expect(findCommand(['bogus'])).rejects.toThrow('unknown command "bogus"');
+    await expect(findCommand(['toString'])).rejects.toThrow('unknown command "toString"');
   });
 });
 

@@ -5,7 +5,9 @@ import { parseGradeArgs } from '../../../src/grade/args.js';
 import { UsageError } from '../../../src/errors.js';
 
 const levels = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
-const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher');
+const help: string[] = [];
+const helpOut = { write: (s: string) => help.push(s) > 0 } as unknown as NodeJS.WritableStream;
+const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher', process.env, helpOut);
 
 describe('parseGradeArgs', () => {
   it('defaults: ./grades, one job per CPU, the last level, 600 s, no resume', () => {
@@ -31,9 +33,11 @@ describe('parseGradeArgs', () => {
     expect(() => parseGradeArgs(['class', '--shard', '3'], levels, '/home/teacher', {})).toThrow(/JOB_COMPLETION_INDEX, which is not set/);
   });
 
-  it('returns nothing for --help, so the caller prints the help', () => {
+  it('prints the help for --help and -h, and returns nothing', () => {
     expect(parse('--help')).toBeUndefined();
     expect(parse('-h', 'class')).toBeUndefined();
+    expect(help).toHaveLength(2);
+    expect(help[0]).toMatch(/^Usage: rubber-workshop grade PATH… \[options\]\n/);
   });
 
   it.each([
