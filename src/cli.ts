@@ -22,7 +22,7 @@ Usage:
                                       --attach: a second terminal on the running one
   rubber-workshop vm exec -- CMD…     run a command as root in a fresh VM (--rd: with your rd.ts as rd)
   rubber-workshop dev check [LEVEL…]  for lesson authors: stubs fail, solutions pass, wrong variants fail
-  rubber-workshop --version | --help
+  rubber-workshop --version | --help   (COMMAND --help: the usage and options of each command)
 
 Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
 RUBBER_WORKSHOP_KERNEL + RUBBER_WORKSHOP_MODULES, RUBBER_WORKSHOP_BUSYBOX, RUBBER_WORKSHOP_QEMU, NO_COLOR.
