@@ -115,6 +115,8 @@ fi
 probe_end
 if [ -z "$a_ran" ]; then
   probe_missing
+elif [ "${root_mount%% *}" != overlay ]; then
+  fail "the containers do not run on an overlay of the image: fix overlay-root first"
 elif [ -z "$PROBE" ]; then
   fail "a second container, started while the first was still running, never ran its command (rd's output is below): containers must not get in each other's way. Does every container get its own id and folder <container-dir>/<id>?"
 elif [ "$a_upper" = "$b_upper" ]; then
@@ -169,9 +171,13 @@ cp "$SROOT$IMAGES/busybox.tar" "$half_tar"
 probe 'echo started' -i halfway
 if [ -n "$PROBE" ]; then
   f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && sees_last=yes || sees_last=
+  half_root="$(p_mounts | awk '$1 == "/" { print $2 }') $(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^lowerdir=')"
 fi
 probe_end
-if [ -d "$half_lower" ] && ! { [ -e "$half_lower$last" ] || [ -L "$half_lower$last" ]; }; then
+if [ -n "$PROBE" ] && [ "$half_root" != "overlay lowerdir=$CONTAINERS/images/halfway" ]; then
+  fail "the container of image halfway did not run on an overlay whose lowerdir is $CONTAINERS/images/halfway, so what its unpack kept could not be judged: fix overlay-root first" \
+    "overlay lowerdir=$CONTAINERS/images/halfway" "$half_root"
+elif [ -d "$half_lower" ] && ! { [ -e "$half_lower$last" ] || [ -L "$half_lower$last" ]; }; then
   fail "an unpack that was cut off halfway (rd killed while tar ran, or tar failed) was kept as the image: $CONTAINERS/images/halfway lacks the tar's last file, $last, and later containers run on half an image. Unpack into a temporary folder beside it, then rename it to <container-dir>/images/<image> when tar has succeeded" \
     "$last in the image" "$(ls -A "$half_lower" | tr '\n' ' ')"
 elif [ -z "$PROBE" ]; then

@@ -1,4 +1,6 @@
 // Types for host-tools.mjs, which stays JavaScript so that the rootfs scripts can import it.
+import type { UserError } from './user-error.mjs';
+
 export type ToolUser = 'vm' | 'busybox' | 'kernel' | 'kernel-package' | 'image' | 'debian' | 'rootfs' | 'image-add' | 'test' | 'image-test';
 export interface Tool {
   pkg: string;
@@ -14,7 +16,7 @@ export declare function toolCommand(name: string, env?: NodeJS.ProcessEnv): stri
 export declare function toolPath(name: string, env?: NodeJS.ProcessEnv): string | null;
 export declare function toolsFor(users: ToolUser[]): string[];
 export declare function installCommand(names: string[]): string;
-export declare class MissingToolError extends Error {
+export declare class MissingToolError extends UserError {
   tools: string[];
   constructor(names: string[]);
 }

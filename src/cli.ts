@@ -1,15 +1,9 @@
 // React (in the TUI) picks its build from NODE_ENV when first imported; learners get the fast one.
 process.env.NODE_ENV ??= 'production';
 
-import { SetupError } from './vm/assets.js';
-import { MissingToolError } from '../rootfs-scripts/host-tools.mjs';
-import { WorkspaceError } from './workspace.js';
-import { SourcesError } from './check/provenance.js';
-import { DeployError } from './deploy/error.js';
-import { LessonError } from './lesson-chain.js';
-import { ImageError } from './images/error.js';
-import { rdByHand, UsageError, vmExec } from './commands/vm-exec.js';
-import { setup } from './commands/setup.js';
+import { withUsage } from './cli/args.js';
+import { findCommand } from './cli/commands.js';
+import { internalErrorText, UserError, userErrorText } from './errors.js';
 import { version } from './version.js';
 
 const HELP = `rubber-workshop ${version} — build a container runtime in TypeScript, level by level
@@ -33,40 +27,15 @@ Usage:
   rubber-workshop dev lessons export|import DIR
                                       for lesson authors: the lessons' files whole in DIR, and edits back
   rubber-workshop dev traces [LEVEL…] for lesson authors: record each solution's trace for the TUI's s
-  rubber-workshop --version | --help
+  rubber-workshop --version | --help   (COMMAND --help: the usage and options of each command)
 
 Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
-RUBBER_WORKSHOP_KERNEL + RUBBER_WORKSHOP_MODULES, RUBBER_WORKSHOP_BUSYBOX, RUBBER_WORKSHOP_QEMU, NO_COLOR.
+RUBBER_WORKSHOP_VMS (VMs one check runs at once), RUBBER_WORKSHOP_KERNEL + RUBBER_WORKSHOP_MODULES,
+RUBBER_WORKSHOP_BUSYBOX, RUBBER_WORKSHOP_QEMU, NO_COLOR.
 `;
 
-type Command = (argv: string[], signal: AbortSignal) => Promise<number>;
-
-const commands: Record<string, Command> = {
-  setup: (argv) => setup(argv),
-  init: async (argv) => (await import('./commands/init.js')).init(argv),
-  check: async (argv, signal) => (await import('./commands/check.js')).check(argv, signal),
-  grade: async (argv, signal) => (await import('./commands/grade.js')).grade(argv, signal),
-  dev: async (argv, signal) => {
-    const [sub, ...rest] = argv;
-    if (sub === 'lessons') return (await import('./commands/dev-lessons.js')).devLessons(rest);
-    if (sub === 'traces') return (await import('./commands/dev-traces.js')).devTraces(rest, signal);
-    if (sub !== 'check') throw new UsageError('usage: rubber-workshop dev check [LEVEL…] [--jobs N] | dev lessons export|import DIR | dev traces [LEVEL…]');
-    return (await import('./commands/dev-check.js')).devCheck(rest, signal);
-  },
-  doctor: async () => (await import('./commands/doctor.js')).doctor(),
-  deploy: async (argv) => (await import('./commands/deploy.js')).deploy(argv),
-  rd: (argv, signal) => rdByHand(argv, signal),
-  image: async (argv, signal) => (await import('./commands/image.js')).image(argv, signal),
-  shell: async (argv, signal) => (await import('./commands/shell.js')).shell(argv, signal),
-  vm: (argv, signal) => {
-    const [sub, ...rest] = argv;
-    if (sub !== 'exec') throw new UsageError('usage: rubber-workshop vm exec -- CMD…');
-    return vmExec(rest, signal);
-  },
-};
-
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP);
     return 0;
@@ -75,10 +44,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version + '\n');
     return 0;
   }
-  const command: Command | undefined = name === undefined
-    ? async (_argv, signal) => (await import('./commands/workshop.js')).workshop(signal)
-    : commands[name];
-  if (!command) throw new UsageError(`unknown command "${name}" (see rubber-workshop --help)`);
+  const found = name === undefined ? { command: (await import('./commands/workshop.js')).command, rest: [] } : await findCommand(argv);
+  if (!found) return 0;
 
   const controller = new AbortController();
   let interrupted = false;
@@ -89,8 +56,12 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await command(rest, controller.signal);
-  return interrupted ? 130 : code;
+  try {
+    const code = await found.command.main(found.rest, controller.signal);
+    return interrupted ? 130 : code;
+  } catch (err) {
+    throw withUsage(err, found.command.spec);
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -98,14 +69,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if ([UsageError, SetupError, MissingToolError, WorkspaceError, SourcesError, DeployError, LessonError, ImageError].some((known) => err instanceof known)) {
-      process.stderr.write(`rubber-workshop: ${(err as Error).message}\n`);
-    } else {
-      const e = err as Error;
-      process.stderr.write(`rubber-workshop: internal error: ${e?.message ?? String(err)}\n`);
-      if (process.env.RUBBER_WORKSHOP_DEBUG) process.stderr.write(`${e?.stack}\n`);
-      else process.stderr.write('Set RUBBER_WORKSHOP_DEBUG=1 for details, and please report it.\n');
-    }
-    process.exitCode = 2;
+    const known = err instanceof UserError;
+    process.stderr.write(known ? userErrorText(err) : internalErrorText(err));
+    process.exitCode = known ? err.exitCode : 2;
   },
 );

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { applyPatch, makePatch } from './patch.js';
+import { UserError } from './errors.js';
 
 /** A lesson file that cannot be read or made: its message names the file and says what to do. */
-export class LessonError extends Error {}
+export class LessonError extends UserError {}
 
 /** One whole file of the chain, as a learner or `dev check` gets it. */
 export interface ChainFile {

@@ -4,6 +4,8 @@ import { lessonsDir } from './paths.js';
 import { LessonError, wholeText, type ChainFile } from './lesson-chain.js';
 
 export { LessonError } from './lesson-chain.js';
+import { readJsonFile } from './json-file.js';
+import { LessonManifest } from './schemas.js';
 
 /** A known-wrong runtime: the level's solution with one mistake, stored as a patch against it. */
 export interface WrongVariant {
@@ -37,8 +39,6 @@ export interface Level {
 
 interface ManifestEntry { id: string; dir: string; title: string }
 
-const FIELDS = ['id', 'dir', 'title'];
-
 /**
  * Reads lessons/manifest.json and each level folder; the manifest order is the level order, then each pack's
  * (`"packs": ["folder"]`: a folder of levels with a manifest.json of its own) in turn.
@@ -52,8 +52,6 @@ export function loadLevels(root = lessonsDir): Level[] {
   return levels;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The manifest's levels, each with its folder; a mistake is an error naming the manifest file and the field. */
 function readManifest(root: string, folder: string, seen = new Map<string, string>()): { entry: ManifestEntry; dir: string }[] {
   const file = path.join(folder, 'manifest.json');
@@ -61,35 +59,21 @@ function readManifest(root: string, folder: string, seen = new Map<string, strin
   const fail = (field: string, problem: string): never => {
     throw new LessonError(`${shown}: ${field} ${problem}`);
   };
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new LessonError(`${shown} cannot be read: ${(e as Error).message}`);
-  }
-  if (!isObject(data)) return fail('the file', 'must hold an object: { "levels": [ … ] }');
-  for (const key of Object.keys(data)) if (key !== 'levels' && key !== 'packs') fail(`"${key}"`, 'is not a field (a manifest has "levels" and, optionally, "packs")');
-  if (!Array.isArray(data.levels)) fail('"levels"', 'must be a list of levels, e.g. [{ "id": "00", "dir": "00-fork-exec", "title": "fork & exec" }]');
-  const found = (data.levels as unknown[]).map((entry, i) => {
+  const data = readJsonFile(file, LessonManifest, shown);
+  const found = data.levels.map(({ id, dir, title }, i) => {
     const at = `levels[${i}]`;
-    if (!isObject(entry)) return fail(at, 'must be an object with "id", "dir" and "title"');
-    for (const key of Object.keys(entry)) if (!FIELDS.includes(key)) fail(`${at}.${key}`, `is not a field (a level has ${FIELDS.join(', ')})`);
-    for (const key of FIELDS) if (typeof entry[key] !== 'string' || !entry[key]) fail(`${at}.${key}`, 'must be a non-empty string');
-    const { id, dir, title } = entry as unknown as ManifestEntry;
-    if (!/^\d{2}$/.test(id)) fail(`${at}.id`, `"${id}" must be two digits, e.g. "04"`);
     if (seen.has(id)) fail(`${at}.id`, `"${id}" is already the id of ${seen.get(id)}`);
     seen.set(id, `${shown} ${at}`);
     const full = path.join(folder, dir);
-    if (path.isAbsolute(dir) || path.relative(folder, full).startsWith('..') || !fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+    if (!fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
       fail(`${at}.dir`, `"${dir}" is not a folder beside the manifest`);
     }
     return { entry: { id, dir, title }, dir: full };
   });
   const packs = data.packs ?? [];
-  if (!Array.isArray(packs) || packs.some((p) => typeof p !== 'string' || !fs.existsSync(path.join(folder, p, 'manifest.json')))) {
-    fail('"packs"', 'must be a list of folders beside the manifest, each with a manifest.json');
-  }
-  return [...found, ...(packs as string[]).flatMap((pack) => readManifest(root, path.join(folder, pack), seen))];
+  const missing = packs.find((p) => !fs.existsSync(path.join(folder, p, 'manifest.json')));
+  if (missing !== undefined) fail('"packs"', `names "${missing}", which is not a folder beside the manifest with a manifest.json`);
+  return [...found, ...packs.flatMap((pack) => readManifest(root, path.join(folder, pack), seen))];
 }
 
 /** A file of the chain stored as `stored` in the level folder `dir`, exported as `whole`. */

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Outcome, Verdict } from './check/types.js';
+import * as v from 'valibot';
 import { writeFileAtomic } from './atomic.js';
+import { FileFormatError, readJsonFile, readJsonFileIfValid, type Schema } from './json-file.js';
 
 /** The folder inside a workspace that holds rubber-workshop's own state. */
 export const STATE_DIR = '.rubber-workshop';
@@ -29,10 +31,26 @@ export interface Progress {
   levels: Record<string, LevelProgress>;
 }
 
+const count = v.pipe(v.number(), v.integer('expected a whole number'), v.minValue(0, 'expected a whole number'));
+
+/** progress.json, as saveProgress writes it. */
+export const ProgressFile: Schema<Progress> = v.object({
+  version: v.literal(1),
+  current: v.string(),
+  levels: v.record(v.string(), v.object({
+    verdict: v.optional(v.picklist(['pass', 'fail', 'error'] satisfies Verdict[])),
+    passedEver: v.boolean(),
+    lastCheckAt: v.optional(v.string()),
+    checksPassed: count,
+    checksTotal: count,
+    hintsRevealed: count,
+  })),
+});
+
 export interface LoadedProgress {
   progress: Progress;
-  /** Set when progress.json could not be read: where the unreadable file was kept. */
-  corruptCopy?: string;
+  /** Set when progress.json could not be read: what is wrong with it, and where the file was kept. */
+  corrupt?: { problem: string; copy: string };
 }
 
 /** `<workspace>/.rubber-workshop/progress.json` */
@@ -54,24 +72,28 @@ export function levelProgress(p: Progress, level: string): LevelProgress {
 }
 
 /**
- * Reads the workspace's progress. A missing file gives fresh progress. A file that cannot be parsed is
- * renamed to `progress.json.corrupt-<time>` (so nothing is destroyed) and fresh progress is returned,
- * with `corruptCopy` telling the caller where the old file went.
+ * Reads the workspace's progress. A missing file gives fresh progress. A file that is not valid progress
+ * is renamed to `progress.json.corrupt-<time>` (so nothing is destroyed) and fresh progress is returned,
+ * with `corrupt` saying what was wrong and where the old file went (see {@link corruptNotice}).
  */
 export function loadProgress(workspaceDir: string): LoadedProgress {
   const file = progressFile(workspaceDir);
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return { progress: readJsonFile(file, ProgressFile, path.relative(workspaceDir, file)) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: freshProgress() };
-    throw err;
+    if (!(err instanceof FileFormatError)) throw err;
+    const copy = `${file}.corrupt-${timestamp()}`;
+    fs.renameSync(file, copy);
+    return { progress: freshProgress(), corrupt: { problem: err.message, copy } };
   }
-  const progress = parseProgress(text);
-  if (progress) return { progress };
-  const corruptCopy = `${file}.corrupt-${timestamp()}`;
-  fs.renameSync(file, corruptCopy);
-  return { progress: freshProgress(), corruptCopy };
+}
+
+/** What a learner is told when their progress file was bad: what was wrong, and how to get it back. */
+export function corruptNotice(workspaceDir: string, corrupt: NonNullable<LoadedProgress['corrupt']>): string {
+  const copy = path.relative(workspaceDir, corrupt.copy);
+  return `Your progress file could not be read (${corrupt.problem}). It was kept as ${copy}, and progress starts fresh; `
+    + `your rd.ts is untouched. To get your progress back, fix that field in ${copy} and move it back to ${path.relative(workspaceDir, progressFile(workspaceDir))}.`;
 }
 
 /**
@@ -82,7 +104,7 @@ export function loadProgress(workspaceDir: string): LoadedProgress {
 export function saveProgress(workspaceDir: string, p: Progress): Progress {
   const file = progressFile(workspaceDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const onDisk = readIfValid(file);
+  const onDisk = readJsonFileIfValid(file, ProgressFile);
   const merged = onDisk ? mergeProgress(onDisk, p) : p;
   writeFileAtomic(file, `${JSON.stringify(merged, null, 2)}\n`);
   return merged;
@@ -144,59 +166,6 @@ export function mergeProgress(theirs: Progress, mine: Progress): Progress {
     };
   }
   return { version: 1, current: mine.current, levels };
-}
-
-function readIfValid(file: string): Progress | undefined {
-  try {
-    return parseProgress(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parses and validates a progress file; undefined when it is not one. */
-export function parseProgress(text: string): Progress | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(data) || data.version !== 1 || typeof data.current !== 'string' || !isRecord(data.levels)) return undefined;
-  const levels: Record<string, LevelProgress> = {};
-  for (const [id, raw] of Object.entries(data.levels)) {
-    const entry = parseLevel(raw);
-    if (!entry) return undefined;
-    levels[id] = entry;
-  }
-  return { version: 1, current: data.current, levels };
-}
-
-const VERDICTS: readonly unknown[] = ['pass', 'fail', 'error'] satisfies Verdict[];
-
-function parseLevel(raw: unknown): LevelProgress | undefined {
-  if (!isRecord(raw)) return undefined;
-  const { verdict, passedEver, lastCheckAt, checksPassed, checksTotal, hintsRevealed } = raw;
-  if (verdict !== undefined && !VERDICTS.includes(verdict)) return undefined;
-  if (typeof passedEver !== 'boolean') return undefined;
-  if (lastCheckAt !== undefined && typeof lastCheckAt !== 'string') return undefined;
-  if (!isCount(checksPassed) || !isCount(checksTotal) || !isCount(hintsRevealed)) return undefined;
-  return {
-    ...(verdict !== undefined && { verdict: verdict as Verdict }),
-    passedEver,
-    ...(lastCheckAt !== undefined && { lastCheckAt }),
-    checksPassed,
-    checksTotal,
-    hintsRevealed,
-  };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isCount(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0;
 }
 
 /** A file-name-safe UTC time, e.g. 2024-05-01T10-20-30-123Z. */

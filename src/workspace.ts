@@ -4,12 +4,13 @@ import crypto from 'node:crypto';
 import { packageRoot } from './paths.js';
 import { loadLevels, type Level } from './lessons.js';
 import { STATE_DIR, freshProgress, progressFile, saveProgress, timestamp } from './progress.js';
+import { UserError } from './errors.js';
 
 /** The toolkit the learner's rd.ts imports as `./linux.js`; copied into every workspace. */
 export const toolkitSource = path.join(packageRoot, 'src', 'linux', 'index.ts');
 
 /** A problem the learner can act on; the message is meant to be shown as is. */
-export class WorkspaceError extends Error {}
+export class WorkspaceError extends UserError {}
 
 export interface WorkspaceFiles {
   dir: string;
@@ -43,6 +44,16 @@ export function findWorkspace(from: string = process.cwd()): string | undefined 
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * The workspace around here, or else this folder if it holds an rd.ts (a clone of a learner's work);
+ * a WorkspaceError saying how to make one when there is neither.
+ */
+export function workspaceHere(): string {
+  const dir = findWorkspace() ?? (fs.existsSync('rd.ts') ? process.cwd() : undefined);
+  if (!dir) throw new WorkspaceError('no workspace here: run this inside your workspace, the folder that holds rd.ts (rubber-workshop init DIR makes one)');
+  return dir;
 }
 
 /** Where a workspace's files come from; tests pass their own. */

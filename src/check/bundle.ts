@@ -1,5 +1,7 @@
 import { build, type Plugin } from 'esbuild';
 import path from 'node:path';
+import { UserError } from '../errors.js';
+import { workspaceHere } from '../workspace.js';
 
 export type BundleResult = { ok: true; code: string } | { ok: false; error: string };
 
@@ -37,6 +39,13 @@ export async function bundleRuntime(entry: string, toolkit?: string, contents?: 
   } catch (e) {
     return { ok: false, error: describeBuildError(e, path.dirname(entry)) };
   }
+}
+
+/** The runtime of the workspace around here, bundled; a UserError showing where it does not build. */
+export async function bundleWorkspaceRd(): Promise<string> {
+  const bundle = await bundleRuntime(path.join(workspaceHere(), 'rd.ts'));
+  if (!bundle.ok) throw new UserError(`rd.ts does not build:\n${bundle.error}`);
+  return bundle.code;
 }
 
 interface EsbuildMessage {

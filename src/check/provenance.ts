@@ -3,6 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { checkersDir } from '../paths.js';
 import { version } from '../version.js';
+import { UserError } from '../errors.js';
 
 /** What exactly was graded: enough to tell two results apart or to reproduce one. */
 export interface Provenance {
@@ -47,7 +48,7 @@ const MAX_FILES = 200;
 const MAX_BYTES = 8 * 1024 * 1024;
 
 /** A workspace whose sources cannot be taken as they are; the message says why, for a result file. */
-export class SourcesError extends Error {}
+export class SourcesError extends UserError {}
 
 /**
  * Reads the learner's source files, by workspace-relative name with `/` separators: every file that

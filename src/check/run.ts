@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadLevels } from '../lessons.js';
-import { requireVm } from '../commands/vm-ready.js';
+import { requireVm } from '../vm/ready.js';
 import { runVm, type VmEnd } from '../vm/run.js';
 import { bundleRuntime } from './bundle.js';
 import { checkerFiles, expectedChecks, levelsUpTo, planRuns } from './checkers.js';

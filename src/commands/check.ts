@@ -4,8 +4,8 @@ import { defaultVms, runCheck } from '../check/run.js';
 import { expectedChecks, levelsUpTo } from '../check/checkers.js';
 import type { Outcome } from '../check/types.js';
 import { loadLevels } from '../lessons.js';
-import { findWorkspace, refreshToolkit, workspaceFiles } from '../workspace.js';
-import { loadProgress, recordCheck, saveProgress } from '../progress.js';
+import { refreshToolkit, workspaceFiles, workspaceHere } from '../workspace.js';
+import { corruptNotice, loadProgress, recordCheck, saveProgress } from '../progress.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import { toJson } from '../report/json.js';
 import { toJunit } from '../report/junit.js';
@@ -15,7 +15,29 @@ import { provenanceFor } from '../check/provenance.js';
 import { assetsDigest } from '../vm/assets.js';
 import { writeFileAtomic } from '../atomic.js';
 import { Status, useColour } from '../ui/term.js';
-import { UsageError } from './vm-exec.js';
+import { parseCommand, type Command } from '../cli/args.js';
+import { levelId } from '../cli/level.js';
+import { UsageError } from '../errors.js';
+
+export const CHECK = {
+  name: 'check',
+  synopsis: 'rubber-workshop check [LEVEL] [--json | --tap | --junit FILE]',
+  about: `Checks your workspace's rd.ts in a fresh VM: the checks of levels 00 to LEVEL (default: the level you
+are on). A pass moves you on to the next level. Exit status: 0 pass, 1 fail, 2 could not run.
+
+Options:
+  --json         the results as JSON on standard output (the summary goes to standard error)
+  --tap          the results as TAP on standard output
+  --junit FILE   also write the results as a JUnit XML report to FILE
+  -h, --help     show this help
+`,
+  options: {
+    json: { type: 'boolean', default: false },
+    tap: { type: 'boolean', default: false },
+    junit: { type: 'string' },
+  },
+  maxPositionals: 1,
+} as const;
 
 interface CheckArgs {
   level?: string;
@@ -24,37 +46,28 @@ interface CheckArgs {
   junit?: string;
 }
 
-export function parseCheckArgs(argv: string[]): CheckArgs {
-  const args: CheckArgs = { json: false, tap: false };
-  const ids = loadLevels().map((l) => l.id);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--tap') args.tap = true;
-    else if (a === '--junit') {
-      args.junit = argv[++i];
-      if (!args.junit) throw new UsageError('--junit needs a file name: rubber-workshop check --junit results.xml');
-    } else if (/^\d{1,2}$/.test(a) && !args.level) {
-      args.level = a.padStart(2, '0');
-      if (!ids.includes(args.level)) throw new UsageError(`there is no level ${a}: levels are ${ids[0]}–${ids.at(-1)}`);
-    } else throw new UsageError(`check: unexpected "${a}" (usage: rubber-workshop check [LEVEL] [--json | --tap | --junit FILE])`);
-  }
-  if (args.json && args.tap) throw new UsageError('choose one of --json and --tap (both write to standard output)');
-  return args;
+/** The arguments after `check`; undefined for --help (printed). */
+export function parseCheckArgs(argv: string[]): CheckArgs | undefined {
+  const parsed = parseCommand(CHECK, argv);
+  if (!parsed) return undefined;
+  const { values: { json, tap, junit }, positionals: [given] } = parsed;
+  if (json && tap) throw new UsageError('choose one of --json and --tap (both write to standard output)');
+  return { json, tap, junit, level: given === undefined ? undefined : levelId(given, loadLevels().map((l) => l.id)) };
 }
 
 /** `rubber-workshop check [LEVEL]`: checks the workspace's rd.ts in a fresh VM; exit 0 pass, 1 fail, 2 could not run. */
 export async function check(argv: string[], signal: AbortSignal): Promise<number> {
   const args = parseCheckArgs(argv);
-  const dir = findWorkspace() ?? (fs.existsSync('rd.ts') ? process.cwd() : undefined);
-  if (!dir) throw new UsageError('no workspace here: run rubber-workshop init, then check from inside that folder');
+  if (!args) return 0;
+  const dir = workspaceHere();
   const files = workspaceFiles(dir);
   const tracked = fs.existsSync(files.state);
-  const { progress } = tracked ? loadProgress(dir) : { progress: undefined };
+  const { progress, corrupt } = tracked ? loadProgress(dir) : { progress: undefined };
   const level = args.level ?? progress?.current ?? '00';
   const machine = args.json || args.tap;
   const colour = !machine && useColour();
   const say = (line: string) => (machine ? process.stderr : process.stdout).write(line + '\n');
+  if (corrupt) say(corruptNotice(dir, corrupt));
 
   if (fs.existsSync(files.linux)) {
     const refreshed = refreshToolkit(dir);
@@ -88,3 +101,5 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
   (machine ? process.stderr : process.stdout).write(formatSummary(outcome, colour) + '\n');
   return exitCodeFor(outcome.verdict);
 }
+
+export const command: Command = { spec: CHECK, main: check };

@@ -1,14 +1,15 @@
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { parseCommand, wholeNumber, type Command, type CommandSpec } from '../cli/args.js';
 import { DeployError } from '../deploy/error.js';
 import { learnerObjects, readClassList } from '../deploy/class.js';
 import { notebook } from '../deploy/notebook.js';
 import { gradeJob, mergeJob } from '../deploy/grade-job.js';
 import { KVM_RESOURCE } from '../deploy/pod.js';
 
-export const DEPLOY_HELP = `Usage: rubber-workshop deploy WHAT … --image IMAGE [options] > manifests.yaml
-
-Prints Kubernetes manifests for the classroom image (kubectl apply -f them). Every pod runs as uid 1000
+export const DEPLOY = {
+  name: 'deploy',
+  synopsis: 'rubber-workshop deploy WHAT … --image IMAGE [options] > manifests.yaml',
+  about: `Prints Kubernetes manifests for the classroom image (kubectl apply -f them). Every pod runs as uid 1000
 under the Pod Security Standards "restricted" profile, with a read-only root file system.
 
   deploy class LIST      per learner in LIST (a text file, one learner a line): a home volume, a
@@ -30,59 +31,52 @@ Options:
   --grades-claim NAME    grade: the ReadWriteMany volume for the results (default rubber-workshop-grades)
   --grades-storage SIZE  grade: its size (default 1Gi)
   -h, --help             show this help
-`;
+`,
+  options: {
+    image: { type: 'string' },
+    storage: { type: 'string', default: '2Gi' },
+    kvm: { type: 'boolean', default: false },
+    'kvm-group': { type: 'string' },
+    shards: { type: 'string', default: '4' },
+    parallelism: { type: 'string' },
+    jobs: { type: 'string', default: '1' },
+    'class-claim': { type: 'string', default: 'rubber-workshop-class' },
+    'grades-claim': { type: 'string', default: 'rubber-workshop-grades' },
+    'grades-storage': { type: 'string', default: '1Gi' },
+  },
+  maxPositionals: Infinity,
+} satisfies CommandSpec;
 
 const WHATS = ['class', 'notebook', 'grade', 'grade-merge'];
 
 /** `rubber-workshop deploy WHAT …`: prints manifests as YAML, headed by the command that made them. */
 export async function deploy(argv: string[]): Promise<number> {
-  process.stdout.write(deployManifests(argv) ?? DEPLOY_HELP);
+  const manifests = deployManifests(argv);
+  if (manifests) process.stdout.write(manifests);
   return 0;
 }
 
-/** The YAML `deploy ARGV…` prints; undefined for --help. */
-export function deployManifests(argv: string[]): string | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        image: { type: 'string' },
-        storage: { type: 'string', default: '2Gi' },
-        kvm: { type: 'boolean', default: false },
-        'kvm-group': { type: 'string' },
-        shards: { type: 'string', default: '4' },
-        parallelism: { type: 'string' },
-        jobs: { type: 'string', default: '1' },
-        'class-claim': { type: 'string', default: 'rubber-workshop-class' },
-        'grades-claim': { type: 'string', default: 'rubber-workshop-grades' },
-        'grades-storage': { type: 'string', default: '1Gi' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new DeployError(`deploy: ${(e as Error).message.split('\n')[0]} (see rubber-workshop deploy --help)`);
-  }
+/** The YAML `deploy ARGV…` prints; undefined for --help (printed to `helpOut`). */
+export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream = process.stdout): string | undefined {
+  const parsed = parseCommand(DEPLOY, argv, helpOut);
+  if (!parsed) return undefined;
   const { values: v, positionals: [what, ...rest] } = parsed;
-  if (v.help) return undefined;
   if (!what || !WHATS.includes(what)) throw new DeployError(`deploy: say what to make: ${WHATS.join(', ')} (see rubber-workshop deploy --help)`);
   if (!v.image) throw new DeployError('deploy: --image is required: the classroom image as your cluster pulls it, e.g. registry.example.com/rubber-workshop-ide:0.1.0');
   if (v['kvm-group'] !== undefined && !v.kvm) throw new DeployError('deploy: --kvm-group only makes sense with --kvm');
-  const kvm = { kvm: v.kvm, kvmGroup: v['kvm-group'] === undefined ? undefined : count('--kvm-group', v['kvm-group'], 0) };
+  const kvm = { kvm: v.kvm, kvmGroup: v['kvm-group'] === undefined ? undefined : wholeNumber('--kvm-group', v['kvm-group'], 0) };
   const quantity = (flag: string, value: string) => {
     if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/.test(value)) throw new DeployError(`deploy: ${flag} takes a size like 2Gi or 500Mi, not "${value}"`);
     return value;
   };
   const storage = quantity('--storage', v.storage);
-  const shards = count('--shards', v.shards, 1);
+  const shards = wholeNumber('--shards', v.shards, 1);
   const grading = {
     ...kvm,
     image: v.image,
     shards,
-    parallelism: v.parallelism === undefined ? shards : count('--parallelism', v.parallelism, 1),
-    jobs: count('--jobs', v.jobs, 1),
+    parallelism: v.parallelism === undefined ? shards : wholeNumber('--parallelism', v.parallelism, 1),
+    jobs: wholeNumber('--jobs', v.jobs, 1),
     classClaim: v['class-claim'],
     gradesClaim: v['grades-claim'],
     gradesStorage: quantity('--grades-storage', v['grades-storage']),
@@ -102,12 +96,9 @@ export function deployManifests(argv: string[]): string | undefined {
     + objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }
 
-function count(flag: string, value: string, min: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new DeployError(`deploy: ${flag} takes a whole number of at least ${min}, not "${value}"`);
-  return Number(value);
-}
-
 function dnsName(name: string): string {
   if (!/^[a-z0-9]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) throw new DeployError(`deploy notebook: "${name}" is not a valid name: lowercase letters, digits and -, at most 52 characters`);
   return name;
 }
+
+export const command: Command = { spec: DEPLOY, main: deploy };

@@ -4,8 +4,24 @@ import { runCheck } from '../check/run.js';
 import type { Outcome } from '../check/types.js';
 import { toolkitSource } from '../workspace.js';
 import { paint, Status, useColour } from '../ui/term.js';
-import { UsageError } from './vm-exec.js';
+import { parseCommand, wholeNumber, type Command } from '../cli/args.js';
+import { levelId } from '../cli/level.js';
 import { runPool } from '../pool.js';
+
+export const DEV_CHECK = {
+  name: 'dev check',
+  synopsis: 'rubber-workshop dev check [LEVEL…] [--jobs N]',
+  about: `For lesson authors: proves that the checks tell right from wrong, each run in a fresh VM. Every
+level's stub fails its level, every solution passes levels 00 to its own, and every wrong variant
+(wrong/*.patch) fails the check it names. Default: every level. Exit status: 0 all as they must be, 1 not.
+
+Options:
+  --jobs N     VMs run at once (default: the number of CPUs)
+  -h, --help   show this help
+`,
+  options: { jobs: { type: 'string' } },
+  maxPositionals: Infinity,
+} as const;
 
 /** One run dev check makes, and what its outcome must be. */
 export interface Expectation {
@@ -57,22 +73,16 @@ export async function runExpectation(e: Expectation, signal?: AbortSignal): Prom
 /** The levels a dev command names (`3` or `03`), every level if none. */
 export function levelsNamed(wanted: string[]): Level[] {
   const all = loadLevels();
-  const ids = wanted.map((w) => w.padStart(2, '0'));
-  const unknown = ids.filter((id) => !all.some((l) => l.id === id));
-  if (unknown.length) throw new UsageError(`no level ${unknown.join(', ')}`);
+  const ids = wanted.map((text) => levelId(text, all.map((l) => l.id)));
   return ids.length ? all.filter((l) => ids.includes(l.id)) : all;
 }
 
 /** `rubber-workshop dev check [LEVEL…] [--jobs N]`: for lesson authors, proves the checkers can tell right from wrong. */
 export async function devCheck(argv: string[], signal: AbortSignal): Promise<number> {
-  let jobs = Math.max(1, os.availableParallelism());
-  const wanted: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--jobs') jobs = Number(argv[++i]);
-    else wanted.push(argv[i]);
-  }
-  if (!(jobs >= 1)) throw new UsageError('--jobs takes a number of VMs to run at once, e.g. --jobs 2');
-  const levels = levelsNamed(wanted);
+  const parsed = parseCommand(DEV_CHECK, argv);
+  if (!parsed) return 0;
+  const jobs = parsed.values.jobs === undefined ? Math.max(1, os.availableParallelism()) : wholeNumber('--jobs', parsed.values.jobs, 1);
+  const levels = levelsNamed(parsed.positionals);
 
   const colour = useColour();
   const status = new Status(process.stdout);
@@ -92,3 +102,5 @@ export async function devCheck(argv: string[], signal: AbortSignal): Promise<num
   console.log(bad ? paint('red', `${bad} of ${todo.length} runs not as they must be.`, colour) : paint('green', `All ${todo.length} runs as they must be.`, colour));
   return bad ? 1 : 0;
 }
+
+export const command: Command = { spec: DEV_CHECK, main: devCheck };

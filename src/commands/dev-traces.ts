@@ -6,6 +6,21 @@ import { formatReferenceTrace, passTrace, referenceTraceFile, solutionSha256 } f
 import { paint, useColour } from '../ui/term.js';
 import { toolkitSource } from '../workspace.js';
 import { levelsNamed, why } from './dev-check.js';
+import { parseCommand, type Command } from '../cli/args.js';
+
+export const DEV_TRACES = {
+  name: 'dev traces',
+  synopsis: 'rubber-workshop dev traces [LEVEL…]',
+  about: `For lesson authors, after changing a solution or a checker: checks each level's reference solution
+(levels 00 to it, in a fresh VM) and keeps the trace of its level's first check that runs rd in
+lessons/NN-*/solution.trace, which the workshop's s shows beside the learner's after a pass. Default: every level.
+
+Options:
+  -h, --help   show this help
+`,
+  options: {},
+  maxPositionals: Infinity,
+} as const;
 
 /**
  * `rubber-workshop dev traces [LEVEL…]`: for lesson authors, after changing a solution or a checker: checks
@@ -13,9 +28,11 @@ import { levelsNamed, why } from './dev-check.js';
  * level that runs rd in the level's solution.trace, which the TUI shows beside the learner's after a pass.
  */
 export async function devTraces(argv: string[], signal: AbortSignal): Promise<number> {
+  const parsed = parseCommand(DEV_TRACES, argv);
+  if (!parsed) return 0;
   const colour = useColour();
   let bad = 0;
-  for (const level of levelsNamed(argv)) {
+  for (const level of levelsNamed(parsed.positionals)) {
     let outcome: Outcome | undefined;
     // Levels 00..N, as a learner's check runs them (level 05's checks assume the image unpacked before it).
     const run = runCheck({ workspaceDir: level.dir, source: level.solution(), toolkit: toolkitSource, level: level.id, signal });
@@ -32,3 +49,5 @@ export async function devTraces(argv: string[], signal: AbortSignal): Promise<nu
   }
   return bad ? 1 : 0;
 }
+
+export const command: Command = { spec: DEV_TRACES, main: devTraces };

@@ -7,13 +7,28 @@ import { findSnapshot } from '../vm/snapshot.js';
 import { findWorkspace } from '../workspace.js';
 import { installCommand, MissingToolError, toolPath, tools, toolsFor, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
 import { paint, useColour } from '../ui/term.js';
+import { parseCommand, type Command } from '../cli/args.js';
+
+export const DOCTOR = {
+  name: 'doctor',
+  synopsis: 'rubber-workshop doctor',
+  about: `Checks this machine for everything a check needs (Node, the host tools, the VM assets, KVM, disk
+space, the workspace around here), and prints the command that fixes each problem. Exit status: 0 ready,
+1 something to fix.
+
+Options:
+  -h, --help   show this help
+`,
+  options: {},
+} as const;
 
 type Finding = { ok: true; text: string } | { ok: false; text: string; fix: string; optional?: boolean };
 
 const NEEDED_FREE_MB = 500;
 
 /** `rubber-workshop doctor`: everything a check needs, each problem with the exact command that fixes it. */
-export async function doctor(): Promise<number> {
+export async function doctor(argv: string[]): Promise<number> {
+  if (!parseCommand(DOCTOR, argv)) return 0;
   const colour = useColour();
   let problems = 0;
   const report = (f: Finding) => {
@@ -73,3 +88,5 @@ function freeMb(dir: string): number | null {
     }
   }
 }
+
+export const command: Command = { spec: DOCTOR, main: doctor };

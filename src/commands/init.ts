@@ -1,10 +1,26 @@
 import os from 'node:os';
 import path from 'node:path';
 import { initWorkspace } from '../workspace.js';
+import { parseCommand, type Command } from '../cli/args.js';
+
+export const INIT = {
+  name: 'init',
+  synopsis: 'rubber-workshop init [DIR]',
+  about: `Makes DIR (default: this folder) a workspace: rd.ts at level 00, linux.ts (the toolkit), and
+.rubber-workshop/ for your progress. Files already there are kept as they are.
+
+Options:
+  -h, --help   show this help
+`,
+  options: {},
+  maxPositionals: 1,
+} as const;
 
 /** `rubber-workshop init [DIR]`: makes DIR (default: here) a workspace, keeping whatever is already there. */
 export async function init(argv: string[]): Promise<number> {
-  const report = initWorkspace(path.resolve(argv[0] ?? '.'));
+  const parsed = parseCommand(INIT, argv);
+  if (!parsed) return 0;
+  const report = initWorkspace(path.resolve(parsed.positionals[0] ?? '.'));
   const fromHere = path.relative(process.cwd(), report.dir) || '.';
   const home = os.homedir();
   const rel = !fromHere.startsWith('..') ? fromHere
@@ -15,3 +31,5 @@ export async function init(argv: string[]): Promise<number> {
   console.log('For editor type-checking of rd.ts, run npm install there once (optional).');
   return 0;
 }
+
+export const command: Command = { spec: INIT, main: init };

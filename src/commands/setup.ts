@@ -4,7 +4,7 @@ import { requireTools } from '../../rootfs-scripts/host-tools.mjs';
 import { chooseAccel } from '../vm/accel.js';
 import { buildSnapshot, findSnapshot } from '../vm/snapshot.js';
 import { paint, Status } from '../ui/term.js';
-import { UsageError } from './vm-exec.js';
+import { parseCommand, type Command } from '../cli/args.js';
 
 const stepNames: Record<Step, string> = {
   kernel: 'kernel and modules (Debian cloud kernel)',
@@ -14,16 +14,31 @@ const stepNames: Record<Step, string> = {
   initramfs: 'initramfs',
 };
 
+export const SETUP = {
+  name: 'setup',
+  synopsis: 'rubber-workshop setup [--debian]',
+  about: `Builds the VM assets into the cache (RUBBER_WORKSHOP_CACHE, default ~/.cache/rubber-workshop): the
+kernel, the guest's root file system and the container images; finds out whether KVM can run the guest;
+and saves a booted guest, so that every check starts in well under a second. Steps whose inputs did not
+change are kept.
+
+Options:
+  --debian     also build the bigger Debian image (debootstrap, through sudo)
+  -h, --help   show this help
+`,
+  options: { debian: { type: 'boolean', default: false } },
+} as const;
+
 /**
  * `rubber-workshop setup [--debian]`: builds the VM assets into the cache, finds out whether KVM can be used,
  * and saves a booted guest for fast starts. --debian adds the bigger Debian image (mmdebstrap, without root).
  */
 export async function setup(argv: string[]): Promise<number> {
-  const unknown = argv.filter((a) => a !== '--debian');
-  if (unknown.length) throw new UsageError(`setup: unknown option ${unknown[0]} (options: --debian)`);
+  const parsed = parseCommand(SETUP, argv);
+  if (!parsed) return 0;
   const status = new Status();
   status.start('looking up the kernel, busybox and node to build from');
-  const inputs = await resolveInputs(process.env, { debian: argv.includes('--debian') });
+  const inputs = await resolveInputs(process.env, { debian: parsed.values.debian });
   status.stop();
   // Every missing tool at once, before minutes of building: QEMU boots the guest that setup saves at the end.
   requireTools(['vm', ...toolUsers(inputs, staleSteps(loadAssets(), inputs))]);
@@ -53,3 +68,5 @@ export async function setup(argv: string[]): Promise<number> {
   console.log(`VM assets ready (digest ${assets.digest.slice(0, 12)}). Try: rubber-workshop vm exec -- uname -a`);
   return 0;
 }
+
+export const command: Command = { spec: SETUP, main: setup };

@@ -1,5 +1,5 @@
-import { findWorkspace } from '../workspace.js';
-import { UsageError } from './vm-exec.js';
+import { findWorkspace, WorkspaceError } from '../workspace.js';
+import type { Command } from '../cli/args.js';
 
 /** `rubber-workshop` with no arguments: the interactive workshop for the workspace around here. */
 export async function workshop(signal: AbortSignal): Promise<number> {
@@ -12,7 +12,13 @@ export async function workshop(signal: AbortSignal): Promise<number> {
     return 2;
   }
   const dir = findWorkspace();
-  if (!dir) throw new UsageError('no workspace here. Make one with: rubber-workshop init ~/rd-workspace && cd ~/rd-workspace && rubber-workshop');
+  if (!dir) throw new WorkspaceError('no workspace here. Make one with: rubber-workshop init ~/rd-workspace && cd ~/rd-workspace && rubber-workshop');
   await runTui({ workspaceDir: dir, signal });
   return 0;
 }
+
+/** The workshop takes no arguments: `rubber-workshop --help` is the help of the whole tool. */
+export const command: Command = {
+  spec: { name: '', synopsis: 'rubber-workshop', about: '', options: {} },
+  main: (_argv, signal) => workshop(signal),
+};

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { GradeUsageError } from './errors.js';
+import { parseCommand, wholeNumber, type CommandSpec } from '../cli/args.js';
+import { UsageError } from '../errors.js';
+import { levelId } from '../cli/level.js';
 import { parseShard, shardFolder, type Shard } from './shard.js';
 
 export interface GradeArgs {
@@ -21,9 +22,10 @@ export interface GradeArgs {
   shard?: Shard;
 }
 
-export const GRADE_HELP = `Usage: rubber-workshop grade PATH… [options]
-
-       rubber-workshop grade merge SHARD_OUT… --out DIR   (see grade merge --help)
+export const GRADE = {
+  name: 'grade',
+  synopsis: 'rubber-workshop grade PATH… [options]',
+  about: `       rubber-workshop grade merge SHARD_OUT… --out DIR   (see grade merge --help)
 
 Grades learner workspaces, each in its own fresh VM. A PATH is a workspace (a folder with rd.ts, e.g. a
 git clone), a folder of workspaces (one per learner), or a text file listing workspace folders, one a
@@ -44,47 +46,39 @@ Options:
 
 Each result records the sha256 of the graded sources, the tool version, and the checkers' and VM
 assets' digests. Exit status: 0 every workspace has a result, 2 could not grade, 130 interrupted.
-`;
+`,
+  options: {
+    out: { type: 'string', short: 'o' },
+    jobs: { type: 'string', short: 'j' },
+    level: { type: 'string', short: 'l' },
+    timeout: { type: 'string' },
+    resume: { type: 'boolean' },
+    'retry-errors': { type: 'boolean' },
+    shard: { type: 'string' },
+  },
+  maxPositionals: Infinity,
+} satisfies CommandSpec;
 
 const DEFAULT_TIMEOUT_S = 600;
 
 /**
- * Parses the arguments after `grade`. Returns undefined for --help. `levels` are the level ids in
- * order; `cwd` resolves --out; `env` may hold JOB_COMPLETION_INDEX.
+ * Parses the arguments after `grade`. Returns undefined for --help (printed to `helpOut`). `levels` are the
+ * level ids in order; `cwd` resolves --out; `env` may hold JOB_COMPLETION_INDEX.
  */
-export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): GradeArgs | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        jobs: { type: 'string', short: 'j' },
-        level: { type: 'string', short: 'l' },
-        timeout: { type: 'string' },
-        resume: { type: 'boolean' },
-        'retry-errors': { type: 'boolean' },
-        shard: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new GradeUsageError(describeParseError(err as Error & { code?: string }));
-  }
+export function parseGradeArgs(argv: string[], levels: readonly string[], cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env, helpOut: NodeJS.WritableStream = process.stdout): GradeArgs | undefined {
+  const parsed = parseCommand(GRADE, argv, helpOut);
+  if (!parsed) return undefined;
   const { values, positionals } = parsed;
-  if (values.help) return undefined;
-  if (positionals.length === 0) throw new GradeUsageError('give at least one workspace, folder of workspaces, or list file to grade');
-  if (values['retry-errors'] && !values.resume) throw new GradeUsageError('--retry-errors only makes sense with --resume');
+  if (positionals.length === 0) throw new UsageError('give at least one workspace, folder of workspaces, or list file to grade');
+  if (values['retry-errors'] && !values.resume) throw new UsageError('--retry-errors only makes sense with --resume');
   const shard = values.shard === undefined ? undefined : parseShard(values.shard, env);
   const out = path.resolve(cwd, values.out ?? 'grades');
   return {
     paths: positionals,
     out: shard ? path.join(out, shardFolder(shard)) : out,
-    jobs: values.jobs === undefined ? defaultJobs() : positiveInteger(values.jobs, '--jobs'),
+    jobs: values.jobs === undefined ? defaultJobs() : wholeNumber('--jobs', values.jobs, 1),
     level: values.level === undefined ? lastLevel(levels) : levelId(values.level, levels),
-    timeoutMs: (values.timeout === undefined ? DEFAULT_TIMEOUT_S : positiveInteger(values.timeout, '--timeout')) * 1000,
+    timeoutMs: (values.timeout === undefined ? DEFAULT_TIMEOUT_S : wholeNumber('--timeout', values.timeout, 1)) * 1000,
     resume: values.resume ?? false,
     retryErrors: values['retry-errors'] ?? false,
     ...(shard && { shard }),
@@ -96,31 +90,8 @@ export function defaultJobs(): number {
   return Math.max(1, os.availableParallelism());
 }
 
-export function describeParseError(err: Error & { code?: string }): string {
-  const option = /'([^']+)'/.exec(err.message)?.[1] ?? '';
-  switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${option}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return `option ${option.split(',').pop()?.trim().split(' ')[0] ?? ''} needs a value`;
-    default:
-      return err.message.split('.')[0] ?? 'bad arguments';
-  }
-}
-
-function positiveInteger(text: string, option: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new GradeUsageError(`${option} takes a whole number of at least 1, not "${text}"`);
-  return Number(text);
-}
-
 function lastLevel(levels: readonly string[]): string {
   const last = levels.at(-1);
-  if (!last) throw new GradeUsageError('no levels found in the lessons folder; reinstall rubber-workshop');
+  if (!last) throw new UsageError('no levels found in the lessons folder; reinstall rubber-workshop');
   return last;
-}
-
-function levelId(text: string, levels: readonly string[]): string {
-  const id = /^\d{1,2}$/.test(text) ? text.padStart(2, '0') : text;
-  if (!levels.includes(id)) throw new GradeUsageError(`--level must be one of ${levels[0]}–${levels.at(-1)}, not "${text}"`);
-  return id;
 }

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { JsonCheck } from '../report/json.js';
-import { oneLine } from '../report/text.js';
+import { clock, oneLine } from '../report/text.js';
 import { traceHeading, traceMark, type TraceLine } from '../report/trace.js';
 import { firstFailed, firstFailures } from './class-insights.js';
-import { clock } from './progress.js';
 import type { GradeResult } from './result.js';
 import type { ClassRow, ClassSummary } from './summary.js';
 

@@ -1,14 +1,12 @@
 import { loadLevels } from '../lessons.js';
-import { GRADE_HELP, parseGradeArgs } from './args.js';
-import { GradeError, GradeUsageError } from './errors.js';
+import { withUsage } from '../cli/args.js';
+import { UserError, userErrorText } from '../errors.js';
+import { GRADE, parseGradeArgs } from './args.js';
 import { runGrade, type GradeDeps } from './grade.js';
-import { mergeCommand } from './merge-command.js';
+import { MERGE, mergeCommand, type CommandIo } from './merge-command.js';
 import { gradeProgress } from './progress.js';
 
-export interface GradeCommandIo {
-  stdout?: NodeJS.WriteStream;
-  stderr?: NodeJS.WriteStream;
-  cwd?: string;
+export interface GradeCommandIo extends CommandIo {
   /** Where JOB_COMPLETION_INDEX is read from; process.env by default. */
   env?: NodeJS.ProcessEnv;
 }
@@ -24,24 +22,19 @@ export async function gradeCommand(argv: string[], signal: AbortSignal, deps: Gr
   const stderr = io.stderr ?? process.stderr;
   const cwd = io.cwd ?? process.cwd();
   const merging = argv[0] === 'merge';
-  const command = `rubber-workshop grade${merging ? ' merge' : ''}`;
   const progress = merging ? undefined : gradeProgress({ stream: stderr, cwd });
   try {
     if (merging) return mergeCommand(argv.slice(1), { stdout, stderr, cwd });
     const levels = deps.levels ?? loadLevels().map((l) => l.id);
-    const args = parseGradeArgs(argv, levels, cwd, io.env);
-    if (!args) {
-      stdout.write(GRADE_HELP);
-      return 0;
-    }
+    const args = parseGradeArgs(argv, levels, cwd, io.env, stdout);
+    if (!args) return 0;
     const run = await runGrade({ ...args, signal, onEvent: progress!.onEvent, cwd }, { ...deps, levels });
     return run.interrupted ? 130 : 0;
   } catch (err) {
-    if (!(err instanceof GradeError)) throw err;
+    if (!(err instanceof UserError)) throw err;
     progress?.close(); // the live line must not overwrite the message
-    const hint = err instanceof GradeUsageError ? `\nSee \`${command} --help\`.` : '';
-    stderr.write(`${command}: ${err.message}${hint}\n`);
-    return 2;
+    stderr.write(userErrorText(withUsage(err, merging ? MERGE : GRADE)));
+    return err.exitCode;
   } finally {
     progress?.close();
   }

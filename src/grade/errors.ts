@@ -1,5 +1,4 @@
-/** A problem with the grading run the instructor can act on (bad PATH, busy output folder, no VM); shown as is. */
-export class GradeError extends Error {}
+import { UserError } from '../errors.js';
 
-/** Bad `grade` arguments; the message is short and shown as is, with a pointer to --help. */
-export class GradeUsageError extends GradeError {}
+/** A problem with the grading run the instructor can act on (bad PATH, busy output folder, no VM); shown as is. */
+export class GradeError extends UserError {}

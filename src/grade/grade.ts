@@ -33,7 +33,7 @@ export interface GradeDeps {
   /** The VM assets' digest, src/vm/assets.ts; "none" means the assets are not built. */
   assetsDigest: () => Promise<string>;
   /**
-   * Throws, with a message saying what to fix, when no VM can run (src/commands/vm-ready.ts's requireVm).
+   * Throws, with a message saying what to fix, when no VM can run (src/vm/ready.ts's requireVm).
    * Checked before grading: otherwise every learner would be recorded as "error" for the machine's fault.
    */
   preflight?: () => Promise<unknown>;

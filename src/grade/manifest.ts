@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ToolProvenance } from '../check/provenance.js';
 import { writeFileAtomic } from '../atomic.js';
+import * as v from 'valibot';
 import { GradeError } from './errors.js';
+import { parseJson, type Schema } from '../json-file.js';
 import { byCodeUnits, type Shard } from './shard.js';
 
 /**
@@ -26,6 +28,24 @@ export interface ShardManifest {
 
 export const MANIFEST_FILE = 'shard.json';
 
+const shardNumber = v.pipe(v.number(), v.integer('expected a whole number'), v.minValue(1, 'expected a whole number of at least 1'));
+
+export const ShardManifestFile: Schema<ShardManifest> = v.pipe(
+  v.object({
+    version: v.literal(1),
+    shard: shardNumber,
+    shards: shardNumber,
+    level: v.string(),
+    levels: v.array(v.string()),
+    tool_version: v.string(),
+    checkers_sha256: v.string(),
+    vm_assets_digest: v.string(),
+    learners_total: v.pipe(v.number(), v.integer()),
+    learners: v.array(v.string()),
+  }),
+  v.check((m) => m.shard <= m.shards, 'shard: expected at most shards'),
+);
+
 export function shardManifest(shard: Shard, level: string, levels: string[], tool: ToolProvenance, learners: readonly string[]): ShardManifest {
   const sorted = [...learners].sort(byCodeUnits);
   return {
@@ -46,7 +66,7 @@ export function writeManifest(out: string, manifest: ShardManifest): void {
   writeFileAtomic(path.join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** Reads a shard folder's manifest; throws {@link GradeError} saying what is wrong with the folder. */
+/** Reads a shard folder's manifest; throws a GradeError or FileFormatError saying what is wrong with the folder. */
 export function readManifest(dir: string, shown: string = dir): ShardManifest {
   let text: string;
   try {
@@ -56,27 +76,5 @@ export function readManifest(dir: string, shown: string = dir): ShardManifest {
     if (code === 'ENOENT') throw new GradeError(`${shown}: no ${MANIFEST_FILE} in it, so it is not the output folder of a grading run`);
     throw new GradeError(`${shown}: cannot read ${MANIFEST_FILE} (${code})`);
   }
-  let m: Partial<ShardManifest> | null;
-  try {
-    m = JSON.parse(text) as Partial<ShardManifest> | null;
-  } catch {
-    m = null;
-  }
-  const ok =
-    m !== null &&
-    typeof m === 'object' &&
-    m.version === 1 &&
-    Number.isInteger(m.shard) &&
-    Number.isInteger(m.shards) &&
-    m.shard! >= 1 &&
-    m.shard! <= m.shards! &&
-    typeof m.level === 'string' &&
-    Array.isArray(m.levels) &&
-    typeof m.tool_version === 'string' &&
-    typeof m.checkers_sha256 === 'string' &&
-    typeof m.vm_assets_digest === 'string' &&
-    Array.isArray(m.learners) &&
-    m.learners.every((l) => typeof l === 'string');
-  if (!ok) throw new GradeError(`${shown}: ${MANIFEST_FILE} is damaged or from another version; grade that shard again`);
-  return m as ShardManifest;
+  return parseJson(text, ShardManifestFile, path.join(shown, MANIFEST_FILE));
 }

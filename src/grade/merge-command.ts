@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeParseError } from './args.js';
+import { parseCommand, type CommandSpec } from '../cli/args.js';
+import { UsageError } from '../errors.js';
 import { writeClassFiles } from './class-files.js';
-import { GradeError, GradeUsageError } from './errors.js';
+import { GradeError } from './errors.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { findShardFolders, mergeShards } from './merge.js';
-import type { GradeCommandIo } from './command.js';
 
-export const MERGE_HELP = `Usage: rubber-workshop grade merge SHARD_OUT… [--out DIR]
-
-Joins the results of shards graded with \`grade --shard I/N\` (on several machines, or as a Kubernetes
+export const MERGE = {
+  name: 'grade merge',
+  synopsis: 'rubber-workshop grade merge SHARD_OUT… [--out DIR]',
+  about: `Joins the results of shards graded with \`grade --shard I/N\` (on several machines, or as a Kubernetes
 Indexed Job) into one class summary, as if one machine had graded the whole class. A SHARD_OUT is a
 shard's folder (DIR/shard-I-of-N) or the folder holding them. Learners are matched by name, not by
 where their workspaces were mounted. The shards' folders are only read.
@@ -22,18 +22,25 @@ Options:
 It reports missing shards, learners with no result or with two, and shards graded with a different
 rubber-workshop, checkers or VM assets. Exit status: 0 the whole class, graded one way; 1 merged, but
 with such problems (listed, and marked in class.json and class.html); 2 could not merge.
-`;
+`,
+  options: { out: { type: 'string', short: 'o' } },
+  maxPositionals: Infinity,
+} satisfies CommandSpec;
 
-/** `rubber-workshop grade merge SHARD_OUT… [--out DIR]`: returns the exit status (see {@link MERGE_HELP}). */
-export function mergeCommand(argv: string[], io: GradeCommandIo = {}, now: Date = new Date()): number {
+/** Where a grading command writes, and what relative paths are relative to. */
+export interface CommandIo {
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  cwd?: string;
+}
+
+/** `rubber-workshop grade merge SHARD_OUT… [--out DIR]`: returns the exit status (see {@link MERGE}). */
+export function mergeCommand(argv: string[], io: CommandIo = {}, now: Date = new Date()): number {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const cwd = io.cwd ?? process.cwd();
-  const args = parseMergeArgs(argv, cwd);
-  if (!args) {
-    stdout.write(MERGE_HELP);
-    return 0;
-  }
+  const args = parseMergeArgs(argv, cwd, stdout);
+  if (!args) return 0;
   const shards = findShardFolders(args.paths, cwd);
   if (fs.existsSync(path.join(args.out, MANIFEST_FILE))) {
     throw new GradeError(`${path.relative(cwd, args.out) || '.'} holds a grading run's own results: choose another --out for the merge`);
@@ -48,14 +55,9 @@ export function mergeCommand(argv: string[], io: GradeCommandIo = {}, now: Date 
   return problems.length > 0 ? 1 : 0;
 }
 
-function parseMergeArgs(argv: string[], cwd: string): { paths: string[]; out: string } | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new GradeUsageError(describeParseError(err as Error & { code?: string }));
-  }
-  if (parsed.values.help) return undefined;
-  if (parsed.positionals.length === 0) throw new GradeUsageError('give the shard folders to merge (or the folder holding them)');
+function parseMergeArgs(argv: string[], cwd: string, helpOut: NodeJS.WritableStream): { paths: string[]; out: string } | undefined {
+  const parsed = parseCommand(MERGE, argv, helpOut);
+  if (!parsed) return undefined;
+  if (parsed.positionals.length === 0) throw new UsageError('give the shard folders to merge (or the folder holding them)');
   return { paths: parsed.positionals, out: path.resolve(cwd, parsed.values.out ?? 'grades') };
 }

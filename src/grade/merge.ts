@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GradeError } from './errors.js';
 import { MANIFEST_FILE, readManifest, type ShardManifest } from './manifest.js';
-import { parseResult, type GradeResult } from './result.js';
+import { readResult, type GradeResult } from './result.js';
 import { assignShards, shardName } from './shard.js';
 import { classSummary, pendingRow, rowFromResult, type ClassRow, type ClassSummary } from './summary.js';
 
@@ -137,14 +137,6 @@ function provenanceProblems(shards: readonly ShardFolder[], used: readonly { sha
     const values = [...where].map(([value, at]) => `${value.slice(0, 12)} in ${[...at].join(', ')}`);
     return [`graded with different ${what}: ${values.join('; ')}; grade the class again with one rubber-workshop and one \`setup\``];
   });
-}
-
-function readResult(file: string): GradeResult | undefined {
-  try {
-    return parseResult(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function listed(learners: readonly string[]): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { oneLine } from '../report/text.js';
+import { clock, oneLine } from '../report/text.js';
 import { paint, useColour, type Colour } from '../ui/term.js';
 import type { GradeEvent } from './grade.js';
 import type { GradeResult } from './result.js';
@@ -141,12 +141,4 @@ function formatScore(n: number): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** 0:42, 12:05, 1:02:03 */
-export function clock(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const mm = h ? String(m).padStart(2, '0') : String(m);
-  return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }

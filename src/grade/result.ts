@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { readJsonFileIfValid, type Schema } from '../json-file.js';
 import type { Verdict } from '../check/types.js';
 import type { JsonProvenance, JsonReport } from '../report/json.js';
 import type { LevelScore } from './score.js';
@@ -42,25 +44,56 @@ export function staleReason(previous: GradeResult, current: Pick<GradeResult, 'l
   return undefined;
 }
 
-/** Reads a result file's JSON; undefined if it is not one (a torn or foreign file is graded again, not trusted). */
-export function parseResult(text: string): GradeResult | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const r = data as Partial<GradeResult> | null;
-  const ok =
-    r !== null &&
-    typeof r === 'object' &&
-    r.version === 1 &&
-    typeof r.learner === 'string' &&
-    typeof r.path === 'string' &&
-    typeof r.level === 'string' &&
-    (r.status === 'pass' || r.status === 'fail' || r.status === 'error') &&
-    typeof r.provenance?.sources_sha256 === 'string' &&
-    typeof r.scores === 'object' &&
-    r.scores !== null;
-  return ok ? (r as GradeResult) : undefined;
+const verdict = v.picklist(['pass', 'fail', 'error'] satisfies Verdict[]);
+const provenance = v.object({
+  sources_sha256: v.string(),
+  sources: v.record(v.string(), v.string()),
+  tool_version: v.string(),
+  checkers_sha256: v.string(),
+  vm_assets_digest: v.string(),
+});
+const check = v.object({
+  level: v.string(),
+  name: v.string(),
+  status: v.picklist(['pass', 'fail']),
+  message: v.string(),
+  expected: v.optional(v.string()),
+  actual: v.optional(v.string()),
+  command: v.optional(v.string()),
+  output: v.optional(v.string()),
+  trace: v.optional(v.array(v.object({ call: v.string(), pointed: v.boolean(), level: v.boolean(), failed: v.boolean() }))),
+  time_ms: v.number(),
+});
+
+/** results/<learner>.json, as grading writes it. */
+export const GradeResultFile: Schema<GradeResult> = v.object({
+  version: v.literal(1),
+  learner: v.string(),
+  path: v.string(),
+  git_commit: v.optional(v.string()),
+  status: verdict,
+  reason: v.nullable(v.string()),
+  level: v.string(),
+  scores: v.record(v.string(), v.object({ passed: v.number(), total: v.number(), score: v.number() })),
+  total: v.number(),
+  max: v.number(),
+  time_ms: v.number(),
+  graded_at: v.string(),
+  provenance,
+  report: v.object({
+    version: v.literal(1),
+    status: verdict,
+    message: v.nullable(v.string()),
+    level: v.string(),
+    passed: v.number(),
+    failed: v.number(),
+    tests: v.array(check),
+    tail: v.optional(v.array(v.string())),
+    time_ms: v.number(),
+  }),
+});
+
+/** A result file's data; undefined if it is not one (a torn or foreign file is graded again, not trusted). */
+export function readResult(file: string): GradeResult | undefined {
+  return readJsonFileIfValid(file, GradeResultFile);
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { GradeUsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 /** One share of a class graded on its own machine: shard `index` of `count`, counted from 1. */
 export interface Shard {
@@ -13,20 +13,20 @@ export interface Shard {
  */
 export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): Shard {
   const m = /^(?:(\d+)\/)?(\d+)$/.exec(text.trim());
-  if (!m) throw new GradeUsageError(`--shard takes I/N (shard I of N, e.g. 1/4) or N (I from JOB_COMPLETION_INDEX), not "${text}"`);
+  if (!m) throw new UsageError(`--shard takes I/N (shard I of N, e.g. 1/4) or N (I from JOB_COMPLETION_INDEX), not "${text}"`);
   const count = Number(m[2]);
-  if (count < 1) throw new GradeUsageError(`--shard ${text}: there must be at least 1 shard`);
+  if (count < 1) throw new UsageError(`--shard ${text}: there must be at least 1 shard`);
   if (m[1] !== undefined) {
     const index = Number(m[1]);
-    if (index < 1 || index > count) throw new GradeUsageError(`--shard ${text}: I must be between 1 and ${count}`);
+    if (index < 1 || index > count) throw new UsageError(`--shard ${text}: I must be between 1 and ${count}`);
     return { index, count };
   }
   const fromJob = env.JOB_COMPLETION_INDEX;
   if (fromJob === undefined || fromJob === '') {
-    throw new GradeUsageError(`--shard ${text} takes the shard from JOB_COMPLETION_INDEX, which is not set: give --shard I/${count} instead`);
+    throw new UsageError(`--shard ${text} takes the shard from JOB_COMPLETION_INDEX, which is not set: give --shard I/${count} instead`);
   }
   if (!/^\d+$/.test(fromJob) || Number(fromJob) >= count) {
-    throw new GradeUsageError(`JOB_COMPLETION_INDEX is "${fromJob}", but --shard ${count} needs 0 to ${count - 1}: is the Job's completions ${count}?`);
+    throw new UsageError(`JOB_COMPLETION_INDEX is "${fromJob}", but --shard ${count} needs 0 to ${count - 1}: is the Job's completions ${count}?`);
   }
   return { index: Number(fromJob) + 1, count };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
 import { GradeError } from './errors.js';
-import { parseResult, type GradeResult } from './result.js';
+import { readResult, type GradeResult } from './result.js';
 
 /**
  * The output folder's result files, `<out>/results/<learner>.json`, each written atomically, so an
@@ -34,7 +34,7 @@ export class ResultStore {
     this.found = names.length;
     for (const name of names.sort()) {
       const stem = name.slice(0, -'.json'.length);
-      const result = parseResult(readOrEmpty(path.join(this.resultsDir, name)));
+      const result = readResult(path.join(this.resultsDir, name));
       if (result && !this.fileByPath.has(result.path)) {
         this.taken.add(stem);
         this.byPath.set(result.path, result);

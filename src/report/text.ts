@@ -16,3 +16,11 @@ export function cleanText(text: string): string {
 export function oneLine(text: string): string {
   return cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** 0:42, 12:05, 1:02:03 */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { render } from 'ink';
 import type { CheckEvent, Outcome } from '../check/types.js';
 import { loadLevels, type Level } from '../lessons.js';
-import { loadProgress } from '../progress.js';
+import { corruptNotice, loadProgress, type LoadedProgress } from '../progress.js';
 import { refreshToolkit, WorkspaceError } from '../workspace.js';
 import { App, type Editors } from './app.js';
 import { spawnDetached, spawnInTerminal, type EditorLaunch } from './editor.js';
@@ -32,8 +32,8 @@ const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 export async function runTui(opts: TuiOptions): Promise<void> {
   const workspaceDir = path.resolve(opts.workspaceDir);
   const levels = opts.levels ?? loadLevels();
-  const { progress, corruptCopy } = loadProgress(workspaceDir);
-  const notice = startupNotice(workspaceDir, corruptCopy);
+  const { progress, corrupt } = loadProgress(workspaceDir);
+  const notice = startupNotice(workspaceDir, corrupt);
   const stdout = process.stdout;
   const leave = () => stdout.write(LEAVE_ALT_SCREEN);
   stdout.write(ENTER_ALT_SCREEN);
@@ -65,9 +65,9 @@ async function* loadRunCheck(opts: { workspaceDir: string; level: string; signal
 }
 
 /** What the learner should know on opening: a corrupt progress file kept aside, a refreshed or backed-up linux.ts. */
-export function startupNotice(workspaceDir: string, corruptCopy: string | undefined): Notice | undefined {
+export function startupNotice(workspaceDir: string, corrupt: LoadedProgress['corrupt']): Notice | undefined {
   const notes: string[] = [];
-  if (corruptCopy) notes.push(`Your progress file could not be read; it was kept as ${path.relative(workspaceDir, corruptCopy)} and progress starts fresh.`);
+  if (corrupt) notes.push(corruptNotice(workspaceDir, corrupt));
   try {
     const refreshed = refreshToolkit(workspaceDir);
     if (refreshed.written) notes.push('linux.ts was updated to this version of the toolkit.');
@@ -77,7 +77,7 @@ export function startupNotice(workspaceDir: string, corruptCopy: string | undefi
     notes.push(err.message);
   }
   if (notes.length === 0) return undefined;
-  return { text: notes.join(' '), tone: corruptCopy ? 'bad' : 'info' };
+  return { text: notes.join(' '), tone: corrupt ? 'bad' : 'info' };
 }
 
 /** Editors for a real terminal: a terminal editor gets the screen and the keyboard to itself while it runs. */

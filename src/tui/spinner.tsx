@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { useTheme } from './theme.js';
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+import { FRAMES } from '../ui/term.js';
 
 export function Spinner() {
   const theme = useTheme();

@@ -10,7 +10,8 @@ export function paint(colour: Colour, text: string, on = useColour()): string {
   return on ? `\x1b[${codes[colour]}m${text}\x1b[0m` : text;
 }
 
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** A spinner's frames, 80 ms apart: the status line's and the workshop's. */
+export const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
  * One status line. On a terminal it spins and is rewritten in place, appearing only after half a second;

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../paths.js';
+import * as v from 'valibot';
 import { writeFileAtomic } from '../atomic.js';
+import { readJsonFileIfValid, type Schema } from '../json-file.js';
 import { execInVm } from './exec.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
@@ -14,6 +16,9 @@ export interface AccelChoice {
 }
 
 const PROBE_TIMEOUT_MS = 8000;
+
+/** <cache>/accel.json: the last probe's answer, and the key of the machine setup it was for. */
+const AccelFile: Schema<AccelChoice & { key: string }> = v.object({ accel: v.picklist(['kvm', 'tcg']), why: v.string(), key: v.string() });
 
 export interface AccelProbe {
   /** Why /dev/kvm cannot be opened, or null. */
@@ -33,12 +38,9 @@ export async function chooseAccel(assets: Assets, env = process.env, p: AccelPro
   if (device) return { accel: 'tcg', why: device };
   const key = `${assets.digest}:${kvmIdentity()}`;
   const file = p.cacheFile;
-  try {
-    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as AccelChoice & { key: string };
-    if (cached.key === key) return { accel: cached.accel, why: cached.why };
-  } catch {
-    // not probed yet
-  }
+  // Not probed yet, or by another setup (or an unreadable file): probe.
+  const cached = readJsonFileIfValid(file, AccelFile);
+  if (cached?.key === key) return { accel: cached.accel, why: cached.why };
   const choice = await p.probe(assets);
   try {
     writeFileAtomic(file, JSON.stringify({ ...choice, key }) + '\n');

@@ -8,6 +8,9 @@ import { cacheDir, rootfsScriptsDir, vmDir } from '../paths.js';
 import { cpio, type CpioEntry } from './cpio.js';
 import { writeFileAtomic } from '../atomic.js';
 import { installCommand, MissingToolError, toolPath, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
+import * as v from 'valibot';
+import { UserError } from '../errors.js';
+import { readJsonFileIfValid, type Schema } from '../json-file.js';
 
 const run = promisify(execFile);
 
@@ -33,6 +36,20 @@ export interface Assets {
 
 export type Step = 'kernel' | 'image' | 'debian' | 'rootfs' | 'initramfs';
 
+/** <cache>/assets.json, as setup writes it. */
+export const AssetsFile: Schema<Assets> = v.object({
+  kernel: v.string(),
+  initramfs: v.string(),
+  rootfs: v.string(),
+  images: v.string(),
+  debian: v.optional(v.string()),
+  digest: v.string(),
+  keys: v.object({ kernel: v.string(), image: v.string(), debian: v.string(), rootfs: v.string(), initramfs: v.string() }),
+  withDebian: v.boolean(),
+  guest: v.string(),
+  describe: v.object({ kernel: v.string(), busybox: v.string(), node: v.string() }),
+});
+
 /** What the assets are built from; each step's key hashes the inputs it reads. */
 export interface Inputs {
   kernel: { package?: string; version?: string; file?: string; modules?: string; key: string };
@@ -43,7 +60,7 @@ export interface Inputs {
   debian?: { suite: string; mirror: string };
 }
 
-export class SetupError extends Error {}
+export class SetupError extends UserError {}
 
 const sha = (...parts: (string | Buffer)[]) => {
   const h = createHash('sha256');
@@ -144,12 +161,9 @@ const manifestFile = () => path.join(cacheDir(), 'assets.json');
 
 /** The assets recorded by the last setup, if their files are all there; fast, for every run. */
 export function loadAssets(): Assets | null {
-  try {
-    const assets = JSON.parse(fs.readFileSync(manifestFile(), 'utf8')) as Assets;
-    return [assets.kernel, assets.initramfs, assets.rootfs].every((f) => fs.existsSync(f)) ? assets : null;
-  } catch {
-    return null;
-  }
+  // An unreadable record is as good as none: setup builds the assets again.
+  const assets = readJsonFileIfValid(manifestFile(), AssetsFile);
+  return assets && [assets.kernel, assets.initramfs, assets.rootfs].every((f) => fs.existsSync(f)) ? assets : null;
 }
 
 /** The digest of the assets a check would run on, or "none" before setup. */

@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Channel } from './channel.js';
-import { makeTemp } from '../temp.js';
-import { cpio, type CpioEntry } from './cpio.js';
-import { PAYLOAD_DISK_BYTES, qemuArgs, type Accel, type MachineSpec } from './machine.js';
+import type { CpioEntry } from './cpio.js';
+import type { Accel } from './machine.js';
+import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './qemu.js';
 import { findSnapshot } from './snapshot.js';
 import { ConsoleParser, type ConsoleEvent } from './protocol.js';
 import type { Assets } from './assets.js';
-import { toolCommand } from '../../rootfs-scripts/host-tools.mjs';
-import { imagesDiskFor } from '../images/store.js';
 
 export interface VmOptions {
   assets: Assets;
@@ -37,63 +34,8 @@ export interface VmEnd {
   qemuError: string;
 }
 
-/** The QEMU binary to run: RUBBER_WORKSHOP_QEMU, else qemu-system-x86_64. */
-export const qemuBinary = (env = process.env) => toolCommand('qemu-system-x86_64', env);
-
-const TEMP_PREFIX = 'rubber-workshop-';
 /** The kernel's own last words when the harness powers off: not output anyone needs to see. */
 const POWER_DOWN = /^\[\s*\d+\.\d+\] reboot: Power down$/;
-const live = new Set<{ child: ChildProcess; tmp: string }>();
-
-// A run must not outlive its process: QEMU also gets SIGKILL from the kernel if we die (setpriv --pdeathsig).
-process.once('exit', () => {
-  for (const { child, tmp } of live) {
-    child.kill('SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-});
-
-let setprivPath: string | null | undefined;
-function setpriv(): string | null {
-  if (setprivPath === undefined) {
-    setprivPath = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p)) ?? null;
-  }
-  return setprivPath;
-}
-
-/** A temp folder for one QEMU's files; see makeTemp. */
-export const makeVmTemp = () => makeTemp(TEMP_PREFIX);
-
-/** Writes a payload disk: the cpio archive, padded to the one size every guest expects. */
-export function writePayloadDisk(file: string, entries: CpioEntry[]): void {
-  const archive = cpio(entries, 512);
-  if (archive.length > PAYLOAD_DISK_BYTES)
-    throw new Error(`the run's payload is ${archive.length} bytes, more than the ${PAYLOAD_DISK_BYTES} the VM's disk holds`);
-  fs.writeFileSync(file, archive);
-  fs.truncateSync(file, PAYLOAD_DISK_BYTES);
-}
-
-type QemuProcess = ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
-
-/** The host's answer to the guest's "ready": fresh randomness and the clock, for a restored guest. */
-export const goLine = () => `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
-
-/**
- * Starts QEMU for `spec` with the added images, tracked so that it is killed and `tmp` removed if this process
- * exits; with setpriv, the kernel also kills it if this process dies without a chance to clean up.
- */
-export function startQemu(spec: Omit<MachineSpec, 'imagesFile'>, tmp: string): { child: QemuProcess; forget: () => void } {
-  const args = qemuArgs({ ...spec, imagesFile: imagesDiskFor(tmp) });
-  const wrapper = setpriv();
-  // Node's pipes are socket pairs: with spec.control, fds 3 and 4 are the control port's and the second terminal's.
-  const stdio: StdioOptions = spec.control ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : 'pipe';
-  const child = wrapper
-    ? spawn(wrapper, ['--pdeathsig', 'KILL', '--', qemuBinary(), ...args], { stdio })
-    : spawn(qemuBinary(), args, { stdio });
-  const entry = { child, tmp };
-  live.add(entry);
-  return { child: child as QemuProcess, forget: () => live.delete(entry) };
-}
 
 /**
  * Boots a fresh VM on the read-only assets with this run's payload, streams what its console says, and

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex, Writable } from 'node:stream';
 import { execPayload } from './exec.js';
-import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './run.js';
+import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './qemu.js';
 import { findSnapshot } from './snapshot.js';
 import { MAGIC, READY } from './protocol.js';
 import { serveAttach } from './attach.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { toolPath } from '../../rootfs-scripts/host-tools.mjs';
 import { ConsoleParser } from './protocol.js';
-import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk } from './run.js';
+import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk } from './qemu.js';
 import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
 

@@ -9,7 +9,7 @@ import { exportChain, importChain, LessonError } from '../../src/lesson-chain.js
 import { chainFiles, loadLevels, wrongSource, type Level } from '../../src/lessons.js';
 import { lessonsDir } from '../../src/paths.js';
 import { devLessons } from '../../src/commands/dev-lessons.js';
-import { UsageError } from '../../src/commands/vm-exec.js';
+import { UsageError, UserError } from '../../src/errors.js';
 import { writeChain } from './lesson-files.js';
 
 let tmp: string;
@@ -157,15 +157,15 @@ describe('the manifest', () => {
   const first = { id: '00', dir: '00-a', title: 'first' };
 
   it.each([
-    ['a misspelt field', [first, { id: '01', dir: '01-b', titel: 'second' }], /lessons\/manifest\.json: levels\[1\]\.titel is not a field \(a level has id, dir, title\)/],
-    ['a missing field', [{ id: '00', dir: '00-a' }], /lessons\/manifest\.json: levels\[0\]\.title must be a non-empty string/],
-    ['an id that is not two digits', [{ ...first, id: '1' }], /levels\[0\]\.id "1" must be two digits/],
+    ['a misspelt field', [first, { id: '01', dir: '01-b', titel: 'second' }], /lessons\/manifest\.json: levels\[1\]\.titel is not a field/],
+    ['a missing field', [{ id: '00', dir: '00-a' }], /lessons\/manifest\.json: levels\[0\]\.title: missing/],
+    ['an id that is not two digits', [{ ...first, id: '1' }], /levels\[0\]\.id: expected a two-digit level id/],
     ['an id twice', [first, { ...first, dir: '00-b' }], /levels\[1\]\.id "00" is already the id of lessons\/manifest\.json levels\[0\]/],
-    ['a field of the wrong type', [first, { id: '01', dir: 1, title: 'x' }], /levels\[1\]\.dir must be a non-empty string/],
-    ['levels that are not a list', { '00': first }, /lessons\/manifest\.json: "levels" must be a list of levels/],
+    ['a field of the wrong type', [first, { id: '01', dir: 1, title: 'x' }], /levels\[1\]\.dir: expected a string, got 1/],
+    ['levels that are not a list', { '00': first }, /lessons\/manifest\.json: levels: expected a list/],
   ])('names file and field for %s', (_what, levels, message) => {
     manifest(levels);
-    expect(() => load()).toThrow(LessonError);
+    expect(() => load()).toThrow(UserError);
     expect(() => load()).toThrow(message);
   });
 
@@ -177,9 +177,9 @@ describe('the manifest', () => {
 
   it('names an unknown top-level field and a file that is not JSON', () => {
     manifest([first], { level: [] });
-    expect(() => load()).toThrow('lessons/manifest.json: "level" is not a field');
+    expect(() => load()).toThrow('lessons/manifest.json: level is not a field');
     fs.writeFileSync(path.join(lessons, 'manifest.json'), '{ "levels": [');
-    expect(() => load()).toThrow(/^lessons\/manifest\.json cannot be read: /);
+    expect(() => load()).toThrow(/^lessons\/manifest\.json: not valid JSON/);
   });
 
   it('adds a level, and a pack of levels in a folder of its own, without touching src/', () => {

@@ -40,15 +40,21 @@ describe('loadProgress', () => {
     fs.writeFileSync(progressFile(dir), '{"version": 1, "current": "0');
     const loaded = loadProgress(dir);
     expect(loaded.progress).toEqual(freshProgress());
-    expect(loaded.corruptCopy).toMatch(/progress\.json\.corrupt-\d{4}-/);
-    expect(fs.readFileSync(loaded.corruptCopy!, 'utf8')).toBe('{"version": 1, "current": "0');
+    expect(loaded.corrupt!.copy).toMatch(/progress\.json\.corrupt-\d{4}-/);
+    expect(loaded.corrupt!.problem).toMatch(/^\.rubber-workshop\/progress\.json: not valid JSON/);
+    expect(fs.readFileSync(loaded.corrupt!.copy, 'utf8')).toBe('{"version": 1, "current": "0');
     expect(fs.existsSync(progressFile(dir))).toBe(false);
   });
 
-  it('treats valid JSON of the wrong shape as corrupt', () => {
+  it.each([
+    [{ version: 1, current: '02', levels: { '01': { passedEver: 'yes' } } }, 'levels.01.passedEver: expected true or false, got "yes"'],
+    [{ version: 1, current: '02', levels: { '01': { passedEver: true, checksPassed: 1.5, checksTotal: 2, hintsRevealed: 0 } } }, 'levels.01.checksPassed: expected a whole number'],
+    [{ version: 1, levels: {} }, 'current: missing'],
+    [{ version: 2, current: '00', levels: {} }, 'version: expected 1, got 2'],
+  ])('treats valid JSON of the wrong shape as corrupt, naming the field: %j', (data, problem) => {
     fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
-    fs.writeFileSync(progressFile(dir), JSON.stringify({ version: 1, current: '02', levels: { '01': { passedEver: 'yes' } } }));
-    expect(loadProgress(dir).corruptCopy).toBeDefined();
+    fs.writeFileSync(progressFile(dir), JSON.stringify(data));
+    expect(loadProgress(dir).corrupt!.problem).toBe(`.rubber-workshop/progress.json: ${problem}`);
   });
 });
 

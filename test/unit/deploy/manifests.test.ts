@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { deployManifests } from '../../../src/commands/deploy.js';
 import { parseClassList } from '../../../src/deploy/class.js';
-import { DeployError } from '../../../src/deploy/error.js';
+import { UsageError, UserError } from '../../../src/errors.js';
 import { podSpecOf, restrictedProblems, schemaProblems, type Manifest } from './kubernetes.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -156,10 +156,15 @@ describe('rubber-workshop deploy', () => {
     [['grade', '--image', IMAGE, '--shards', '0'], /--shards takes a whole number of at least 1/],
     [['notebook', 'a', '--image', IMAGE, '--storage', 'lots'], /--storage takes a size like 2Gi/],
     [['notebook', 'a', '--image', IMAGE, '--kvm-group', '36'], /only makes sense with --kvm/],
-    [['grade', '--image', IMAGE, '--bogus'], /Unknown option '--bogus'/],
   ])('rejects %j with a message saying what to do', (argv, message) => {
-    expect(() => deployManifests(argv)).toThrow(DeployError);
+    expect(() => deployManifests(argv)).toThrow(UserError);
     expect(() => deployManifests(argv)).toThrow(message);
+  });
+
+  it('rejects an unknown option as a usage error of deploy', () => {
+    const bogus = () => deployManifests(['grade', '--image', IMAGE, '--bogus']);
+    expect(bogus).toThrow(UsageError);
+    expect(bogus).toThrow(expect.objectContaining({ message: 'unknown option --bogus', usage: expect.objectContaining({ name: 'deploy' }) }));
   });
 });
 

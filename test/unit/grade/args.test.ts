@@ -2,10 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGradeArgs } from '../../../src/grade/args.js';
-import { GradeUsageError } from '../../../src/grade/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const levels = ['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10'];
-const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher');
+const help: string[] = [];
+const helpOut = { write: (s: string) => help.push(s) > 0 } as unknown as NodeJS.WritableStream;
+const parse = (...argv: string[]) => parseGradeArgs(argv, levels, '/home/teacher', process.env, helpOut);
 
 describe('parseGradeArgs', () => {
   it('defaults: ./grades, one job per CPU, the last level, 600 s, no resume', () => {
@@ -31,9 +33,11 @@ describe('parseGradeArgs', () => {
     expect(() => parseGradeArgs(['class', '--shard', '3'], levels, '/home/teacher', {})).toThrow(/JOB_COMPLETION_INDEX, which is not set/);
   });
 
-  it('returns nothing for --help, so the caller prints the help', () => {
+  it('prints the help for --help and -h, and returns nothing', () => {
     expect(parse('--help')).toBeUndefined();
     expect(parse('-h', 'class')).toBeUndefined();
+    expect(help).toHaveLength(2);
+    expect(help[0]).toMatch(/^Usage: rubber-workshop grade PATH… \[options\]\n/);
   });
 
   it.each([
@@ -43,10 +47,10 @@ describe('parseGradeArgs', () => {
     [['class', '--jobs', '0'], '--jobs takes a whole number of at least 1, not "0"'],
     [['class', '--jobs', 'many'], '--jobs takes a whole number'],
     [['class', '--timeout', '1.5'], '--timeout takes a whole number'],
-    [['class', '--level', '11'], '--level must be one of 00–10, not "11"'],
+    [['class', '--level', '11'], 'there is no level 11: levels are 00–10'],
     [['class', '--retry-errors'], '--retry-errors only makes sense with --resume'],
   ])('rejects %j with a short message', (argv, message) => {
-    expect(() => parse(...argv)).toThrow(GradeUsageError);
+    expect(() => parse(...argv)).toThrow(UsageError);
     expect(() => parse(...argv)).toThrow(message);
   });
 });

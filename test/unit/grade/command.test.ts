@@ -42,16 +42,16 @@ describe('gradeCommand', () => {
     expect(c.out()).toContain('Usage: rubber-workshop grade PATH');
   });
 
-  it('exits 2 with a one-line reason and a pointer to --help for bad arguments, without a stack trace', async () => {
+  it('exits 2 with a one-line reason, the usage and a pointer to --help for bad arguments, without a stack trace', async () => {
     const c = command(['--jobs', 'x', 'class']);
     expect(await c.code).toBe(2);
-    expect(c.err()).toBe('rubber-workshop grade: --jobs takes a whole number of at least 1, not "x"\nSee `rubber-workshop grade --help`.\n');
+    expect(c.err()).toBe('rubber-workshop grade: --jobs takes a whole number of at least 1, not "x"\nUsage: rubber-workshop grade PATH… [options]\nSee `rubber-workshop grade --help`.\n');
   });
 
   it('exits 2 when there is nothing to grade at that path', async () => {
     const c = command(['nowhere']);
     expect(await c.code).toBe(2);
-    expect(c.err()).toBe('rubber-workshop grade: nowhere: no such file or folder\n');
+    expect(c.err()).toBe('rubber-workshop: nowhere: no such file or folder\n');
   });
 
   it('exits 130 when interrupted, after saying how to finish', async () => {

@@ -156,11 +156,11 @@ describe('grade --shard and grade merge', () => {
   });
 
   it.each([
-    [['nowhere'], 'rubber-workshop grade merge: nowhere: no such folder\n'],
-    [['checkers'], 'rubber-workshop grade merge: checkers: neither a grading output folder (no shard.json) nor a folder of them\n'],
-    [[], 'rubber-workshop grade merge: give the shard folders to merge (or the folder holding them)\nSee `rubber-workshop grade merge --help`.\n'],
-    [['x', '--bogus'], 'rubber-workshop grade merge: unknown option --bogus\nSee `rubber-workshop grade merge --help`.\n'],
-  ])('says what is wrong with %j in one line, exiting 2', async (argv, message) => {
+    [['nowhere'], 'rubber-workshop: nowhere: no such folder\n'],
+    [['checkers'], 'rubber-workshop: checkers: neither a grading output folder (no shard.json) nor a folder of them\n'],
+    [[], 'rubber-workshop grade merge: give the shard folders to merge (or the folder holding them)\nUsage: rubber-workshop grade merge SHARD_OUT… [--out DIR]\nSee `rubber-workshop grade merge --help`.\n'],
+    [['x', '--bogus'], 'rubber-workshop grade merge: unknown option --bogus\nUsage: rubber-workshop grade merge SHARD_OUT… [--out DIR]\nSee `rubber-workshop grade merge --help`.\n'],
+  ])('says what is wrong with %j in a line (and the usage), exiting 2', async (argv, message) => {
     const m = await merge(...argv);
     expect(m).toEqual({ code: 2, err: message });
   });

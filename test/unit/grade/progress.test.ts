@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clock, gradeProgress } from '../../../src/grade/progress.js';
+import { gradeProgress } from '../../../src/grade/progress.js';
+import { clock } from '../../../src/report/text.js';
 import type { GradeEvent } from '../../../src/grade/grade.js';
 import type { GradeResult } from '../../../src/grade/result.js';
 import { classSummary, rowFromResult } from '../../../src/grade/summary.js';

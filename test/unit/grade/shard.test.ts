@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GradeUsageError } from '../../../src/grade/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { assignShards, parseShard } from '../../../src/grade/shard.js';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `learner-${String(i).padStart(3, '0')}`);
@@ -50,7 +50,7 @@ describe('parseShard', () => {
     ['2', { JOB_COMPLETION_INDEX: '2' }, 'JOB_COMPLETION_INDEX is "2", but --shard 2 needs 0 to 1'],
     ['2', { JOB_COMPLETION_INDEX: '-1' }, 'JOB_COMPLETION_INDEX is "-1"'],
   ])('rejects --shard %s (env %j) saying what to do', (text, env, message) => {
-    expect(() => parseShard(text, env)).toThrow(GradeUsageError);
+    expect(() => parseShard(text, env)).toThrow(UsageError);
     expect(() => parseShard(text, env)).toThrow(message);
   });
 });

@@ -18,9 +18,11 @@ describe('startupNotice', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('tells where a corrupt progress file was kept', () => {
-    const notice = startupNotice(dir, path.join(dir, '.rubber-workshop', 'progress.json.corrupt-2024'));
+    const problem = '.rubber-workshop/progress.json: levels.01.passedEver: expected true or false, got "yes"';
+    const notice = startupNotice(dir, { problem, copy: path.join(dir, '.rubber-workshop', 'progress.json.corrupt-2024') });
     expect(notice).toMatchObject({ tone: 'bad' });
-    expect(notice!.text).toContain('kept as .rubber-workshop/progress.json.corrupt-2024 and progress starts fresh');
+    expect(notice!.text).toContain(`could not be read (${problem}). It was kept as .rubber-workshop/progress.json.corrupt-2024, and progress starts fresh`);
+    expect(notice!.text).toContain('fix that field in .rubber-workshop/progress.json.corrupt-2024 and move it back to .rubber-workshop/progress.json');
   });
 
   it('brings linux.ts up to date and keeps an edited copy', () => {

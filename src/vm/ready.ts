@@ -1,5 +1,5 @@
-import { guestFilesChanged, loadAssets, SetupError, type Assets } from '../vm/assets.js';
-import { chooseAccel, type AccelChoice } from '../vm/accel.js';
+import { guestFilesChanged, loadAssets, SetupError, type Assets } from './assets.js';
+import { chooseAccel, type AccelChoice } from './accel.js';
 import { requireTools } from '../../rootfs-scripts/host-tools.mjs';
 
 /** The assets and accelerator for a run, or an error saying which command fixes what is missing. */
