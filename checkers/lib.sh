@@ -38,10 +38,20 @@ check() {
 }
 
 _result() { # status message expected actual trace
-  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$OUT${ERR:+
-[rd's stderr]
-$ERR}")	$(_b64 "${5-}")"
+  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$(_output_shown "$2")")	$(_b64 "${5-}")"
   CHECK_NAME=
+}
+
+# _output_shown MESSAGE: what rd printed, for a result: OUT, and rd's stderr after it when rd_split kept
+# the two apart (unless the message already quotes rd's own error line from it).
+_output_shown() {
+  _err_line=$(printf '%s\n' "$ERR" | grep -m1 '^rd: ')
+  case $1 in
+    *"${_err_line:-no such line}"*) printf '%s' "$OUT" ;;
+    *) printf '%s' "$OUT${ERR:+${OUT:+
+}[rd's stderr]
+$ERR}" ;;
+  esac
 }
 
 # pass: the level's first pass after an rd call also carries that call's trace, once a level (the TUI shows

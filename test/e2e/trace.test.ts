@@ -59,8 +59,9 @@ test('rd trace, in the VM, prints what the last rd call did: rd records every ca
   const ws = workspaceWith(level('05').solution());
   const r = rw(['vm', 'exec', '--rd', '--', 'sh', '-c', 'rd run -- /bin/true && rd run -- /bin/echo second && rd trace'], { cwd: ws });
   expect(r.status, r.stderr).toBe(0);
-  // After the second run's exit line, what rd trace printed.
-  const trace = r.stdout.split(/exited with status 0\n/).at(-1)!;
+  // On stdout after the second run's output (rd's exit lines go to stderr), what rd trace printed.
+  expect(r.stderr).toMatch(/exited with status 0\n[^]*exited with status 0\n/);
+  const trace = r.stdout.split('second\n').at(-1)!;
   const lines = trace.trim().split('\n');
   expect(lines[0]).toMatch(/^init \d+ unshare\(CLONE_NEWNS\|CLONE_NEWUTS\) = 0$/);
   expect(lines.at(-1)).toMatch(/^init \d+ execve\("\/bin\/echo", \["\/bin\/echo","second"\]\)$/);
