@@ -56,17 +56,37 @@ else
   pass
 fi
 
-# Container B, started after A, must see the image as it was.
+# Container B, started after A ended, must see the image as it was; then, while B still runs, container C
+# starts: B and C write in each writable place, and neither may see the other's files (each read from
+# outside, in its own root). Two containers at once need two ids, two folders, two upperdirs.
+spots='/ /tmp /root /var /dev'
+has_file() { _f=$(PROBE=$1 && p_file "$2") && [ -f "$_f" ]; } # PID PATH: that container has a file at PATH
+upperdir() { p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir='; }
 check containers-isolated
-probe '[ -e /written-by-a ] && echo "sees: /written-by-a"
-  grep -q changed-by-a /etc/passwd && echo "sees: the line container A added to /etc/passwd"'
+PROBE_HOLDS=2
+probe "[ -e /written-by-a ] && echo 'sees: /written-by-a'
+  grep -q changed-by-a /etc/passwd && echo 'sees: the line container A added to /etc/passwd'
+  for d in $spots; do echo b > \$d/.written-by-b 2> /dev/null; done"
+PROBE_HOLDS=
+b_ran=
 if [ -n "$PROBE" ]; then
+  b_ran=yes
   sees=$( { f=$(p_file /written-by-a) && [ -e "$f" ] && echo "sees: /written-by-a"
     f=$(p_file /etc/passwd) && grep -q changed-by-a "$f" && echo "sees: the line container A added to /etc/passwd"; } 2> /dev/null)
+  b_upper=$(upperdir)
+  probe_aside
+  probe "for d in $spots; do echo c > \$d/.written-by-c 2> /dev/null; done; echo 'c: wrote'"
+  if [ -n "$PROBE" ]; then
+    c_upper=$(upperdir)
+    shared=$(for d in $spots; do
+      if has_file "$PROBE" "${d%/}/.written-by-b" || has_file "$PROBE_ASIDE" "${d%/}/.written-by-c"; then echo "$d"; fi
+    done | tr '\n' ' ' | sed 's/ $//')
+  fi
 fi
 probe_end
+[ -n "$b_ran" ] && aside_run # (this check is about B)
 stamp_after_b=$(stamp)
-if [ -z "$PROBE" ]; then
+if [ -z "$b_ran" ]; then
   probe_missing
 elif [ -n "$sees" ] && [ -e "$slower/written-by-a" ]; then
   point_04_overlay
@@ -86,42 +106,23 @@ if [ ! -e "$slower/etc/passwd" ]; then
   fail "found no unpacked image at $lower: unpack each image once into <container-dir>/images/<name> and use that folder as the overlay's lowerdir" \
     "$lower/etc/passwd" "$stamp_after_b"
 elif [ "$stamp_after_b" != "$stamp_after_a" ]; then
-  fail "the second container unpacked the image again ($lower/etc/passwd was rewritten): unpack only when <container-dir>/images/<name> does not exist yet" \
+  fail "a later container unpacked the image again ($lower/etc/passwd was rewritten): unpack only when <container-dir>/images/<name> does not exist yet" \
     "inode and change time $stamp_after_a" "$stamp_after_b"
 else
   pass
 fi
 
-# Two containers of the image at the same time: A writes in each writable place, then holds; B, started
-# while A runs, writes there too. Neither may see the other's files (read from outside, in each one's root).
-spots='/ /tmp /root /var /dev'
-has_file() { _f=$(PROBE=$1 && p_file "$2") && [ -f "$_f" ]; } # PID PATH: that container has a file at PATH
 check containers-at-once
-PROBE_HOLDS=2
-probe "for d in $spots; do echo a > \$d/.written-by-a 2> /dev/null; done; echo 'a: wrote'"
-PROBE_HOLDS=
-if [ -n "$PROBE" ]; then
-  a_upper=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir=')
-  probe_aside
-  probe "for d in $spots; do echo b > \$d/.written-by-b 2> /dev/null; done; echo 'b: wrote'"
-  if [ -n "$PROBE" ]; then
-    b_upper=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir=')
-    shared=$(for d in $spots; do
-      if has_file "$PROBE" "${d%/}/.written-by-a" || has_file "$PROBE_ASIDE" "${d%/}/.written-by-b"; then echo "$d"; fi
-    done | tr '\n' ' ' | sed 's/ $//')
-  fi
-  a_ran=yes
-fi
-probe_end
-if [ -z "$a_ran" ]; then
+same_run
+if [ -z "$b_ran" ]; then
   probe_missing
 elif [ "${root_mount%% *}" != overlay ]; then
   fail "the containers do not run on an overlay of the image: fix overlay-root first"
 elif [ -z "$PROBE" ]; then
   fail "a second container, started while the first was still running, never ran its command (rd's output is below): containers must not get in each other's way. Does every container get its own id and folder <container-dir>/<id>?"
-elif [ "$a_upper" = "$b_upper" ]; then
+elif [ "$b_upper" = "$c_upper" ]; then
   fail "two containers running at once wrote to the same upperdir, so each sees the other's files: every container needs an id of its own (random, e.g. randomBytes(6).toString('hex')), and its own folder <container-dir>/<id>" \
-    'two upperdirs' "both ${a_upper:-(none)}"
+    'two upperdirs' "both ${b_upper:-(none)}"
 elif [ -n "$shared" ]; then
   fail "two containers running at once share $shared: what one wrote there, the other saw. Each container's writable places must be its own (its overlay's upperdir, a tmpfs of its own for /dev)" \
     'nothing shared' "shared: $shared"

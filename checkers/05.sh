@@ -26,6 +26,7 @@ if [ -n "$PROBE" ]; then
   first_ran=yes
 fi
 probe_end
+[ -n "$first_ran" ] && aside_run # (all but ids-differ are about the first container)
 if [ -z "$first_ran" ]; then
   probe_missing
 elif [ "$inside_uts" = "$(s_ns uts)" ]; then
@@ -37,6 +38,7 @@ fi
 
 check hostname-is-id
 same_run
+[ -n "$first_ran" ] && aside_run
 if [ -z "$first_ran" ]; then
   probe_missing
 elif [ -z "$id" ]; then
@@ -66,6 +68,7 @@ fi
 
 check vm-hostname-unchanged
 same_run
+[ -n "$first_ran" ] && aside_run
 now=$(nsenter -t "$SANDBOX" -u hostname)
 if [ -n "$first_ran" ] && [ "$inside_uts" = "$(s_ns uts)" ] && [ "$now" = "$vm_hostname" ]; then
   fail "the container had no UTS namespace of its own, so its hostname was the VM's: fix own-uts-ns first"

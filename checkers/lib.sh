@@ -264,9 +264,12 @@ _processes_running() {
 # the first holds still: two containers at once. probe_end then ends both; RC, OUT and CMD are the second's.
 # (Start the first with PROBE_HOLDS=2 set: its rd then has time for both starts before its time is up.)
 probe_aside() {
-  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg
+  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg _aside_cmd=$CMD _aside_trace=$TRACE
   mv "$_out_file" "$_out_file.aside" # (its rd goes on writing there)
 }
+
+# aside_run: after probe_end, CMD, OUT and the trace of the probe that was set aside, for a check about it.
+aside_run() { CMD=$_aside_cmd OUT=$(tail -n 40 "$_out_file.aside") ERR= TRACE=$_aside_trace; }
 
 # probe_end: kills the probe's process from outside (SIGKILL, as docker kill does) and collects rd (and
 # the one set aside: the end of an rd call empties the sandbox).
