@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStdout } from 'ink';
 import { saveProgress, type Progress } from '../progress.js';
+import type { AppAction, Foreground } from './app-state.js';
+import { editorFailure, type EditorLaunch } from './editor.js';
 import { watchFiles, type Watcher } from './watch.js';
 
 /** The terminal's size, following resizes; 80×24 where the stream does not say. */
@@ -19,26 +21,22 @@ export function useTerminalSize(): { columns: number; rows: number } {
 }
 
 /**
- * Progress held in state and saved (atomically, merged with the file) on every update. A failed save keeps
- * the update in memory and reports the error through `onError`.
+ * Saves the reducer's progress (atomically, merged with the file) each time it changes, and hands the merged
+ * progress back as 'saved'. A failed save keeps the change in memory and says why.
  */
-export function useProgress(workspaceDir: string, initial: Progress, onError: (message: string) => void) {
-  const [progress, setProgress] = useState(initial);
-  const latest = useRef(initial);
-  const update = useCallback(
-    (change: (p: Progress) => Progress) => {
-      let next = change(latest.current);
-      try {
-        next = saveProgress(workspaceDir, next);
-      } catch (err) {
-        onError(`Could not save progress: ${(err as Error).message}`);
-      }
-      latest.current = next;
-      setProgress(next);
-    },
-    [workspaceDir, onError],
-  );
-  return { progress, update };
+export function useSavedProgress(workspaceDir: string, progress: Progress, dispatch: (action: AppAction) => void): void {
+  const saved = useRef(progress);
+  useEffect(() => {
+    if (progress === saved.current) return;
+    try {
+      const merged = saveProgress(workspaceDir, progress);
+      saved.current = merged;
+      dispatch({ type: 'saved', from: progress, to: merged });
+    } catch (err) {
+      saved.current = progress;
+      dispatch({ type: 'say', text: `Could not save progress: ${(err as Error).message}`, tone: 'bad' });
+    }
+  }, [workspaceDir, progress, dispatch]);
 }
 
 /** While `enabled`, calls `onChange` when rd.ts or linux.ts gets new content. */
@@ -58,16 +56,26 @@ export function useWatch(enabled: boolean, dir: string, onChange: () => void, de
   return { resync: useCallback(() => watcher.current?.resync(), []) };
 }
 
-export type Tone = 'info' | 'good' | 'bad';
-export interface Notice {
-  text: string;
-  tone: Tone;
-}
+const BACK: Record<Foreground['program'], string> = { editor: 'Back from the editor.', shell: 'Back from the VM; it is gone.' };
 
-/** One line of feedback under the panel, replaced by the next. */
-export function useNotice(initial?: Notice) {
-  const [notice, setNotice] = useState<Notice | undefined>(initial);
-  const say = useCallback((text: string, tone: Tone = 'info') => setNotice({ text, tone }), []);
-  const clear = useCallback(() => setNotice(undefined), []);
-  return { notice, say, clear };
+/**
+ * Runs the foreground program once the TUI has stepped aside (input released, output cleared), then comes
+ * back saying how it went. Ink writes at most 30 frames a second, so it waits a frame for the cleared
+ * screen to be written first.
+ */
+export function useStepAside(foreground: Foreground | undefined, runInTerminal: (launch: EditorLaunch) => Promise<void>, dispatch: (action: AppAction) => void): void {
+  useEffect(() => {
+    if (!foreground) return;
+    const { program, launch } = foreground;
+    const timer = setTimeout(() => {
+      runInTerminal(launch).then(
+        () => dispatch({ type: 'came-back', notice: { text: BACK[program], tone: 'info' } }),
+        (err: unknown) => {
+          const text = program === 'editor' ? editorFailure(launch, err) : `Could not start the shell: ${(err as Error).message}`;
+          dispatch({ type: 'came-back', notice: { text, tone: 'bad' } });
+        },
+      );
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [foreground, runInTerminal, dispatch]);
 }

@@ -6,7 +6,7 @@ import { corruptNotice, loadProgress, type LoadedProgress } from '../progress.js
 import { refreshToolkit, WorkspaceError } from '../workspace.js';
 import { App, type Editors } from './app.js';
 import { spawnDetached, spawnInTerminal, type EditorLaunch } from './editor.js';
-import type { Notice } from './hooks.js';
+import type { Notice } from './app-state.js';
 import { makeTheme, ThemeProvider } from './theme.js';
 import type { RunCheck } from './use-check.js';
 

@@ -7,7 +7,7 @@ import { Prose } from './markdown.js';
 import { ScrollView, type Viewport } from './scroll-view.js';
 import { Spinner } from './spinner.js';
 import { useTheme } from './theme.js';
-import type { Notice } from './hooks.js';
+import type { Notice } from './app-state.js';
 import { useKeys } from './keys.js';
 
 export type Panel = 'lesson' | 'check' | 'hints' | 'solution' | 'help';

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { CheckEvent, Outcome } from '../check/types.js';
-import { applyEvent, crashOutcome, startRun, stopRun, type CheckRun } from './check-state.js';
+import type { AppAction } from './app-state.js';
+import { crashOutcome } from './check-state.js';
 
 /** The check runner's signature (src/check/run.ts), injected so tests can script it. */
 export type RunCheck = (opts: { workspaceDir: string; level: string; signal?: AbortSignal }) => AsyncGenerator<CheckEvent, Outcome>;
@@ -11,8 +12,6 @@ interface Active {
 }
 
 export interface CheckRunner {
-  run: CheckRun | undefined;
-  running: boolean;
   /** Starts checking `level`. A running check is aborted first and waited for: never two at once. */
   start(level: string): void;
   /** Aborts the running check, if any, and resolves once it has wound down (its VM stopped). */
@@ -20,14 +19,11 @@ export interface CheckRunner {
 }
 
 /**
- * Runs checks off the render path: events update state as they arrive, and `onOutcome` gets the outcome of
- * every run that finished (not of aborted ones).
+ * Runs checks off the render path, reporting to the app's reducer: each event as it arrives, and as
+ * 'checked' the outcome of every run that finished (not of aborted ones).
  */
-export function useCheckRunner(runCheck: RunCheck, workspaceDir: string, onOutcome: (o: Outcome) => void): CheckRunner {
-  const [run, setRun] = useState<CheckRun>();
+export function useCheckRunner(runCheck: RunCheck, workspaceDir: string, dispatch: (action: AppAction) => void): CheckRunner {
   const active = useRef<Active | undefined>(undefined);
-  const outcomeRef = useRef(onOutcome);
-  outcomeRef.current = onOutcome;
 
   const start = useCallback(
     (level: string) => {
@@ -37,22 +33,21 @@ export function useCheckRunner(runCheck: RunCheck, workspaceDir: string, onOutco
       const finished = (async () => {
         await previous?.finished;
         if (controller.signal.aborted) return;
-        setRun(startRun(level));
+        dispatch({ type: 'run-started', level });
         const outcome = await consume(runCheck({ workspaceDir, level, signal: controller.signal }), controller.signal, (event) =>
-          setRun((r) => r && applyEvent(r, event, Date.now())),
+          dispatch({ type: 'run-event', event, now: Date.now() }),
         ).catch((err: unknown) => {
-          const crashed = crashOutcome(level, err);
-          setRun((r) => r && applyEvent(r, { type: 'done', outcome: crashed }, Date.now()));
+          dispatch({ type: 'run-event', event: { type: 'done', outcome: crashOutcome(level, err) }, now: Date.now() });
           return undefined;
         });
-        if (controller.signal.aborted) setRun((r) => r && stopRun(r));
-        else if (outcome) outcomeRef.current(outcome);
+        if (controller.signal.aborted) dispatch({ type: 'run-aborted' });
+        else if (outcome) dispatch({ type: 'checked', outcome, at: new Date() });
         if (active.current?.controller === controller) active.current = undefined;
       })();
       active.current = { controller, finished };
-      setRun((r) => (r?.status === 'running' ? stopRun(r) : r));
+      dispatch({ type: 'run-superseded' });
     },
-    [runCheck, workspaceDir],
+    [runCheck, workspaceDir, dispatch],
   );
 
   const stop = useCallback(async () => {
@@ -65,7 +60,7 @@ export function useCheckRunner(runCheck: RunCheck, workspaceDir: string, onOutco
   // Leaving the TUI must not leave a VM behind.
   useEffect(() => () => active.current?.controller.abort(), []);
 
-  return { run, running: run?.status === 'running', start, stop };
+  return { start, stop };
 }
 
 /** Feeds events to `onEvent` until the runner's final `done`; events after an abort are dropped. */
