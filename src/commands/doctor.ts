@@ -44,10 +44,13 @@ export async function doctor(argv: string[]): Promise<number> {
   const assets = loadAssets();
   // Debian's kernel tools only when the kernel is Debian's; the Debian image's only once setup --debian was asked for.
   const kernel: ToolUser[] = inputs ? toolUsers(inputs, ['kernel']) : ['kernel', 'kernel-package'];
-  for (const name of toolsFor(['vm', 'busybox', ...kernel, 'image', 'rootfs', 'debian'])) {
+  const users: ToolUser[] = ['vm', 'busybox', ...kernel, 'image', 'rootfs', 'debian'];
+  for (const name of toolsFor(users)) {
     const tool = tools[name];
     const found = toolPath(name);
-    const optional = tool.optional ?? (tool.by.every((b) => b === 'debian') && !assets?.withDebian ? 'needed only by rubber-workshop setup --debian' : undefined);
+    // (Among the uses doctor looks at: mmdebstrap also builds the classroom image, which a learner never does.)
+    const onlyDebian = tool.by.filter((b) => users.includes(b)).every((b) => b === 'debian');
+    const optional = tool.optional ?? (onlyDebian && !assets?.withDebian ? 'needed only by rubber-workshop setup --debian' : undefined);
     report(found ? { ok: true, text: `${name}: ${found}` }
       : { ok: false, optional: Boolean(optional), text: `${name} is missing (it ${tool.does})${optional ? `: ${optional}` : ''}`, fix: installCommand([name]) });
   }

@@ -11,7 +11,7 @@ import path from 'node:path';
 export async function screenshotWhen(url: string, ready: string, shot: string, timeoutMs: number): Promise<string> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-chromium-'));
   const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--remote-debugging-pipe',
-    '--window-size=1400,860', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    '--window-size=1400,860', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
   const toBrowser = browser.stdio[3] as NodeJS.WritableStream;
   const fromBrowser = browser.stdio[4] as NodeJS.ReadableStream;
   const waiting = new Map<number, (msg: any) => void>();
@@ -46,9 +46,14 @@ export async function screenshotWhen(url: string, ready: string, shot: string, t
     return text;
   } finally {
     const exited = new Promise((r) => browser.once('exit', r));
-    browser.kill('SIGKILL');
+    // The whole process group (detached: its own): the browser's helpers write the profile too.
+    process.kill(-browser.pid!, 'SIGKILL');
     await exited;
-    // Its helper processes may still be writing the profile for a moment after the browser has gone.
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    // A helper that left the group may still write for a moment: a profile left in /tmp is no failure.
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    } catch (e) {
+      console.warn(`left ${profile}: ${(e as Error).message}`);
+    }
   }
 }
