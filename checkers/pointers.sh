@@ -10,15 +10,20 @@ trace_before() {
   _trace_read | A=$1 B=$2 awk 'a && $0 ~ ENVIRON["B"] { found = 1; exit } $0 ~ ENVIRON["A"] { a = 1 } END { exit !found }'
 }
 
+# point_first REGEX…: marks the first of these calls the trace has (a call it lacks marks nothing).
+point_first() {
+  for _p in "$@"; do
+    if trace_has "$_p"; then trace_point "$_p" && return; fi
+  done
+}
+
 # 03: the root is not a mount of its own, or '..' climbs out of it: rd chroots, or pivot_root went wrong.
 point_03_pivot_root() { trace_point '^init [0-9]+ (chroot|pivot_root)\('; }
 
 # 03: the VM's tree is still mounted (or its folder still there) after pivot_root: at umount2 if rd called
 # it (its flags), else at the pivot_root it should follow.
 point_03_old_root() {
-  if trace_has '^init [0-9]+ umount2\('; then trace_point '^init [0-9]+ umount2\('
-  else trace_point '^init [0-9]+ pivot_root\('
-  fi
+  point_first '^init [0-9]+ umount2\(' '^init [0-9]+ pivot_root\('
 }
 
 # 03: the working directory stayed in the VM's tree: the chdir after pivot_root (its path), or, if none
@@ -32,17 +37,13 @@ point_03_chdir() {
 # 04: the root is not an overlay of the image, or writes reached the image or another container: the
 # overlay's mount (its lowerdir, upperdir and workdir), or, without one, the pivot_root into something else.
 point_04_overlay() {
-  if trace_has '^init [0-9]+ mount\([^,]*, [^,]*, "overlay"'; then trace_point '^init [0-9]+ mount\([^,]*, [^,]*, "overlay"'
-  else trace_point '^init [0-9]+ pivot_root\('
-  fi
+  point_first '^init [0-9]+ mount\([^,]*, [^,]*, "overlay"' '^init [0-9]+ pivot_root\('
 }
 
 # 06: the command is in the VM's PID namespace: CLONE_NEWPID unshared by the init stage (it moves only
 # the caller's children to come), or the parent back in its own namespace before the init stage started.
 point_06_pid_namespace() {
-  if trace_has '^init [0-9]+ unshare\(.*CLONE_NEWPID'; then trace_point '^init [0-9]+ unshare\(.*CLONE_NEWPID'
-  elif trace_has '^parent [0-9]+ setns\(.*CLONE_NEWPID'; then trace_point '^parent [0-9]+ setns\(.*CLONE_NEWPID'
-  fi
+  point_first '^init [0-9]+ unshare\(.*CLONE_NEWPID' '^parent [0-9]+ setns\(.*CLONE_NEWPID'
 }
 
 # 06: the command is in a PID namespace, not as PID 1: the parent's unshare, after which the init stage
@@ -55,9 +56,7 @@ point_06_proc() { trace_point '^init [0-9]+ mount\([^,]*, "[^"]*/proc",'; }
 # 07: the container has the VM's network: CLONE_NEWNET unshared by the parent (which moves only the
 # parent), or the init stage's unshare without it.
 point_07_net_namespace() {
-  if trace_has '^parent [0-9]+ unshare\(.*CLONE_NEWNET'; then trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWNET'
-  else trace_point '^init [0-9]+ unshare\('
-  fi
+  point_first '^parent [0-9]+ unshare\(.*CLONE_NEWNET' '^init [0-9]+ unshare\('
 }
 
 # 07: /sys lists the VM's interfaces: the unshare(CLONE_NEWNET) that came after sysfs was mounted, or the
@@ -79,7 +78,5 @@ point_10_ids() {
 # 10: root's groups stayed: setgroups with what it was given, or, if rd never called it, the setgid it
 # belongs before.
 point_10_groups() {
-  if trace_has '^init [0-9]+ setgroups\('; then trace_point '^init [0-9]+ setgroups\('
-  else trace_point '^init [0-9]+ setgid\('
-  fi
+  point_first '^init [0-9]+ setgroups\(' '^init [0-9]+ setgid\('
 }
