@@ -38,6 +38,20 @@ export function tempsOf(pid: number): string[] {
   return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`rubber-workshop-${pid}-`));
 }
 
+/**
+ * A tmux server of the test file's own. `restart()` ends it and moves to a fresh socket: a server that is still
+ * exiting holds its socket, and a session started there at that moment fails with "server exited unexpectedly".
+ */
+export function tmuxServer(name: string) {
+  let n = 0;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', `rw-e2e-${name}-${process.pid}-${n}`, ...args], { encoding: 'utf8' });
+  const restart = () => {
+    tmux('kill-server');
+    n++;
+  };
+  return { tmux, restart };
+}
+
 export async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {

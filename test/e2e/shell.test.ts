@@ -1,19 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, expect, test } from 'vitest';
-import { cli, level, qemusOf, rw, tempsOf, until, workspaceWith } from './helpers.js';
+import { cli, level, qemusOf, rw, tempsOf, tmuxServer, until, workspaceWith } from './helpers.js';
 
 // `rubber-workshop shell` and `rd run` on a real terminal (tmux): keys go in with send-keys, the screen comes
 // back with capture-pane, and the pane's shell says how rubber-workshop ended.
-const socket = `rw-e2e-shell-${process.pid}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const { tmux, restart } = tmuxServer('shell');
 const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'sh').stdout;
 const type = (...keys: string[]) => tmux('send-keys', '-t', 'sh', ...keys);
 const shows = (pattern: RegExp, timeoutMs = 60_000) => until(() => pattern.test(screen()), timeoutMs);
 const ENDED = /rubber-workshop ended with (\d+)/;
 
-afterEach(() => {
-  tmux('kill-server');
-});
+afterEach(restart);
 
 /** Runs `rubber-workshop ARGS` in `dir` on a 100×30 terminal (or in a second window). */
 function open(dir: string, args: string[], window?: string): void {

@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { wrongSource } from '../../src/lessons.js';
-import { cli, level, rw, until } from './helpers.js';
+import { cli, level, rw, tmuxServer, until } from './helpers.js';
 
 // The TUI as a learner meets it: `rubber-workshop` in a workspace, on a real terminal (tmux), with real
 // checks in the VM. Keys go in with send-keys; the screen comes back with capture-pane.
-const socket = `rw-e2e-tui-${process.pid}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const { tmux, restart } = tmuxServer('tui');
 const screen = (colours = false) => tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', 'tui').stdout;
 const press = (...keys: string[]) => tmux('send-keys', '-t', 'tui', ...keys);
 const shows = (text: string, timeoutMs = 5 * 60 * 1000) => until(() => screen().includes(text), timeoutMs);
@@ -21,7 +19,7 @@ beforeAll(() => {
   expect(init.status, init.stderr).toBe(0);
 });
 afterAll(() => {
-  tmux('kill-server');
+  restart();
   fs.rmSync(path.dirname(ws), { recursive: true, force: true });
 });
 
@@ -78,7 +76,7 @@ test("t shows what rd did beside a failure, and t hides it again", async () => {
   const dir = path.join(path.dirname(ws), 'traced');
   expect(rw(['init', dir]).status).toBe(0);
   fs.writeFileSync(path.join(dir, 'rd.ts'), wrongSource(level('00').wrong.find((w) => w.name === 'keeps-cloexec')!));
-  tmux('kill-session', '-t', 'tui');
+  restart();
   start({ NO_COLOR: '1' }, dir);
   expect(await shows('00 fork & exec', 30_000), screen()).toBe(true);
   press('c');
@@ -104,7 +102,7 @@ test("t shows what rd did beside a failure, and t hides it again", async () => {
 });
 
 test('v steps aside for a root shell in a VM, with rd.ts as rd, and the workshop comes back on exit', async () => {
-  tmux('kill-session', '-t', 'tui');
+  restart();
   start({ NO_COLOR: '1' });
   expect(await shows('v VM shell', 30_000), screen()).toBe(true);
   press('v');
