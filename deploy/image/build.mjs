@@ -73,6 +73,14 @@ try {
   const share = `${mnt}/usr/local/share/${NAME}`;
   fs.mkdirSync(share, { recursive: true });
   for (const f of ['settings.json', 'rubber-workshop.code-workspace']) fs.copyFileSync(path.join(here, f), path.join(share, f));
+  // The IDE's read-only lessons folder: each level's lesson as the TUI shows it, and nothing the TUI holds back
+  // (lessons/ also has the hints, tiered, and the reference solutions as patches).
+  for (const dir of fs.readdirSync(path.join(root, 'lessons'))) {
+    const lesson = path.join(root, 'lessons', dir, 'lesson.md');
+    if (!fs.existsSync(lesson)) continue;
+    fs.mkdirSync(path.join(share, 'lessons', dir), { recursive: true });
+    fs.copyFileSync(lesson, path.join(share, 'lessons', dir, 'lesson.md'));
+  }
   await $`install -m 755 ${path.join(here, 'start.sh')} ${mnt}/usr/local/bin/${NAME}`;
   // jovyan (uid 1000) in the users group (100), as Kubeflow's images: owner of the home volume.
   fs.appendFileSync(`${mnt}/etc/passwd`, 'jovyan:x:1000:100:learner:/home/jovyan:/bin/bash\n');

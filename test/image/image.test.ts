@@ -8,6 +8,7 @@ import { deployManifests } from '../../src/commands/deploy.js';
 import { screenshotWhen } from './chromium.js';
 import { podmanArgs } from './pod-to-podman.js';
 import { level } from '../e2e/helpers.js';
+import { loadLevels } from '../../src/lessons.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const { version } = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -56,6 +57,14 @@ describe('the classroom image under a restricted container', () => {
     expect(r.stdout).toContain('devices.kubevirt.io/kvm');
     expect(r.stdout).not.toContain('usermod');
     expect(r.status).toBe(0);
+  });
+
+  it("the IDE's read-only lessons folder holds each level's lesson and no solution", () => {
+    const r = run([], ['sh', '-c', 'cd /usr/local/share/rubber-workshop-ide/lessons && find . -type f | sort']);
+    const files = r.stdout.trim().split('\n');
+    expect(files).toContain('./00-fork-exec/lesson.md');
+    expect(files).toHaveLength(loadLevels().length);
+    expect(files.every((f) => f.endsWith('/lesson.md')), r.stdout).toBe(true);
   });
 
   it('check 10 with the level-10 solution passes, from the image\'s saved guest', () => {
