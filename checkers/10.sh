@@ -5,10 +5,7 @@
 # owner of its file, in the harness's /proc (ids as the sandbox numbers them).
 TRACE_CALLS='setgroups|setgid|setuid'
 
-# rd runs the way a root login has it, with root's supplementary groups (the VM's init has none), so that
-# a container which keeps them shows it: `rd` finds node through PATH, in the VM as the runtime sees it.
-vm 'mkdir -p /run/login && printf "#!/bin/sh\nexec su -p -s /usr/local/bin/node root -- \"\$@\"\n" > /run/login/node && chmod +x /run/login/node'
-PATH=/run/login:$PATH
+as_root_login
 
 
 check user-and-group

@@ -210,6 +210,14 @@ mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' "/proc/
 # on comes from here: observe from outside (probe, the p_* and s_* functions below).
 vm() { in_sandbox /bin/sh -c "$1"; }
 
+# as_root_login: the rd calls after it run the way a root login has it, with root's supplementary groups
+# (the VM's init has none), so that a container which keeps them shows it: `rd` finds node through PATH, in
+# the VM as the runtime sees it.
+as_root_login() {
+  vm 'mkdir -p /run/login && printf "#!/bin/sh\nexec su -p -s /usr/local/bin/node root -- \"\$@\"\n" > /run/login/node && chmod +x /run/login/node'
+  PATH=/run/login:$PATH
+}
+
 # ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
 
 # probe SCRIPT [RD-OPTIONS...]: starts `rd run RD-OPTIONS -- /bin/sh -c SCRIPT` in the background (PROBE_SHELL
