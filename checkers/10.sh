@@ -13,7 +13,7 @@ probe 'id; touch /tmp/made-by-the-command
   hostname renamed-by-the-command 2> /dev/null && echo "root left: sethostname worked"
   mount -t tmpfs none /tmp 2> /dev/null && echo "root left: mount worked"' -i busybox --user 1000:2000
 if [ -n "$PROBE" ]; then
-  uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)")
+  p_ids
   caps=$(p_status CapEff)
   owner=$(f=$(p_file /tmp/made-by-the-command) && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
   owner=$(inside_ids "$owner" | tr ' ' :)
@@ -65,7 +65,7 @@ fi
 check user-without-group
 probe 'id' -i busybox --user 1000
 if [ -n "$PROBE" ]; then
-  uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)")
+  p_ids
 fi
 probe_end
 if [ -z "$PROBE" ]; then

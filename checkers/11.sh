@@ -118,7 +118,7 @@ check user-inside-userns
 as_root_login
 probe 'id' -i busybox --userns auto --user 1000:2000
 if [ -n "$PROBE" ]; then
-  uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)")
+  p_ids
 fi
 probe_end
 if [ -z "$PROBE" ]; then

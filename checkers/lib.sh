@@ -309,6 +309,8 @@ p_ns() { readlink "/proc/$PROBE/ns/$1"; }
 s_ns() { readlink "/proc/$SANDBOX/ns/$1"; }
 # p_status FIELD: a field of the probe's /proc/PID/status (Uid, Gid, Groups, NSpid…), blanks collapsed.
 p_status() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$PROBE/status" | tr -s ' \t' ' ' | sed 's/ $//'; }
+# p_ids: sets uids, gids and groups, the probe's ids (/proc/PID/status) as the sandbox numbers them.
+p_ids() { uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)"); }
 # inside_ids IDS: ids as the kernel keeps them, as the sandbox sees them (its 0 is SANDBOX_ID outside).
 inside_ids() { for _id in $1; do printf '%s ' $((_id - SANDBOX_ID)); done | sed 's/ $//'; }
 # p_cgroup: the probe's cgroup as the sandbox names it (its root is $SANDBOX_CGROUP); p_cgroup_dir: its folder.
