@@ -5,10 +5,7 @@
 # owner of its file, in the harness's /proc (ids as the sandbox numbers them).
 TRACE_CALLS='setgroups|setgid|setuid'
 
-# rd runs the way a root login has it, with root's supplementary groups (the VM's init has none), so that
-# a container which keeps them shows it: `rd` finds node through PATH, in the VM as the runtime sees it.
-vm 'mkdir -p /run/login && printf "#!/bin/sh\nexec su -p -s /usr/local/bin/node root -- \"\$@\"\n" > /run/login/node && chmod +x /run/login/node'
-PATH=/run/login:$PATH
+as_root_login
 
 
 check user-and-group
@@ -16,7 +13,7 @@ probe 'id; touch /tmp/made-by-the-command
   hostname renamed-by-the-command 2> /dev/null && echo "root left: sethostname worked"
   mount -t tmpfs none /tmp 2> /dev/null && echo "root left: mount worked"' -i busybox --user 1000:2000
 if [ -n "$PROBE" ]; then
-  uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)")
+  p_ids
   caps=$(p_status CapEff)
   owner=$(f=$(p_file /tmp/made-by-the-command) && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
   owner=$(inside_ids "$owner" | tr ' ' :)
@@ -59,7 +56,7 @@ fi
 check user-without-group
 probe 'id' -i busybox --user 1000
 if [ -n "$PROBE" ]; then
-  uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)")
+  p_ids
 fi
 probe_end
 if [ -z "$PROBE" ]; then

@@ -210,6 +210,14 @@ mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' "/proc/
 # on comes from here: observe from outside (probe, the p_* and s_* functions below).
 vm() { in_sandbox /bin/sh -c "$1"; }
 
+# as_root_login: the rd calls after it run the way a root login has it, with root's supplementary groups
+# (the VM's init has none), so that a container which keeps them shows it: `rd` finds node through PATH, in
+# the VM as the runtime sees it.
+as_root_login() {
+  vm 'mkdir -p /run/login && printf "#!/bin/sh\nexec su -p -s /usr/local/bin/node root -- \"\$@\"\n" > /run/login/node && chmod +x /run/login/node'
+  PATH=/run/login:$PATH
+}
+
 # ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
 
 # probe SCRIPT [RD-OPTIONS...]: starts `rd run RD-OPTIONS -- /bin/sh -c SCRIPT` in the background (PROBE_SHELL
@@ -301,6 +309,8 @@ p_ns() { readlink "/proc/$PROBE/ns/$1"; }
 s_ns() { readlink "/proc/$SANDBOX/ns/$1"; }
 # p_status FIELD: a field of the probe's /proc/PID/status (Uid, Gid, Groups, NSpid…), blanks collapsed.
 p_status() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$PROBE/status" | tr -s ' \t' ' ' | sed 's/ $//'; }
+# p_ids: sets uids, gids and groups, the probe's ids (/proc/PID/status) as the sandbox numbers them.
+p_ids() { uids=$(inside_ids "$(p_status Uid)") gids=$(inside_ids "$(p_status Gid)") groups=$(inside_ids "$(p_status Groups)"); }
 # inside_ids IDS: ids as the kernel keeps them, as the sandbox sees them (its 0 is SANDBOX_ID outside).
 inside_ids() { for _id in $1; do printf '%s ' $((_id - SANDBOX_ID)); done | sed 's/ $//'; }
 # p_cgroup: the probe's cgroup as the sandbox names it (its root is $SANDBOX_CGROUP); p_cgroup_dir: its folder.

@@ -411,7 +411,10 @@ let traceQuiet = 0;
 function openTrace(file: string | undefined): number | undefined {
   if (!file) return undefined;
   try {
-    return fs.openSync(file, 'a');
+    const fd = fs.openSync(file, 'a');
+    // rd run makes it; the init stage may append as another user (a user namespace's root, level 11).
+    if (traceRole === 'parent') fs.fchmodSync(fd, 0o666);
+    return fd;
   } catch {
     return undefined; // the trace only explains: a runtime without one works the same
   }

@@ -1,0 +1,131 @@
+# Level 11: a user namespace (--userns auto). The container's root is root only in a user namespace of its
+# own, whose uid_map and gid_map come from root's subordinate ids, written here with random starts each run
+# (so a range written into rd shows), uid and gid ranges apart and of different sizes (so a mix-up shows).
+# Judged from outside: the container process's maps, setgroups, ids and namespaces in the harness's /proc,
+# the owners of its files, its hostname, and a setting of the VM's IPC namespace it must not be able to change.
+TRACE_CALLS='setgroups|setgid|setuid|unshare'
+
+_random() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
+UIDS="$(_random 10000 10000) $(_random 3000 1000)" # start count; within the VM's 0–65535
+GIDS="$(_random 30000 20000) $(_random 5000 1000)"
+vm "echo root:${UIDS% *}:${UIDS#* } > /etc/subuid && echo root:${GIDS% *}:${GIDS#* } > /etc/subgid"
+# kernel ids, as the harness sees the container's root
+ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
+
+# A setting of the VM's IPC namespace (rd gives the container none of its own): only a root privileged over
+# the VM's user namespace may change it.
+_msg_max() { nsenter -t "$SANDBOX" -i cat /proc/sys/fs/mqueue/msg_max; }
+MSG_MAX=$(_random 20 200)
+HOST=ns$(_random 1000 9000)
+
+# _map FILE: a uid_map or gid_map as the VM numbers its ids, its lines joined by "; ".
+_map() { awk -v o="$SANDBOX_ID" '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1, $2 - o, $3 }' "$1" 2> /dev/null; }
+
+# _expect_map FILE ACTUAL RANGE SUBID-FILE OTHER-RANGE: passes if the map FILE (uid_map, gid_map) is
+# "0 RANGE", root's line in SUBID-FILE; else fails with the likely cause.
+_expect_map() {
+  case $2 in
+    '') _cause="the map is empty: rd run must write /proc/PID/$1 of unshare(1)'s process, once the init stage says it is in the namespace" ;;
+    "0 $5") _cause="that is the other kind's range: are uid_map and gid_map swapped, or one read from the wrong subordinate-id file?" ;;
+    '0 0 65536') _cause="that is the VM's own map: the container has no user namespace of its own (unshare --user)" ;;
+    '0 '*' 1') _cause="only root is mapped (COUNT 1): map the whole range, so that --user can give the command other ids" ;;
+    *) _cause="write the line 0 START COUNT, as root's line in $4 says" ;;
+  esac
+  expect_eq "0 $3" "$2" "the container's $1 (as the VM numbers ids) is not root's line in $4, root:${3% *}:${3#* }: $_cause"
+}
+
+check uid-map
+# /etc is the image's, /tmp's file new: who owns them outside says whose ids the image and the command use.
+probe "touch /tmp/made-by-root /etc/made-by-root; hostname $HOST; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto
+if [ -n "$PROBE" ]; then
+  own_userns=$(p_ns user) vm_userns=$(s_ns user)
+  uid_map=$(_map /proc/$PROBE/uid_map) gid_map=$(_map /proc/$PROBE/gid_map)
+  setgroups=$(cat /proc/$PROBE/setgroups)
+  ids="uid $(p_status Uid), gid $(p_status Gid)"
+  caps=$(p_status CapEff) hostname=$(p_hostname)
+  made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
+  etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f") etc_made=$(f=$(p_file /etc/made-by-root) && [ -f "$f" ] && echo made /etc/made-by-root)
+fi
+probe_end
+msg_max=$(_msg_max)
+nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$own_userns" = "$vm_userns" ]; then
+  fail "the container runs in the VM's user namespace ($own_userns): with --userns auto, start the init stage through unshare --user (Node cannot unshare CLONE_NEWUSER itself)" \
+    "a user namespace of its own" "$own_userns"
+else
+  _expect_map uid_map "$uid_map" "$UIDS" /etc/subuid "$GIDS"
+fi
+
+check gid-map
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  _expect_map gid_map "$gid_map" "$GIDS" /etc/subgid "$UIDS"
+fi
+
+check setgroups-denied
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  expect_eq deny "$setgroups" \
+    "/proc/PID/setgroups of the container says '$setgroups': write deny to it before gid_map, as a writer without privilege over the VM's ids must, so that no process inside can shed a group"
+fi
+
+check files-owned-by-mapped-root
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$ids" != "uid $ROOT_UID $ROOT_UID $ROOT_UID $ROOT_UID, gid $ROOT_GID $ROOT_GID $ROOT_GID $ROOT_GID" ]; then
+  trace_point '^init [0-9]+ set[gu]id\('
+  fail "the container's root must be uid ${UIDS% *} and gid ${GIDS% *} outside (0 inside): once rd run has written the maps, the init stage is still the VM's root, unmapped (nobody) in there: call setgid(0), then setuid(0)" \
+    "uid $(inside_ids "$ROOT_UID"), gid $(inside_ids "$ROOT_GID")" "$(inside_ids "${ids#uid }" | sed 's/ gid/, gid/')"
+else
+  expect_eq "owner: ${UIDS% *}:${GIDS% *}" "owner: $(inside_ids "$(echo "$made" | tr : ' ')" | tr ' ' :)" \
+    "a file the container's root makes (/tmp/made-by-root) must belong to uid ${UIDS% *}, gid ${GIDS% *} outside, the ids its 0 maps to"
+fi
+
+check image-files-mapped
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$etc" != "$ROOT_UID:$ROOT_GID" ]; then
+  fail "the image's /etc belongs to $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :) outside, ids the container's user namespace does not map (nobody inside): its root cannot write there. Move every owner of the unpacked image up by the ranges' starts (lchownSync), as Docker's userns-remap does" \
+    "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :)"
+else
+  expect_eq 'made /etc/made-by-root' "${etc_made:-no /etc/made-by-root}" \
+    "the container's root could not make a file in the image's /etc, though /etc is its own: see rd's output"
+fi
+
+check capabilities-only-inside
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$msg_max" = "$MSG_MAX" ]; then
+  fail "the container's root changed a setting of the VM's IPC namespace (/proc/sys/fs/mqueue/msg_max): it is still privileged over the VM. Its capabilities must count only in its own user namespace" \
+    "the VM's msg_max unchanged" "msg_max $msg_max"
+elif [ "$hostname" != "$HOST" ]; then
+  fail "the container's root could not set the hostname of its own UTS namespace (it is '$hostname'): that namespace must belong to its user namespace (made after it), and the root inside must hold every capability there (CapEff $caps; unshare --keep-caps keeps them across execve until the ids are mapped)" \
+    "hostname $HOST" "hostname $hostname"
+else
+  pass
+fi
+
+check user-inside-userns
+as_root_login
+probe 'id' -i busybox --userns auto --user 1000:2000
+if [ -n "$PROBE" ]; then
+  p_ids
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  point_10_groups
+  u=$(( ${UIDS% *} + 1000 )) g=$(( ${GIDS% *} + 2000 ))
+  expect_eq "uid $u $u $u $u, gid $g $g $g $g, groups: (none)" "uid $uids, gid $gids, groups: ${groups:-(none)}" \
+    "with --userns auto --user 1000:2000 the command's ids outside are 1000 and 2000 moved by the ranges' starts, and it has no supplementary groups: setgroups is denied inside, so rd run drops root's groups (setgroups([])) before the namespace is made"
+fi
