@@ -39,8 +39,8 @@ probe_end
 # The container's cgroup as rd left it: removed, once its last process (the bomb's too) was gone.
 left=$(cgroups_left)
 handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
-if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw pids; then
-  fail "the container did not start with --pids-limit $limit, and /sys/fs/cgroup/rubber-workshop hands no pids controller down to its children, so their cgroups have no pids.max file (and none can be made). Write +pids to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control with +cpu and +memory" \
+if [ -d "$cg" ] && ! echo "$handed_down" | grep -qw pids && { [ -z "$PROBE" ] || has_line 'No such file' "$max"; }; then
+  fail "the container's cgroup has no pids.max to hold --pids-limit $limit: /sys/fs/cgroup/rubber-workshop hands no pids controller down to its children, so their cgroups have no pids files (and no file can be made in a cgroup). Write +pids to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control with +cpu and +memory" \
     'cgroup.subtree_control: cpu memory pids' "cgroup.subtree_control: ${handed_down:-(empty)}"
 elif [ "$own_max" != max ] && [ -n "$own_max" ]; then
   fail "the VM's own cgroup, where rd itself runs (/sys/fs/cgroup/init), has pids.max $own_max: the limit belongs to the container's cgroup, /sys/fs/cgroup/rubber-workshop/<id>. (In rd's cgroup it counts rd's own Node threads and the VM's processes)" \
