@@ -22,14 +22,16 @@ probe '( i=0; while [ $i -lt 64 ]; do sleep 1000 & i=$((i + 1)); done ) 2> /dev/
 if [ -n "$PROBE" ]; then
   cgroup=$(p_cgroup)
   dir=$(p_cgroup_dir)
-  max=$(cat "$dir/pids.max" 2>&1)
-  current=$(cat "$dir/pids.current" 2> /dev/null)
+  max=$(cat "$dir/pids.max" 2> /dev/null || echo none)
+  # (Counted apart from pids.current, which a cgroup without the pids controller does not have.)
+  current=$(wc -l < "$dir/cgroup.threads")
   refused=$(sed -n 's/^max //p' "$dir/pids.events" 2> /dev/null)
   # The tasks in the cgroup that are not the container's: in another PID namespace than its process's.
   ns=$(p_ns pid)
   strangers=$(for p in $(cat "$dir/cgroup.procs" 2> /dev/null); do
     [ "$(readlink "/proc/$p/ns/pid")" = "$ns" ] || printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2> /dev/null)"
   done)
+  strangers=${strangers% }
   # The VM, while the container is at its limit: its shell must still be able to start a process.
   vm 'sleep 0 & wait $!' && vm_forks=yes
 fi
@@ -39,7 +41,7 @@ probe_end
 # The container's cgroup as rd left it: removed, once its last process (the bomb's too) was gone.
 left=$(cgroups_left)
 handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
-if [ -d "$cg" ] && ! echo "$handed_down" | grep -qw pids && { [ -z "$PROBE" ] || has_line 'No such file' "$max"; }; then
+if [ -d "$cg" ] && ! echo "$handed_down" | grep -qw pids && { [ -z "$PROBE" ] || [ "$max" = none ]; }; then
   fail "the container's cgroup has no pids.max to hold --pids-limit $limit: /sys/fs/cgroup/rubber-workshop hands no pids controller down to its children, so their cgroups have no pids files (and no file can be made in a cgroup). Write +pids to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control with +cpu and +memory" \
     'cgroup.subtree_control: cpu memory pids' "cgroup.subtree_control: ${handed_down:-(empty)}"
 elif [ "$own_max" != max ] && [ -n "$own_max" ]; then
@@ -70,7 +72,7 @@ same_run
 if [ -z "$PROBE" ]; then
   fail "there was no container with --pids-limit $limit to bomb: fix pids-limit first"
 elif [ -n "$strangers" ]; then
-  fail "the container's cgroup also held processes that are not the container's: $strangers. Their tasks (a Node process has a dozen threads) count against --pids-limit $limit too, so the command got only $current in all: only the init stage moves into the container's cgroup, never rd itself" \
+  fail "the container's cgroup also held processes that are not the container's: $strangers. Their tasks (a Node process has a dozen threads) count against --pids-limit $limit too (the cgroup held $current tasks, theirs among them), leaving the command less room: only the init stage moves into the container's cgroup, never rd itself" \
     "only the container's processes" "also $strangers"
 elif [ "${refused:-0}" -lt 1 ]; then
   fail "the bomb ran $current tasks with --pids-limit $limit, and the kernel refused none of its forks (pids.max of its cgroup: $max): no limit held the container. Write the number to the container's pids.max when creating its cgroup, before the init stage starts (a limit written later, below pids.current, stops new forks only: it ends nothing)" \
@@ -95,7 +97,7 @@ for bad in 0 abc; do
 done
 left=$(for d in $(cgroups_left); do echo "$before" | grep -qx "$d" || echo "$d"; done)
 if [ "$RC" = 0 ]; then
-  fail "rd ran the container with --pids-limit $bad: a limit of 0 leaves the command unable to start a single process, and $bad is no number of processes either. Refuse it with rd's own error, before creating anything" \
+  fail "rd ran the container with --pids-limit $bad: refuse 0 (the command could not start a single process), negative numbers and anything not a whole number with rd's own error, before creating anything" \
     'rd: --pids-limit takes … (exit status 1)' "exit status 0"
 elif has_line '^ +at '; then
   fail "rd refused --pids-limit $bad with a stack trace: throw an Error whose message says what to write instead (main() prints it as 'rd: …')" \
