@@ -1,0 +1,112 @@
+# Level 12: pids cgroup. --pids-limit N writes N to the container cgroup's pids.max before the command starts;
+# without the flag the container has no limit of its own (pids.max is max, as with Docker); 0, negative and
+# non-numbers are refused by rd. A fork bomb in the container stops at N tasks while the VM can still start
+# processes. Judged from outside: the container's cgroup files and the processes in it, in the harness's
+# /proc and /sys.
+
+cg=$SANDBOX_CGROUP/rubber-workshop
+# cgroups_left: the container cgroups in rubber-workshop, one name a line.
+cgroups_left() { for d in "$cg"/*/; do [ -d "$d" ] && basename "$d"; done; }
+# A limit new each run (24–39), so that no fixed number can pass; above the dozen threads a Node process has,
+# so that rd's own threads in the container's cgroup leave the bomb visibly fewer processes than the limit.
+limit=$(( 24 + $(od -An -N1 -tu1 /dev/urandom) % 16 ))
+
+check pids-limit
+# The default first: no flag, no limit of the container's own.
+probe '' -i busybox
+[ -n "$PROBE" ] && default_max=$(cat "$(p_cgroup_dir)/pids.max" 2>&1)
+probe_end
+# The bomb, the command's first act: a subshell starts up to 64 sleeping children, one after another, until a
+# fork fails (busybox sh gives up on the first "can't fork"); the command then holds still with what is left.
+probe '( i=0; while [ $i -lt 64 ]; do sleep 1000 & i=$((i + 1)); done ) 2> /dev/null' -i busybox --pids-limit "$limit"
+if [ -n "$PROBE" ]; then
+  cgroup=$(p_cgroup)
+  dir=$(p_cgroup_dir)
+  max=$(cat "$dir/pids.max" 2> /dev/null || echo none)
+  # (Counted apart from pids.current, which a cgroup without the pids controller does not have.)
+  current=$(wc -l < "$dir/cgroup.threads")
+  refused=$(sed -n 's/^max //p' "$dir/pids.events" 2> /dev/null)
+  # The tasks in the cgroup that are not the container's: in another PID namespace than its process's.
+  ns=$(p_ns pid)
+  strangers=$(for p in $(cat "$dir/cgroup.procs" 2> /dev/null); do
+    [ "$(readlink "/proc/$p/ns/pid")" = "$ns" ] || printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2> /dev/null)"
+  done)
+  strangers=${strangers% }
+  # The VM, while the container is at its limit: its shell must still be able to start a process.
+  vm 'sleep 0 & wait $!' && vm_forks=yes
+fi
+parent_max=$(cat "$cg/pids.max" 2> /dev/null)
+own_max=$(cat "$SANDBOX_CGROUP/init/pids.max" 2> /dev/null)
+probe_end
+# The container's cgroup as rd left it: removed, once its last process (the bomb's too) was gone.
+left=$(cgroups_left)
+handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
+if [ -d "$cg" ] && ! echo "$handed_down" | grep -qw pids && { [ -z "$PROBE" ] || [ "$max" = none ]; }; then
+  fail "the container's cgroup has no pids.max to hold --pids-limit $limit: /sys/fs/cgroup/rubber-workshop hands no pids controller down to its children, so their cgroups have no pids files (and no file can be made in a cgroup). Write +pids to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control with +cpu and +memory" \
+    'cgroup.subtree_control: cpu memory pids' "cgroup.subtree_control: ${handed_down:-(empty)}"
+elif [ "$own_max" != max ] && [ -n "$own_max" ]; then
+  fail "the VM's own cgroup, where rd itself runs (/sys/fs/cgroup/init), has pids.max $own_max: the limit belongs to the container's cgroup, /sys/fs/cgroup/rubber-workshop/<id>. (In rd's cgroup it counts rd's own Node threads and the VM's processes)" \
+    "pids.max $limit in /rubber-workshop/<id>" "pids.max $own_max in /init"
+elif [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
+  fail "the container runs in $cgroup, not in a cgroup of its own, /sys/fs/cgroup/rubber-workshop/<id> (level 08): no limit of its own can apply" \
+    "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
+elif [ "$max" = max ] && [ "$parent_max" = "$limit" ]; then
+  fail "with --pids-limit $limit, the container's own cgroup has pids.max max while /sys/fs/cgroup/rubber-workshop has $limit: that limit holds all containers together, one bomb takes the others' share. Write it to the container's cgroup, <CGROUPS>/<id>/pids.max" \
+    "pids.max $limit in $cgroup" "pids.max $max in $cgroup, $parent_max in /rubber-workshop"
+elif [ "$max" = "$((limit + 1))" ]; then
+  fail "with --pids-limit $limit, the container's pids.max is $max, one too many: pids.max counts every task of the cgroup, the command's first process included, so write the number as it is given" \
+    "pids.max $limit" "pids.max $max"
+elif [ "$max" = max ]; then
+  fail "with --pids-limit $limit, the container's cgroup has pids.max max, no limit: is the flag parsed but never written? Write the number to pids.max of the container's cgroup before the init stage starts" \
+    "pids.max $limit" "pids.max $max"
+else
+  expect_eq "pids.max $limit with --pids-limit $limit, max without it" "pids.max $max with --pids-limit $limit, ${default_max:-(rd failed)} without it" \
+    "pids.max of the container's cgroup: the number --pids-limit gives (written before the command starts), and without the flag no limit of its own, max, as Docker does"
+fi
+
+check fork-bomb-contained
+same_run
+# Judged on what the bomb got, whatever pids.max says: the limit must hold from the command's first fork on.
+if [ -z "$PROBE" ]; then
+  fail "there was no container with --pids-limit $limit to bomb: fix pids-limit first"
+elif [ -n "$strangers" ]; then
+  fail "the container's cgroup also held processes that are not the container's: $strangers. Their tasks (a Node process has a dozen threads) count against --pids-limit $limit too (the cgroup held $current tasks, theirs among them), leaving the command less room: only the init stage moves into the container's cgroup, never rd itself" \
+    "only the container's processes" "also $strangers"
+elif [ "${refused:-0}" -lt 1 ]; then
+  fail "the bomb ran $current tasks with --pids-limit $limit, and the kernel refused none of its forks (pids.max of its cgroup: $max): no limit held the container. Write the number to the container's pids.max when creating its cgroup, before the init stage starts (a limit written later, below pids.current, stops new forks only: it ends nothing)" \
+    "forks refused at $limit tasks" "$current tasks, none refused"
+elif [ "$current" != "$((limit - 1))" ]; then
+  fail "the bomb was stopped with $current tasks left in the container's cgroup (pids.max $max): --pids-limit $limit allows $limit, the command, its subshell and $((limit - 2)) sleeps, and the subshell's end then leaves $((limit - 1)). The limit must be the number given, and only the container's processes may count against it" \
+    "$((limit - 1)) tasks left" "$current tasks left"
+elif [ "$vm_forks" != yes ]; then
+  fail "the VM could not start a process while the container's bomb was at its limit: the VM must keep working whatever the container does"
+elif [ -n "$left" ]; then
+  fail "rd left the container's cgroup behind after the bomb (its last process gone, rd exited with status $RC): remove it with rmdir once the container has exited" \
+    '(none)' "$(echo $left)"
+else
+  pass
+fi
+
+check bad-limit-refused
+before=$(cgroups_left)
+for bad in 0 abc; do
+  rd run -i busybox --pids-limit "$bad" -- /bin/true
+  if [ "$RC" = 0 ] || ! has_line '^rd: .*pids-limit' || has_line '^ +at '; then break; fi
+done
+left=$(for d in $(cgroups_left); do echo "$before" | grep -qx "$d" || echo "$d"; done)
+if [ "$RC" = 0 ]; then
+  fail "rd ran the container with --pids-limit $bad: refuse 0 (the command could not start a single process), negative numbers and anything not a whole number with rd's own error, before creating anything" \
+    'rd: --pids-limit takes … (exit status 1)' "exit status 0"
+elif has_line '^ +at '; then
+  fail "rd refused --pids-limit $bad with a stack trace: throw an Error whose message says what to write instead (main() prints it as 'rd: …')" \
+    'rd: --pids-limit takes …' 'a stack trace'
+elif ! has_line '^rd: .*pids-limit'; then
+  fail "rd failed with --pids-limit $bad but its error does not name --pids-limit: say which flag is wrong and what it takes (a whole number, 1 or more)" \
+    'rd: --pids-limit takes …' "$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)')"
+elif [ -n "$left" ]; then
+  fail "rd refused --pids-limit $bad, but left a cgroup behind: check the flag before creating anything" '(none)' "$(echo $left)"
+else
+  pass
+fi
