@@ -862,6 +862,7 @@ function networkHint(call: string, code: string, args: readonly unknown[]): stri
     case 'EEXIST':
       if (call === 'addrAdd') return `the interface has the address ${JSON.stringify(args[1])} already`;
       if (call === 'routeAddDefault') return 'this network namespace has a default route already';
+      if (call === 'linkAddVeth') return `an interface named ${JSON.stringify(name)} (here) or ${JSON.stringify(args[1])} (where the peer goes) exists already: names are per namespace, pick others or remove the old one (linkDel)`;
       return `an interface named ${JSON.stringify(name)} exists already in this network namespace: names are per namespace, pick another or remove it (linkDel)`;
     case 'ENETUNREACH':
       return `the gateway is on no subnet of an interface that is up: give the interface an address in its subnet (addrAdd) and bring it up (linkSetUp) first`;

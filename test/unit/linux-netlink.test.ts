@@ -95,7 +95,8 @@ describe('netlinkErrno', () => {
 
 describe('network hints', () => {
   it('say what a learner does about the errors they meet', () => {
-    expect(linux.hintFor('linkAddVeth', errno.EEXIST, ['eth0', 'veth1'])).toMatch(/^an interface named "eth0" exists already/);
+    expect(linux.hintFor('linkAddBridge', errno.EEXIST, ['rd0'])).toMatch(/^an interface named "rd0" exists already/);
+    expect(linux.hintFor('linkAddVeth', errno.EEXIST, ['eth0', 'veth1'])).toMatch(/^an interface named "eth0" \(here\) or "veth1" \(where the peer goes\)/);
     expect(linux.hintFor('addrAdd', errno.EEXIST, ['eth0', '10.13.0.2/24'])).toBe('the interface has the address "10.13.0.2/24" already');
     expect(linux.hintFor('linkAddBridge', errno.EOPNOTSUPP, ['rd0'])).toMatch(/cannot make a bridge: its module is not loaded/);
     expect(linux.hintFor('routeAddDefault', errno.ENETUNREACH, ['10.13.0.1'])).toMatch(/addrAdd.*linkSetUp/);
