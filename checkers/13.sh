@@ -69,7 +69,7 @@ if [ -n "$PROBE" ]; then
   h_master=$(link_field "$v_links" "$h_name" 5) h_flags=$(link_field "$v_links" "$h_name" 4)
   to_vm=no to_container=no
   reach "$PROBE" "$SANDBOX" "$GATEWAY" && to_vm=yes
-  reach "$SANDBOX" "$PROBE" "${c_addr%/*}" && to_container=yes
+  [ -n "$c_addr" ] && reach "$SANDBOX" "$PROBE" "${c_addr%/*}" && to_container=yes
 fi
 probe_end
 v_after=$(links "$SANDBOX")
@@ -158,7 +158,7 @@ reached "$to_vm" "in the VM, reached from the container's namespace," "$GATEWAY"
 
 check vm-reaches-container
 same_run
-reached "$to_container" "in the container's namespace, reached from the VM," "${c_addr%/*}"
+reached "$to_container" "in the container's namespace, reached from the VM," "${c_addr:-(no address)}"
 
 check nothing-left
 same_run
@@ -176,20 +176,24 @@ check two-containers
 PROBE_HOLDS=2
 probe 'true' --net bridge
 PROBE_HOLDS=
-first=
+first= second= first_ran=
 if [ -n "$PROBE" ]; then
+  first_ran=yes
   first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
   probe_aside
   probe 'true' --net bridge
   if [ -n "$PROBE" ]; then
     second=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
     between=no
-    [ "$first" != "$second" ] && reach "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
+    [ -n "$first" ] && [ "$first" != "$second" ] && reach "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
   fi
 fi
 probe_end
-if [ -z "$first" ] || [ -z "$PROBE" ]; then
+if [ -z "$first_ran" ] || [ -z "$PROBE" ]; then
   probe_missing
+elif [ -z "$first" ] || [ -z "$second" ]; then
+  fail "a container started with --net bridge has no address besides lo's (see own-interface)" \
+    'two addresses' "${first:-none} and ${second:-none}"
 elif [ "$first" = "$second" ]; then
   trace_point 'addrAdd'
   fail "both containers running at once got $first: each must get an address no running container holds (and give it back when it ends)" \
