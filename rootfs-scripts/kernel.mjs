@@ -8,9 +8,9 @@ import { scriptNeeds, toolPath } from './host-tools.mjs';
 $.verbose = false;
 scriptNeeds(argv.package ? ['kernel', 'kernel-package'] : ['kernel']);
 const out = path.resolve(argv.out);
-// Block device, root filesystem, container filesystem, the VM's dummy interface, the net level's veth, and
-// the control port of an interactive session (window sizes).
-const wanted = ['virtio_mmio', 'virtio_blk', 'erofs', 'overlay', 'dummy', 'veth', 'virtio_console'];
+// Block device, root filesystem, container filesystem, the VM's dummy interface, the net levels' veth and
+// bridge (its deps stp and llc come along), and the control port of an interactive session (window sizes).
+const wanted = ['virtio_mmio', 'virtio_blk', 'erofs', 'overlay', 'dummy', 'veth', 'bridge', 'virtio_console'];
 
 let vmlinuz = argv.kernel;
 let moduleRoot = argv.modules;

@@ -197,6 +197,8 @@ export function hintFor(call: string, errno: number, args: readonly unknown[], m
     case 'setuid EPERM':
       return `needs CAP_SETUID/CAP_SETGID — ${DROP_ORDER}`;
   }
+  const network = NETWORK_CALLS.has(call) ? networkHint(call, code, args) : '';
+  if (network) return network;
   switch (code) {
     case 'EPERM':
       return NEEDS_ROOT;
@@ -335,6 +337,11 @@ interface Libc {
   execve: CFunction;
   fcntl: CFunction;
   strerror: CFunction;
+  socket: CFunction;
+  send: CFunction;
+  recv: CFunction;
+  close: CFunction;
+  if_nametoindex: CFunction;
 }
 
 let bound: Libc | undefined;
@@ -360,6 +367,11 @@ function libc(): Libc {
     execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
     fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
     strerror: lib.func('const char *strerror(int errnum)'),
+    socket: lib.func('int socket(int domain, int type, int protocol)'),
+    send: lib.func('long send(int fd, const void *buf, size_t len, int flags)'),
+    recv: lib.func('long recv(int fd, void *buf, size_t len, int flags)'),
+    close: lib.func('int close(int fd)'),
+    if_nametoindex: lib.func('unsigned int if_nametoindex(const char *name)'),
   };
   return bound;
 }
@@ -701,4 +713,271 @@ export function describeExit(pid: number, code: number | null, signal: string | 
     return { line: `${pid} killed by signal ${signal}`, status: 128 + number };
   }
   return { line: `${pid} exited with status ${code}`, status: code ?? 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network interfaces, addresses and routes, through rtnetlink (`man 7 rtnetlink`), as `ip` does
+// ---------------------------------------------------------------------------------------------
+
+const AF_INET = 2;
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOCK_CLOEXEC = 0o2000000;
+const NETLINK_ROUTE = 0;
+const NLMSG_HDRLEN = 16;
+const NLMSG_ERROR = 2;
+const NLM_F_REQUEST = 1;
+const NLM_F_ACK = 4;
+const NLM_F_EXCL = 0x200;
+const NLM_F_CREATE = 0x400;
+const RTM_NEWLINK = 16;
+const RTM_DELLINK = 17;
+const RTM_NEWADDR = 20;
+const RTM_NEWROUTE = 24;
+const IFLA_IFNAME = 3;
+const IFLA_MASTER = 10;
+const IFLA_LINKINFO = 18;
+const IFLA_NET_NS_PID = 19;
+const IFLA_NET_NS_FD = 28;
+const IFLA_INFO_KIND = 1;
+const IFLA_INFO_DATA = 2;
+const VETH_INFO_PEER = 1;
+const IFA_ADDRESS = 1;
+const IFA_LOCAL = 2;
+const RTA_GATEWAY = 5;
+const IFF_UP = 1;
+const RT_TABLE_MAIN = 254;
+const RTPROT_BOOT = 3;
+const RT_SCOPE_UNIVERSE = 0;
+const RTN_UNICAST = 1;
+
+/** A network namespace: an open `/proc/PID/ns/net` (`{ fd }`), or the one a process is in (`{ pid }`). */
+export type Netns = { fd: number } | { pid: number };
+
+/** A netlink attribute: its type and value (a string, sent NUL-terminated; a u32; bytes; or nested attributes). */
+export type NetlinkAttr = [type: number, value: string | number | Buffer | NetlinkAttr[]];
+
+/** Netlink's numbers are in the machine's byte order: little-endian on x86-64 and arm64. */
+function u32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value >>> 0);
+  return bytes;
+}
+
+/** Netlink aligns every header and attribute to 4 bytes. */
+function pad4(bytes: Buffer): Buffer {
+  return bytes.length % 4 ? Buffer.concat([bytes, Buffer.alloc(4 - (bytes.length % 4))]) : bytes;
+}
+
+function attrBytes([type, value]: NetlinkAttr): Buffer {
+  const payload = typeof value === 'string' ? Buffer.from(`${value}\0`)
+    : typeof value === 'number' ? u32(value)
+      : Buffer.isBuffer(value) ? value : Buffer.concat(value.map(attrBytes));
+  const head = Buffer.alloc(4);
+  head.writeUInt16LE(4 + payload.length, 0);
+  head.writeUInt16LE(type, 2);
+  return pad4(Buffer.concat([head, payload]));
+}
+
+/** One request as the kernel reads it: nlmsghdr, the family's fixed header, then the attributes. An ack is asked for. */
+function netlinkMessage(type: number, flags: number, header: Buffer, attrs: NetlinkAttr[]): Buffer {
+  const body = Buffer.concat([pad4(header), ...attrs.map(attrBytes)]);
+  const nlh = Buffer.alloc(NLMSG_HDRLEN);
+  nlh.writeUInt32LE(NLMSG_HDRLEN + body.length, 0);
+  nlh.writeUInt16LE(type, 4);
+  nlh.writeUInt16LE(flags | NLM_F_REQUEST | NLM_F_ACK, 6);
+  nlh.writeUInt32LE(1, 8); // sequence number: one request per socket
+  return Buffer.concat([nlh, body]);
+}
+
+/** struct ifinfomsg: any family, the link by index (0: by IFLA_IFNAME), and IFF_UP set or cleared if `up` is given. */
+function ifinfomsg(up?: boolean, index = 0): Buffer {
+  const msg = Buffer.alloc(16);
+  msg.writeInt32LE(index, 4);
+  msg.writeUInt32LE(up ? IFF_UP : 0, 8);
+  msg.writeUInt32LE(up === undefined ? 0 : IFF_UP, 12);
+  return msg;
+}
+
+function netnsAttr(netns: Netns): NetlinkAttr {
+  return 'fd' in netns ? [IFLA_NET_NS_FD, netns.fd] : [IFLA_NET_NS_PID, netns.pid];
+}
+
+/** An IPv4 address as 4 bytes, or undefined if it is not one. */
+function ipv4(address: string): Buffer | undefined {
+  const parts = address.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) < 256)) return undefined;
+  return Buffer.from(parts.map(Number));
+}
+
+const CREATE = NLM_F_CREATE | NLM_F_EXCL;
+
+/**
+ * The rtnetlink request each network call sends, as bytes (exported for tests). Links are named, as `ip`
+ * names them; the kernel looks a name up in the network namespace of the socket, the caller's.
+ */
+export const rtnetlinkRequest = {
+  linkAddBridge: (name: string) =>
+    netlinkMessage(RTM_NEWLINK, CREATE, ifinfomsg(), [[IFLA_IFNAME, name], [IFLA_LINKINFO, [[IFLA_INFO_KIND, 'bridge']]]]),
+  linkAddVeth: (name: string, peer: string, peerNetns?: Netns) => {
+    // VETH_INFO_PEER holds an ifinfomsg of its own, then the peer's attributes.
+    const peerInfo = Buffer.concat([ifinfomsg(), ...[[IFLA_IFNAME, peer] as NetlinkAttr, ...(peerNetns ? [netnsAttr(peerNetns)] : [])].map(attrBytes)]);
+    return netlinkMessage(RTM_NEWLINK, CREATE, ifinfomsg(), [
+      [IFLA_IFNAME, name],
+      [IFLA_LINKINFO, [[IFLA_INFO_KIND, 'veth'], [IFLA_INFO_DATA, [[VETH_INFO_PEER, peerInfo]]]]],
+    ]);
+  },
+  linkSetMaster: (name: string, masterIndex: number) =>
+    netlinkMessage(RTM_NEWLINK, 0, ifinfomsg(), [[IFLA_IFNAME, name], [IFLA_MASTER, masterIndex]]),
+  linkSetNetns: (name: string, netns: Netns) => netlinkMessage(RTM_NEWLINK, 0, ifinfomsg(), [[IFLA_IFNAME, name], netnsAttr(netns)]),
+  linkSetUp: (name: string, up = true) => netlinkMessage(RTM_NEWLINK, 0, ifinfomsg(up), [[IFLA_IFNAME, name]]),
+  linkDel: (name: string) => netlinkMessage(RTM_DELLINK, 0, ifinfomsg(), [[IFLA_IFNAME, name]]),
+  addrAdd: (index: number, address: Buffer, prefix: number) => {
+    const ifaddrmsg = Buffer.from([AF_INET, prefix, 0, RT_SCOPE_UNIVERSE, ...u32(index)]);
+    return netlinkMessage(RTM_NEWADDR, CREATE, ifaddrmsg, [[IFA_LOCAL, address], [IFA_ADDRESS, address]]);
+  },
+  routeAddDefault: (gateway: Buffer) => {
+    // struct rtmsg: family, dst_len 0 (the default route), src_len, tos, table, protocol, scope, type, flags.
+    const rtmsg = Buffer.from([AF_INET, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RTN_UNICAST, 0, 0, 0, 0]);
+    return netlinkMessage(RTM_NEWROUTE, CREATE, rtmsg, [[RTA_GATEWAY, gateway]]);
+  },
+};
+
+/** The errno of the kernel's answer to one request: 0 for an ack (nlmsgerr with error 0). */
+export function netlinkErrno(reply: Buffer): number {
+  if (reply.length < NLMSG_HDRLEN + 4 || reply.readUInt16LE(4) !== NLMSG_ERROR) return os.constants.errno.EPROTO;
+  return Math.abs(reply.readInt32LE(NLMSG_HDRLEN)); // nlmsgerr.error: 0 or a negated errno
+}
+
+const NETWORK_CALLS = new Set(['linkAddBridge', 'linkAddVeth', 'linkSetMaster', 'linkSetNetns', 'linkSetUp', 'linkSetDown', 'linkDel', 'addrAdd', 'routeAddDefault']);
+
+const ONE_NAMESPACE = 'in this network namespace (an interface is in one namespace only: was it moved with linkSetNetns, or made in the other one?)';
+
+function networkHint(call: string, code: string, args: readonly unknown[]): string {
+  const [name] = args;
+  switch (code) {
+    case 'EPERM':
+      return 'needs CAP_NET_ADMIN over this network namespace — this must run as root in the VM (rubber-workshop check runs it there)';
+    case 'ENODEV':
+      return `no interface named ${JSON.stringify(name)} ${ONE_NAMESPACE}`;
+    case 'ENOTSUP': // (Linux's EOPNOTSUPP, the same number)
+      return `the kernel cannot make a ${call === 'linkAddBridge' ? 'bridge' : 'veth pair'}: its module is not loaded in the VM (run rubber-workshop setup again)`;
+    case 'EEXIST':
+      if (call === 'addrAdd') return `the interface has the address ${JSON.stringify(args[1])} already`;
+      if (call === 'routeAddDefault') return 'this network namespace has a default route already';
+      if (call === 'linkAddVeth') return `an interface named ${JSON.stringify(name)} (here) or ${JSON.stringify(args[1])} (where the peer goes) exists already: names are per namespace, pick others or remove the old one (linkDel)`;
+      return `an interface named ${JSON.stringify(name)} exists already in this network namespace: names are per namespace, pick another or remove it (linkDel)`;
+    case 'ENETUNREACH':
+      return `the gateway is on no subnet of an interface that is up: give the interface an address in its subnet (addrAdd) and bring it up (linkSetUp) first`;
+    case 'EBADF':
+    case 'ESRCH':
+      return 'the namespace must be an open /proc/PID/ns/net ({ fd }) or a running process ({ pid })';
+    case 'EINVAL':
+      if (call === 'linkSetMaster') return 'the master must be a bridge (linkAddBridge), in the same network namespace';
+      return '';
+    default:
+      return '';
+  }
+}
+
+/** Sends one request on a fresh NETLINK_ROUTE socket (in the caller's network namespace) and waits for its ack. */
+function rtnetlink(call: string, args: readonly unknown[], message: Buffer): void {
+  const c = libc();
+  const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) as number;
+  if (fd < 0) networkFailed(call, args, koffi.errno());
+  let errno = 0;
+  try {
+    // Unconnected, a netlink socket sends to the kernel.
+    if (Number(c.send(fd, message, message.length, 0)) < 0) errno = koffi.errno();
+    else {
+      const reply = Buffer.alloc(8192);
+      const length = Number(c.recv(fd, reply, reply.length, 0));
+      errno = length < 0 ? koffi.errno() : netlinkErrno(reply.subarray(0, length));
+    }
+  } finally {
+    c.close(fd);
+  }
+  if (errno) networkFailed(call, args, errno);
+  traceCall(call, args, '0');
+}
+
+/** A network call's failure: recorded in the trace, thrown as a LinuxError. */
+function networkFailed(call: string, args: readonly unknown[], errno: number, hint?: string): never {
+  const error = new LinuxError(call, args, errno, hint);
+  traceCall(call, args, failure(error));
+  throw error;
+}
+
+/** The index of a network interface of the caller's namespace (`man 3 if_nametoindex`); ENODEV names it. */
+function ifIndex(call: string, args: readonly unknown[], name: string): number {
+  const index = libc().if_nametoindex(name) as number;
+  return index || networkFailed(call, args, os.constants.errno.ENODEV, `no interface named ${JSON.stringify(name)} ${ONE_NAMESPACE}`);
+}
+
+/** An "A.B.C.D" (or "A.B.C.D/N" when `prefix`) argument, or a LinuxError EINVAL saying what is wanted. */
+function parseIpv4(call: string, args: readonly unknown[], text: string, withPrefix: boolean): [Buffer, number] {
+  const match = /^([\d.]+)(?:\/(\d{1,2}))?$/.exec(text);
+  const bytes = match ? ipv4(match[1]) : undefined;
+  const prefix = match?.[2];
+  if (bytes && (withPrefix ? prefix !== undefined && Number(prefix) <= 32 : prefix === undefined)) return [bytes, Number(prefix ?? 32)];
+  return networkFailed(call, args, os.constants.errno.EINVAL,
+    `${JSON.stringify(text)} is not an IPv4 address${withPrefix ? ' with a prefix length, like "10.13.0.2/24"' : ', like "10.13.0.1"'}`);
+}
+
+/** Creates a bridge: a switch in the kernel that forwards between the interfaces attached to it. `ip link add NAME type bridge` */
+export function linkAddBridge(name: string): void {
+  rtnetlink('linkAddBridge', [name], rtnetlinkRequest.linkAddBridge(name));
+}
+
+/**
+ * Creates a veth pair: two interfaces joined like the ends of a cable, what goes in one comes out of the
+ * other. `ip link add NAME type veth peer name PEER [netns NS]` (`man 4 veth`)
+ *
+ * @param peerNetns where the peer end is made (by default beside `name`, in the caller's namespace).
+ */
+export function linkAddVeth(name: string, peer: string, peerNetns?: Netns): void {
+  const args = peerNetns ? [name, peer, peerNetns] : [name, peer];
+  rtnetlink('linkAddVeth', args, rtnetlinkRequest.linkAddVeth(name, peer, peerNetns));
+}
+
+/** Attaches an interface to a bridge (both in the caller's namespace). `ip link set NAME master BRIDGE` */
+export function linkSetMaster(name: string, master: string): void {
+  const args = [name, master];
+  rtnetlink('linkSetMaster', args, rtnetlinkRequest.linkSetMaster(name, ifIndex('linkSetMaster', args, master)));
+}
+
+/** Moves an interface into another network namespace; it leaves the caller's. `ip link set NAME netns NS` */
+export function linkSetNetns(name: string, netns: Netns): void {
+  rtnetlink('linkSetNetns', [name, netns], rtnetlinkRequest.linkSetNetns(name, netns));
+}
+
+/** Brings an interface up: it sends and receives from now on. `ip link set NAME up` */
+export function linkSetUp(name: string): void {
+  rtnetlink('linkSetUp', [name], rtnetlinkRequest.linkSetUp(name));
+}
+
+/** Brings an interface down. `ip link set NAME down` */
+export function linkSetDown(name: string): void {
+  rtnetlink('linkSetDown', [name], rtnetlinkRequest.linkSetUp(name, false));
+}
+
+/** Removes an interface (a veth pair goes as a whole). `ip link del NAME` */
+export function linkDel(name: string): void {
+  rtnetlink('linkDel', [name], rtnetlinkRequest.linkDel(name));
+}
+
+/** Gives an interface an IPv4 address and its subnet's route. `ip addr add 10.13.0.2/24 dev NAME` */
+export function addrAdd(name: string, address: string): void {
+  const args = [name, address];
+  const [bytes, prefix] = parseIpv4('addrAdd', args, address, true);
+  rtnetlink('addrAdd', args, rtnetlinkRequest.addrAdd(ifIndex('addrAdd', args, name), bytes, prefix));
+}
+
+/**
+ * Sends everything no other route covers to `gateway`, which must be on the subnet of an interface that is
+ * up. `ip route add default via GATEWAY`
+ */
+export function routeAddDefault(gateway: string): void {
+  const [bytes] = parseIpv4('routeAddDefault', [gateway], gateway, false);
+  rtnetlink('routeAddDefault', [gateway], rtnetlinkRequest.routeAddDefault(bytes));
 }

@@ -1,0 +1,206 @@
+# Level 13: container networking. With --net bridge the container's network namespace has lo up and one end of
+# a veth pair, up, with an address of 10.13.0.0/24 and a default route via 10.13.0.1; the other end is in the
+# VM, up, on the bridge rd0 (10.13.0.1/24). The harness sends random tokens both ways, with its own nc in each
+# namespace, and the server's side decides what arrived. Two containers at once get two addresses and reach
+# each other; once rd has ended, the VM has no interface the container added. Judged from outside: the
+# kernel's answers (the harness's own ip, through netlink) in the container's and the VM's network namespaces.
+TRACE_CALLS='linkAddVeth|linkSetNetns|linkSetMaster|linkSetUp|addrAdd|routeAddDefault|setns'
+SUBNET=10.13.0
+GATEWAY=$SUBNET.1
+
+# links PID: the interfaces of PID's network namespace, "INDEX NAME PEER FLAGS MASTER" a line; PEER is ifN for
+# a veth whose other end is in another namespace (N its index there), its name if beside it, "-" for none.
+links() {
+  nsenter -t "$1" -n ip -o link 2> /dev/null | awk -F': ' '{
+    split($2, n, "@"); flags = $3; sub(/>.*/, "", flags); sub(/^</, "", flags)
+    master = "-"; if (match($0, / master [^ ]+/)) master = substr($0, RSTART + 8, RLENGTH - 8)
+    print $1, n[1], (n[2] == "" ? "-" : n[2]), flags, master }'
+}
+# addrs PID: the IPv4 addresses of PID's network namespace, "NAME ADDRESS/PREFIX" a line.
+addrs() { nsenter -t "$1" -n ip -o -4 addr 2> /dev/null | awk '{ print $2, $4 }'; }
+# default_route PID: "GATEWAY dev DEVICE" of the default route in PID's network namespace.
+default_route() { nsenter -t "$1" -n ip route 2> /dev/null | awk '$1 == "default" { print $3, "dev", $5; exit }'; }
+# link_field LINKS NAME FIELD: a field (1 index, 3 peer, 4 flags, 5 master) of the link NAME; by_index: of index N.
+link_field() { printf '%s\n' "$1" | awk -v n="$2" -v f="$3" '$2 == n { print $f }'; }
+by_index() { printf '%s\n' "$1" | awk -v i="$2" '$1 == i { print $2 }'; }
+remote_peer() { case $1 in if*) ;; *) return 1 ;; esac; }
+is_up() { case ",$1," in *,UP,*) ;; *) return 1 ;; esac; }
+in_subnet() { case $1 in "$SUBNET".*/24) [ "${1%/24}" != "$GATEWAY" ] ;; *) return 1 ;; esac; }
+
+# reach FROM TO ADDRESS: the harness's nc sends a random token from FROM's network namespace to a server the
+# harness runs in TO's, on ADDRESS; true if the server received exactly the token.
+reach() {
+  _token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') _port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
+  nsenter -t "$2" -n nc -l -p "$_port" < /dev/null > /run/check/received 2> /dev/null &
+  _server=$! _i=0
+  until printf '%s\n' "$_token" | nsenter -t "$1" -n nc -w 2 "$3" "$_port" > /dev/null 2>&1; do
+    [ $((_i += 1)) -lt 5 ] || break
+    usleep 200000
+  done
+  _i=0
+  while kill -0 "$_server" 2> /dev/null && [ $((_i += 1)) -lt 20 ]; do usleep 100000; done
+  kill "$_server" 2> /dev/null
+  wait "$_server" 2> /dev/null
+  [ "$(cat /run/check/received)" = "$_token" ]
+}
+
+# why_unreachable: the likely cause, from what the kernel showed of both namespaces (c_* and v_* below).
+why_unreachable() {
+  if [ -z "$c_if" ] || ! in_subnet "$c_addr"; then echo "the container has no veth with an address of $SUBNET.0/24 (see own-interface)"
+  elif [ -z "$(link_field "$v_links" rd0 2)" ]; then echo "the VM has no bridge rd0: linkAddBridge('rd0') in the VM's namespace"
+  elif ! printf '%s\n' "$v_addrs" | grep -qx "rd0 $GATEWAY/24"; then echo "the bridge rd0 has no address $GATEWAY/24, so the VM is not on the containers' subnet: addrAdd('rd0', '$GATEWAY/24')"
+  elif ! is_up "$(link_field "$v_links" rd0 4)"; then echo "the bridge rd0 is down: linkSetUp('rd0')"
+  elif [ "$h_master" != rd0 ] || ! is_up "$h_flags"; then echo "the VM's end of the veth pair is not on the bridge, up (see vm-end-on-bridge)"
+  else echo "the interfaces look right: is something in the container's namespace (a second address, a route) in the way?"
+  fi
+}
+
+v_before=$(links "$SANDBOX")
+check own-interface
+probe 'true' --net bridge
+if [ -n "$PROBE" ]; then
+  c_links=$(links "$PROBE") c_addrs=$(addrs "$PROBE") c_route=$(default_route "$PROBE")
+  v_links=$(links "$SANDBOX") v_addrs=$(addrs "$SANDBOX")
+  c_others=$(printf '%s\n' "$c_links" | awk '$2 != "lo"')
+  c_if=$(printf '%s\n' "$c_others" | awk 'NR == 1 { print $2 }')
+  c_addr=$(printf '%s\n' "$c_addrs" | awk -v n="$c_if" '$1 == n { print $2; exit }')
+  c_peer=$(link_field "$c_links" "$c_if" 3)
+  h_name=$(remote_peer "$c_peer" && by_index "$v_links" "${c_peer#if}")
+  h_master=$(link_field "$v_links" "$h_name" 5) h_flags=$(link_field "$v_links" "$h_name" 4)
+  to_vm=no to_container=no
+  reach "$PROBE" "$SANDBOX" "$GATEWAY" && to_vm=yes
+  [ -n "$c_addr" ] && reach "$SANDBOX" "$PROBE" "${c_addr%/*}" && to_container=yes
+fi
+probe_end
+v_after=$(links "$SANDBOX")
+c_flags=$(link_field "$c_links" "$c_if" 4)
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$c_if" ]; then
+  both=$(printf '%s\n' "$v_links" | awk '$3 != "-" && $3 !~ /^if/ { print $2 }' | tr '\n' ' ')
+  if [ -n "$both" ]; then
+    trace_point 'linkAddVeth'
+    fail "both ends of the veth pair are in the VM ($both): make the container's end in the container's namespace (linkAddVeth's peerNetns), or move it there with linkSetNetns" \
+      "lo and a veth, in the container" 'lo only'
+  else
+    trace_point 'linkAddVeth'
+    fail "with --net bridge the container's namespace has only lo: rd must make a veth pair and put one end (eth0) in it" \
+      "lo and a veth, in the container" 'lo only'
+  fi
+elif [ "$(printf '%s\n' "$c_others" | wc -l)" -gt 1 ]; then
+  fail "the container's namespace has more than one interface besides lo: one veth end is enough" 'lo and one veth' "$(echo $c_others)"
+elif ! remote_peer "$c_peer"; then
+  fail "$c_if in the container is not a veth whose other end is in the VM (its peer: $c_peer): linkAddVeth with the other end in the VM's namespace" \
+    "$c_if@ifN" "$c_if@$c_peer"
+elif [ -z "$c_addr" ] && printf '%s\n' "$v_addrs" | grep -q "^$h_name $SUBNET\\."; then
+  trace_point 'addrAdd'
+  fail "the container's address is on the VM's end ($h_name), not on the container's ($c_if): call addrAdd in the container's namespace, on its end" \
+    "$c_if UP $SUBNET.N/24" "$h_name $(printf '%s\n' "$v_addrs" | awk -v n="$h_name" '$1 == n { print $2 }')"
+else
+  point=$(is_up "$c_flags" && echo addrAdd || echo linkSetUp)
+  trace_point "$point"
+  state=$(is_up "$c_flags" && echo UP || echo DOWN)
+  if [ "$state" = UP ] && in_subnet "$c_addr"; then pass; else
+    fail "the container's end ($c_if) must be up (linkSetUp) with an address of $SUBNET.0/24 other than the gateway's (addrAdd('$c_if', '$SUBNET.N/24'))" \
+      "$c_if UP $SUBNET.N/24" "$c_if $state ${c_addr:-no address}"
+  fi
+fi
+
+check loopback-up
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  trace_point "linkSetUp\\(\"lo\""
+  lo=$(is_up "$(link_field "$c_links" lo 4)" && echo UP || echo DOWN)
+  expect_eq 'lo UP' "lo $lo" \
+    "a new network namespace's loopback is down, so even 127.0.0.1 is unreachable inside: linkSetUp('lo') in the container's namespace"
+fi
+
+check default-route
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  trace_point 'routeAddDefault'
+  expect_eq "default via $GATEWAY dev ${c_if:-eth0}" "default via ${c_route:-(no default route)}" \
+    "the container needs a default route via the bridge's address, so that what is not on $SUBNET.0/24 goes to the VM: routeAddDefault('$GATEWAY') after the address is on its end and that end is up"
+fi
+
+check vm-end-on-bridge
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$h_name" ]; then
+  fail "the VM has no other end of the container's veth (the container's end: ${c_if:-none}): see own-interface" \
+    "a veth on rd0, UP" '(none)'
+else
+  trace_point 'linkSetMaster|linkSetUp'
+  state=$(is_up "$h_flags" && echo UP || echo DOWN)
+  expect_eq "$h_name master rd0 UP" "$h_name master $h_master $state" \
+    "the VM's end of the veth pair must be on the bridge and up, or nothing it receives reaches the VM: in the VM's namespace (setns back to it), linkSetMaster('$h_name', 'rd0') and linkSetUp('$h_name')"
+fi
+
+# reached YES-OR-NO SERVER ADDRESS: the result of a reach from the first probe, failed with the likely cause.
+reached() {
+  if [ -z "$PROBE" ]; then
+    probe_missing
+  elif [ "$1" = yes ]; then
+    pass
+  else
+    fail "a server $2 on $3 got nothing from the other side: $(why_unreachable)" "the token, at $3" 'nothing'
+  fi
+}
+
+check container-reaches-vm
+same_run
+reached "$to_vm" "in the VM, reached from the container's namespace," "$GATEWAY"
+
+check vm-reaches-container
+same_run
+reached "$to_container" "in the container's namespace, reached from the VM," "${c_addr:-(no address)}"
+
+check nothing-left
+same_run
+left=$(printf '%s\n' "$v_after" | awk -v before=" $(printf '%s\n' "$v_before" | awk '{ print $2 }' | tr '\n' ' ') rd0 " \
+  'index(before, " " $2 " ") == 0 { print $2 }' | tr '\n' ' ' | sed 's/ $//')
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  left=${left:+left: $left}
+  expect_eq 'no interface left' "${left:-no interface left}" \
+    "once the container has ended the VM still has interfaces it made: a veth goes with the container's network namespace when nothing holds it (no bind mount, no process, no open fd of it), and rd removes what else it made (linkDel)"
+fi
+
+check two-containers
+PROBE_HOLDS=2
+probe 'true' --net bridge
+PROBE_HOLDS=
+first= second= first_ran=
+if [ -n "$PROBE" ]; then
+  first_ran=yes
+  first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+  probe_aside
+  probe 'true' --net bridge
+  if [ -n "$PROBE" ]; then
+    second=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+    between=no
+    [ -n "$first" ] && [ "$first" != "$second" ] && reach "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
+  fi
+fi
+probe_end
+if [ -z "$first_ran" ] || [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$first" ] || [ -z "$second" ]; then
+  fail "a container started with --net bridge has no address besides lo's (see own-interface)" \
+    'two addresses' "${first:-none} and ${second:-none}"
+elif [ "$first" = "$second" ]; then
+  trace_point 'addrAdd'
+  fail "both containers running at once got $first: each must get an address no running container holds (and give it back when it ends)" \
+    'two addresses' "$first and $second"
+elif [ "$between" != yes ]; then
+  fail "the second container ($second) could not reach the first ($first) through the bridge: both VM ends must be on rd0, up" \
+    'the token, at the first' 'nothing'
+else
+  pass
+fi
