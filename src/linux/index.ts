@@ -168,8 +168,8 @@ const AUDIT_ARCHES: Partial<Record<string, number>> = { x64: 0xc000003e, arm64: 
  * Names outside this table are not known to {@link syscallNumber}.
  */
 const SYSCALL_NUMBERS: Record<string, [number | undefined, number | undefined]> = {
-  add_key: [248, 217], bpf: [321, 280], chmod: [90, undefined], chown: [92, undefined], fchmodat: [268, 53],
-  fchmodat2: [452, 452], fchownat: [260, 54], init_module: [175, 105], kexec_load: [246, 104], keyctl: [250, 219],
+  add_key: [248, 217], bpf: [321, 280], chdir: [80, 49], chmod: [90, undefined], chown: [92, undefined], fchmodat: [268, 53],
+  fchdir: [81, 50], fchmodat2: [452, 452], fchownat: [260, 54], init_module: [175, 105], kexec_load: [246, 104], keyctl: [250, 219],
   mkdir: [83, undefined], mkdirat: [258, 34], mount: [165, 40], pivot_root: [155, 41], ptrace: [101, 117],
   reboot: [169, 142], rename: [82, undefined], renameat: [264, 38], renameat2: [316, 276], request_key: [249, 218],
   sethostname: [170, 161], setns: [308, 268], symlink: [88, undefined], symlinkat: [266, 36], umount2: [166, 39],
