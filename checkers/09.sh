@@ -12,7 +12,7 @@ probe 'mkdir /tmp/cg && mount -t cgroup2 cgroup2 /tmp/cg && d=/tmp/cg$(sed -n "s
   echo "limits: $max $(cat $d/memory.swap.max)"
   dd if=/dev/zero of=/dev/null bs=64M count=1 2> /dev/null && echo "64 MiB: fit"
   [ "$max" -le 134217728 ] 2> /dev/null && dd if=/dev/zero of=/dev/null bs=200M count=1 2> /dev/null
-  echo "200 MiB: dd ended with status $?"' -i busybox --memory 128m --memory-swap 150m
+  echo "200 MiB: dd ended with status $?"' -i busybox --memory 128m --memory-swap 150m $PRIVILEGED
 if [ -n "$PROBE" ]; then
   dir=$(p_cgroup_dir)
   limits="$(cat "$dir/memory.max" 2>&1) $(cat "$dir/memory.swap.max" 2>&1)"
