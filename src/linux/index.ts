@@ -164,14 +164,15 @@ export function BPF_JUMP(code: number, k: number, jt: number, jf: number): SockF
 const AUDIT_ARCHES: Partial<Record<string, number>> = { x64: 0xc000003e, arm64: 0xc00000b7 };
 
 /**
- * System call numbers, [x64, arm64] (arm64 has only the *at forms of many calls: undefined there).
+ * System call numbers, [x64, arm64] (arm64 has only the *at forms of many calls: undefined there):
+ * those glibc has no wrapper for, and those a seccomp filter may deny.
  * Names outside this table are not known to {@link syscallNumber}.
  */
 const SYSCALL_NUMBERS: Record<string, [number | undefined, number | undefined]> = {
   add_key: [248, 217], bpf: [321, 280], chdir: [80, 49], chmod: [90, undefined], chown: [92, undefined], fchmodat: [268, 53],
   fchdir: [81, 50], fchmodat2: [452, 452], fchownat: [260, 54], init_module: [175, 105], kexec_load: [246, 104], keyctl: [250, 219],
   mkdir: [83, undefined], mkdirat: [258, 34], mount: [165, 40], pivot_root: [155, 41], ptrace: [101, 117],
-  reboot: [169, 142], rename: [82, undefined], renameat: [264, 38], renameat2: [316, 276], request_key: [249, 218],
+  reboot: [169, 142], rename: [82, undefined], seccomp: [317, 277], renameat: [264, 38], renameat2: [316, 276], request_key: [249, 218],
   sethostname: [170, 161], setns: [308, 268], symlink: [88, undefined], symlinkat: [266, 36], umount2: [166, 39],
   unshare: [272, 97],
 };
@@ -629,8 +630,6 @@ export function umount2(target: string, flags = 0): void {
   invoke('umount2', [target, flags], () => libc().umount2(target, flags));
 }
 
-const SYS_PIVOT_ROOT: Partial<Record<string, number>> = { x64: 155, arm64: 41 };
-
 /**
  * Makes `new_root` the root mount of the calling process's mount namespace and moves the old
  * root mount to `put_old`. `man 2 pivot_root` (glibc has no wrapper: this uses syscall(2))
@@ -642,8 +641,7 @@ const SYS_PIVOT_ROOT: Partial<Record<string, number>> = { x64: 155, arm64: 41 };
  * @throws LinuxError EINVAL (or EBUSY on older kernels) when new_root is not a mount point or mounts are shared.
  */
 export function pivot_root(newRoot: string, putOld: string): void {
-  const number = SYS_PIVOT_ROOT[process.arch];
-  if (number === undefined) throw new Error(`pivot_root: no system call number known for ${process.arch}`);
+  const number = syscallNumber('pivot_root')!;
   invoke('pivot_root', [newRoot, putOld], () => Number(libc().syscall(number, 'const char *', newRoot, 'const char *', putOld)));
 }
 
@@ -778,7 +776,9 @@ export function auditArch(): number {
 export function syscallNumber(name: string): number | undefined {
   const numbers = SYSCALL_NUMBERS[name];
   if (!numbers) throw new Error(`unknown system call "${name}": the toolkit knows ${Object.keys(SYSCALL_NUMBERS).join(', ')}`);
-  return numbers[process.arch === 'arm64' ? 1 : 0];
+  const column = ({ x64: 0, arm64: 1 } as Partial<Record<string, 0 | 1>>)[process.arch];
+  if (column === undefined) throw new Error(`no system call numbers known for ${process.arch}`);
+  return numbers[column];
 }
 
 /** A BPF program as the kernel reads it: 8 bytes per instruction (`struct sock_filter`, little-endian). */
@@ -796,8 +796,6 @@ export function encodeFilter(program: readonly SockFilter[]): Buffer {
   return buffer;
 }
 
-const SYS_SECCOMP: Partial<Record<string, number>> = { x64: 317, arm64: 277 };
-
 /**
  * Installs a seccomp filter on the calling thread: from now on the kernel runs `program` on every
  * system call it makes (and every program it execs), and the program's BPF_RET decides. `man 2 seccomp`
@@ -814,8 +812,7 @@ const SYS_SECCOMP: Partial<Record<string, number>> = { x64: 317, arm64: 277 };
  * @throws LinuxError EACCES without no_new_privs (or CAP_SYS_ADMIN); EINVAL for a program the kernel refuses.
  */
 export function seccomp(operation: number, flags: number, program: readonly SockFilter[]): void {
-  const number = SYS_SECCOMP[process.arch];
-  if (number === undefined) throw new Error(`seccomp: no system call number known for ${process.arch}`);
+  const number = syscallNumber('seccomp')!;
   const filter = encodeFilter(program);
   // struct sock_fprog { unsigned short len; struct sock_filter *filter; }: the pointer at offset 8.
   const fprog = Buffer.alloc(16);
