@@ -7,7 +7,8 @@ TRACE_CALLS='unshare|mount'
 tag=rw-probe-$$
 
 check mount-namespace
-probe "mount -t tmpfs $tag /tmp && echo 'probe: mounted a tmpfs on /tmp'"
+privileged
+probe "mount -t tmpfs $tag /tmp && echo 'probe: mounted a tmpfs on /tmp'" $PRIVILEGED
 if [ -n "$PROBE" ]; then
   inside_ns=$(p_ns mnt)
   same_file "/proc/$PROBE/root" "/proc/$SANDBOX/root/" && in_vm_root=yes || in_vm_root=

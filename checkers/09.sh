@@ -4,6 +4,7 @@
 # cgroup, its limits, its peak use and its OOM kills, in the harness's /proc and /sys.
 
 check memory-limits
+privileged
 # The command allocates with dd, whose block buffer (bs=) is one allocation that reading /dev/zero fills:
 # 64 MiB, then 200 MiB in a child, but only under a limit (unlimited, that would starve the VM: 256 MiB, no
 # swap). It reads its limits through a cgroup2 mount of its own (it is still root: level 10 is next).
@@ -12,7 +13,7 @@ probe 'mkdir /tmp/cg && mount -t cgroup2 cgroup2 /tmp/cg && d=/tmp/cg$(sed -n "s
   echo "limits: $max $(cat $d/memory.swap.max)"
   dd if=/dev/zero of=/dev/null bs=64M count=1 2> /dev/null && echo "64 MiB: fit"
   [ "$max" -le 134217728 ] 2> /dev/null && dd if=/dev/zero of=/dev/null bs=200M count=1 2> /dev/null
-  echo "200 MiB: dd ended with status $?"' -i busybox --memory 128m --memory-swap 150m
+  echo "200 MiB: dd ended with status $?"' -i busybox --memory 128m --memory-swap 150m $PRIVILEGED
 if [ -n "$PROBE" ]; then
   dir=$(p_cgroup_dir)
   limits="$(cat "$dir/memory.max" 2>&1) $(cat "$dir/memory.swap.max" 2>&1)"

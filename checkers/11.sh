@@ -36,7 +36,8 @@ _expect_map() {
 
 check uid-map
 # /etc is the image's, /tmp's file new: who owns them outside says whose ids the image and the command use.
-probe "touch /tmp/made-by-root /etc/made-by-root; hostname $HOST; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto
+privileged
+probe "touch /tmp/made-by-root /etc/made-by-root; hostname $HOST; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto $PRIVILEGED
 if [ -n "$PROBE" ]; then
   own_userns=$(p_ns user) vm_userns=$(s_ns user)
   uid_map=$(_map /proc/$PROBE/uid_map) gid_map=$(_map /proc/$PROBE/gid_map)

@@ -93,7 +93,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     timeoutMs: runTimeoutMs(group.length, rdTimeoutS),
     signal: opts.signal,
     payload: [
-      { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.join(' ')}"\nRD_TIMEOUT=${rdTimeoutS}\n` },
+      { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.join(' ')}"\nTARGET=${opts.level}\nRD_TIMEOUT=${rdTimeoutS}\n` },
       { path: 'rd.mjs', type: 'file', data: bundle.code },
       ...checkerFiles(group, opts.checkersDir),
     ],

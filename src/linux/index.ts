@@ -93,6 +93,90 @@ export const S_IFIFO = 0o010000;
 /** mknod mode: a regular file. */
 export const S_IFREG = 0o100000;
 
+/** prctl: drop a capability from the calling thread's bounding set (needs CAP_SETPCAP). `man 2 PR_CAPBSET_DROP` */
+export const PR_CAPBSET_DROP = 24;
+/** prctl: neither execve nor a set-user-ID program can give the process privileges it lacks. `man 2 PR_SET_NO_NEW_PRIVS` */
+export const PR_SET_NO_NEW_PRIVS = 38;
+/** prctl: read or change the ambient capability set; with {@link PR_CAP_AMBIENT_CLEAR_ALL}, empty it. */
+export const PR_CAP_AMBIENT = 47;
+/** prctl(PR_CAP_AMBIENT, …): empty the ambient set. */
+export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
+
+/**
+ * The capabilities by number: `CAPABILITIES[0]` is `"CAP_CHOWN"`. `man 7 capabilities`. The running
+ * kernel may know fewer: /proc/sys/kernel/cap_last_cap holds its last number ({@link lastCapability}).
+ */
+export const CAPABILITIES: readonly string[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
+  'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ',
+  'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+];
+
+/** seccomp: install a filter (a BPF program) that every later system call of the thread goes through. `man 2 seccomp` */
+export const SECCOMP_SET_MODE_FILTER = 1;
+/** Filter result: run the call. */
+export const SECCOMP_RET_ALLOW = 0x7fff0000;
+/** Filter result: skip the call, which returns -1 with errno set to the low 16 bits: `SECCOMP_RET_ERRNO | EPERM`. */
+export const SECCOMP_RET_ERRNO = 0x00050000;
+/** Filter result: kill the whole process, as if by SIGSYS (no handler runs). */
+export const SECCOMP_RET_KILL_PROCESS = 0x80000000;
+/** Where a filter finds the call in `struct seccomp_data`: its number (32 bits at offset 0)… */
+export const SECCOMP_DATA_NR = 0;
+/** …and the architecture (AUDIT_ARCH_*) the call was made with (32 bits at offset 4). */
+export const SECCOMP_DATA_ARCH = 4;
+
+/** BPF instruction classes and modes (linux/bpf_common.h): or them into an instruction's code. */
+export const BPF_LD = 0x00;
+export const BPF_JMP = 0x05;
+export const BPF_RET = 0x06;
+/** BPF_LD: a 32-bit word. */
+export const BPF_W = 0x00;
+/** BPF_LD: from a fixed offset in the data (for seccomp, `struct seccomp_data`). */
+export const BPF_ABS = 0x20;
+/** BPF_JMP: jump if the accumulator equals k. */
+export const BPF_JEQ = 0x10;
+/** The operand is the constant k. */
+export const BPF_K = 0x00;
+
+/** One BPF instruction (`struct sock_filter`): jt and jf count instructions to skip when a jump is taken or not. */
+export interface SockFilter {
+  code: number;
+  jt: number;
+  jf: number;
+  k: number;
+}
+
+/** An instruction that does not jump: a load or a return. `BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)` */
+export function BPF_STMT(code: number, k: number): SockFilter {
+  return { code, jt: 0, jf: 0, k };
+}
+
+/** A conditional jump: `BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 170, 0, 1)` skips 0 instructions if the accumulator is 170, else 1. */
+export function BPF_JUMP(code: number, k: number, jt: number, jf: number): SockFilter {
+  return { code, jt, jf, k };
+}
+
+/** The AUDIT_ARCH_* value seccomp_data.arch holds for a call made the native way, per Node's process.arch. */
+const AUDIT_ARCHES: Partial<Record<string, number>> = { x64: 0xc000003e, arm64: 0xc00000b7 };
+
+/**
+ * System call numbers, [x64, arm64] (arm64 has only the *at forms of many calls: undefined there):
+ * those glibc has no wrapper for, and those a seccomp filter may deny.
+ * Names outside this table are not known to {@link syscallNumber}.
+ */
+const SYSCALL_NUMBERS: Record<string, [number | undefined, number | undefined]> = {
+  add_key: [248, 217], bpf: [321, 280], chdir: [80, 49], chmod: [90, undefined], chown: [92, undefined], fchmodat: [268, 53],
+  fchdir: [81, 50], fchmodat2: [452, 452], fchownat: [260, 54], init_module: [175, 105], kexec_load: [246, 104], keyctl: [250, 219],
+  mkdir: [83, undefined], mkdirat: [258, 34], mount: [165, 40], pivot_root: [155, 41], ptrace: [101, 117],
+  reboot: [169, 142], rename: [82, undefined], seccomp: [317, 277], renameat: [264, 38], renameat2: [316, 276], request_key: [249, 218],
+  sethostname: [170, 161], setns: [308, 268], symlink: [88, undefined], symlinkat: [266, 36], umount2: [166, 39],
+  unshare: [272, 97],
+};
+
 const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
@@ -192,6 +276,22 @@ export function hintFor(call: string, errno: number, args: readonly unknown[], m
       return 'the VM runs rd in a user namespace, where the kernel makes no device files: bind-mount the VM\'s own (/dev/null…) onto an empty file instead (mount with MS_BIND)';
     case 'chroot EPERM':
       return 'needs CAP_SYS_CHROOT — this must run as root in the VM (rubber-workshop check runs it there)';
+    case 'prctl EPERM':
+      return 'dropping from the bounding set needs CAP_SETPCAP in the effective set: drop from the bounding set ' +
+        'before setuid and capset give it up';
+    case 'prctl EINVAL':
+      return 'no such option or capability number (the kernel\'s last is in /proc/sys/kernel/cap_last_cap)';
+    case 'capset EPERM':
+      return 'capset can only keep or give up capabilities, never gain them: the new permitted set must be within the old, ' +
+        'and after setuid to a user other than root nothing is left — call capset before setuid (with --user there is nothing to keep)';
+    case 'seccomp EACCES':
+      return 'installing a filter needs no_new_privs first — prctl(PR_SET_NO_NEW_PRIVS, 1) — or CAP_SYS_ADMIN, ' +
+        'which the capabilities you dropped may no longer hold';
+    case 'seccomp EINVAL':
+      return 'the kernel refused the program: every path must end in a BPF_RET, jumps must land inside it, loads must ' +
+        'read struct seccomp_data (BPF_LD | BPF_W | BPF_ABS at offsets like SECCOMP_DATA_NR), and it may have at most 4096 instructions';
+    case 'seccomp EFAULT':
+      return 'the kernel could not read the program: pass an array of instructions made with BPF_STMT and BPF_JUMP';
     case 'setgroups EPERM':
     case 'setgid EPERM':
     case 'setuid EPERM':
@@ -276,6 +376,11 @@ const FLAG_NAMES: Record<string, Record<string, number>> = {
     MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_RELATIME, MS_STRICTATIME,
   },
   umount: { MNT_FORCE, MNT_DETACH },
+  seccomp: { SECCOMP_SET_MODE_FILTER },
+};
+
+const PRCTL_OPTIONS: Record<number, string> = {
+  [PR_CAPBSET_DROP]: 'PR_CAPBSET_DROP', [PR_SET_NO_NEW_PRIVS]: 'PR_SET_NO_NEW_PRIVS', [PR_CAP_AMBIENT]: 'PR_CAP_AMBIENT',
 };
 
 /** Which argument of a call holds flags, and their names: errors show `MS_PRIVATE|MS_REC`, not 278528. */
@@ -284,6 +389,7 @@ const FLAG_ARGS: Record<string, [number, string]> = {
   setns: [1, 'clone'],
   mount: [3, 'mount'],
   umount2: [1, 'umount'],
+  seccomp: [0, 'seccomp'],
 };
 
 function formatFlags(value: number, names: Record<string, number>): string {
@@ -305,6 +411,11 @@ function formatArgs(call: string, args: readonly unknown[], max = Infinity): str
   return args.map((arg, i) => {
     if (i === flagIndex && typeof arg === 'number') return formatFlags(arg, FLAG_NAMES[table]);
     if (call === 'mknod' && i === 1 && typeof arg === 'number') return formatMode(arg);
+    if (call === 'prctl' && i === 0) return PRCTL_OPTIONS[Number(arg)] ?? String(arg);
+    if (call === 'prctl' && i === 1 && args[0] === PR_CAPBSET_DROP) return CAPABILITIES[Number(arg)] ?? String(arg);
+    // Capability sets as /proc/PID/status shows them (CapEff: 00000000a80425fb).
+    if (typeof arg === 'bigint') return `0x${arg.toString(16)}`;
+    if (call === 'seccomp' && i === 2 && Array.isArray(arg)) return `{len=${arg.length}}`;
     if (arg === null || arg === undefined) return 'NULL';
     const text = JSON.stringify(arg);
     return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -334,6 +445,8 @@ interface Libc {
   setgroups: CFunction;
   setgid: CFunction;
   setuid: CFunction;
+  prctl: CFunction;
+  capset: CFunction;
   execve: CFunction;
   fcntl: CFunction;
   strerror: CFunction;
@@ -364,6 +477,8 @@ function libc(): Libc {
     setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
     setgid: lib.func('int setgid(uint32_t gid)'),
     setuid: lib.func('int setuid(uint32_t uid)'),
+    prctl: lib.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
+    capset: lib.func('int capset(void *header, void *data)'),
     execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
     fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
     strerror: lib.func('const char *strerror(int errnum)'),
@@ -530,8 +645,6 @@ export function umount2(target: string, flags = 0): void {
   invoke('umount2', [target, flags], () => libc().umount2(target, flags));
 }
 
-const SYS_PIVOT_ROOT: Partial<Record<string, number>> = { x64: 155, arm64: 41 };
-
 /**
  * Makes `new_root` the root mount of the calling process's mount namespace and moves the old
  * root mount to `put_old`. `man 2 pivot_root` (glibc has no wrapper: this uses syscall(2))
@@ -543,8 +656,7 @@ const SYS_PIVOT_ROOT: Partial<Record<string, number>> = { x64: 155, arm64: 41 };
  * @throws LinuxError EINVAL (or EBUSY on older kernels) when new_root is not a mount point or mounts are shared.
  */
 export function pivot_root(newRoot: string, putOld: string): void {
-  const number = SYS_PIVOT_ROOT[process.arch];
-  if (number === undefined) throw new Error(`pivot_root: no system call number known for ${process.arch}`);
+  const number = syscallNumber('pivot_root')!;
   invoke('pivot_root', [newRoot, putOld], () => Number(libc().syscall(number, 'const char *', newRoot, 'const char *', putOld)));
 }
 
@@ -608,6 +720,120 @@ export function setgid(gid: number): void {
 /** Sets the user ID of the calling process; as root this drops root for good. `man 2 setuid` */
 export function setuid(uid: number): void {
   invoke('setuid', [uid], () => libc().setuid(uid));
+}
+
+/**
+ * Process controls, `man 2 prctl`: here PR_CAPBSET_DROP (a capability out of the bounding set, for
+ * good: not even root's execve brings it back), PR_SET_NO_NEW_PRIVS and PR_CAP_AMBIENT.
+ *
+ * @example prctl(PR_CAPBSET_DROP, capabilityNumber('NET_RAW'));  prctl(PR_SET_NO_NEW_PRIVS, 1);
+ * @throws LinuxError EPERM for PR_CAPBSET_DROP without CAP_SETPCAP; EINVAL for an unknown option or capability.
+ */
+export function prctl(option: number, ...args: number[]): number {
+  const [arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0] = args;
+  return invoke('prctl', [option, ...args], () => libc().prctl(option, arg2, arg3, arg4, arg5));
+}
+
+const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+
+/**
+ * Sets the calling thread's effective, permitted and inheritable capabilities, each a bit mask
+ * (bit n is capability n: see {@link capabilityMask}). `man 2 capset`
+ *
+ * A root process's execve gives it its whole bounding set again: to keep fewer capabilities
+ * across execve, drop the others from the bounding set too (prctl PR_CAPBSET_DROP).
+ * @throws LinuxError EPERM when a set asks for a capability the thread does not have.
+ */
+export function capset(effective: bigint, permitted: bigint, inheritable: bigint): void {
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(LINUX_CAPABILITY_VERSION_3, 0); // pid 0: the calling thread
+  // Two struct __user_cap_data_struct { effective, permitted, inheritable }: bits 0-31, then 32-63.
+  const data = Buffer.alloc(24);
+  [effective, permitted, inheritable].forEach((set, i) => {
+    data.writeUInt32LE(Number(set & 0xffffffffn), i * 4);
+    data.writeUInt32LE(Number((set >> 32n) & 0xffffffffn), 12 + i * 4);
+  });
+  invoke('capset', [effective, permitted, inheritable], () => libc().capset(header, data));
+}
+
+/** The number of a capability, `man 7 capabilities`: `capabilityNumber('net_raw')` and `capabilityNumber('CAP_NET_RAW')` are 13. */
+export function capabilityNumber(name: string): number {
+  const upper = name.toUpperCase();
+  const number = CAPABILITIES.indexOf(upper.startsWith('CAP_') ? upper : `CAP_${upper}`);
+  if (number === -1) throw new Error(`unknown capability "${name}": names are like CHOWN or CAP_NET_ADMIN (man 7 capabilities lists them)`);
+  return number;
+}
+
+/** The highest capability number the running kernel knows (/proc/sys/kernel/cap_last_cap): 40 on Linux 5.9 and later. */
+export function lastCapability(): number {
+  return Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
+}
+
+/** Capability numbers as the bit mask {@link capset} takes and /proc/PID/status shows: [0, 13] is 0x2001n. */
+export function capabilityMask(numbers: Iterable<number>): bigint {
+  let mask = 0n;
+  for (const number of numbers) mask |= 1n << BigInt(number);
+  return mask;
+}
+
+/** The AUDIT_ARCH_* value a filter finds in seccomp_data.arch for a native call (AUDIT_ARCH_X86_64 on x64). */
+export function auditArch(): number {
+  const arch = AUDIT_ARCHES[process.arch];
+  if (arch === undefined) throw new Error(`seccomp: no AUDIT_ARCH known for ${process.arch}`);
+  return arch;
+}
+
+/**
+ * A system call's number on this machine, for a seccomp filter: `syscallNumber('sethostname')` is
+ * 170 on x64. undefined if this architecture has no such call (arm64 has mkdirat, but no mkdir).
+ * @throws Error for a name this toolkit does not know.
+ */
+export function syscallNumber(name: string): number | undefined {
+  const numbers = SYSCALL_NUMBERS[name];
+  if (!numbers) throw new Error(`unknown system call "${name}": the toolkit knows ${Object.keys(SYSCALL_NUMBERS).join(', ')}`);
+  const column = ({ x64: 0, arm64: 1 } as Partial<Record<string, 0 | 1>>)[process.arch];
+  if (column === undefined) throw new Error(`no system call numbers known for ${process.arch}`);
+  return numbers[column];
+}
+
+/** A BPF program as the kernel reads it: 8 bytes per instruction (`struct sock_filter`, little-endian). */
+export function encodeFilter(program: readonly SockFilter[]): Buffer {
+  const buffer = Buffer.alloc(program.length * 8);
+  program.forEach(({ code, jt, jf, k }, i) => {
+    if (![jt, jf].every((jump) => Number.isInteger(jump) && jump >= 0 && jump <= 255)) {
+      throw new Error(`BPF instruction ${i}: a jump skips 0 to 255 instructions, not ${jt}/${jf}`);
+    }
+    buffer.writeUInt16LE(code, i * 8);
+    buffer.writeUInt8(jt, i * 8 + 2);
+    buffer.writeUInt8(jf, i * 8 + 3);
+    buffer.writeUInt32LE(k >>> 0, i * 8 + 4);
+  });
+  return buffer;
+}
+
+/**
+ * Installs a seccomp filter on the calling thread: from now on the kernel runs `program` on every
+ * system call it makes (and every program it execs), and the program's BPF_RET decides. `man 2 seccomp`
+ * (glibc has no wrapper: this uses syscall(2)). Filters stay for good, and children inherit them.
+ *
+ * @example
+ * prctl(PR_SET_NO_NEW_PRIVS, 1);
+ * seccomp(SECCOMP_SET_MODE_FILTER, 0, [
+ *   BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR),
+ *   BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, syscallNumber('keyctl')!, 0, 1),
+ *   BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+ *   BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+ * ]);
+ * @throws LinuxError EACCES without no_new_privs (or CAP_SYS_ADMIN); EINVAL for a program the kernel refuses.
+ */
+export function seccomp(operation: number, flags: number, program: readonly SockFilter[]): void {
+  const number = syscallNumber('seccomp')!;
+  const filter = encodeFilter(program);
+  // struct sock_fprog { unsigned short len; struct sock_filter *filter; }: the pointer at offset 8.
+  const fprog = Buffer.alloc(16);
+  fprog.writeUInt16LE(program.length, 0);
+  fprog.writeBigUInt64LE(BigInt(koffi.address(filter)), 8);
+  invoke('seccomp', [operation, flags, program], () => Number(libc().syscall(number, 'unsigned int', operation, 'unsigned int', flags, 'void *', fprog)));
 }
 
 /**

@@ -348,3 +348,107 @@ describe('the call trace (RD_TRACE)', () => {
     expect(result.stdout).toBe('(unset)\n');
   });
 });
+
+describe('capabilities', () => {
+  it('takes names with or without CAP_, in any case, and refuses unknown ones saying what a name looks like', () => {
+    expect(linux.capabilityNumber('chown')).toBe(0);
+    expect(linux.capabilityNumber('CAP_NET_RAW')).toBe(13);
+    expect(linux.capabilityNumber('cap_sys_admin')).toBe(21);
+    expect(linux.capabilityNumber('Checkpoint_Restore')).toBe(40);
+    expect(() => linux.capabilityNumber('NET_RAWW')).toThrow('unknown capability "NET_RAWW": names are like CHOWN or CAP_NET_ADMIN');
+    expect(() => linux.capabilityNumber('ALL')).toThrow('unknown capability "ALL"');
+  });
+
+  it('makes bit masks as /proc/PID/status shows them, above bit 31 too', () => {
+    const docker = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE',
+      'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'];
+    expect(linux.capabilityMask(docker.map(linux.capabilityNumber)).toString(16)).toBe('a80425fb');
+    expect(linux.capabilityMask([40, 0])).toBe(0x10000000001n);
+  });
+
+  it('traces prctl with the option and capability by name, and capset as masks', () => {
+    expect(linux.traceLine('init', 1, 'prctl', [linux.PR_CAPBSET_DROP, 21], '0')).toBe('init 1 prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN) = 0');
+    expect(linux.traceLine('init', 1, 'prctl', [linux.PR_SET_NO_NEW_PRIVS, 1], '0')).toBe('init 1 prctl(PR_SET_NO_NEW_PRIVS, 1) = 0');
+    expect(linux.traceLine('init', 1, 'capset', [0xa80425fbn, 0xa80425fbn, 0n], '0')).toBe('init 1 capset(0xa80425fb, 0xa80425fb, 0x0) = 0');
+  });
+
+  it('hints at the order of the calls for the errors a runtime meets', () => {
+    expect(linux.hintFor('prctl', errno.EPERM, [linux.PR_CAPBSET_DROP, 0])).toContain('before setuid and capset');
+    expect(linux.hintFor('capset', errno.EPERM, [0n, 0n, 0n])).toContain('never gain them');
+    expect(linux.hintFor('seccomp', errno.EACCES, [1, 0, []])).toContain('prctl(PR_SET_NO_NEW_PRIVS, 1)');
+    expect(linux.hintFor('seccomp', errno.EINVAL, [1, 0, []])).toContain('every path must end in a BPF_RET');
+  });
+});
+
+describe('seccomp filters', () => {
+  it('encodes instructions as struct sock_filter: code, jt, jf, k, little-endian', () => {
+    const program = [
+      linux.BPF_STMT(linux.BPF_LD | linux.BPF_W | linux.BPF_ABS, linux.SECCOMP_DATA_ARCH),
+      linux.BPF_JUMP(linux.BPF_JMP | linux.BPF_JEQ | linux.BPF_K, 0xc000003e, 1, 2),
+      linux.BPF_STMT(linux.BPF_RET | linux.BPF_K, linux.SECCOMP_RET_ERRNO | errno.EPERM),
+    ];
+    expect(linux.encodeFilter(program).toString('hex')).toBe('2000000004000000' + '150001023e0000c0' + '0600000001000500');
+    expect(() => linux.encodeFilter([linux.BPF_JUMP(0x15, 1, 300, 0)])).toThrow('BPF instruction 0: a jump skips 0 to 255 instructions, not 300/0');
+  });
+
+  it('knows the numbers of the calls a filter denies, per architecture, and refuses unknown names', () => {
+    expect(linux.syscallNumber('sethostname')).toBe(process.arch === 'arm64' ? 161 : 170);
+    expect(linux.syscallNumber('keyctl')).toBe(process.arch === 'arm64' ? 219 : 250);
+    expect(() => linux.syscallNumber('sethostnam')).toThrow('unknown system call "sethostnam": the toolkit knows add_key, bpf, chdir,');
+    expect(linux.traceLine('init', 1, 'seccomp', [linux.SECCOMP_SET_MODE_FILTER, 0, [{}, {}]], '0')).toBe('init 1 seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=2}) = 0');
+  });
+
+  let script: string;
+  beforeAll(async () => {
+    // A child process installs a filter that denies mkdir (and mkdirat), then tries it: the host is untouched.
+    const dir = path.join(tmp, 'seccomp');
+    fs.mkdirSync(dir);
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+    fs.writeFileSync(path.join(dir, 'main.ts'), `
+      import * as linux from ${JSON.stringify(path.join(repoRoot, 'src/linux/index.ts'))};
+      const [mode, target] = process.argv.slice(2);
+      const deny = ['mkdir', 'mkdirat'].map(linux.syscallNumber).filter((n) => n !== undefined);
+      const program = [
+        linux.BPF_STMT(linux.BPF_LD | linux.BPF_W | linux.BPF_ABS, linux.SECCOMP_DATA_NR),
+        ...deny.flatMap((nr) => [
+          linux.BPF_JUMP(linux.BPF_JMP | linux.BPF_JEQ | linux.BPF_K, nr, 0, 1),
+          linux.BPF_STMT(linux.BPF_RET | linux.BPF_K, linux.SECCOMP_RET_ERRNO | 1),
+        ]),
+        linux.BPF_STMT(linux.BPF_RET | linux.BPF_K, linux.SECCOMP_RET_ALLOW),
+      ];
+      try {
+        if (mode === 'nnp') linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1);
+        if (mode === 'bad') program.pop(); // the last path ends without a BPF_RET
+        linux.seccomp(linux.SECCOMP_SET_MODE_FILTER, 0, program);
+        console.log(require('node:fs').readFileSync('/proc/self/status', 'utf8').match(/^Seccomp:.*$/m)[0]);
+      } catch (err) {
+        console.log(String(err));
+        process.exit(100);
+      }
+      try { require('node:fs').mkdirSync(target); console.log('made'); } catch (err) { console.log(err.code); }
+    `);
+    script = path.join(dir, 'main.cjs');
+    await build({ entryPoints: [path.join(dir, 'main.ts')], outfile: script, bundle: true, format: 'cjs', platform: 'node', external: ['koffi'], logLevel: 'silent' });
+  });
+
+  const runWith = (mode: string) => spawnSync(process.execPath, [script, mode, path.join(tmp, `made-${mode}`)], { encoding: 'utf8' });
+
+  it('denies the listed calls with EPERM once installed, after no_new_privs', () => {
+    const result = runWith('nnp');
+    expect(result.stdout).toBe('Seccomp:\t2\nEPERM\n');
+    expect(fs.existsSync(path.join(tmp, 'made-nnp'))).toBe(false);
+  });
+
+  it('refuses a program without a BPF_RET at its end as EINVAL, with the hint', () => {
+    const result = runWith('bad');
+    expect(result.status).toBe(100);
+    expect(result.stdout).toContain('seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=5}) failed: EINVAL');
+    expect(result.stdout).toContain('every path must end in a BPF_RET');
+  });
+
+  it.runIf(process.getuid?.() !== 0)('refuses a filter without no_new_privs to a process without CAP_SYS_ADMIN (EACCES)', () => {
+    const result = runWith('plain');
+    expect(result.status).toBe(100);
+    expect(result.stdout).toContain('failed: EACCES');
+  });
+});

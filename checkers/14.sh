@@ -1,0 +1,199 @@
+# Level 14: capabilities and seccomp. Without flags the command keeps Docker's default capabilities in its
+# effective, permitted and bounding sets (inheritable empty), runs with no_new_privs under a seccomp filter, and
+# that filter refuses unshare; --cap-drop/--cap-add change the sets; --security-opt seccomp-deny=… chooses what
+# the filter refuses (EPERM, the process lives on); seccomp=unconfined installs none. What is dropped, added and
+# denied is drawn at random each run, so a hard-coded answer fails. Judged from outside: the container
+# process's /proc/PID/status, and what its calls did (an owner, a hostname, files, its working directory).
+TRACE_CALLS='prctl|capset|seccomp'
+
+CAPS='CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE
+  NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN
+  SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE
+  MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE'
+DEFAULT_CAPS='CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP'
+
+# cap_number NAME; cap_mask NAMES: the set as /proc/PID/status shows it (16 hex digits).
+cap_number() { _n=0; for _c in $CAPS; do [ "$_c" = "$1" ] && echo $_n && return; _n=$((_n + 1)); done; }
+cap_mask() { _m=0; for _c in $1; do _m=$((_m | (1 << $(cap_number "$_c")))); done; printf '%016x' "$_m"; }
+# cap_diff EXPECTED ACTUAL (masks): which capabilities the actual set has too many, and which it lacks.
+cap_diff() {
+  _extra= _missing= _n=0
+  for _c in $CAPS; do
+    _e=$(((0x$1 >> _n) & 1)) _a=$(((0x$2 >> _n) & 1))
+    [ "$_a" -gt "$_e" ] && _extra="$_extra $_c"
+    [ "$_e" -gt "$_a" ] && _missing="$_missing $_c"
+    _n=$((_n + 1))
+  done
+  echo "${_extra:+has$_extra}${_extra:+${_missing:+; }}${_missing:+lacks$_missing}"
+}
+# pick N WORDS: N of the words, drawn at random; spelled NAME: a capability name as a learner may write it.
+pick() { _k=$1; shift; for _w in "$@"; do echo "$(od -An -N2 -tu2 /dev/urandom | tr -d ' ') $_w"; done | sort -n | head -n "$_k" | cut -d' ' -f2 | tr '\n' ' '; }
+spelled() {
+  case $(( $(od -An -N1 -tu1 /dev/urandom) % 4 )) in
+    0) echo "$1" ;; 1) echo "CAP_$1" ;; 2) echo "cap_$1" | tr 'A-Z' 'a-z' ;; *) echo "$1" | tr 'A-Z' 'a-z' ;;
+  esac
+}
+# sets_seen: the probe's four sets, "CapEff CapPrm CapBnd CapInh" as hex.
+sets_seen() { echo "$(p_status CapEff) $(p_status CapPrm) $(p_status CapBnd) $(p_status CapInh)"; }
+# expect_sets EXPECTED-MASK SEEN WHAT: effective, permitted and bounding as asked, inheritable empty.
+expect_sets() {
+  set -- "$1" $2 "$3"
+  if [ "$2 $3 $4 $5" = "$1 $1 $1 0000000000000000" ]; then pass; return; fi
+  trace_point 'PR_CAPBSET_DROP|capset'
+  if [ "$4" != "$1" ] && [ "$2" = "$1" ]; then
+    _why="the bounding set still $(cap_diff "$1" "$4"): only the effective and permitted sets were cut, and a root process's execve gives it its whole bounding set again (no_new_privs keeps it from that here, but a set-user-ID program or a later exec without it would not be stopped). Drop each capability not kept with prctl(PR_CAPBSET_DROP, n)"
+  elif [ "$5" != 0000000000000000 ]; then
+    _why="the inheritable set is $5: a program with inheritable file capabilities would gain them, even run by a user (CVE-2022-24769). capset(kept, kept, 0n)"
+  elif [ "$2" != "$1" ]; then
+    _why="the effective set $(cap_diff "$1" "$2")"
+  else
+    _why="the permitted set $(cap_diff "$1" "$3")"
+  fi
+  fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
+}
+
+# ---- One container with no flags: Docker's defaults. It tries unshare -U (no capability needed: any process
+# may make a user namespace), which the default filter must refuse; the folder is made only if it was refused.
+check default-capabilities
+mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+probe "unshare -U true || mkdir /tmp/unshare-refused-$mark" -i busybox
+if [ -n "$PROBE" ]; then
+  seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp)
+  refused=$(f=$(p_file "/tmp/unshare-refused-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  expect_sets "$(cap_mask "$DEFAULT_CAPS")" "$seen" "without --cap-drop or --cap-add the command keeps Docker's default set ($DEFAULT_CAPS), no more"
+fi
+
+check no-new-privs-and-filter
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$nnp $mode" = '1 2' ]; then
+  pass
+else
+  trace_point 'NO_NEW_PRIVS|seccomp'
+  case $nnp in
+    1) _why="no seccomp filter holds the command (Seccomp: ${mode:-?}; 2 means a filter): install it with linux.seccomp(SECCOMP_SET_MODE_FILTER, 0, program) as the init stage's last step before exec" ;;
+    *) _why="no_new_privs is not set (NoNewPrivs: ${nnp:-?}): call linux.prctl(PR_SET_NO_NEW_PRIVS, 1) before installing the filter — without it, a set-user-ID program inside could run under a filter that fools it, so the kernel refuses the filter to a process without CAP_SYS_ADMIN (EACCES)" ;;
+  esac
+  fail "$_why" 'NoNewPrivs 1, Seccomp 2' "NoNewPrivs ${nnp:-?}, Seccomp ${mode:-?}"
+fi
+
+check default-filter-denies-unshare
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$refused" = yes ]; then
+  pass
+else
+  trace_point seccomp
+  fail "unshare -U made a user namespace in the container: rd's default filter must refuse unshare (and mount, umount2, pivot_root, setns) unless --cap-add SYS_ADMIN, as Docker's default profile does — a user namespace needs no capability, only the filter stops it" \
+    'unshare refused' 'unshare ran'
+fi
+
+# ---- Capabilities dropped and added at random, written the ways a learner may: CHOWN always among the
+# dropped, so that a chown to another owner must fail.
+check cap-drop-and-add
+dropped="CHOWN $(pick 2 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP)"
+added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE)
+kept="$added $(for c in $DEFAULT_CAPS; do case " $dropped " in *" $c "*) ;; *) echo "$c" ;; esac; done)"
+set --
+for c in $dropped; do set -- "$@" --cap-drop "$(spelled "$c")"; done
+for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
+probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark" -i busybox "$@"
+if [ -n "$PROBE" ]; then
+  seen=$(sets_seen)
+  owner=$(f=$(p_file "/tmp/owned-$mark") && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
+  owner=$(inside_ids "$owner" | tr ' ' :)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$owner" != 0:0 ]; then
+  trace_point 'PR_CAPBSET_DROP|capset'
+  fail "with CAP_CHOWN dropped, chown to another owner must fail (EPERM) and the file stay root's; the harness sees its owner ${owner:-(no file /tmp/owned-$mark)}" \
+    'owner 0:0' "owner ${owner:-none}"
+else
+  expect_sets "$(cap_mask "$kept")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added)"
+fi
+
+# ---- A filter of the checker's choosing: chdir (the shell's own cd, so a filter that kills instead of
+# failing the call shows) and two more of five calls are refused, the other three must work.
+check seccomp-deny-chosen
+deny=$(pick 2 sethostname mkdir symlink rename chmod)
+calls=chdir,fchdir
+for c in $deny; do
+  case $c in
+    sethostname) calls=$calls,sethostname ;; mkdir) calls=$calls,mkdir,mkdirat ;; symlink) calls=$calls,symlink,symlinkat ;;
+    rename) calls=$calls,rename,renameat,renameat2 ;; chmod) calls=$calls,chmod,fchmodat,fchmodat2 ;;
+  esac
+done
+host=h$mark
+probe ": > /tmp/a-$mark; : > /tmp/m-$mark; hostname $host; mkdir /tmp/d-$mark; ln -s x /tmp/l-$mark
+  mv /tmp/a-$mark /tmp/b-$mark; chmod 604 /tmp/m-$mark; cd /etc" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
+if [ -n "$PROBE" ]; then
+  ran=
+  [ "$(p_hostname)" = "$host" ] && ran="$ran sethostname"
+  f=$(p_file "/tmp/d-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && ran="$ran mkdir"
+  f=$(p_file "/tmp/l-$mark") && [ -L "$f" ] && ran="$ran symlink"
+  f=$(p_file "/tmp/b-$mark") && [ -f "$f" ] && [ ! -L "$f" ] && ran="$ran rename"
+  f=$(p_file "/tmp/m-$mark") && [ ! -L "$f" ] && [ "$(stat -c %a "$f" 2> /dev/null)" = 604 ] && ran="$ran chmod"
+  f=$(p_file /etc) && same_file "$f" "/proc/$PROBE/cwd" && ran="$ran chdir"
+fi
+probe_end
+expected=$(for c in sethostname mkdir symlink rename chmod; do case " $deny " in *" $c "*) ;; *) printf ' %s' "$c" ;; esac; done)
+if [ -z "$PROBE" ]; then
+  if [ "$RC" = 159 ]; then
+    trace_point seccomp
+    fail "the shell was killed by SIGSYS at its first refused call: the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
+      'the denied calls fail with EPERM' 'killed by signal SIGSYS'
+  else
+    probe_missing
+  fi
+else
+  trace_point seccomp
+  expect_eq "ran:$expected" "ran:$ran" \
+    "with --security-opt seccomp-deny=$calls, only those calls may fail: of sethostname, mkdir, symlink, rename, chmod and the shell's cd (chdir), the harness saw these work:${ran:- none}. The filter must refuse exactly the calls seccomp-deny lists (in place of rd's default list), each by its number on this machine (linux.syscallNumber), and allow every other"
+fi
+
+# ---- A user, every capability dropped but two, no filter: the user keeps none, the bounding set those two.
+check user-keeps-no-capabilities
+added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE KILL SETFCAP MKNOD NET_RAW)
+set -- --cap-drop $(pick 1 ALL all)
+for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
+flags="$*"
+probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --user 1000:2000 "$@" --security-opt seccomp=unconfined
+if [ -n "$PROBE" ]; then
+  seen=$(sets_seen) mode=$(p_status Seccomp)
+  ran=$(f=$(p_file "/tmp/unshare-ran-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  trace_point 'PR_CAPBSET_DROP'
+  probe_missing
+else
+  set -- $seen
+  if [ "$*" = "0000000000000000 0000000000000000 $(cap_mask "$added") 0000000000000000" ]; then
+    pass
+  else
+    trace_point 'PR_CAPBSET_DROP|capset|setuid'
+    fail "with --user 1000:2000 $flags, the user holds no capability (setuid from root to 1000 empties effective and permitted; inheritable must be empty too, or ambient could hand them on) and the bounding set is$(printf ' %s' $added), dropped before setuid" \
+      "CapEff/CapPrm/CapInh 0000000000000000, CapBnd $(cap_mask "$added")" "CapEff $1, CapPrm $2, CapBnd $3, CapInh $4"
+  fi
+fi
+
+check seccomp-unconfined
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$mode" = 0 ] && [ "$ran" = yes ]; then
+  pass
+else
+  trace_point seccomp
+  fail "with --security-opt seccomp=unconfined no filter may be installed (Seccomp: $mode, 0 means none) and unshare -U must work$([ "$ran" = yes ] || echo ' (it was refused)')" \
+    'Seccomp 0, unshare ran' "Seccomp $mode, unshare $([ "$ran" = yes ] && echo ran || echo refused)"
+fi
