@@ -96,7 +96,10 @@ for bad in 0 abc; do
   if [ "$RC" = 0 ] || ! has_line '^rd: .*pids-limit' || has_line '^ +at '; then break; fi
 done
 left=$(for d in $(cgroups_left); do echo "$before" | grep -qx "$d" || echo "$d"; done)
-if [ "$RC" = 0 ]; then
+# A refusal counts only from a runtime that takes a good limit: one that knows no --pids-limit refuses them all.
+if [ "$max" != "$limit" ]; then
+  fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
+elif [ "$RC" = 0 ]; then
   fail "rd ran the container with --pids-limit $bad: refuse 0 (the command could not start a single process), negative numbers and anything not a whole number with rd's own error, before creating anything" \
     'rd: --pids-limit takes … (exit status 1)' "exit status 0"
 elif has_line '^ +at '; then
