@@ -182,9 +182,10 @@ export function toolUsers(inputs: Inputs, steps: Step[]): ToolUser[] {
   return steps.flatMap((s): ToolUser[] => (s === 'kernel' && inputs.kernel.package ? ['kernel', 'kernel-package'] : s === 'initramfs' ? [] : [s]));
 }
 
-const guestDigest = () => dirDigest(vmDir);
+// The scripts that build the guest count too: a module added to the kernel's list must not go unbuilt.
+const guestDigest = () => sha(dirDigest(vmDir), dirDigest(rootfsScriptsDir));
 
-/** Like staleSteps, but reads only this package's guest scripts: cheap enough to run before every check. */
+/** Like staleSteps, but reads only this package's guest and build scripts: cheap enough to run before every check. */
 export function guestFilesChanged(assets: Assets): boolean {
   return assets.guest !== guestDigest();
 }
