@@ -14,8 +14,9 @@ export const IDE_PORT = 8888;
 export const KVM_RESOURCE = 'devices.kubevirt.io/kvm';
 
 /**
- * Memory, measured (VmHWM of QEMU, TCG, `check 10` with the level-10 solution): 699 MiB — the guest's 256 MiB
- * plus TCG's translated code, which grows with all the programs a full check runs; a slot adds the Node side
+ * Memory, measured (peak RSS of QEMU, TCG, `check 14` with the level-14 solution in one VM): 607 MB — the guest's
+ * 256 MiB plus TCG's translated code, capped at 256 MiB (src/vm/machine.ts; uncapped it reached 1.04 GB, which
+ * a slot of this size could not hold); a slot adds the Node side
  * of one check (bundling, the results channel). The base is the Node process driving the slots (grading),
  * plus code-server for the IDE.
  */

@@ -50,6 +50,13 @@ function readCpuinfo(): string {
   }
 }
 
+/**
+ * TCG's cache of translated code, in MiB. QEMU's default (1 GiB) fills with everything a long check runs: check 14
+ * in one VM peaked at 1.04 GB of QEMU RSS, more than a grading pod's limit, which then killed the VM. Capped, the
+ * cache is flushed when full and the code translated again.
+ */
+const TCG_TB_MIB = 256;
+
 /** The QEMU command line: a microvm with the read-only root image, the run's payload and the added images as disks. */
 export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
   const cmdline = ['console=ttyS0', 'quiet', 'loglevel=2', 'panic=-1', 'rdinit=/init'];
@@ -61,7 +68,7 @@ export function qemuArgs(spec: MachineSpec, tscKhz = hostTscKhz()): string[] {
   ];
   return [
     '-M', 'microvm,x-option-roms=off',
-    ...(spec.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max']),
+    ...(spec.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', `tcg,tb-size=${TCG_TB_MIB}`, '-cpu', 'max']),
     '-m', String(spec.memoryMiB ?? 256),
     '-smp', '1',
     '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
