@@ -81,15 +81,20 @@ expect_eq() { if [ "$1" = "$2" ]; then pass; else fail "$3" "$1" "$2"; fi; }
 # level's probe that mounts or renames inside the container. From level 14 on, rd keeps only Docker's default
 # capabilities and a seccomp filter unless asked otherwise (docker run --privileged); an earlier rd knows no such
 # options and refuses them. TARGET is the level the runtime is checked at (grading checks every level with one
-# runtime, this VM only some): from 14 on, one rd call finds out, once a run, whether the runtime takes them.
+# runtime, this VM only some): from 14 on, one rd call finds out whether the runtime takes them, once a VM (each
+# level's checker runs in a subshell of its own: the answer is kept in a file).
+_privileged=/run/check/privileged
 privileged() {
-  [ -n "$_privileged_known" ] && return 0
-  _privileged_known=yes PRIVILEGED=
-  [ "${TARGET:-00}" -ge 14 ] 2> /dev/null || return 0
-  _privileged='--cap-add ALL --security-opt seccomp=unconfined'
-  # shellcheck disable=SC2086 # (the options, word by word)
-  rd run -i busybox $_privileged -- /bin/true && PRIVILEGED=$_privileged
-  return 0
+  if [ ! -e "$_privileged" ]; then
+    _options='--cap-add ALL --security-opt seccomp=unconfined'
+    # shellcheck disable=SC2086 # (the options, word by word)
+    if [ "${TARGET:-00}" -ge 14 ] 2> /dev/null && rd run -i busybox $_options -- /bin/true; then
+      echo "$_options" > "$_privileged"
+    else
+      : > "$_privileged"
+    fi
+  fi
+  PRIVILEGED=$(cat "$_privileged")
 }
 
 # rd ARGS...: runs the learner's runtime as root with a timeout, from the folder RD_CWD (default /). Sets RC
