@@ -26,6 +26,15 @@ try {
     filter: (src) => !/\/(src|doc|vendor)(\/|$)/.test(path.relative(argv.koffi, src)) &&
       !/build\/koffi\/(?!linux_x64)[^/]+/.test(path.relative(argv.koffi, src)),
   });
+  // koffi's own entry also loads its installer's helpers (https, zlib, crypto): ≈ 0.1 s of every Node start
+  // in the guest under TCG, twice per container (rd and its init stage). This one loads the same native module
+  // and exports what koffi's entry does, less its deprecated aliases.
+  await fs.writeFile(path.join(koffi, 'index.js'), `'use strict';
+// rubber-workshop's entry for the guest (rootfs-scripts/rootfs.mjs): koffi's native module, as koffi's own entry exports it.
+const native = require('./build/koffi/linux_x64/koffi.node');
+if (native.version !== require('./package.json').version) throw new Error('Mismatched native Koffi modules');
+module.exports = { ...native };
+`);
 
   // busybox's unshare and nsenter know no cgroup namespace, nor ids mapped from a range.
   for (const tool of [argv.tool].flat()) await copyWithLibraries(tool, root, 'usr/local/sbin');
