@@ -2,14 +2,38 @@ import { build, type Plugin } from 'esbuild';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { workspaceHere } from '../workspace.js';
+import type { Bundle } from '../vm/exec.js';
 
-export type BundleResult = { ok: true; code: string } | { ok: false; error: string };
+export type BundleResult = ({ ok: true } & Bundle) | { ok: false; error: string };
 
 /**
- * Bundles the learner's runtime into one ES module for the guest's node. koffi stays external: the guest has
- * its native build. `toolkit` replaces `./linux.js` (lesson files are bundled against the package's toolkit).
+ * Bundles the learner's runtime into one file for the guest's node. koffi stays external: the guest has its
+ * native build. `toolkit` replaces `./linux.js` (lesson files are bundled against the package's toolkit).
+ *
+ * CommonJS where the code allows it: Node's ES module loader costs ≈ 0.1 s of every start under TCG, and rd
+ * starts twice per container (itself and its init stage). Code with a top-level await or import.meta, which
+ * CommonJS has not, is bundled as an ES module, as written.
  */
 export async function bundleRuntime(entry: string, toolkit?: string, contents?: string): Promise<BundleResult> {
+  try {
+    const cjs = await bundleAs('cjs', entry, toolkit, contents).catch((e: unknown) => {
+      if (esmOnly((e as { errors?: EsbuildMessage[] }).errors)) return null;
+      throw e;
+    });
+    if (cjs && !esmOnly(cjs.warnings)) return { ok: true, file: 'rd.cjs', code: cjs.outputFiles[0].text };
+    const esm = await bundleAs('esm', entry, toolkit, contents);
+    return { ok: true, file: 'rd.mjs', code: esm.outputFiles[0].text };
+  } catch (e) {
+    return { ok: false, error: describeBuildError(e, path.dirname(entry)) };
+  }
+}
+
+/** True if esbuild says the code needs an ES module: a top-level await, or import.meta (empty in CommonJS). */
+function esmOnly(messages: EsbuildMessage[] | undefined): boolean {
+  return (messages ?? []).some((m) => /top-level await|"import\.meta"/i.test(m.text));
+}
+
+function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, contents?: string) {
   const plugins: Plugin[] = toolkit
     ? [{
         name: 'toolkit',
@@ -18,34 +42,34 @@ export async function bundleRuntime(entry: string, toolkit?: string, contents?: 
         },
       }]
     : [];
-  try {
-    const result = await build({
-      // `contents` stands in for the file (a lesson file made from the level chain), resolved from where it would be.
-      ...(contents === undefined
-        ? { entryPoints: [entry] }
-        : { stdin: { contents, loader: 'ts' as const, resolveDir: path.dirname(entry), sourcefile: path.basename(entry) } }),
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['koffi'],
-      plugins,
-      logLevel: 'silent',
-      // Lets bundled CommonJS dependencies call require() from an ES module.
-      banner: { js: "import { createRequire as __rwRequire } from 'node:module'; const require = __rwRequire(import.meta.url);" },
-    });
-    return { ok: true, code: result.outputFiles[0].text };
-  } catch (e) {
-    return { ok: false, error: describeBuildError(e, path.dirname(entry)) };
-  }
+  return build({
+    // `contents` stands in for the file (a lesson file made from the level chain), resolved from where it would be.
+    ...(contents === undefined
+      ? { entryPoints: [entry] }
+      : { stdin: { contents, loader: 'ts' as const, resolveDir: path.dirname(entry), sourcefile: path.basename(entry) } }),
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format,
+    target: 'node20',
+    external: ['koffi'],
+    plugins,
+    logLevel: 'silent',
+    banner: {
+      js: format === 'cjs'
+        // Strict as the ES module it was written as.
+        ? "'use strict';"
+        // Lets bundled CommonJS dependencies call require() from an ES module.
+        : "import { createRequire as __rwRequire } from 'node:module'; const require = __rwRequire(import.meta.url);",
+    },
+  });
 }
 
 /** The runtime of the workspace around here, bundled; a UserError showing where it does not build. */
-export async function bundleWorkspaceRd(): Promise<string> {
+export async function bundleWorkspaceRd(): Promise<Bundle> {
   const bundle = await bundleRuntime(path.join(workspaceHere(), 'rd.ts'));
   if (!bundle.ok) throw new UserError(`rd.ts does not build:\n${bundle.error}`);
-  return bundle.code;
+  return bundle;
 }
 
 interface EsbuildMessage {

@@ -94,7 +94,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     signal: opts.signal,
     payload: [
       { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.join(' ')}"\nTARGET=${opts.level}\nRD_TIMEOUT=${rdTimeoutS}\n` },
-      { path: 'rd.mjs', type: 'file', data: bundle.code },
+      { path: bundle.file, type: 'file', data: bundle.code },
       ...checkerFiles(group, opts.checkersDir),
     ],
   }));

@@ -3,6 +3,12 @@ import type { Assets } from './assets.js';
 import type { Accel } from './machine.js';
 import type { CpioEntry } from './cpio.js';
 
+/** The learner's runtime, bundled, as the guest's node runs it: the file's name says its module format. */
+export interface Bundle {
+  file: 'rd.cjs' | 'rd.mjs';
+  code: string;
+}
+
 /** Quotes words for the guest's sh so that each arrives as one argument, whatever it holds. */
 export function shellQuote(words: string[]): string {
   return words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
@@ -15,7 +21,7 @@ export interface ExecOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /** A bundled runtime to install in the guest as the `rd` command. */
-  rd?: string;
+  rd?: Bundle;
   /** Show what every rd the command runs did (its calls through linux.ts), after the command. */
   trace?: boolean;
 }
@@ -32,7 +38,7 @@ const TRACE_FILE = '/tmp/.rd-trace';
 const LAST_TRACE_FILE = '/tmp/.rd-last-trace';
 
 /**
- * The guest's `rd` command: the learner's runtime (the harness has put rd.mjs into the sandbox's /opt/rd),
+ * The guest's `rd` command: the learner's runtime (the harness has put rd.cjs or rd.mjs into the sandbox's /opt/rd),
  * always traced, as in a check; `rd trace` prints what the last call did (in the shell, or `vm exec --rd`).
  */
 export const RD_COMMAND = `#!/bin/sh
@@ -44,7 +50,8 @@ fi
 # Under vm exec --trace (RD_TRACE set) every call appends to one trace; else each call starts its own.
 [ -n "$RD_TRACE" ] || : > "$trace"
 export RD_TRACE="$trace"
-exec node /opt/rd/rd.mjs "$@"
+# rd.cjs or rd.mjs: the payload has one of them.
+exec node /opt/rd/rd.?js "$@"
 `;
 const INSTALL_RD = `cat > /usr/local/bin/rd <<'RD'\n${RD_COMMAND}RD\nchmod 755 /usr/local/bin/rd\n`;
 const SHOW_TRACE = `status=$?
@@ -67,11 +74,11 @@ export function execScript(argv: string[], withRd: boolean, trace = false): stri
  * A payload that runs `argv` in the sandbox (exec.sh), with `rd` installed if given (and its trace shown
  * after, with `trace`); run.env holds `env`.
  */
-export function execPayload(env: string, argv: string[], rd?: string, trace = false): CpioEntry[] {
+export function execPayload(env: string, argv: string[], rd?: Bundle, trace = false): CpioEntry[] {
   return [
     { path: 'run.env', type: 'file', data: env },
     { path: 'exec.sh', type: 'file', data: execScript(argv, rd !== undefined, trace) },
-    ...(rd === undefined ? [] : [{ path: 'rd.mjs', type: 'file' as const, data: rd }]),
+    ...(rd === undefined ? [] : [{ path: rd.file, type: 'file' as const, data: rd.code }]),
   ];
 }
 

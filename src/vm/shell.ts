@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex, Writable } from 'node:stream';
-import { execPayload } from './exec.js';
+import { execPayload, type Bundle } from './exec.js';
 import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './qemu.js';
 import { findSnapshot } from './snapshot.js';
 import { MAGIC, READY } from './protocol.js';
@@ -21,7 +21,7 @@ export interface ShellOptions extends Terminal {
   /** What runs on the guest's console, as the sandbox's root. */
   argv: string[];
   /** A bundled runtime to install in the guest as the `rd` command. */
-  rd?: string;
+  rd?: Bundle;
   signal?: AbortSignal;
 }
 

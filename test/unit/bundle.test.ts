@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleRuntime } from '../../src/check/bundle.js';
+
+// The learner's rd.ts as the guest runs it: CommonJS where the code allows (a cheaper start under TCG), an ES
+// module where it needs one. Each bundle is run here by the host's node, under the name the guest gives it.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-unit-bundle-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function bundleAndRun(source: string): Promise<{ file: string; out: string }> {
+  const entry = path.join(dir, 'rd.ts');
+  const bundle = await bundleRuntime(entry, undefined, source);
+  if (!bundle.ok) throw new Error(bundle.error);
+  const file = path.join(dir, bundle.file);
+  fs.writeFileSync(file, bundle.code);
+  const r = spawnSync(process.execPath, [file, 'run'], { encoding: 'utf8' });
+  return { file: bundle.file, out: r.stdout + r.stderr };
+}
+
+describe('bundleRuntime', () => {
+  it('makes CommonJS of code that allows it, strict as the module it was written as', async () => {
+    const { file, out } = await bundleAndRun(`
+      import fs from 'node:fs';
+      import { spawnSync } from 'node:child_process';
+      function strict(this: unknown) { return this === undefined; }
+      console.log(process.argv[2], typeof fs.readFileSync, typeof spawnSync, strict());`);
+    expect(file).toBe('rd.cjs');
+    expect(out).toBe('run function function true\n');
+  });
+
+  it('makes an ES module of code with a top-level await', async () => {
+    const { file, out } = await bundleAndRun(`const n = await Promise.resolve(2); console.log('awaited', n);`);
+    expect(file).toBe('rd.mjs');
+    expect(out).toBe('awaited 2\n');
+  });
+
+  it('makes an ES module of code that reads import.meta (empty in CommonJS)', async () => {
+    const { file, out } = await bundleAndRun(`import { fileURLToPath } from 'node:url'; console.log(fileURLToPath(import.meta.url).endsWith('rd.mjs'));`);
+    expect(file).toBe('rd.mjs');
+    expect(out).toBe('true\n');
+  });
+
+  it("says where code does not build, as the learner's editor would point at it", async () => {
+    const bundle = await bundleRuntime(path.join(dir, 'rd.ts'), undefined, 'const x = ;\n');
+    expect(bundle).toEqual({ ok: false, error: expect.stringMatching(/^rd\.ts:1:11: error: Unexpected ";"\n {4}const x = ;$/) });
+  });
+});
