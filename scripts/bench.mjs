@@ -11,17 +11,18 @@ const RUNS = Number(process.env.BENCH_RUNS || 5);
 const lessons = wholeLessons();
 const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 
-/** Runs the CLI (in `cwd`), timing the whole run and the first stdout line matching `mark`. */
+/** Runs the CLI (in `cwd`), timing the whole run and the first line matching `mark`. */
 function timed(args, mark, cwd, env = {}) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
     let out = '', err = '', markAt = null;
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (mark && markAt === null && mark.test(out)) markAt = performance.now() - start;
-    });
-    child.stderr.on('data', (d) => (err += d));
+    // check prints each result on stderr as it comes, and its summary on stdout: the mark is looked for in both.
+    const seen = () => {
+      if (mark && markAt === null && (mark.test(out) || mark.test(err))) markAt = performance.now() - start;
+    };
+    child.stdout.on('data', (d) => { out += d; seen(); });
+    child.stderr.on('data', (d) => { err += d; seen(); });
     child.on('close', (code) => {
       const ready = /guest ready after (\d+) ms/.exec(err);
       if (code !== 0) reject(new Error(`rubber-workshop ${args.join(' ')} exited ${code}: ${err}`));
@@ -42,35 +43,66 @@ function solutionWorkspace(level) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-async function series(label, args, pick, mark, cwd, env) {
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) samples.push(pick(await timed(args, mark, cwd, env)));
-  console.log(`${label.padEnd(64)} ${s(median(samples))}  (min ${s(Math.min(...samples))}, max ${s(Math.max(...samples))}, n=${RUNS})`);
+/** Runs the CLI RUNS times and prints each figure `picks` takes from a run: median, min and max, and its ratio to `base`. */
+async function series(args, picks, { mark, cwd, env } = {}) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await timed(args, mark, cwd, env));
+  for (const [label, pick] of Object.entries(picks)) {
+    const samples = runs.map(pick);
+    const m = median(samples);
+    const ratio = base && label !== BASE ? `  = ${(m / base).toFixed(1)}× node -e 0` : '';
+    console.log(`${label.padEnd(72)} ${s(m)}  (min ${s(Math.min(...samples))}, max ${s(Math.max(...samples))}, n=${RUNS})${ratio}`);
+    if (label === BASE) base = m;
+  }
 }
+
+// Every figure is also given as a ratio to this one, taken in the same run: the host's speed cancels out.
+const BASE = 'saved guest: vm exec -- node -e 0, round trip';
+let base = null;
 
 const doctor = await timed(['doctor']).catch((e) => ({ out: e.message }));
 const accel = /accelerator: (\w+)/.exec(doctor.out)?.[1] ?? 'unknown';
 console.log(`rubber-workshop bench — ${os.cpus().length} × ${os.cpus()[0]?.model}, accelerator ${accel}, Node ${process.version}\n`);
 
-await series('cold boot (no saved guest) until the harness is ready', ['vm', 'exec', '--timings', '--', 'true'], (r) => r.ready, undefined, undefined, { RUBBER_WORKSHOP_SNAPSHOT: '0' });
-await series('cold boot: full round trip of vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total, undefined, undefined, { RUBBER_WORKSHOP_SNAPSHOT: '0' });
-await series('saved guest: VM start until the harness is ready', ['vm', 'exec', '--timings', '--', 'true'], (r) => r.ready);
-await series('saved guest: VM start until the first output of node -e', ['vm', 'exec', '--', 'node', '-e', 'console.log("first")'], (r) => r.mark, /first/);
-await series('saved guest: full round trip of vm exec -- true', ['vm', 'exec', '--', 'true'], (r) => r.total);
+// One run first, unmeasured: the saved guest and the assets into the page cache.
+await timed(['vm', 'exec', '--', 'true']);
+await series(['vm', 'exec', '--', 'node', '-e', '0'], { [BASE]: (r) => r.total });
+await series(['vm', 'exec', '--timings', '--', 'true'], {
+  'cold boot (no saved guest) until the harness is ready': (r) => r.ready,
+  'cold boot: full round trip of vm exec -- true': (r) => r.total,
+}, { env: { RUBBER_WORKSHOP_SNAPSHOT: '0' } });
+await series(['vm', 'exec', '--timings', '--', 'true'], {
+  'saved guest: VM start until the harness is ready': (r) => r.ready,
+  'saved guest: full round trip of vm exec -- true': (r) => r.total,
+});
+await series(['vm', 'exec', '--', 'node', '-e', 'console.log("first")'], { 'saved guest: VM start until the first output of node -e': (r) => r.mark }, { mark: /first/ });
 
-await series('check of level 00 with its solution (rubber-workshop check 00)', ['check', '00'], (r) => r.total, undefined, solutionWorkspace('00'));
-// Every check of every level, each container observed from outside while it holds still: in one VM, and
-// dealt out to two VMs at once (the default on two cores); the level being checked runs first either way.
-const lastLevel = Object.keys(lessons).sort().pop();
-for (const level of ['10', lastLevel]) {
-  const ws = solutionWorkspace(level);
-  // The level's own verdict: its last check's line (its checks run first, in checkers/NN.sh's order).
+// The current level's verdict after a save, at every level (BENCH_LEVELS="00 10" for some): its last check's
+// line, in checkers/NN.sh's order; the level being checked runs first, the earlier levels go on after it.
+const levels = Object.keys(lessons).sort();
+const lastLevel = levels.at(-1);
+const lastCheck = (level) => {
   const checks = [...fs.readFileSync(new URL(`../checkers/${level}.sh`, import.meta.url), 'utf8').matchAll(/^check (\S+)/gm)];
-  const lastCheck = new RegExp(`^[✓✗] ${level} ${checks.at(-1)[1]}`, 'm');
-  for (const vms of ['1', '2']) {
-    await series(`check ${level} with its solution, ${vms} VM(s): until level ${level}'s own verdict`, ['check', level], (r) => r.mark, lastCheck, ws, { RUBBER_WORKSHOP_VMS: vms });
-    await series(`check ${level} with its solution, ${vms} VM(s): all of levels 00-${level}`, ['check', level], (r) => r.total, undefined, ws, { RUBBER_WORKSHOP_VMS: vms });
-  }
+  return new RegExp(`^[✓✗] ${level} ${checks.at(-1)[1]}`, 'm');
+};
+for (const level of process.env.BENCH_LEVELS?.split(/\s+/) ?? levels) {
+  await series(['check', level], {
+    [`check ${level} with its solution: level ${level}'s own verdict`]: (r) => r.mark,
+    [`check ${level} with its solution: all of levels 00-${level}`]: (r) => r.total,
+  }, { mark: lastCheck(level), cwd: solutionWorkspace(level) });
+}
+// In one VM, and dealt out to two VMs at once (the default on two cores).
+for (const level of ['10', lastLevel]) {
+  await series(['check', level], {
+    [`check ${level} with its solution, 1 VM: level ${level}'s own verdict`]: (r) => r.mark,
+    [`check ${level} with its solution, 1 VM: all of levels 00-${level}`]: (r) => r.total,
+  }, { mark: lastCheck(level), cwd: solutionWorkspace(level), env: { RUBBER_WORKSHOP_VMS: '1' } });
+}
+
+// dev check: every stub, solution and wrong variant, once (it takes many minutes); BENCH_DEV_CHECK=0 skips it.
+if (process.env.BENCH_DEV_CHECK !== '0') {
+  const r = await timed(['dev', 'check']);
+  console.log(`${'dev check (every stub, solution and wrong variant), one run'.padEnd(72)} ${s(r.total)}${base ? `  = ${(r.total / base).toFixed(1)}× node -e 0` : ''}`);
 }
 
 // Grading throughput: a generated class of correct, partly correct, broken and hanging workspaces.
