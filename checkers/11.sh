@@ -52,6 +52,7 @@ probe_end
 msg_max=$(_msg_max)
 nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
 if [ -z "$PROBE" ]; then
+  point_11_maps "$UIDS" "$GIDS"
   probe_missing
 elif [ "$own_userns" = "$vm_userns" ]; then
   fail "the container runs in the VM's user namespace ($own_userns): with --userns auto, start the init stage through unshare --user (Node cannot unshare CLONE_NEWUSER itself)" \

@@ -120,6 +120,14 @@ point_12_pids_max() { point_first 'write\("[^"]*/pids\.max"' "$_cgroup_mkdir"; }
 # 11: the map $1 (uid_map or gid_map) is wrong or empty: its write (which range), else the other map's.
 point_11_map() { point_first "write\\(\"/proc/[^/]+/$1\"" 'write\("/proc/[^/]+/[ug]id_map"'; }
 
+# 11: rd stopped with --userns auto: the map it wrote that is not root's line of /etc/subuid ($1) or
+# /etc/subgid ($2), each "START COUNT". Marks nothing if both are right or neither was written.
+point_11_maps() {
+  if trace_has '/uid_map"' && ! trace_has "/uid_map\", \"0 $1\""; then point_11_map uid_map
+  elif trace_has '/gid_map"' && ! trace_has "/gid_map\", \"0 $2\""; then point_11_map gid_map
+  fi
+}
+
 # 11: setgroups not denied: its write (what, and EPERM if after gid_map), else the gid_map it belongs before.
 point_11_setgroups() { point_first 'write\("/proc/[^/]+/setgroups"' 'write\("/proc/[^/]+/gid_map"'; }
 

@@ -73,6 +73,9 @@ describe('pointers into rd\'s trace, on traces of the wrong variants', () => {
     // The maps of level 11's user namespace (the VM's /etc/subuid said root:12000:3000, /etc/subgid root:35000:5000).
     ['11-maps-swapped', 'point_11_map uid_map', [/^parent \d+ write\("\/proc\/\d+\/uid_map", "0 35000 5000"\) = 0$/]],
     ['11-setgroups-allowed', 'point_11_map gid_map', [/^parent \d+ write\("\/proc\/\d+\/gid_map", "0 35000 5000"\) = 0$/]],
+    ['11-maps-swapped', "point_11_maps '12000 3000' '35000 5000'", [/^parent \d+ write\("\/proc\/\d+\/uid_map", "0 35000 5000"\) = 0$/]],
+    ['11-setgroups-allowed', "point_11_maps '12000 3000' '35000 5000'", []],
+    ['11-setgroups-allowed', "point_11_maps '12000 3000' '35001 5000'", [/^parent \d+ write\("\/proc\/\d+\/gid_map", "0 35000 5000"\) = 0$/]],
     ['11-setgroups-allowed', 'point_11_setgroups', [/^parent \d+ write\("\/proc\/\d+\/gid_map", /]],
     ['14-effective-only', 'point_14_bounding', [/^init 1 capset\(0xa80425fb, 0xa80425fb, 0x0\) = 0$/]],
     ['14-user-before-bounding', 'point_14_bounding', [/^init 1 setuid\(1000\) = 0$/]],
