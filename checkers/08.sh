@@ -2,6 +2,7 @@
 # VM names it, from its first instruction on; --cpu-shares N sets its cpu.weight to 1 + ((N - 2) * 9999) / 262142;
 # the weight shows when CPUs are busy; the cgroup is removed once the container exits. Judged from outside:
 # the container process's cgroup and that cgroup's files and CPU time, in the harness's /proc and /sys.
+TRACE_CALLS='write|mkdir|rmdir'
 
 cg=$SANDBOX_CGROUP/rubber-workshop
 ref=$cg/checker-reference
@@ -43,6 +44,7 @@ probe_end
 left=$(for d in "$cg"/*/; do [ -d "$d" ] && basename "$d"; done)
 handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
 if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && has_line 'cpu\.weight'; then
+  point_cgroup_handed_down
   fail "rd could not write the container's cpu.weight (its error is below): /sys/fs/cgroup/rubber-workshop hands no cpu controller down to its children, so they have no cpu.weight file, and no file can be made in a cgroup. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'cgroup.subtree_control: cpu' "cgroup.subtree_control: ${handed_down:-(empty)}"
 elif [ -z "$PROBE" ]; then
@@ -50,15 +52,19 @@ elif [ -z "$PROBE" ]; then
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ]; then
   pass
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
+  point_cgroup_procs
   fail "the command started outside its cgroup (its first look at /proc/self/cgroup said ${early:-nothing}) and was moved in later: the init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve, so that everything the command does counts" \
     "cgroup: $now_inside from the start" "cgroup: ${early:-?} at first"
 elif [ "$cgroup" = /init ] || [ "$cgroup" = / ]; then
+  point_cgroup_procs
   fail "the command ran in the VM's own cgroup ($cgroup): the init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve" \
     "cgroup: /rubber-workshop/$host" "cgroup: $cgroup"
 elif [ "$cgroup" = /rubber-workshop ]; then
+  point_cgroup_procs
   fail "the container is in /sys/fs/cgroup/rubber-workshop itself, which every container would share: give each container a cgroup of its own, /sys/fs/cgroup/rubber-workshop/<id>, and move the init stage into it" \
     "cgroup: /rubber-workshop/$host" "cgroup: $cgroup"
 else
+  point_cgroup_procs
   fail "the container must be in its own cgroup, /sys/fs/cgroup/rubber-workshop/<id>, named after its id (which is also its hostname)" \
     "cgroup: /rubber-workshop/$host" "cgroup: $cgroup"
 fi
@@ -73,9 +79,11 @@ if [ -z "$PROBE" ]; then
 elif [ "$cgroup" != "/rubber-workshop/$host" ]; then
   fail "the container has no cgroup of its own to weight: fix in-own-cgroup first"
 elif [ -z "$weight" ]; then
+  point_cgroup_handed_down
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 8' 'no cpu.weight'
 else
+  point_08_cpu_weight
   expect_eq 'weight: 8 (200 shares), 79 (2048 shares)' "weight: $weight (200 shares), ${weight2048:-none} (2048 shares)" \
     "--cpu-shares 200 means cpu.weight 8, and 2048 means 79: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142, and write it to the container's cpu.weight"
 fi
@@ -104,6 +112,7 @@ if [ "$cgroup" != "/rubber-workshop/$host" ]; then
 elif [ -z "$left" ]; then
   pass
 else
+  point_cgroup_removed
   fail "cgroups were left in /sys/fs/cgroup/rubber-workshop after their containers exited: once the command has exited, rmdir the container's cgroup (allowed as soon as no process is left in it; its files go with it)" \
     '(none)' "$(echo $left)"
 fi

@@ -2,6 +2,7 @@
 # and memory.swap.max to 23068672 (v2 limits swap on its own: memory-swap minus memory); 64 MiB fit, 200 MiB
 # get killed by the cgroup's OOM killer, and the VM carries on. Judged from outside: the container process's
 # cgroup, its limits, its peak use and its OOM kills, in the harness's /proc and /sys.
+TRACE_CALLS='write|mkdir|rmdir'
 
 check memory-limits
 privileged
@@ -29,12 +30,15 @@ probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$cgroup" = /init ] || [ "$cgroup" = / ]; then
+  point_cgroup_procs
   fail "the container runs in the VM's own cgroup ($cgroup), so no limit of its own applies: move the init stage into its cgroup (level 08)" \
     'limits: 134217728 23068672' "cgroup: $cgroup"
 elif has_line 'No such file' "$limits"; then
+  point_cgroup_handed_down
   fail "the container's cgroup ($cgroup) has no memory.max: a cgroup has memory.max and memory.swap.max only if its parent hands the memory controller down, so write +memory to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control as well" \
     'limits: 134217728 23068672' "limits: $limits"
 else
+  point_09_memory_limits
   expect_eq 'limits: 134217728 23068672; with 1G and 1499996160: 1073741824 426254336' "limits: $limits; with 1G and 1499996160: ${limits2:-(rd failed)}" \
     "memory.max and memory.swap.max of the container's cgroup: --memory 128m is 128 MiB, 134217728 bytes (k, m and g, in either case, are powers of 1024; no suffix means bytes), and cgroup v2 limits swap on its own, so memory.swap.max is memory-swap minus memory"
 fi

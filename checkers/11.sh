@@ -3,7 +3,7 @@
 # (so a range written into rd shows), uid and gid ranges apart and of different sizes (so a mix-up shows).
 # Judged from outside: the container process's maps, setgroups, ids and namespaces in the harness's /proc,
 # the owners of its files, its hostname, and a setting of the VM's IPC namespace it must not be able to change.
-TRACE_CALLS='setgroups|setgid|setuid|unshare'
+TRACE_CALLS='setgroups|setgid|setuid|unshare|write'
 
 _random() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
 UIDS="$(_random 10000 10000) $(_random 3000 1000)" # start count; within the VM's 0–65535
@@ -31,6 +31,7 @@ _expect_map() {
     '0 '*' 1') _cause="only root is mapped (COUNT 1): map the whole range, so that --user can give the command other ids" ;;
     *) _cause="write the line 0 START COUNT, as root's line in $4 says" ;;
   esac
+  point_11_map "$1"
   expect_eq "0 $3" "$2" "the container's $1 (as the VM numbers ids) is not root's line in $4, root:${3% *}:${3#* }: $_cause"
 }
 
@@ -51,6 +52,7 @@ probe_end
 msg_max=$(_msg_max)
 nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
 if [ -z "$PROBE" ]; then
+  point_11_maps "$UIDS" "$GIDS"
   probe_missing
 elif [ "$own_userns" = "$vm_userns" ]; then
   fail "the container runs in the VM's user namespace ($own_userns): with --userns auto, start the init stage through unshare --user (Node cannot unshare CLONE_NEWUSER itself)" \
@@ -72,6 +74,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 else
+  point_11_setgroups
   expect_eq deny "$setgroups" \
     "/proc/PID/setgroups of the container says '$setgroups': write deny to it before gid_map, as a writer without privilege over the VM's ids must, so that no process inside can shed a group"
 fi

@@ -3,6 +3,7 @@
 # non-numbers are refused by rd. A fork bomb in the container stops at N tasks while the VM can still start
 # processes. Judged from outside: the container's cgroup files and the processes in it, in the harness's
 # /proc and /sys.
+TRACE_CALLS='write|mkdir|rmdir'
 
 cg=$SANDBOX_CGROUP/rubber-workshop
 # cgroups_left: the container cgroups in rubber-workshop, one name a line.
@@ -42,9 +43,11 @@ probe_end
 left=$(cgroups_left)
 handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
 if [ -d "$cg" ] && ! echo "$handed_down" | grep -qw pids && { [ -z "$PROBE" ] || [ "$max" = none ]; }; then
+  point_cgroup_handed_down
   fail "the container's cgroup has no pids.max to hold --pids-limit $limit: /sys/fs/cgroup/rubber-workshop hands no pids controller down to its children, so their cgroups have no pids files (and no file can be made in a cgroup). Write +pids to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control with +cpu and +memory" \
     'cgroup.subtree_control: cpu memory pids' "cgroup.subtree_control: ${handed_down:-(empty)}"
 elif [ "$own_max" != max ] && [ -n "$own_max" ]; then
+  point_12_pids_max
   fail "the VM's own cgroup, where rd itself runs (/sys/fs/cgroup/init), has pids.max $own_max: the limit belongs to the container's cgroup, /sys/fs/cgroup/rubber-workshop/<id>. (In rd's cgroup it counts rd's own Node threads and the VM's processes)" \
     "pids.max $limit in /rubber-workshop/<id>" "pids.max $own_max in /init"
 elif [ -z "$PROBE" ]; then
@@ -53,15 +56,19 @@ elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
   fail "the container runs in $cgroup, not in a cgroup of its own, /sys/fs/cgroup/rubber-workshop/<id> (level 08): no limit of its own can apply" \
     "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
 elif [ "$max" = max ] && [ "$parent_max" = "$limit" ]; then
+  point_12_pids_max
   fail "with --pids-limit $limit, the container's own cgroup has pids.max max while /sys/fs/cgroup/rubber-workshop has $limit: that limit holds all containers together, one bomb takes the others' share. Write it to the container's cgroup, <CGROUPS>/<id>/pids.max" \
     "pids.max $limit in $cgroup" "pids.max $max in $cgroup, $parent_max in /rubber-workshop"
 elif [ "$max" = "$((limit + 1))" ]; then
+  point_12_pids_max
   fail "with --pids-limit $limit, the container's pids.max is $max, one too many: pids.max counts every task of the cgroup, the command's first process included, so write the number as it is given" \
     "pids.max $limit" "pids.max $max"
 elif [ "$max" = max ]; then
+  point_12_pids_max
   fail "with --pids-limit $limit, the container's cgroup has pids.max max, no limit: is the flag parsed but never written? Write the number to pids.max of the container's cgroup before the init stage starts" \
     "pids.max $limit" "pids.max $max"
 else
+  point_12_pids_max
   expect_eq "pids.max $limit with --pids-limit $limit, max without it" "pids.max $max with --pids-limit $limit, ${default_max:-(rd failed)} without it" \
     "pids.max of the container's cgroup: the number --pids-limit gives (written before the command starts), and without the flag no limit of its own, max, as Docker does"
 fi
@@ -72,6 +79,7 @@ same_run
 if [ -z "$PROBE" ]; then
   fail "there was no container with --pids-limit $limit to bomb: fix pids-limit first"
 elif [ -n "$strangers" ]; then
+  point_cgroup_procs
   fail "the container's cgroup also held processes that are not the container's: $strangers. Their tasks (a Node process has a dozen threads) count against --pids-limit $limit too (the cgroup held $current tasks, theirs among them), leaving the command less room: only the init stage moves into the container's cgroup, never rd itself" \
     "only the container's processes" "also $strangers"
 elif [ "${refused:-0}" -lt 1 ]; then
@@ -83,6 +91,7 @@ elif [ "$current" != "$((limit - 1))" ]; then
 elif [ "$vm_forks" != yes ]; then
   fail "the VM could not start a process while the container's bomb was at its limit: the VM must keep working whatever the container does"
 elif [ -n "$left" ]; then
+  point_cgroup_removed
   fail "rd left the container's cgroup behind after the bomb (its last process gone, rd exited with status $RC): remove it with rmdir once the container has exited" \
     '(none)' "$(echo $left)"
 else

@@ -41,6 +41,7 @@ expect_sets() {
   if [ "$2 $3 $4 $5" = "$1 $1 $1 0000000000000000" ]; then pass; return; fi
   trace_point 'PR_CAPBSET_DROP|capset'
   if [ "$4" != "$1" ] && [ "$2" = "$1" ]; then
+    point_14_bounding
     _why="the bounding set still $(cap_diff "$1" "$4"): only the effective and permitted sets were cut, and a root process's execve gives it its whole bounding set again (no_new_privs keeps it from that here, but a set-user-ID program or a later exec without it would not be stopped). Drop each capability not kept with prctl(PR_CAPBSET_DROP, n)"
   elif [ "$5" != 0000000000000000 ]; then
     _why="the inheritable set is $5: a program with inheritable file capabilities would gain them, even run by a user (CVE-2022-24769). capset(kept, kept, 0n)"
@@ -63,6 +64,7 @@ if [ -n "$PROBE" ]; then
 fi
 probe_end
 if [ -z "$PROBE" ]; then
+  point_14_filter_early
   probe_missing
 else
   expect_sets "$(cap_mask "$DEFAULT_CAPS")" "$seen" "without --cap-drop or --cap-add the command keeps Docker's default set ($DEFAULT_CAPS), no more"
@@ -71,11 +73,12 @@ fi
 check no-new-privs-and-filter
 same_run
 if [ -z "$PROBE" ]; then
+  point_14_filter_early
   probe_missing
 elif [ "$nnp $mode" = '1 2' ]; then
   pass
 else
-  trace_point 'NO_NEW_PRIVS|seccomp'
+  point_14_filter
   case $nnp in
     1) _why="no seccomp filter holds the command (Seccomp: ${mode:-?}; 2 means a filter): install it with linux.seccomp(SECCOMP_SET_MODE_FILTER, 0, program) as the init stage's last step before exec" ;;
     *) _why="no_new_privs is not set (NoNewPrivs: ${nnp:-?}): call linux.prctl(PR_SET_NO_NEW_PRIVS, 1) before installing the filter — without it, a set-user-ID program inside could run under a filter that fools it, so the kernel refuses the filter to a process without CAP_SYS_ADMIN (EACCES)" ;;
@@ -173,7 +176,7 @@ if [ -n "$PROBE" ]; then
 fi
 probe_end
 if [ -z "$PROBE" ]; then
-  trace_point 'PR_CAPBSET_DROP'
+  point_14_bounding
   probe_missing
 else
   set -- $seen

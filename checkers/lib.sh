@@ -398,5 +398,5 @@ _trace_shown() {
     }'
 }
 
-# The pointers of levels 03–10 (CHECKERS_DIR: where the checkers are, for a test outside the VM).
+# The pointers of levels 03–14 (CHECKERS_DIR: where the checkers are, for a test outside the VM).
 . "${CHECKERS_DIR:-/run/payload/checkers}/pointers.sh"

@@ -1,8 +1,8 @@
-# Sourced by lib.sh. Where a failure points in rd's trace: for a failure whose likely cause shows in the
-# calls rd made through linux.ts, each function below marks (trace_point) the call that cause is at, or the
-# call after which one is missing, as rd's own trace records them. A pointer only marks a line the failure
-# shows: it explains, and never decides a check. Levels 08 and 09 have none: their mistakes are in what rd
-# writes to cgroup files with fs, which the trace does not hold, so any call marked would be a guess.
+# Sourced by lib.sh. Where a failure points in rd's trace: for a failure whose likely cause shows in what rd
+# says it did (its calls through linux.ts, and the writes, mkdirs and rmdirs it made with node:fs in
+# /sys/fs/cgroup and to a user namespace's uid_map, gid_map and setgroups), each function below marks
+# (trace_point) the call that cause is at, or the call after which one is missing. A pointer only marks a
+# line the failure shows: it explains, and never decides a check.
 # A failure without a pointer of its own points at rd's last failed call, if one failed (lib.sh).
 
 # trace_before A B: true if a line of the trace matches the extended regex A, and a later one B.
@@ -79,4 +79,76 @@ point_10_ids() {
 # belongs before.
 point_10_groups() {
   point_first '^init [0-9]+ setgroups\(' '^init [0-9]+ setgid\('
+}
+
+# ---- cgroups (levels 08, 09 and 12): rd writes a line per file, e.g. parent 25 write("/sys/fs/cgroup/
+# rubber-workshop/ab12/cpu.weight", "8") = 0.
+
+# The container's own cgroup being made: what its settings' writes follow.
+_cgroup_mkdir='^[a-z]+ [0-9]+ mkdir\("[^"]*/rubber-workshop/[^"/]+"'
+
+# A container's cgroup lacks a controller's files (cpu.weight, memory.max, pids.max): what rubber-workshop's
+# cgroup.subtree_control was given, or, if rd never wrote it, the mkdir of rubber-workshop it belongs after.
+point_cgroup_handed_down() {
+  point_first 'write\("[^"]*/cgroup\.subtree_control"' '^[a-z]+ [0-9]+ mkdir\("[^"]*/rubber-workshop"'
+}
+
+# The container, or more than it, is in the wrong cgroup, or got there late: a write to cgroup.procs by rd's
+# parent (its own PID, or the init stage's once it runs), else the init stage's (which cgroup), else the init
+# stage's execve it belongs before.
+point_cgroup_procs() {
+  point_first '^parent [0-9]+ write\("[^"]*/cgroup\.procs"' '^init [0-9]+ write\("[^"]*/cgroup\.procs"' '^init [0-9]+ execve\('
+}
+
+# The container's cgroup stayed: rd's rmdir of it (EBUSY: a process, rd itself perhaps, still in it), else
+# the mkdir that made it.
+point_cgroup_removed() { point_first '^[a-z]+ [0-9]+ rmdir\(' "$_cgroup_mkdir"; }
+
+# 08: the container's cpu.weight: its write (the value), else the mkdir of the cgroup it belongs after.
+point_08_cpu_weight() { point_first 'write\("[^"]*/cpu\.weight"' "$_cgroup_mkdir"; }
+
+# 09: the container's memory limits: the writes to memory.max and memory.swap.max (their values), else the
+# mkdir of the cgroup they belong after.
+point_09_memory_limits() { point_first 'write\("[^"]*/memory\.(swap\.)?max"' "$_cgroup_mkdir"; }
+
+# 12: the container's pids.max: its write (which cgroup, what number), else the mkdir of the cgroup it
+# belongs after.
+point_12_pids_max() { point_first 'write\("[^"]*/pids\.max"' "$_cgroup_mkdir"; }
+
+# ---- 11: a user namespace's maps, written by rd's parent to /proc/PID of unshare(1)'s process.
+
+# 11: the map $1 (uid_map or gid_map) is wrong or empty: its write (which range), else the other map's.
+point_11_map() { point_first "write\\(\"/proc/[^/]+/$1\"" 'write\("/proc/[^/]+/[ug]id_map"'; }
+
+# 11: rd stopped with --userns auto: the map it wrote that is not root's line of /etc/subuid ($1) or
+# /etc/subgid ($2), each "START COUNT". Marks nothing if both are right or neither was written.
+point_11_maps() {
+  if trace_has '/uid_map"' && ! trace_has "/uid_map\", \"0 $1\""; then point_11_map uid_map
+  elif trace_has '/gid_map"' && ! trace_has "/gid_map\", \"0 $2\""; then point_11_map gid_map
+  fi
+}
+
+# 11: setgroups not denied: its write (what, and EPERM if after gid_map), else the gid_map it belongs before.
+point_11_setgroups() { point_first 'write\("/proc/[^/]+/setgroups"' 'write\("/proc/[^/]+/gid_map"'; }
+
+# ---- 14: capabilities and the seccomp filter, in the init stage.
+
+# 14: the bounding set kept capabilities: a setuid before the first PR_CAPBSET_DROP (which then lacks
+# CAP_SETPCAP), else the drops rd made, else the capset (or execve) they belong before.
+point_14_bounding() {
+  if trace_before '^init [0-9]+ setuid\(' 'prctl\(PR_CAPBSET_DROP'; then trace_point '^init [0-9]+ setuid\('
+  else point_first 'prctl\(PR_CAPBSET_DROP' '^init [0-9]+ capset\(' '^init [0-9]+ execve\('
+  fi
+}
+
+# 14: no_new_privs or the filter is missing: the seccomp call (no PR_SET_NO_NEW_PRIVS before it), else the
+# PR_SET_NO_NEW_PRIVS it belongs after, else the execve both belong before.
+point_14_filter() {
+  point_first '^init [0-9]+ seccomp\(' 'prctl\(PR_SET_NO_NEW_PRIVS' '^init [0-9]+ execve\('
+}
+
+# 14: rd stopped after its filter was in place: the seccomp call that came before rd's own failed call (the
+# filter refuses rd its mounts too). Marks nothing otherwise.
+point_14_filter_early() {
+  if trace_before '^init [0-9]+ seccomp\(.* = 0$' ' = -1 E'; then trace_point '^init [0-9]+ seccomp\('; fi
 }

@@ -10,8 +10,10 @@
  *
  * When the environment variable RD_TRACE names a file, each process of rd (the parent and the
  * init stage) appends one line per call to it, strace-style: `init 418 mount(NULL, "/", NULL,
- * MS_PRIVATE|MS_REC, NULL) = 0`. rubber-workshop sets it for every rd it runs, to show beside a
- * failed check what the runtime did.
+ * MS_PRIVATE|MS_REC, NULL) = 0`. So does each write, mkdir and rmdir made with node:fs's *Sync functions
+ * in /sys/fs/cgroup or to a user namespace's uid_map, gid_map or setgroups: `init 418 write(
+ * "/sys/fs/cgroup/rubber-workshop/ab12/cgroup.procs", "1") = 0`. rubber-workshop sets it for every rd it
+ * runs, to show beside a failed check what the runtime did.
  *
  * All calls are synchronous and act on the calling thread. After `unshare(CLONE_NEWNS)` or
  * `chroot`, only the main thread sees the new mounts and root, so use only the `*Sync` functions
@@ -22,8 +24,10 @@
 import koffi from 'koffi';
 import type { IKoffiLib } from 'koffi';
 import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // ---------------------------------------------------------------------------------------------
 // Constants (values from the Linux UAPI headers; they are the same on x86-64 and arm64)
@@ -556,9 +560,11 @@ export function traceLine(role: string, pid: number, call: string, args: readonl
   return `${role} ${pid} ${call}(${formatArgs(call, args, TRACE_MAX_ARG)})${result === undefined ? '' : ` = ${result}`}`;
 }
 
-/** How a failed call shows in the trace: `-1 EINVAL (Invalid argument)`. */
+/** How a failed call shows in the trace: `-1 EINVAL (Invalid argument)`, from a LinuxError or node:fs's error. */
 function failure(err: unknown): string {
-  return err instanceof LinuxError ? `-1 ${err.code} (${strerror(err.errno)})` : `threw ${String(err)}`;
+  // node:fs gives the errno negated, as libuv returns it.
+  const errno = err instanceof LinuxError ? err.errno : Math.abs(Number((err as NodeJS.ErrnoException | undefined)?.errno));
+  return errno ? `-1 ${errnoName(errno)} (${strerror(errno)})` : `threw ${String(err)}`;
 }
 
 function traceCall(call: string, args: readonly unknown[], result?: string): void {
@@ -591,6 +597,61 @@ function traceHelper<T>(call: string, args: readonly unknown[], run: () => T, sh
     traceCall(call, args, outcome);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The file writes that matter to the levels, made with node:fs (RD_TRACE)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Files whose writes the trace records: cgroup v2's (a container's limits and who is in it) and a user
+ * namespace's maps. A runtime writes them with node:fs, not through this module.
+ */
+const TRACED_FILES = /^\/sys\/fs\/cgroup(\/|$)|^\/proc\/(\d+|self|thread-self)\/(uid_map|gid_map|setgroups)$/;
+
+/** The node:fs functions recorded, by the system call each line names. */
+const TRACED_FS = { writeFileSync: 'write', appendFileSync: 'write', mkdirSync: 'mkdir', rmdirSync: 'rmdir' } as const;
+
+/** The absolute path a node:fs call names, if it is one the trace records (a file descriptor is not). */
+export function tracedPath(file: unknown): string | undefined {
+  const name = typeof file === 'string' ? file : Buffer.isBuffer(file) ? file.toString() : file instanceof URL ? fileURLToPath(file) : undefined;
+  const absolute = name === undefined ? undefined : path.resolve(name);
+  return absolute !== undefined && TRACED_FILES.test(absolute) ? absolute : undefined;
+}
+
+/**
+ * What a recorded node:fs call shows: `write(FILE, DATA)` (bytes as text), `mkdir(FILE)`, with
+ * `{"recursive":true}` if asked, and `rmdir(FILE)`.
+ */
+export function fsTraceArgs(call: string, file: string, second: unknown): unknown[] {
+  if (call === 'write') {
+    const data = typeof second === 'string' ? second
+      : ArrayBuffer.isView(second) ? Buffer.from(second.buffer, second.byteOffset, second.byteLength).toString() : `(${typeof second})`;
+    return [file, data];
+  }
+  const recursive = typeof second === 'object' && second !== null && (second as { recursive?: unknown }).recursive;
+  return recursive ? [file, { recursive: true }] : [file];
+}
+
+/**
+ * Wraps node:fs's functions of {@link TRACED_FS} so that, for a file of {@link TRACED_FILES}, each call
+ * adds a line to the trace: `init 1 write("/sys/fs/cgroup/rubber-workshop/ab12/cgroup.procs", "1") = 0`.
+ * They return and throw as before; other files go straight through. The module object is what a default
+ * import and CommonJS use; syncBuiltinESMExports hands the wrappers to named and namespace imports.
+ */
+function traceFsWrites(): void {
+  const fsModule = fs as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const [name, call] of Object.entries(TRACED_FS)) {
+    const original = fsModule[name];
+    fsModule[name] = function traced(this: unknown, ...args: unknown[]) {
+      const file = tracedPath(args[0]);
+      if (file === undefined) return original.apply(this, args);
+      return traceHelper(call, fsTraceArgs(call, file, args[1]), () => original.apply(this, args), () => '0');
+    };
+  }
+  syncBuiltinESMExports();
+}
+// Only when traced: a runtime run without RD_TRACE calls node:fs's own functions.
+if (traceFd !== undefined) traceFsWrites();
 
 // ---------------------------------------------------------------------------------------------
 // System calls

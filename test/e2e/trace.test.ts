@@ -37,8 +37,34 @@ test('a runtime that calls setuid before setgid fails with the setuid pointed at
   const failed = outcome!.results.find((r) => r.name === 'user-and-group')!;
   const lines = parseTrace(failed.trace!);
   expect(lines.filter((l) => l.pointed).map((l) => l.call)).toEqual(['init 1 setuid(1000) = 0']);
-  expect(lines.at(-1)).toEqual({ call: 'init 1 setgid(2000) = -1 EPERM (Operation not permitted)', pointed: false, level: true, failed: true });
+  expect(lines.filter((l) => l.call.startsWith('init ')).at(-1)).toEqual({ call: 'init 1 setgid(2000) = -1 EPERM (Operation not permitted)', pointed: false, level: true, failed: true });
+  // After it only the parent's cleanup: the container's cgroup, removed with node:fs.
+  expect(lines.at(-1)!.call).toMatch(/^parent \d+ rmdir\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+"\) = 0$/);
   expect(formatResult(failed, false)).toMatch(/\n {4}→ init 1 setuid\(1000\) = 0\n {4}\* init 1 setgid\(2000\) = -1 EPERM/);
+}, 5 * 60 * 1000);
+
+// A pointer at a write rd made with node:fs: level 08's wrong variant that moves the runtime itself into the
+// container's cgroup, after spawning the init stage, which stays in the VM's with the command.
+test("a runtime that writes its own PID to cgroup.procs fails with that write pointed at, the level's cgroup writes marked", async () => {
+  const wrong = expectations(loadLevels()).find((e) => e.label === '08 wrong/moves-the-runtime fails 08/in-own-cgroup')!;
+  const { outcome, problem } = await runExpectation(wrong);
+  expect(problem).toBeNull();
+  const failed = outcome!.results.find((r) => r.name === 'in-own-cgroup')!;
+  expect(failed.message).toContain("the command ran in the VM's own cgroup");
+  const lines = parseTrace(failed.trace!);
+  const pointed = lines.filter((l) => l.pointed).map((l) => l.call);
+  expect(pointed).toEqual([expect.stringMatching(/^parent (\d+) write\("\/sys\/fs\/cgroup\/rubber-workshop\/(\w+)\/cgroup\.procs", "\1"\) = 0$/)]);
+  const id = /rubber-workshop\/(\w+)\//.exec(pointed[0]!)![1];
+  // What made the cgroup and set it, in order, marked as the level's; the init stage wrote no cgroup.procs.
+  const level = lines.filter((l) => l.level).map((l) => l.call.replace(/^parent \d+ /, ''));
+  expect(level.slice(0, 4)).toEqual([
+    'mkdir("/sys/fs/cgroup/rubber-workshop", {"recursive":true}) = 0',
+    'write("/sys/fs/cgroup/rubber-workshop/cgroup.subtree_control", "+cpu") = 0',
+    `mkdir("/sys/fs/cgroup/rubber-workshop/${id}") = 0`,
+    `write("/sys/fs/cgroup/rubber-workshop/${id}/cpu.weight", "8") = 0`,
+  ]);
+  expect(lines.some((l) => /^init \d+ write\(/.test(l.call))).toBe(false);
+  expect(formatResult(failed, false)).toMatch(/\n {4}→ parent \d+ write\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+\/cgroup\.procs", "\d+"\) = 0\n/);
 }, 5 * 60 * 1000);
 
 test('rd --trace run shows, after the command, the calls of both processes of rd', () => {

@@ -56,6 +56,34 @@ describe('pointers into rd\'s trace, on traces of the wrong variants', () => {
     ['10-keeps-root-groups', 'point_10_ids', [/^init 1 setgid\(2000\) = 0$/, /^init 1 setuid\(1000\) = 0$/]],
     ['10-keeps-root-groups', 'point_10_groups', [/^init 1 setgid\(2000\) = 0$/]],
     ['10-setuid-before-setgid', 'point_10_groups', [/^init 1 setgroups\(\[\]\) = 0$/]],
+    // The cgroup files rd writes with node:fs (levels 08, 09, 12), as the toolkit records them.
+    ['08-moves-the-runtime', 'point_cgroup_procs', [/^parent (\d+) write\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+\/cgroup\.procs", "\1"\) = 0$/]],
+    ['08-one-cgroup-for-all', 'point_cgroup_procs', [/^init 1 write\("\/sys\/fs\/cgroup\/rubber-workshop\/cgroup\.procs", "1"\) = 0$/]],
+    ['12-rd-joins-cgroup', 'point_cgroup_procs', [/^parent (\d+) write\("\S+\/cgroup\.procs", "\1"\) = 0$/]],
+    ['08-cpu-not-handed-down', 'point_cgroup_handed_down', [/^parent \d+ mkdir\("\/sys\/fs\/cgroup\/rubber-workshop", \{"recursive":true\}\) = 0$/]],
+    ['09-memory-not-handed-down', 'point_cgroup_handed_down', [/^parent \d+ write\("\/sys\/fs\/cgroup\/rubber-workshop\/cgroup\.subtree_control", "\+cpu"\) = 0$/]],
+    ['12-pids-not-handed-down', 'point_cgroup_handed_down', [/^parent \d+ write\("\S+\/cgroup\.subtree_control", "\+cpu \+memory"\) = 0$/]],
+    ['08-moves-the-runtime', 'point_cgroup_removed', [/^parent \d+ rmdir\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+"\) = -1 EBUSY/]],
+    ['08-cgroup-left-behind', 'point_cgroup_removed', [/^parent \d+ mkdir\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+"\) = 0$/]],
+    ['08-shares-as-weight', 'point_08_cpu_weight', [/^parent \d+ write\("\S+\/cpu\.weight", "2048"\) = 0$/]],
+    ['09-swap-max-is-total', 'point_09_memory_limits', [/^parent \d+ write\("\S+\/memory\.max", "134217728"\) = 0$/, /^parent \d+ write\("\S+\/memory\.swap\.max", "157286400"\) = 0$/]],
+    ['12-limit-on-parent', 'point_12_pids_max', [/^parent \d+ write\("\/sys\/fs\/cgroup\/rubber-workshop\/pids\.max", "30"\) = 0$/]],
+    ['12-off-by-one', 'point_12_pids_max', [/^parent \d+ write\("\S+\/rubber-workshop\/\w+\/pids\.max", "31"\) = 0$/]],
+    ['12-flag-ignored', 'point_12_pids_max', [/^parent \d+ mkdir\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+"\) = 0$/]],
+    // The maps of level 11's user namespace (the VM's /etc/subuid said root:12000:3000, /etc/subgid root:35000:5000).
+    ['11-maps-swapped', 'point_11_map uid_map', [/^parent \d+ write\("\/proc\/\d+\/uid_map", "0 35000 5000"\) = 0$/]],
+    ['11-setgroups-allowed', 'point_11_map gid_map', [/^parent \d+ write\("\/proc\/\d+\/gid_map", "0 35000 5000"\) = 0$/]],
+    ['11-maps-swapped', "point_11_maps '12000 3000' '35000 5000'", [/^parent \d+ write\("\/proc\/\d+\/uid_map", "0 35000 5000"\) = 0$/]],
+    ['11-setgroups-allowed', "point_11_maps '12000 3000' '35000 5000'", []],
+    ['11-setgroups-allowed', "point_11_maps '12000 3000' '35001 5000'", [/^parent \d+ write\("\/proc\/\d+\/gid_map", "0 35000 5000"\) = 0$/]],
+    ['11-setgroups-allowed', 'point_11_setgroups', [/^parent \d+ write\("\/proc\/\d+\/gid_map", /]],
+    ['14-effective-only', 'point_14_bounding', [/^init 1 capset\(0xa80425fb, 0xa80425fb, 0x0\) = 0$/]],
+    ['14-user-before-bounding', 'point_14_bounding', [/^init 1 setuid\(1000\) = 0$/]],
+    ['14-effective-only', 'point_14_filter', [/^init 1 seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=21\}\) = 0$/]],
+    ['14-filter-too-early', 'point_14_filter_early', [/^init 1 seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=21\}\) = 0$/]],
+    // A filter that failed itself is rd's last failed call, pointed at anyway; one that worked, with nothing failing after it, is not.
+    ['14-no-new-privs-missing', 'point_14_filter_early', [/^init 1 seccomp\(.* = -1 EACCES/]],
+    ['14-effective-only', 'point_14_filter_early', []],
   ] as const)('%s: %s points at the call', (trace, pointer, calls) => {
     const lines = pointed(shown(trace, pointer));
     expect(lines).toHaveLength(calls.length);
@@ -75,6 +103,11 @@ describe('pointers into rd\'s trace, on traces of the wrong variants', () => {
 
   it('points at nothing when the trace has neither the call nor a failed one', () => {
     expect(pointed(shown('04-swapped-lower-upper', 'point_06_pid_namespace'))).toEqual([]);
+  });
+
+  it("marks rd's cgroup writes, mkdirs and rmdirs as the level's calls", () => {
+    const lines = shown('08-moves-the-runtime', 'point_cgroup_procs', 'write|mkdir|rmdir');
+    expect(lines.filter((l) => l.startsWith('*')).map((l) => l.split(' ')[2]!.replace(/\(.*/, ''))).toEqual(['mkdir', 'write', 'mkdir', 'write', 'rmdir']);
   });
 
   it('keeps every line, in order, marking the calls of the level that are not pointed at', () => {
