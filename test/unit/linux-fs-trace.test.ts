@@ -11,16 +11,18 @@ import * as linux from '../../src/linux/index.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 let tmp: string;
-let script: string;
+// The runtime bundled both ways check may bundle it (src/check/bundle.ts): by its file name.
+const scripts: Record<string, string> = {};
 
 // The three ways to import node:fs, each making some of the calls; every outcome printed, a thrown error by its code.
-const RD = `
+const IMPORTS = `
 import fs from 'node:fs';
 import * as fsAll from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import * as linux from './linux.js';
-
+`;
+const BODY = `
 const child = spawn('unshare', ['--user', 'sleep', '60'], { stdio: 'ignore' });
 const proc = '/proc/' + child.pid;
 const ownUserns = fs.readlinkSync('/proc/self/ns/user');
@@ -40,22 +42,26 @@ attempt('chdir', () => linux.chdir('/'));
 child.kill();
 console.log(JSON.stringify({ outcomes, wrapped: [fs.writeFileSync.name, fsAll.mkdirSync.name, writeFileSync.name] }));
 `;
+// With a top-level await, an ES module; the same in an async function, CommonJS.
+const SOURCES = [IMPORTS + BODY, `${IMPORTS}(async () => {${BODY}})();`];
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-fs-trace-'));
-  fs.writeFileSync(path.join(tmp, 'rd.ts'), RD);
-  const bundle = await bundleRuntime(path.join(tmp, 'rd.ts'), path.join(repoRoot, 'src/linux/index.ts'));
-  if (!bundle.ok) throw new Error(bundle.error);
-  script = path.join(tmp, 'rd.mjs');
-  fs.writeFileSync(script, bundle.code);
+  for (const source of SOURCES) {
+    const bundle = await bundleRuntime(path.join(tmp, 'rd.ts'), path.join(repoRoot, 'src/linux/index.ts'), source);
+    if (!bundle.ok) throw new Error(bundle.error);
+    scripts[bundle.file] = path.join(tmp, bundle.file);
+    fs.writeFileSync(scripts[bundle.file]!, bundle.code);
+  }
+  expect(Object.keys(scripts).sort()).toEqual(['rd.cjs', 'rd.mjs']);
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tmp, 'node_modules'));
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs the bundled rd as `role` (`init` is the init stage), traced into `trace` if given. */
-function runAs(role: string, trace?: string): { outcomes: string[]; wrapped: string[] } {
+function runAs(file: string, role: string, trace?: string): { outcomes: string[]; wrapped: string[] } {
   const env = { ...process.env, RD_TRACE: trace };
-  const r = spawnSync(process.execPath, [script, role, path.join(tmp, `other-${role}`)], { encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [scripts[file]!, role, path.join(tmp, `other-${role}`)], { encoding: 'utf8', env });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
@@ -82,10 +88,13 @@ describe('node:fs writes in the trace', () => {
     }
   });
 
+});
+
+describe.each(['rd.mjs', 'rd.cjs'])('node:fs writes in the trace of %s', (file) => {
   it('records the writes of both processes of rd, each with its result or errno name, whichever way node:fs was imported', () => {
-    const trace = path.join(tmp, 'both.trace');
-    const parent = runAs('run', trace);
-    const init = runAs('init', trace);
+    const trace = path.join(tmp, `both-${file}.trace`);
+    const parent = runAs(file, 'run', trace);
+    const init = runAs(file, 'init', trace);
     expect(init.outcomes).toEqual(parent.outcomes);
     const lines = fs.readFileSync(trace, 'utf8').trimEnd().split('\n');
     const calls = [
@@ -107,8 +116,8 @@ describe('node:fs writes in the trace', () => {
   });
 
   it('changes nothing a runtime sees: the same results and the same errors, and off without RD_TRACE', () => {
-    const traced = runAs('run', path.join(tmp, 'same.trace'));
-    const plain = runAs('run');
+    const traced = runAs(file, 'run', path.join(tmp, `same-${file}.trace`));
+    const plain = runAs(file, 'run');
     expect(plain.outcomes).toEqual(traced.outcomes);
     expect(plain.outcomes).toContain('gid_map again threw EPERM: EPERM: operation not permitted, write');
     expect(plain.outcomes).toContain('other file = undefined');
