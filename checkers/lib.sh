@@ -185,17 +185,6 @@ rd_kill() {
   rd_wait
 }
 
-# output_has REGEX [SECONDS]: waits (default RD_TIMEOUT) until a line of the background rd's output matches;
-# false at once if rd has ended without printing it.
-output_has() {
-  _until=$(( $(_now_ms) + ${2:-$RD_TIMEOUT} * 1000 ))
-  until grep -Eq -- "$1" "$_out_file" 2>/dev/null; do
-    kill -0 "$_rd_bg" 2>/dev/null || { grep -Eq -- "$1" "$_out_file" 2>/dev/null; return; }
-    [ "$(_now_ms)" -ge "$_until" ] && return 1
-    usleep 50000
-  done
-}
-
 _keep_run() { _kept_cmd=$CMD _kept_out=$OUT _kept_err=$ERR _kept_rc=$RC _kept_trace=$TRACE; }
 
 # same_run: right after `check NAME`, brings back CMD, OUT, ERR and RC of the last rd call, so that one
@@ -257,9 +246,10 @@ echo '$_PROBE_READY'
 exec sleep $_marker"
   PROBE= PROBES=0
   # Scanning /proc takes CPU the container's start needs (one vCPU): scan when the command says it is
-  # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says.
-  _until=$(( $(_now_ms) + RD_TIMEOUT * 1000 )) _n=0
-  while [ "$(_now_ms)" -lt "$_until" ]; do
+  # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says. The
+  # wait is counted in 0.1 s steps, not read from the clock: each read is a subshell, another fork.
+  _steps=$(( RD_TIMEOUT * 10 )) _n=0
+  while [ $((_steps -= 1)) -ge 0 ]; do
     if _said_ready || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((_n += 1)) -ge 20 ]; then
       _n=0
       _found=$(_processes_running "sleep $_marker ")
