@@ -4,7 +4,7 @@ import { bundleWorkspaceRd } from '../check/bundle.js';
 import { requireVm } from '../vm/ready.js';
 import { parseCommand, type Command } from '../cli/args.js';
 import { UserError } from '../errors.js';
-import { attach, liveSessions } from '../vm/attach.js';
+import { attach, connectSession } from '../vm/attach.js';
 import { paint } from '../ui/term.js';
 
 /** The guest's interactive shell: the prompt names the VM and the folder. */
@@ -55,10 +55,10 @@ export async function onTerminal(argv: string[], signal: AbortSignal, banner: st
 
 /** `rubber-workshop shell --attach`: a second terminal on the newest running shell's VM, in the same sandbox. */
 async function attachToSession(): Promise<number> {
-  const [socket] = liveSessions();
-  if (!socket) throw new UserError('no shell is running to attach to: start one with rubber-workshop shell (in another terminal)');
+  const session = await connectSession();
+  if (!session) throw new UserError('no shell is running to attach to: start one with rubber-workshop shell (in another terminal)');
   process.stderr.write(paint('dim', `rubber-workshop: a second shell in the running VM; ${ESCAPE_KEY} detaches (the VM goes on)`, false) + '\n');
-  const how = await attach(socket, { input: process.stdin, output: process.stdout });
+  const how = await attach(session, { input: process.stdin, output: process.stdout });
   process.stderr.write(how === 'detached' ? `\nrubber-workshop: detached; the VM goes on\n` : `\nrubber-workshop: the VM has ended\n`);
   return 0;
 }

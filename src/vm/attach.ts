@@ -95,13 +95,22 @@ export function liveSessions(dir = os.tmpdir()): string[] {
   return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.socket);
 }
 
+/** A connection to the newest session that answers, or null: a session may be ending, its socket still there. */
+export async function connectSession(sockets = liveSessions()): Promise<net.Socket | null> {
+  for (const socket of sockets) {
+    const sock = net.createConnection(socket);
+    const answered = await new Promise<boolean>((resolve) => sock.once('connect', () => resolve(true)).once('error', () => resolve(false)));
+    if (answered) return sock;
+    sock.destroy();
+  }
+  return null;
+}
+
 /**
  * Puts this terminal on a session's second terminal until the escape key (detached: the session goes on)
  * or the session's end (ended).
  */
-export async function attach(socket: string, term: Terminal): Promise<'detached' | 'ended'> {
-  const sock = net.createConnection(socket);
-  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+export async function attach(sock: net.Socket, term: Terminal): Promise<'detached' | 'ended'> {
   sock.on('error', () => {});
   const onResize = () => sock.write(frame('size', sizeOf(term.output)));
   onResize();

@@ -111,7 +111,7 @@ test('a second terminal attaches to the running VM and sees the container from o
   tmux('send-keys', '-t', 'sh:1', 'ps', 'Enter');
   expect(await until(() => /^ *\d+ root +sleep 4711$/m.test(second()), 10_000), second()).toBe(true);
   // The VM's own processes are there too: the sandbox's, around the container.
-  expect(second()).toMatch(/node \/opt\/rd\/rd\.mjs run -i busybox \/bin\/sh/);
+  expect(second()).toMatch(/node \/opt\/rd\/rd\.cjs run -i busybox \/bin\/sh/);
 
   // Detaching leaves the VM running; the first terminal still ends it.
   tmux('send-keys', '-t', 'sh:1', 'C-]');

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { frame, FrameReader, liveSessions } from '../../src/vm/attach.js';
+import net from 'node:net';
+import { connectSession, frame, FrameReader, liveSessions } from '../../src/vm/attach.js';
 
 describe('shell --attach', () => {
   test('keys and window sizes travel as frames, whatever bytes the keys hold, however the stream is cut', () => {
@@ -33,6 +34,25 @@ describe('shell --attach', () => {
       fs.mkdirSync(path.join(dir, `rubber-workshop-${process.pid}-payload`)); // a VM's payload folder: no socket
       expect(liveSessions(dir).map((s) => path.basename(path.dirname(s)))).toEqual([`rubber-workshop-${process.pid}-new`, `rubber-workshop-${process.pid}-old`]);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('attaches to the newest session that answers: one whose socket refuses (it is ending) is passed over', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-attach-'));
+    const server = net.createServer((c) => c.end('hello from the session'));
+    try {
+      const live = path.join(dir, 'live.sock');
+      await new Promise<void>((resolve) => server.listen(live, resolve));
+      const refusing = path.join(dir, 'refusing.sock');
+      fs.writeFileSync(refusing, ''); // a file where a socket was: connect() is refused
+      const sock = await connectSession([refusing, live]);
+      expect(sock).not.toBeNull();
+      const said = await new Promise<string>((resolve) => { let got = ''; sock!.on('data', (d) => (got += d)).on('end', () => resolve(got)); });
+      expect(said).toBe('hello from the session');
+      expect(await connectSession([refusing])).toBeNull();
+    } finally {
+      server.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
