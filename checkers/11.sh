@@ -89,10 +89,15 @@ check files-owned-by-mapped-root
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$uid_map; $gid_map" != "0 $UIDS; 0 $GIDS" ]; then
+  fail "the container's maps are not root's ranges (see uid-map and gid-map), so the ids it has outside say nothing yet: fix the maps first"
 elif [ "$ids" != "uid $ROOT_UID $ROOT_UID $ROOT_UID $ROOT_UID, gid $ROOT_GID $ROOT_GID $ROOT_GID $ROOT_GID" ]; then
   trace_point '^init [0-9]+ set[gu]id\('
   fail "the container's root must be uid ${UIDS% *} and gid ${GIDS% *} outside (0 inside): once rd run has written the maps, the init stage is still the VM's root, unmapped (nobody) in there: call setgid(0), then setuid(0)" \
     "uid $(inside_ids "$ROOT_UID"), gid $(inside_ids "$ROOT_GID")" "$(inside_ids "${ids#uid }" | sed 's/ gid/, gid/')"
+elif [ -z "$made" ]; then
+  fail "the container's root could not make /tmp/made-by-root (the command's output is below): is the image's /tmp its own? (see image-files-mapped)" \
+    "owner: ${UIDS% *}:${GIDS% *}" 'no file'
 else
   expect_eq "owner: ${UIDS% *}:${GIDS% *}" "owner: $(inside_ids "$(echo "$made" | tr : ' ')" | tr ' ' :)" \
     "a file the container's root makes (/tmp/made-by-root) must belong to uid ${UIDS% *}, gid ${GIDS% *} outside, the ids its 0 maps to"
@@ -102,6 +107,8 @@ check image-files-mapped
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$uid_map; $gid_map" != "0 $UIDS; 0 $GIDS" ]; then
+  fail "the container's maps are not root's ranges (see uid-map and gid-map), so the ids it has outside say nothing yet: fix the maps first"
 elif [ "$etc" = "$SANDBOX_ID:$SANDBOX_ID" ] && [ "$lowerdir" = "$CONTAINERS/images/busybox" ]; then
   fail "the container runs on $lowerdir, the copy of the image a container without a user namespace unpacked, owned by the VM's root (unmapped in the container's namespace, nobody inside): its root cannot write there. Keep a copy of the image for each pair of ranges, its owners moved up by their starts (e.g. $CONTAINERS/images/busybox@START.START)" \
     "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by 0:0, in $lowerdir"
