@@ -18,6 +18,8 @@ if [ -n "$PROBE" ]; then
     file=$(p_file /dev/$node) && [ ! -L "$file" ] && echo "$node $(stat -c '%F %t,%T %a' "$file" 2>&1)" || echo "$node (missing)"
   done > /run/check/02-dev
   dev_fs=$(p_mounts | awk '$1 == "/dev" { print $2 }')
+  # The same folder as the VM's /dev (a bind of it, not a tmpfs of its own): the VM's devices, all of them.
+  same_file "/proc/$PROBE/root/dev" "/proc/$SANDBOX/root/dev" && dev_is_vms=yes || dev_is_vms=
   links=$(for n in stdin stdout stderr; do f=$(p_file /dev/$n) && readlink "$f"; done | tr '\n' ' ')
 fi
 probe_end
@@ -92,6 +94,9 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$in_vm_root" ]; then
   fail "the command runs in the VM's own root, so its /dev is the VM's: the container needs a root of its own (level 01)"
+elif [ -n "$dev_is_vms" ]; then
+  fail "the container's /dev is the VM's own /dev, bound in: the command reaches every device the VM has, and what it makes in /dev lands in the VM's. Mount a tmpfs of its own on <rootfs>/dev and bind-mount only null, zero, full, random, urandom and tty onto empty files there" \
+    "a tmpfs of the container's own on /dev" "the VM's /dev ($dev_fs, device and inode $(stat -c '%d:%i' "/proc/$SANDBOX/root/dev"))"
 else
   wrong=
   for node in 'zero 1,5' 'full 1,7' 'random 1,8' 'urandom 1,9' 'tty 5,0'; do

@@ -8,7 +8,10 @@ TRACE_CALLS='setgroups|setgid|setuid|unshare|write'
 _random() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
 UIDS="$(_random 10000 10000) $(_random 3000 1000)" # start count; within the VM's 0–65535
 GIDS="$(_random 30000 20000) $(_random 5000 1000)"
-vm "echo root:${UIDS% *}:${UIDS#* } > /etc/subuid && echo root:${GIDS% *}:${GIDS#* } > /etc/subgid"
+# Another user's ranges come first in each file, as they may (usermod adds lines in any order): rd must take
+# root's line, not the first.
+OTHER_UIDS="$(_random 25000 10000) $(_random 1000 1000)" OTHER_GIDS="$(_random 2000 5000) $(_random 1000 1000)"
+vm "printf 'learner:%s:%s\nroot:%s:%s\n' $OTHER_UIDS $UIDS > /etc/subuid && printf 'learner:%s:%s\nroot:%s:%s\n' $OTHER_GIDS $GIDS > /etc/subgid"
 # kernel ids, as the harness sees the container's root
 ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
 
@@ -21,10 +24,11 @@ HOST=ns$(_random 1000 9000)
 # _map FILE: a uid_map or gid_map as the VM numbers its ids, its lines joined by "; ".
 _map() { awk -v o="$SANDBOX_ID" '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1, $2 - o, $3 }' "$1" 2> /dev/null; }
 
-# _expect_map FILE ACTUAL RANGE SUBID-FILE OTHER-RANGE: passes if the map FILE (uid_map, gid_map) is
-# "0 RANGE", root's line in SUBID-FILE; else fails with the likely cause.
+# _expect_map FILE ACTUAL RANGE SUBID-FILE OTHER-RANGE LEARNER-RANGE: passes if the map FILE (uid_map,
+# gid_map) is "0 RANGE", root's line in SUBID-FILE; else fails with the likely cause.
 _expect_map() {
   case $2 in
+    "0 $6") _cause="that is the line of another user, learner, the first in $4: take the line that starts with root: (rd runs as root)" ;;
     '') _cause="the map is empty: rd run must write /proc/PID/$1 of unshare(1)'s process, once the init stage says it is in the namespace" ;;
     "0 $5") _cause="that is the other kind's range: are uid_map and gid_map swapped, or one read from the wrong subordinate-id file?" ;;
     '0 0 65536') _cause="that is the VM's own map: the container has no user namespace of its own (unshare --user)" ;;
@@ -36,6 +40,9 @@ _expect_map() {
 }
 
 check uid-map
+# A container without a user namespace first, so that the image is unpacked as it is, owned by the VM's root:
+# a runtime that keeps one copy of an image for every user namespace then shows.
+rd run -i busybox -- /bin/true
 # /etc is the image's, /tmp's file new: who owns them outside says whose ids the image and the command use.
 privileged
 probe "touch /tmp/made-by-root /etc/made-by-root; hostname $HOST; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto $PRIVILEGED
@@ -46,6 +53,8 @@ if [ -n "$PROBE" ]; then
   ids="uid $(p_status Uid), gid $(p_status Gid)"
   caps=$(p_status CapEff) hostname=$(p_hostname)
   made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
+  lowerdir=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
+  cgroup=$(p_cgroup)
   etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f") etc_made=$(f=$(p_file /etc/made-by-root) && [ -f "$f" ] && echo made /etc/made-by-root)
 fi
 probe_end
@@ -58,7 +67,7 @@ elif [ "$own_userns" = "$vm_userns" ]; then
   fail "the container runs in the VM's user namespace ($own_userns): with --userns auto, start the init stage through unshare --user (Node cannot unshare CLONE_NEWUSER itself)" \
     "a user namespace of its own" "$own_userns"
 else
-  _expect_map uid_map "$uid_map" "$UIDS" /etc/subuid "$GIDS"
+  _expect_map uid_map "$uid_map" "$UIDS" /etc/subuid "$GIDS" "$OTHER_UIDS"
 fi
 
 check gid-map
@@ -66,7 +75,7 @@ same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 else
-  _expect_map gid_map "$gid_map" "$GIDS" /etc/subgid "$UIDS"
+  _expect_map gid_map "$gid_map" "$GIDS" /etc/subgid "$UIDS" "$OTHER_GIDS"
 fi
 
 check setgroups-denied
@@ -83,10 +92,15 @@ check files-owned-by-mapped-root
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$uid_map; $gid_map" != "0 $UIDS; 0 $GIDS" ]; then
+  fail "the container's maps are not root's ranges (see uid-map and gid-map), so the ids it has outside say nothing yet: fix the maps first"
 elif [ "$ids" != "uid $ROOT_UID $ROOT_UID $ROOT_UID $ROOT_UID, gid $ROOT_GID $ROOT_GID $ROOT_GID $ROOT_GID" ]; then
   trace_point '^init [0-9]+ set[gu]id\('
   fail "the container's root must be uid ${UIDS% *} and gid ${GIDS% *} outside (0 inside): once rd run has written the maps, the init stage is still the VM's root, unmapped (nobody) in there: call setgid(0), then setuid(0)" \
     "uid $(inside_ids "$ROOT_UID"), gid $(inside_ids "$ROOT_GID")" "$(inside_ids "${ids#uid }" | sed 's/ gid/, gid/')"
+elif [ -z "$made" ]; then
+  fail "the container's root could not make /tmp/made-by-root (the command's output is below): is the image's /tmp its own? (see image-files-mapped)" \
+    "owner: ${UIDS% *}:${GIDS% *}" 'no file'
 else
   expect_eq "owner: ${UIDS% *}:${GIDS% *}" "owner: $(inside_ids "$(echo "$made" | tr : ' ')" | tr ' ' :)" \
     "a file the container's root makes (/tmp/made-by-root) must belong to uid ${UIDS% *}, gid ${GIDS% *} outside, the ids its 0 maps to"
@@ -96,6 +110,11 @@ check image-files-mapped
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$uid_map; $gid_map" != "0 $UIDS; 0 $GIDS" ]; then
+  fail "the container's maps are not root's ranges (see uid-map and gid-map), so the ids it has outside say nothing yet: fix the maps first"
+elif [ "$etc" = "$SANDBOX_ID:$SANDBOX_ID" ] && [ "$lowerdir" = "$CONTAINERS/images/busybox" ]; then
+  fail "the container runs on $lowerdir, the copy of the image a container without a user namespace unpacked, owned by the VM's root (unmapped in the container's namespace, nobody inside): its root cannot write there. Keep a copy of the image for each pair of ranges, its owners moved up by their starts (e.g. $CONTAINERS/images/busybox@START.START)" \
+    "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by 0:0, in $lowerdir"
 elif [ "$etc" != "$ROOT_UID:$ROOT_GID" ]; then
   fail "the image's /etc belongs to $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :) outside, ids the container's user namespace does not map (nobody inside): its root cannot write there. Move every owner of the unpacked image up by the ranges' starts (lchownSync), as Docker's userns-remap does" \
     "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :)"
@@ -114,6 +133,17 @@ elif [ "$msg_max" = "$MSG_MAX" ]; then
 elif [ "$hostname" != "$HOST" ]; then
   fail "the container's root could not set the hostname of its own UTS namespace (it is '$hostname'): that namespace must belong to its user namespace (made after it), and the root inside must hold every capability there (CapEff $caps; unshare --keep-caps keeps them across execve until the ids are mapped)" \
     "hostname $HOST" "hostname $hostname"
+else
+  pass
+fi
+
+check own-cgroup
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
+  fail "with --userns auto the command runs in $cgroup, not in a cgroup of its own under /sys/fs/cgroup/rubber-workshop: no limit of the container's holds it. unshare(1) has already forked the init stage when it says it is in the namespace: move that child (/proc/<unshare's pid>/task/<pid>/children) into the container's cgroup too, not only unshare's own process" \
+    "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
 else
   pass
 fi

@@ -67,6 +67,9 @@ elif [ "$max" = max ]; then
   point_12_pids_max
   fail "with --pids-limit $limit, the container's cgroup has pids.max max, no limit: is the flag parsed but never written? Write the number to pids.max of the container's cgroup before the init stage starts" \
     "pids.max $limit" "pids.max $max"
+elif [ "$max" = "$limit" ] && [ "$default_max" != max ] && [ -n "$default_max" ]; then
+  fail "without --pids-limit, the container's cgroup has pids.max $default_max: a container without the flag has no limit of its own, as with Docker. Write pids.max only when the flag is given (a new cgroup's pids.max is max)" \
+    "pids.max max without --pids-limit" "pids.max $default_max without it"
 else
   point_12_pids_max
   expect_eq "pids.max $limit with --pids-limit $limit, max without it" "pids.max $max with --pids-limit $limit, ${default_max:-(rd failed)} without it" \
@@ -100,7 +103,8 @@ fi
 
 check bad-limit-refused
 before=$(cgroups_left)
-for bad in 0 abc; do
+# 0, a negative number and a number with a letter after it (what parseInt would still read as the limit).
+for bad in 0 "-$limit" "${limit}x" abc; do
   rd run -i busybox --pids-limit "$bad" -- /bin/true
   if [ "$RC" = 0 ] || ! has_line '^rd: .*pids-limit' || has_line '^ +at '; then break; fi
 done
@@ -109,11 +113,14 @@ left=$(for d in $(cgroups_left); do echo "$before" | grep -qx "$d" || echo "$d";
 if [ "$max" != "$limit" ]; then
   fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
 elif [ "$RC" = 0 ]; then
-  fail "rd ran the container with --pids-limit $bad: refuse 0 (the command could not start a single process), negative numbers and anything not a whole number with rd's own error, before creating anything" \
+  fail "rd ran the container with --pids-limit $bad: refuse 0 (the command could not start a single process), negative numbers and anything not a whole number (all of it: parseInt reads ${limit}x as $limit) with rd's own error, before creating anything" \
     'rd: --pids-limit takes … (exit status 1)' "exit status 0"
 elif has_line '^ +at '; then
   fail "rd refused --pids-limit $bad with a stack trace: throw an Error whose message says what to write instead (main() prints it as 'rd: …')" \
     'rd: --pids-limit takes …' 'a stack trace'
+elif ! has_line '^rd: .*pids-limit' && [ -n "$left" ]; then
+  fail "rd took --pids-limit $bad and began the container: what failed was a later step on it (rd's error, below, does not name the flag; the kernel refuses such a pids.max with EINVAL). Check the flag yourself before creating anything, and say what it takes (a whole number, 1 or more)" \
+    'rd: --pids-limit takes …' "$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)'); left: $(echo $left)"
 elif ! has_line '^rd: .*pids-limit'; then
   fail "rd failed with --pids-limit $bad but its error does not name --pids-limit: say which flag is wrong and what it takes (a whole number, 1 or more)" \
     'rd: --pids-limit takes …' "$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)')"

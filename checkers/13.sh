@@ -173,23 +173,37 @@ else
 fi
 
 check two-containers
+# Two containers at once, then the first ends while the second runs: the second must keep its network (what
+# the first's rd removes is its own only), and a third, started then, must get an address the second does
+# not hold (the first's, given back, or another).
 PROBE_HOLDS=2
 probe 'true' --net bridge
-PROBE_HOLDS=
-first= second= first_ran=
+first= second= third= first_ran= second_ran= kept_network=
 if [ -n "$PROBE" ]; then
   first_ran=yes
   first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
   probe_aside
   probe 'true' --net bridge
   if [ -n "$PROBE" ]; then
+    second_ran=yes
     second=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
     between=no
     [ -n "$first" ] && [ "$first" != "$second" ] && reach "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
+    # (Only when the two reached each other: otherwise there is nothing for the first's end to break.)
+    if [ "$between" = yes ]; then
+      aside_end
+      v_links=$(links "$SANDBOX") v_addrs=$(addrs "$SANDBOX")
+      reach "$PROBE" "$SANDBOX" "$GATEWAY" && kept_network=yes
+      probe_aside
+      PROBE_HOLDS=
+      probe 'true' --net bridge
+      [ -n "$PROBE" ] && third=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+    fi
   fi
 fi
+PROBE_HOLDS=
 probe_end
-if [ -z "$first_ran" ] || [ -z "$PROBE" ]; then
+if [ -z "$first_ran" ] || [ -z "$second_ran" ]; then
   probe_missing
 elif [ -z "$first" ] || [ -z "$second" ]; then
   fail "a container started with --net bridge has no address besides lo's (see own-interface)" \
@@ -201,6 +215,17 @@ elif [ "$first" = "$second" ]; then
 elif [ "$between" != yes ]; then
   fail "the second container ($second) could not reach the first ($first) through the bridge: both VM ends must be on rd0, up" \
     'the token, at the first' 'nothing'
+elif [ "$kept_network" != yes ]; then
+  why=$(if [ -z "$(link_field "$v_links" rd0 2)" ]; then echo "the bridge rd0 is gone: the first container's rd removed it, though it is every container's (make it once and keep it, as Docker keeps docker0; rd removes only the container's own veth)"
+    else echo "the VM's rd0: $(link_field "$v_links" rd0 4), $(printf '%s\n' "$v_addrs" | awk '$1 == "rd0" { print $2 }')"; fi)
+  fail "once the first container had ended, the second ($second), still running, could no longer reach the VM at $GATEWAY: $why" \
+    'the token, at the VM' 'nothing'
+elif [ -z "$PROBE" ]; then
+  fail "a third container, started while the second still ran, never ran its command (rd's output is below)"
+elif [ "$third" = "$second" ]; then
+  trace_point 'addrAdd'
+  fail "a third container, started after the first ended and while the second ($second) still ran, got $third too: an address is free when no running container holds it, not by how many run (a count reuses a running one's). Keep a record of each address in use, and remove it when its container ends" \
+    "an address other than $second" "$third"
 else
   pass
 fi

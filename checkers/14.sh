@@ -26,10 +26,11 @@ cap_diff() {
   done
   echo "${_extra:+has$_extra}${_extra:+${_missing:+; }}${_missing:+lacks$_missing}"
 }
-# pick N WORDS: N of the words, drawn at random; spelled NAME: a capability name as a learner may write it.
+# pick N WORDS: N of the words, drawn at random; spelled NAME [WAY]: a capability name as a learner may write it,
+# in a way drawn at random or the WAY given (0 as it is, 1 with CAP_, 2 and 3 in lower case, with and without cap_).
 pick() { _k=$1; shift; for _w in "$@"; do echo "$(od -An -N2 -tu2 /dev/urandom | tr -d ' ') $_w"; done | sort -n | head -n "$_k" | cut -d' ' -f2 | tr '\n' ' '; }
 spelled() {
-  case $(( $(od -An -N1 -tu1 /dev/urandom) % 4 )) in
+  case ${2:-$(( $(od -An -N1 -tu1 /dev/urandom) % 4 ))} in
     0) echo "$1" ;; 1) echo "CAP_$1" ;; 2) echo "cap_$1" | tr 'A-Z' 'a-z' ;; *) echo "$1" | tr 'A-Z' 'a-z' ;;
   esac
 }
@@ -105,8 +106,12 @@ dropped="CHOWN $(pick 2 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NE
 added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE)
 kept="$added $(for c in $DEFAULT_CAPS; do case " $dropped " in *" $c "*) ;; *) echo "$c" ;; esac; done)"
 set --
-for c in $dropped; do set -- "$@" --cap-drop "$(spelled "$c")"; done
-for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
+# CHOWN in lower case and the first added with CAP_, every run: a runtime that takes only one way shows.
+way=$(( 2 + $(od -An -N1 -tu1 /dev/urandom) % 2 ))
+for c in $dropped; do set -- "$@" --cap-drop "$(spelled "$c" $way)"; way=; done
+way=1
+for c in $added; do set -- "$@" --cap-add "$(spelled "$c" $way)"; way=; done
+chown_flag="$1 $2"
 probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark" -i busybox "$@"
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen)
@@ -118,7 +123,7 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$owner" != 0:0 ]; then
   trace_point 'PR_CAPBSET_DROP|capset'
-  fail "with CAP_CHOWN dropped, chown to another owner must fail (EPERM) and the file stay root's; the harness sees its owner ${owner:-(no file /tmp/owned-$mark)}" \
+  fail "with CAP_CHOWN dropped ($chown_flag), chown to another owner must fail (EPERM) and the file stay root's; the harness sees its owner ${owner:-(no file /tmp/owned-$mark)}. A capability's name takes any case, with or without CAP_ (chown, CAP_CHOWN and cap_chown are one)" \
     'owner 0:0' "owner ${owner:-none}"
 else
   expect_sets "$(cap_mask "$kept")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added)"
@@ -136,6 +141,12 @@ for c in $deny; do
   esac
 done
 host=h$mark
+# First the same list without SYS_ADMIN, where rd's default list would refuse unshare: the list given replaces
+# it, so unshare -U (which needs no capability) must work.
+probe "unshare -U true && : > /tmp/u-$mark" -i busybox --security-opt "seccomp-deny=$calls"
+u_probe=$PROBE
+[ -n "$PROBE" ] && f=$(p_file "/tmp/u-$mark") && [ -f "$f" ] && [ ! -L "$f" ] && unshare_ran=yes
+probe_end
 probe ": > /tmp/a-$mark; : > /tmp/m-$mark; hostname $host; mkdir /tmp/d-$mark; ln -s x /tmp/l-$mark
   mv /tmp/a-$mark /tmp/b-$mark; chmod 604 /tmp/m-$mark; cd /etc" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
 if [ -n "$PROBE" ]; then
@@ -157,6 +168,10 @@ if [ -z "$PROBE" ]; then
   else
     probe_missing
   fi
+elif [ "$ran" = "$expected" ] && [ -n "$u_probe" ] && [ "$unshare_ran" != yes ]; then
+  trace_point seccomp
+  fail "with --security-opt seccomp-deny=$calls (and no SYS_ADMIN), unshare -U was refused, though the list does not name it: the calls seccomp-deny lists must take the place of rd's default list, not be added to it" \
+    'unshare ran' 'unshare refused'
 else
   trace_point seccomp
   expect_eq "ran:$expected" "ran:$ran" \
@@ -166,7 +181,7 @@ fi
 # ---- A user, every capability dropped but two, no filter: the user keeps none, the bounding set those two.
 check user-keeps-no-capabilities
 added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE KILL SETFCAP MKNOD NET_RAW)
-set -- --cap-drop $(pick 1 ALL all)
+set -- --cap-drop all # (in lower case: ALL is what every runtime takes)
 for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
 flags="$*"
 probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --user 1000:2000 "$@" --security-opt seccomp=unconfined

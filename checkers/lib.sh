@@ -286,6 +286,14 @@ probe_aside() {
   mv "$_out_file" "$_out_file.aside" # (its rd goes on writing there)
 }
 
+# aside_end: ends the probe set aside (SIGKILL, from outside) and collects its rd, while the current probe
+# holds still: a container ending while another runs. probe_aside may then set the current one aside in turn.
+aside_end() {
+  kill -KILL "$PROBE_ASIDE" 2> /dev/null
+  wait "$_aside_bg"
+  _aside_bg= PROBE_ASIDE=
+}
+
 # aside_run: after probe_end, CMD, OUT and the trace of the probe that was set aside, for a check about it.
 aside_run() { CMD=$_aside_cmd OUT=$(tail -n 40 "$_out_file.aside") ERR= TRACE=$_aside_trace; }
 
