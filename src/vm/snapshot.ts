@@ -7,11 +7,12 @@ import { toolPath } from '../../rootfs-scripts/host-tools.mjs';
 import { ConsoleParser } from './protocol.js';
 import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk } from './qemu.js';
 import type { Assets } from './assets.js';
-import type { Accel } from './machine.js';
+import { TCG_KERNEL_ARGS, type Accel } from './machine.js';
 
 /**
  * A saved, already-booted guest: restoring it skips the kernel boot and Node's cold start (≈2 s under TCG).
- * It is only valid for the exact assets, QEMU binary, accelerator, memory size and (with KVM) host CPU.
+ * It is only valid for the exact assets, QEMU binary, accelerator, memory size, (with KVM) host CPU and (with TCG)
+ * the kernel arguments it booted with: a restored guest keeps the template's.
  */
 export function snapshotKey(assets: Assets, accel: Accel, memoryMiB = 256): string | null {
   const found = toolPath('qemu-system-x86_64');
@@ -19,7 +20,8 @@ export function snapshotKey(assets: Assets, accel: Accel, memoryMiB = 256): stri
   if (!qemu) return null;
   const st = fs.statSync(qemu);
   const cpu = accel === 'kvm' ? /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '' : '';
-  return createHash('sha256').update([assets.digest, qemu, st.size, st.mtimeMs, accel, memoryMiB, cpu].join('\0')).digest('hex');
+  const kernelArgs = accel === 'tcg' ? TCG_KERNEL_ARGS.join(' ') : '';
+  return createHash('sha256').update([assets.digest, qemu, st.size, st.mtimeMs, accel, memoryMiB, cpu, kernelArgs].join('\0')).digest('hex');
 }
 
 const fileFor = (key: string) => path.join(cacheDir(), `snapshot-${key.slice(0, 16)}.state`);

@@ -10,12 +10,14 @@ describe('machine definition', () => {
     expect(hostTscKhz('processor\t: 0\n')).toBeNull();
   });
 
-  test('TCG gets the TSC frequency on the kernel command line, KVM does not need it', () => {
+  test('TCG gets the TSC frequency and fixed addresses on the kernel command line, KVM needs neither', () => {
     const tcg = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', imagesFile: '/i' }, 2445404);
     expect(tcg[tcg.indexOf('-append') + 1]).toContain('tsc_early_khz=2445404');
+    expect(tcg[tcg.indexOf('-append') + 1].split(' ')).toContain('norandmaps');
     expect(tcg).toContain('max');
     const kvm = qemuArgs({ assets, accel: 'kvm', payloadFile: '/t/p', imagesFile: '/i' }, 2445404);
     expect(kvm[kvm.indexOf('-append') + 1]).not.toContain('tsc_early_khz');
+    expect(kvm[kvm.indexOf('-append') + 1]).not.toContain('norandmaps');
     expect(kvm.slice(kvm.indexOf('-accel'), kvm.indexOf('-accel') + 2)).toEqual(['-accel', 'kvm']);
   });
 
