@@ -6,9 +6,13 @@ RD_TIMEOUT=${RD_TIMEOUT:-20}
 _out_file=/run/check/out
 mkdir -p /run/check
 
-_now_ms() { read -r up _ < /proc/uptime; echo $(( ${up%.*} * 1000 + 10#${up#*.} * 10 )); }
-_b64() { printf '%s' "$1" | base64 -w 0; }
+# _now: sets _ms to the uptime in milliseconds (in this shell: a $(…) would fork, slow under emulation).
+_now() { read -r _up _ < /proc/uptime; _ms=$(( ${_up%.*} * 1000 + 10#${_up#*.} * 10 )); }
 _emit() { printf '%s\n' "$*" >&3; }
+# _pause SECONDS: waits, fractions too, without starting a process as usleep would (a fork and an exec,
+# ≈ 3 ms each under emulation): a read that times out on a fifo nothing writes to.
+[ -p /run/check/pause ] || mkfifo -m 600 /run/check/pause
+_pause() { read -r -t "$1" _ <> /run/check/pause; }
 
 # _quote WORDS...: the words as a shell command a learner can paste back in.
 _quote() {
@@ -33,19 +37,24 @@ _pass_traced=
 # check NAME: starts a check; every check ends in exactly one pass or fail.
 check() {
   CHECK_NAME=$1 CMD= OUT= ERR= RC= TRACE= _trace_point=
-  _check_started=$(_now_ms)
+  _now
+  _check_started=$_ms
   _emit "start	$LEVEL	$CHECK_NAME"
 }
 
+# A result's texts go base64-encoded as one field, NUL between them (a shell string never holds one): one
+# base64 process a result, not one a text (each costs ≈ 12 ms under emulation). See parseRecord.
 _result() { # status message expected actual trace
-  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( $(_now_ms) - _check_started ))	$(_b64 "$2")	$(_b64 "$3")	$(_b64 "$4")	$(_b64 "$CMD")	$(_b64 "$(_output_shown "$2")")	$(_b64 "${5-}")"
+  _now
+  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( _ms - _check_started ))	$(printf '%s\0%s\0%s\0%s\0%s\0%s' "$2" "$3" "$4" "$CMD" "$(_output_shown "$2")" "${5-}" | base64 -w 0)"
   CHECK_NAME=
 }
 
 # _output_shown MESSAGE: what rd printed, for a result: OUT, and rd's stderr after it when rd_split kept
 # the two apart (unless the message already quotes rd's own error line from it).
 _output_shown() {
-  _err_line=$(printf '%s\n' "$ERR" | grep -m1 '^rd: ')
+  _err_line=
+  [ -z "$ERR" ] || _err_line=$(printf '%s\n' "$ERR" | grep -m1 '^rd: ')
   case $1 in
     *"${_err_line:-no such line}"*) printf '%s' "$OUT" ;;
     *) printf '%s' "$OUT${ERR:+${OUT:+
@@ -123,12 +132,14 @@ _hung=/run/check/hung
 _rd() {
   _limit=$(( RD_TIMEOUT * ${PROBE_HOLDS:-1} ))
   [ -e "$_hung" ] && _limit=5
-  _started=$(_now_ms)
+  _now
+  _started=$_ms
   : > "/run/check/running.$_trace_calls"
   in_sandbox /bin/sh -c 'cd "$1" && export RD_TRACE="$2" && shift 2 && exec "$@"' rd-cwd "${RD_CWD:-/}" "$_trace_in" \
     timeout -s KILL "$_limit" node "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
-  if [ "$RC" = 137 ] && [ $(( $(_now_ms) - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
+  _now
+  if [ "$RC" = 137 ] && [ $(( _ms - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
     RC=124
     : > "$_hung"
   fi
@@ -150,7 +161,7 @@ _sandbox_empty() {
   _i=0
   while ! grep -qx 'populated 0' "$SANDBOX_CGROUP/cgroup.events"; do
     [ $((_i += 1)) -lt 200 ] || return 1
-    usleep 10000
+    _pause 0.01
   done
 }
 
@@ -247,16 +258,16 @@ exec sleep $_marker"
   PROBE= PROBES=0
   # Scanning /proc takes CPU the container's start needs (one vCPU): scan when the command says it is
   # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says. The
-  # wait is counted in 0.1 s steps, not read from the clock: each read is a subshell, another fork.
-  _steps=$(( RD_TIMEOUT * 10 )) _n=0
+  # wait is counted in 0.025 s steps, not read from the clock.
+  _steps=$(( RD_TIMEOUT * 40 )) _n=0
   while [ $((_steps -= 1)) -ge 0 ]; do
-    if _said_ready || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((_n += 1)) -ge 20 ]; then
+    if _said_ready || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((_n += 1)) -ge 80 ]; then
       _n=0
       _found=$(_processes_running "sleep $_marker ")
       PROBES=$(echo $_found | wc -w)
       if [ "$PROBES" -gt 0 ] || ! kill -0 "$_rd_bg" 2> /dev/null; then break; fi
     fi
-    usleep 100000
+    _pause 0.025
   done
   [ "$PROBES" = 1 ] && PROBE=$_found
   OUT=$(tail -n 40 "$_out_file") # what rd has printed so far

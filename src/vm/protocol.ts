@@ -10,6 +10,8 @@ import type { CheckResult } from '../check/types.js';
 export const MAGIC = '\x1erw1 ';
 /** Unsigned: the guest is up and waits for "go" (a snapshot restore resumes at this point). */
 export const READY = `${MAGIC}ready`;
+/** Unsigned: a spare guest has warmed up and waits for "go" (vm/harness). */
+export const WARM = `${MAGIC}warm`;
 /** Unsigned: the signer waits for this run's token. */
 export const HELLO = `${MAGIC}hello`;
 
@@ -24,6 +26,7 @@ export type ConsoleEvent =
   /** A line of output; `stream` only when the parser reads streams and the harness tagged the line with one. */
   | { type: 'log'; line: string; stream?: Stream }
   | { type: 'ready' }
+  | { type: 'warm' }
   | { type: 'hello' }
   | { type: 'record'; record: GuestRecord }
   /** A line that looks like a record but does not carry this run's token. */
@@ -45,8 +48,10 @@ export interface ConsoleLimits {
 
 export const defaultLimits: ConsoleLimits = { maxLine: 4096, maxLog: 4 * 1024 * 1024 };
 
-// A trace is 60 lines of at most 200 characters and a mark each (checkers/lib.sh: _trace_shown).
-const FIELD_MAX = { message: 2000, value: 2000, command: 2000, output: 8000, trace: 12_200 };
+// A result's texts, longest kept of each: message, expected, actual, command, output, trace. A trace is 60
+// lines of at most 200 characters and a mark each (checkers/lib.sh: _trace_shown).
+const TEXT_MAX = [2000, 2000, 2000, 2000, 8000, 12_200];
+const ERROR_MAX = 2000;
 /** Longest line held while waiting for its end: a record with every field at its maximum fits. */
 const MAX_PENDING = 64 * 1024;
 
@@ -58,10 +63,10 @@ export function sanitize(text: string): string {
   return text.replace(ESCAPES, '');
 }
 
-function b64(field: string | undefined, max: number): string {
-  if (!field) return '';
-  const text = sanitize(Buffer.from(field, 'base64').toString('utf8').replace(/\r/g, ''));
-  return text.length > max ? text.slice(0, max) + '…' : text;
+/** Guest text made safe to show, cut to `max` characters. */
+function clean(text: string, max: number): string {
+  const safe = sanitize(text.replace(/\r/g, ''));
+  return safe.length > max ? safe.slice(0, max) + '…' : safe;
 }
 
 const NAME = /^[\w.-]{1,64}$/;
@@ -73,21 +78,14 @@ export function parseRecord(fields: string[]): GuestRecord | null {
     case 'start':
       return f.length === 2 && NAME.test(f[0]) && NAME.test(f[1]) ? { kind, level: f[0], name: f[1] } : null;
     case 'result': {
-      if (f.length !== 10 || !NAME.test(f[0]) || !NAME.test(f[1]) || (f[2] !== 'pass' && f[2] !== 'fail')) return null;
+      // The texts are one base64 field, NUL between them (checkers/lib.sh: _result).
+      if (f.length !== 5 || !NAME.test(f[0]) || !NAME.test(f[1]) || (f[2] !== 'pass' && f[2] !== 'fail')) return null;
       const ms = Number(f[3]);
-      const result: CheckResult = {
-        level: f[0],
-        name: f[1],
-        status: f[2],
-        ms: Number.isFinite(ms) && ms >= 0 ? ms : 0,
-        message: b64(f[4], FIELD_MAX.message),
-      };
-      const expected = b64(f[5], FIELD_MAX.value);
-      const actual = b64(f[6], FIELD_MAX.value);
-      const command = b64(f[7], FIELD_MAX.command);
-      const output = b64(f[8], FIELD_MAX.output);
-      const trace = b64(f[9], FIELD_MAX.trace);
-      if (f[5] || f[6]) Object.assign(result, { expected, actual });
+      const texts = Buffer.from(f[4], 'base64').toString('utf8').split('\0');
+      if (texts.length !== 6) return null;
+      const [message, expected, actual, command, output, trace] = texts.map((t, i) => clean(t, TEXT_MAX[i]!));
+      const result: CheckResult = { level: f[0], name: f[1], status: f[2], ms: Number.isFinite(ms) && ms >= 0 ? ms : 0, message: message! };
+      if (texts[1] || texts[2]) Object.assign(result, { expected, actual });
       if (command) result.command = command;
       if (output) result.output = output;
       if (trace) result.trace = trace;
@@ -100,7 +98,7 @@ export function parseRecord(fields: string[]): GuestRecord | null {
       return kind === 'exit' ? { kind, code: n } : { kind, count: n };
     }
     case 'error':
-      return f.length === 1 ? { kind, message: b64(f[0], FIELD_MAX.message) } : null;
+      return f.length === 1 ? { kind, message: clean(Buffer.from(f[0], 'base64').toString('utf8'), ERROR_MAX) } : null;
     default:
       return null;
   }
@@ -146,6 +144,7 @@ export class ConsoleParser {
   private recordLine(line: string): ConsoleEvent {
     if (line === HELLO) return { type: 'hello' };
     if (line === READY) return { type: 'ready' };
+    if (line === WARM) return { type: 'warm' };
     const body = line.slice(MAGIC.length);
     const space = body.indexOf(' ');
     if (space < 0 || body.slice(0, space) !== this.token) {

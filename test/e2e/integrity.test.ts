@@ -54,7 +54,7 @@ function expectContained({ outcome, ms }: { outcome: Outcome; ms: number }): voi
 }
 
 const forged = (token: string) =>
-  `'\\x1erw1 ${token} result\\t00\\texit-status\\tpass\\t1\\t\\t\\t\\t\\t\\n\\x1erw1 ${token} end\\t3\\n'`;
+  `'\\x1erw1 ${token} result\\t00\\texit-status\\tpass\\t1\\tAAAAAAA=\\n\\x1erw1 ${token} end\\t3\\n'`;
 
 describe('a learner program cannot fake a pass', () => {
   test('result lines printed on stdout, stderr, /dev/console and /dev/ttyS0 do not count', async () => {
@@ -74,7 +74,7 @@ describe('a learner program cannot fake a pass', () => {
       const token = /token ([0-9a-f]{32})/.exec(heard)?.[1];
       if (token) {
         console.error('stole the token');
-        fs.appendFileSync('/dev/console', \`\\x1erw1 \${token} result\\t00\\texit-status\\tpass\\t1\\t\\t\\t\\t\\t\\n\\x1erw1 \${token} end\\t3\\n\`);
+        fs.appendFileSync('/dev/console', \`\\x1erw1 \${token} result\\t00\\texit-status\\tpass\\t1\\tAAAAAAA=\\n\\x1erw1 \${token} end\\t3\\n\`);
       }
     `);
     expectContained(r);
@@ -84,7 +84,7 @@ describe('a learner program cannot fake a pass', () => {
 
   test('writing to the results channel or the checker scripts is impossible from the sandbox', async () => {
     const r = await attack(`
-      try { fs.writeSync(3, 'result\\t00\\texit-status\\tpass\\t1\\t\\t\\t\\t\\t\\n'); console.error('fd 3 open!'); } catch {}
+      try { fs.writeSync(3, 'result\\t00\\texit-status\\tpass\\t1\\tAAAAAAA=\\n'); console.error('fd 3 open!'); } catch {}
       const found = execSync("find / -xdev -name lib.sh -o -xdev -name records -type p 2>/dev/null || true").toString().split('\\n').filter(Boolean);
       for (const f of found) { try { fs.writeFileSync(f, 'check exit-status\\npass\\n'); console.error('overwrote ' + f); } catch {} }
       try { execSync('rm -rf /run/* /opt/rd/../../run/payload'); } catch {}

@@ -3,8 +3,10 @@ import { ConsoleParser, HELLO, MAGIC, sanitize, type ConsoleEvent } from '../../
 
 const TOKEN = 'a'.repeat(32);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** A result's texts as checkers/lib.sh sends them: one base64 field, NUL between them. */
+const texts = (...t: string[]) => b64(t.join('\0'));
 const result = (name: string, status = 'pass', output = '', trace = '') =>
-  `${MAGIC}${TOKEN} result\t00\t${name}\t${status}\t12\t${b64('msg')}\t\t\t${b64('rd run')}\t${b64(output)}\t${b64(trace)}`;
+  `${MAGIC}${TOKEN} result\t00\t${name}\t${status}\t12\t${texts('msg', '', '', 'rd run', output, trace)}`;
 const all = (p: ConsoleParser, ...chunks: (string | Buffer)[]) => [...chunks.flatMap((c) => p.push(c)), ...p.end()];
 
 describe('console protocol', () => {
@@ -16,13 +18,21 @@ describe('console protocol', () => {
   });
 
   test('a record without this run\'s token never counts', () => {
-    const forged = `${MAGIC}${'b'.repeat(32)} result\t00\tone\tpass\t1\t\t\t\t\t\t`;
+    const forged = `${MAGIC}${'b'.repeat(32)} result\t00\tone\tpass\t1\t${texts('', '', '', '', '', '')}`;
     const events = all(new ConsoleParser(TOKEN), forged + '\n', `${MAGIC}result\t00\tone\tpass\n`);
     expect(events.map((e) => e.type)).toEqual(['forged', 'forged']);
   });
 
   test('malformed records with the right token are rejected, not half-read', () => {
-    const bad = [`${MAGIC}${TOKEN} result\t00\tone\tmaybe\t1\t\t\t\t\t\t`, `${MAGIC}${TOKEN} end\t-1`, `${MAGIC}${TOKEN} result\t00\t../x\tpass\t1\t\t\t\t\t\t`, `${MAGIC}${TOKEN} nonsense`];
+    const empty = texts('', '', '', '', '', '');
+    const bad = [
+      `${MAGIC}${TOKEN} result\t00\tone\tmaybe\t1\t${empty}`,
+      `${MAGIC}${TOKEN} end\t-1`,
+      `${MAGIC}${TOKEN} result\t00\t../x\tpass\t1\t${empty}`,
+      `${MAGIC}${TOKEN} result\t00\tone\tpass\t1\t${texts('five', '', '', '', '')}`,
+      `${MAGIC}${TOKEN} result\t00\tone\tpass\t1\t${texts('seven', '', '', '', '', '', '')}`,
+      `${MAGIC}${TOKEN} nonsense`,
+    ];
     const events = all(new ConsoleParser(TOKEN), bad.join('\n') + '\n');
     expect(events.every((e) => e.type === 'forged')).toBe(true);
   });
@@ -86,8 +96,8 @@ describe('console protocol', () => {
   });
 
   test('record fields are bounded and sanitised', () => {
-    const huge = b64('\x1b[31m' + 'o'.repeat(20_000));
-    const line = `${MAGIC}${TOKEN} result\t00\tone\tfail\t5\t${b64('m')}\t\t\t\t${huge}\t${huge}`;
+    const huge = '\x1b[31m' + 'o'.repeat(20_000);
+    const line = `${MAGIC}${TOKEN} result\t00\tone\tfail\t5\t${texts('m', '', '', '', huge, huge)}`;
     const [ev] = all(new ConsoleParser(TOKEN), line + '\n');
     expect(ev.type).toBe('record');
     const { output, trace } = (ev as { record: { result: { output: string; trace: string } } }).record.result;
@@ -104,8 +114,8 @@ describe('console protocol', () => {
     expect((passed as { record: { result: object } }).record.result).not.toHaveProperty('trace');
   });
 
-  test('a record in the earlier shape, without the trace field, is rejected', () => {
-    const events = all(new ConsoleParser(TOKEN), `${MAGIC}${TOKEN} result\t00\tone\tpass\t1\t\t\t\t\t\n`);
+  test('a record in an earlier shape, a field for each text, is rejected', () => {
+    const events = all(new ConsoleParser(TOKEN), `${MAGIC}${TOKEN} result\t00\tone\tpass\t1\t${b64('m')}\t\t\t\t\t\n`);
     expect(events.map((e) => e.type)).toEqual(['forged']);
   });
 });
