@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadLevels } from '../lessons.js';
 import { requireVm } from '../vm/ready.js';
 import { runVm, type VmEnd } from '../vm/run.js';
+import { keepSpares, refillSpares } from '../vm/spare.js';
 import { bundleRuntime } from './bundle.js';
 import { checkerFiles, expectedChecks, levelsUpTo, planRuns } from './checkers.js';
 
@@ -53,6 +54,22 @@ function cgroupFile(name: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Keeps `count` spare VMs restored and warmed up between checks (the TUI, while the learner edits: see
+ * src/vm/spare.ts); each check refills them once its own VMs are done. Errors wait for the first check.
+ */
+export async function keepSpareVms(count = spareVms()): Promise<void> {
+  keepSpares(count);
+  const vm = await requireVm().catch(() => null);
+  if (vm) refillSpares(vm.assets, vm.accel.accel);
+}
+
+/** Spare VMs to keep: one for each VM a check runs (defaultVms), or RUBBER_WORKSHOP_SPARES (0: none). */
+export function spareVms(env = process.env): number {
+  const set = Number(env.RUBBER_WORKSHOP_SPARES);
+  return env.RUBBER_WORKSHOP_SPARES && Number.isInteger(set) && set >= 0 ? set : defaultVms();
 }
 
 /** Seconds for the whole run: boot plus a budget per level, so one hung command cannot stall a check forever. */
@@ -129,6 +146,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
       else if (r.kind === 'error') guestError ??= r.message;
     }
   }
+  refillSpares(vm.assets, vm.accel.accel);
 
   const expected = levels.flatMap((l) => expectedChecks(l, opts.checkersDir).map((name) => `${l}/${name}`));
   const { missing, unknown, repeated } = compareReported(expected, results.map((r) => `${r.level}/${r.name}`));

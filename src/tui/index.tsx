@@ -45,8 +45,11 @@ export async function runTui(opts: TuiOptions): Promise<void> {
       </ThemeProvider>,
       { exitOnCtrlC: false },
     );
+    // Spare VMs, restored and warmed up while the learner reads and edits, make the first check quick too.
+    if (!opts.runCheck) void import('../check/run.js').then((m) => m.keepSpareVms(), () => {});
     await app.waitUntilExit();
   } finally {
+    if (!opts.runCheck) (await import('../vm/spare.js')).keepSpares(0);
     process.off('exit', leave);
     leave();
   }

@@ -34,16 +34,26 @@ function setpriv(): string | null {
 /** A temp folder for one QEMU's files; see makeTemp. */
 export const makeVmTemp = () => makeTemp(TEMP_PREFIX);
 
-/** Writes a payload disk: the cpio archive, padded to the one size every guest expects. */
-export function writePayloadDisk(file: string, entries: CpioEntry[]): void {
+/** The run's payload as the harness reads it: a cpio archive, no larger than the disk that carries it. */
+export function payloadArchive(entries: CpioEntry[]): Buffer {
   const archive = cpio(entries, 512);
   if (archive.length > PAYLOAD_DISK_BYTES)
     throw new Error(`the run's payload is ${archive.length} bytes, more than the ${PAYLOAD_DISK_BYTES} the VM's disk holds`);
-  fs.writeFileSync(file, archive);
-  fs.truncateSync(file, PAYLOAD_DISK_BYTES);
+  return archive;
 }
 
-type QemuProcess = ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
+/** Writes a payload disk (a file, or one open for QEMU already): the archive, padded to the one size every guest expects. */
+export function writePayloadDisk(target: string | number, archive: Buffer): void {
+  const fd = typeof target === 'number' ? target : fs.openSync(target, 'w');
+  try {
+    fs.writeSync(fd, archive, 0, archive.length, 0);
+    fs.ftruncateSync(fd, PAYLOAD_DISK_BYTES);
+  } finally {
+    if (typeof target !== 'number') fs.closeSync(fd);
+  }
+}
+
+export type QemuProcess = ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
 
 /** The host's answer to the guest's "ready": fresh randomness and the clock, for a restored guest. */
 export const goLine = () => `go ${randomBytes(32).toString('hex')} ${Math.floor(Date.now() / 1000)}\n`;
@@ -63,4 +73,40 @@ export function startQemu(spec: Omit<MachineSpec, 'imagesFile'>, tmp: string): {
   const entry = { child, tmp };
   live.add(entry);
   return { child: child as QemuProcess, forget: () => live.delete(entry) };
+}
+
+/** A started QEMU whose payload disk is still open here, to be written before the guest is told "go". */
+export interface Machine {
+  child: QemuProcess;
+  /** Stops tracking it (once it has been killed and its folder removed). */
+  forget: () => void;
+  tmp: string;
+  payloadFd: number;
+}
+
+/**
+ * Starts QEMU on an empty payload disk, kept open: the payload goes in now, or (a spare, src/vm/spare.ts) once
+ * a check needs it. The harness reads the disk only after "go", flushing its cache first.
+ */
+export function startMachine(spec: Omit<MachineSpec, 'imagesFile' | 'payloadFile'>): Machine {
+  const tmp = makeVmTemp();
+  const payloadFile = `${tmp}/payload.cpio`;
+  let payloadFd: number | undefined;
+  try {
+    payloadFd = fs.openSync(payloadFile, 'w+');
+    fs.ftruncateSync(payloadFd, PAYLOAD_DISK_BYTES);
+    return { ...startQemu({ ...spec, payloadFile }, tmp), tmp, payloadFd };
+  } catch (e) {
+    if (payloadFd !== undefined) fs.closeSync(payloadFd);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Kills a machine's QEMU and lets go of its files: once per machine. */
+export function endMachine(m: Machine): void {
+  m.child.kill('SIGKILL');
+  m.forget();
+  fs.rmSync(m.tmp, { recursive: true, force: true });
+  fs.closeSync(m.payloadFd);
 }

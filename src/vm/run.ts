@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { Channel } from './channel.js';
 import type { CpioEntry } from './cpio.js';
 import type { Accel } from './machine.js';
-import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './qemu.js';
+import { endMachine, goLine, payloadArchive, startMachine, writePayloadDisk } from './qemu.js';
+import { takeSpare } from './spare.js';
 import { findSnapshot } from './snapshot.js';
 import { ConsoleParser, type ConsoleEvent } from './protocol.js';
 import type { Assets } from './assets.js';
@@ -64,17 +64,18 @@ export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
 async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerator<VmEvent, VmEnd> {
   const started = Date.now();
   const token = randomBytes(16).toString('hex');
-  const tmp = makeVmTemp();
-  const payloadFile = path.join(tmp, 'payload.cpio');
+  const archive = payloadArchive(opts.payload);
+  const memoryMiB = opts.memoryMiB;
+  const spare = snapshot && memoryMiB === undefined ? takeSpare(snapshot) : null;
+  const machine = spare ?? startMachine({ assets: opts.assets, accel: opts.accel, memoryMiB, snapshot: snapshot ?? undefined });
+  const { child } = machine;
+  const removeTemp = () => fs.rmSync(machine.tmp, { recursive: true, force: true });
   try {
-    writePayloadDisk(payloadFile, opts.payload);
+    writePayloadDisk(machine.payloadFd, archive);
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    endMachine(machine);
     throw e;
   }
-  const memoryMiB = opts.memoryMiB;
-  const { child, forget } = startQemu({ assets: opts.assets, accel: opts.accel, payloadFile, memoryMiB, snapshot: snapshot ?? undefined }, tmp);
-  const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
 
   const events = new Channel<VmEvent>();
   const parser = new ConsoleParser(token, undefined, opts.streams);
@@ -110,13 +111,14 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
     tempRemoved = true;
     for (const ev of parser.push(chunk)) {
       if (ev.type === 'ready' && !tokenSent) go();
+      else if (ev.type === 'warm' && !tokenSent) continue; // a spare's warm-up, ended after it was taken
       else if (ev.type === 'hello' && !tokenSent) {
         tokenSent = true;
         stopResend();
         child.stdin.write(`token ${token}\n`);
         events.push({ type: 'booted', ms: Date.now() - started });
       } else if (ev.type === 'log' && POWER_DOWN.test(ev.line)) continue;
-      else if (ev.type === 'hello' || ev.type === 'ready') events.push({ type: 'forged', line: 'a second hello or ready' });
+      else if (ev.type === 'hello' || ev.type === 'ready' || ev.type === 'warm') events.push({ type: 'forged', line: `a second ${ev.type}` });
       else events.push(ev);
     }
   });
@@ -141,8 +143,7 @@ async function* runOnce(opts: VmOptions, snapshot: string | null): AsyncGenerato
     opts.signal?.removeEventListener('abort', onAbort);
     stopResend();
     stop(reason);
-    removeTemp();
-    forget();
+    endMachine(machine);
   }
   return { reason, ms: Date.now() - started, qemuCode, qemuError: qemuError.trim() };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex, Writable } from 'node:stream';
 import { execPayload, type Bundle } from './exec.js';
-import { goLine, makeVmTemp, startQemu, writePayloadDisk } from './qemu.js';
+import { goLine, makeVmTemp, startQemu, writePayloadDisk, payloadArchive } from './qemu.js';
 import { findSnapshot } from './snapshot.js';
 import { MAGIC, READY } from './protocol.js';
 import { serveAttach } from './attach.js';
@@ -93,7 +93,7 @@ async function session(opts: ShellOptions, payload: ReturnType<typeof execPayloa
   };
   const removeTemp = () => fs.rmSync(tmp, { recursive: true, force: true });
   try {
-    writePayloadDisk(payloadFile, payload);
+    writePayloadDisk(payloadFile, payloadArchive(payload));
   } catch (e) {
     removeTemp();
     throw e;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { toolPath } from '../../rootfs-scripts/host-tools.mjs';
 import { ConsoleParser } from './protocol.js';
-import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk } from './qemu.js';
+import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk, payloadArchive } from './qemu.js';
 import type { Assets } from './assets.js';
 import { TCG_KERNEL_ARGS, type Accel } from './machine.js';
 
@@ -42,7 +42,7 @@ export async function buildSnapshot(assets: Assets, accel: Accel, timeoutMs = 12
   const payloadFile = path.join(tmp, 'payload.cpio');
   const monitor = path.join(tmp, 'monitor.sock');
   const partial = `${file}.tmp-${process.pid}`;
-  writePayloadDisk(payloadFile, []);
+  writePayloadDisk(payloadFile, payloadArchive([]));
   const { child, forget } = startQemu({ assets, accel, payloadFile, template: { monitor } }, tmp);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   let stderr = '';

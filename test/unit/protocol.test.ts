@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConsoleParser, HELLO, MAGIC, sanitize, type ConsoleEvent } from '../../src/vm/protocol.js';
+import { ConsoleParser, HELLO, MAGIC, READY, WARM, sanitize, type ConsoleEvent } from '../../src/vm/protocol.js';
 
 const TOKEN = 'a'.repeat(32);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -15,6 +15,11 @@ describe('console protocol', () => {
     expect(events.map((e) => e.type)).toEqual(['log', 'hello', 'record', 'record']);
     expect(events[2]).toMatchObject({ record: { kind: 'result', result: { name: 'one', status: 'pass', ms: 12, message: 'msg', command: 'rd run' } } });
     expect(events[3]).toEqual({ type: 'record', record: { kind: 'end', count: 1 } });
+  });
+
+  test('ready and warm are unsigned lines of their own (the host decides what each may mean when)', () => {
+    const events = all(new ConsoleParser(TOKEN), `${READY}\n${WARM}\n${MAGIC}warmer\n`);
+    expect(events.map((e) => e.type)).toEqual(['ready', 'warm', 'forged']);
   });
 
   test('a record without this run\'s token never counts', () => {
