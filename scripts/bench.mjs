@@ -47,13 +47,15 @@ const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 async function series(args, picks, { mark, cwd, env } = {}) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await timed(args, mark, cwd, env));
-  for (const [label, pick] of Object.entries(picks)) {
-    const samples = runs.map(pick);
-    const m = median(samples);
-    const ratio = base && label !== BASE ? `  = ${(m / base).toFixed(1)}× node -e 0` : '';
-    console.log(`${label.padEnd(72)} ${s(m)}  (min ${s(Math.min(...samples))}, max ${s(Math.max(...samples))}, n=${RUNS})${ratio}`);
-    if (label === BASE) base = m;
-  }
+  for (const [label, pick] of Object.entries(picks)) report(label, runs.map(pick));
+}
+
+/** Prints a figure's median, min and max, and its ratio to `base`. */
+function report(label, samples) {
+  const m = median(samples);
+  const ratio = base && label !== BASE ? `  = ${(m / base).toFixed(1)}× node -e 0` : '';
+  console.log(`${label.padEnd(72)} ${s(m)}  (min ${s(Math.min(...samples))}, max ${s(Math.max(...samples))}, n=${samples.length})${ratio}`);
+  if (label === BASE) base = m;
 }
 
 // Every figure is also given as a ratio to this one, taken in the same run: the host's speed cancels out.
@@ -91,6 +93,46 @@ for (const level of process.env.BENCH_LEVELS?.split(/\s+/) ?? levels) {
     [`check ${level} with its solution: all of levels 00-${level}`]: (r) => r.total,
   }, { mark: lastCheck(level), cwd: solutionWorkspace(level) });
 }
+// Watch mode (check --watch, as the TUI's `w`): the verdict after a save, with spare VMs restored and warmed up
+// while the learner edits. Saves come BENCH_WATCH_IDLE seconds apart (default 10: time to read the results).
+const IDLE_MS = Number(process.env.BENCH_WATCH_IDLE || 10) * 1000;
+/** RUNS saves under one `check --watch`: for each, when the level's own verdict and the whole check came. */
+async function watchRuns(level) {
+  const cwd = solutionWorkspace(level);
+  const child = spawn(process.execPath, [cli, 'check', '--watch', level], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  const waitFor = async (re) => {
+    while (!re.test(out)) {
+      if (child.exitCode !== null) throw new Error(`check --watch ended: ${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return performance.now();
+  };
+  const runs = [];
+  await waitFor(/Watching rd\.ts/);
+  for (let i = 0; i < RUNS; i++) {
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    out = '';
+    fs.appendFileSync(path.join(cwd, 'rd.ts'), `// saved ${i}\n`);
+    const start = performance.now();
+    const own = await waitFor(lastCheck(level));
+    const all = await waitFor(/Watching rd\.ts/);
+    if (!/passed \(/.test(out)) throw new Error(`the solution of ${level} did not pass under check --watch: ${out}`);
+    runs.push({ own: own - start, all: all - start });
+  }
+  child.kill('SIGINT');
+  await closed;
+  return runs;
+}
+for (const level of process.env.BENCH_LEVELS?.split(/\s+/) ?? levels) {
+  const runs = await watchRuns(level);
+  report(`check --watch ${level}, a save with spare VMs ready: level ${level}'s own verdict`, runs.map((r) => r.own));
+  report(`check --watch ${level}, a save with spare VMs ready: all of levels 00-${level}`, runs.map((r) => r.all));
+}
+
 // In one VM, and dealt out to two VMs at once (the default on two cores).
 for (const level of ['10', lastLevel]) {
   await series(['check', level], {

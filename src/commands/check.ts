@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultVms, runCheck } from '../check/run.js';
+import { defaultVms, keepSpareVms, runCheck } from '../check/run.js';
+import { keepSpares } from '../vm/spare.js';
+import { watchFiles } from '../tui/watch.js';
 import { expectedChecks, levelsUpTo } from '../check/checkers.js';
 import type { Outcome } from '../check/types.js';
 import { loadLevels } from '../lessons.js';
@@ -21,17 +23,19 @@ import { UsageError } from '../errors.js';
 
 export const CHECK = {
   name: 'check',
-  synopsis: 'rubber-workshop check [LEVEL] [--json | --tap | --junit FILE]',
+  synopsis: 'rubber-workshop check [LEVEL] [--watch | --json | --tap | --junit FILE]',
   about: `Checks your workspace's rd.ts in a fresh VM: the checks of levels 00 to LEVEL (default: the level you
 are on). A pass moves you on to the next level. Exit status: 0 pass, 1 fail, 2 could not run.
 
 Options:
+  --watch        check again on every save of rd.ts or linux.ts, until Ctrl-C (a VM is kept ready between saves)
   --json         the results as JSON on standard output (the summary goes to standard error)
   --tap          the results as TAP on standard output
   --junit FILE   also write the results as a JUnit XML report to FILE
   -h, --help     show this help
 `,
   options: {
+    watch: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     tap: { type: 'boolean', default: false },
     junit: { type: 'string' },
@@ -41,6 +45,7 @@ Options:
 
 interface CheckArgs {
   level?: string;
+  watch: boolean;
   json: boolean;
   tap: boolean;
   junit?: string;
@@ -50,9 +55,10 @@ interface CheckArgs {
 export function parseCheckArgs(argv: string[]): CheckArgs | undefined {
   const parsed = parseCommand(CHECK, argv);
   if (!parsed) return undefined;
-  const { values: { json, tap, junit }, positionals: [given] } = parsed;
+  const { values: { watch, json, tap, junit }, positionals: [given] } = parsed;
   if (json && tap) throw new UsageError('choose one of --json and --tap (both write to standard output)');
-  return { json, tap, junit, level: given === undefined ? undefined : levelId(given, loadLevels().map((l) => l.id)) };
+  if (watch && (json || tap || junit)) throw new UsageError('--watch prints results as they come, for you to read: leave out --json, --tap and --junit');
+  return { watch, json, tap, junit, level: given === undefined ? undefined : levelId(given, loadLevels().map((l) => l.id)) };
 }
 
 /** `rubber-workshop check [LEVEL]`: checks the workspace's rd.ts in a fresh VM; exit 0 pass, 1 fail, 2 could not run. */
@@ -60,19 +66,66 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
   const args = parseCheckArgs(argv);
   if (!args) return 0;
   const dir = workspaceHere();
+  if (fs.existsSync(workspaceFiles(dir).linux)) {
+    const refreshed = refreshToolkit(dir);
+    if (refreshed.written) say(args, `linux.ts updated to this version of the toolkit${refreshed.backup ? ` (your edited copy: ${path.relative(dir, refreshed.backup)})` : ''}.`);
+  }
+  if (!args.watch) return exitCodeFor((await checkOnce(dir, args, signal)).verdict);
+  return watchAndCheck(dir, args, signal);
+}
+
+/**
+ * --watch: a check now and after every save, in a spare VM restored while the learner edits (src/vm/spare.ts).
+ * A save during a check stops it and starts another. Ends on Ctrl-C, with the last check's exit status.
+ */
+async function watchAndCheck(dir: string, args: CheckArgs, signal: AbortSignal): Promise<number> {
+  await keepSpareVms();
+  let current: AbortController | undefined;
+  let saved: () => void = () => {};
+  const watcher = watchFiles(dir, ['rd.ts', 'linux.ts'], () => {
+    current?.abort();
+    saved();
+  });
+  let verdict: Outcome['verdict'] = 'error';
+  const ended = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  try {
+    while (!signal.aborted) {
+      current = new AbortController();
+      const stop = () => current?.abort();
+      signal.addEventListener('abort', stop);
+      const changed = new Promise<void>((resolve) => (saved = resolve));
+      const outcome = await checkOnce(dir, args, current.signal);
+      signal.removeEventListener('abort', stop);
+      if (signal.aborted) break;
+      if (outcome.error === CANCELLED) {
+        process.stdout.write('\nSaved: checking again.\n');
+        continue;
+      }
+      verdict = outcome.verdict;
+      process.stdout.write('\nWatching rd.ts and linux.ts: save to check again, Ctrl-C to end.\n');
+      await Promise.race([changed, ended]);
+    }
+  } finally {
+    watcher.close();
+    keepSpares(0);
+  }
+  return exitCodeFor(verdict);
+}
+
+const CANCELLED = 'the check was cancelled';
+
+/** Prints a line for the learner: on standard error when standard output carries --json or --tap. */
+const say = (args: CheckArgs, line: string) => (args.json || args.tap ? process.stderr : process.stdout).write(line + '\n');
+
+/** One check of the workspace, shown as it goes; records progress and writes the reports asked for. */
+async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Promise<Outcome> {
   const files = workspaceFiles(dir);
   const tracked = fs.existsSync(files.state);
   const { progress, corrupt } = tracked ? loadProgress(dir) : { progress: undefined };
   const level = args.level ?? progress?.current ?? '00';
   const machine = args.json || args.tap;
   const colour = !machine && useColour();
-  const say = (line: string) => (machine ? process.stderr : process.stdout).write(line + '\n');
-  if (corrupt) say(corruptNotice(dir, corrupt));
-
-  if (fs.existsSync(files.linux)) {
-    const refreshed = refreshToolkit(dir);
-    if (refreshed.written) say(`linux.ts updated to this version of the toolkit${refreshed.backup ? ` (your edited copy: ${path.relative(dir, refreshed.backup)})` : ''}.`);
-  }
+  if (corrupt) say(args, corruptNotice(dir, corrupt));
 
   const status = new Status();
   const stageText = { bundle: 'bundling rd.ts', boot: 'starting the VM', checks: 'running the checks' } as const;
@@ -89,17 +142,21 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
       if (!machine) for (const line of blocks.add(ev.result)) status.log(line);
     } else if (ev.type === 'done') outcome = ev.outcome;
   }
+  if (!outcome) throw new Error('the check ended without an outcome');
+  if (outcome.error === CANCELLED && args.watch) {
+    status.stop();
+    return outcome;
+  }
   if (!machine) for (const line of blocks.rest()) status.log(line);
   status.stop();
-  if (!outcome) throw new Error('the check ended without an outcome');
 
-  if (tracked && outcome.error !== 'the check was cancelled') saveProgress(dir, recordCheck(progress!, outcome, loadLevels().map((l) => l.id)));
+  if (tracked && outcome.error !== CANCELLED) saveProgress(dir, recordCheck(progress!, outcome, loadLevels().map((l) => l.id)));
   const provenance = args.json || args.junit ? await provenanceFor(dir, assetsDigest) : undefined;
   if (args.json) process.stdout.write(toJson(outcome, provenance));
   if (args.tap) process.stdout.write(toTap(outcome));
   if (args.junit) writeFileAtomic(path.resolve(args.junit), toJunit(outcome, { provenance }));
-  (machine ? process.stderr : process.stdout).write(formatSummary(outcome, colour) + '\n');
-  return exitCodeFor(outcome.verdict);
+  say(args, formatSummary(outcome, colour));
+  return outcome;
 }
 
 export const command: Command = { spec: CHECK, main: check };

@@ -22,9 +22,9 @@ export function rw(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv
   });
 }
 
-/** Starts the built CLI in the background. */
-export function rwSpawn(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawn(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'pipe' });
+/** Starts the built CLI in the background (in `cwd`, default the repository). */
+export function rwSpawn(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repo) {
+  return spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'pipe' });
 }
 
 /** QEMU processes started on behalf of the CLI process `pid` (their disk path names it). */

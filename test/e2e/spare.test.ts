@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { keepSpareVms, runCheck } from '../../src/check/run.js';
 import type { Outcome } from '../../src/check/types.js';
 import { keepSpares } from '../../src/vm/spare.js';
-import { level, qemusOf, tempsOf, until, workspaceWith } from './helpers.js';
+import { level, qemusOf, rwSpawn, tempsOf, until, workspaceWith } from './helpers.js';
 
 // Spare VMs, as the TUI keeps them while the learner edits: restored and warmed up before the save.
 afterEach(() => keepSpares(0));
@@ -39,4 +41,25 @@ test('a check runs in the spare, reads its own runtime there, and a fresh spare 
   await until(() => qemusOf(process.pid).length === 1, 20_000);
   keepSpares(0);
   expect(await until(() => qemusOf(process.pid).length === 0 && tempsOf(process.pid).length === 0, 5000)).toBe(true);
+});
+
+test('check --watch: checks now and again on a save; Ctrl-C ends it and its spare VMs', async () => {
+  const dir = workspaceWith(level('00').stub());
+  const child = rwSpawn(['check', '--watch', '00'], {}, dir);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+
+  expect(await until(() => /Watching rd\.ts and linux\.ts/.test(out), 120_000), out).toBe(true);
+  expect(out).toMatch(/Level 00 not passed yet/);
+  expect(qemusOf(child.pid!).length).toBeGreaterThan(0); // spares stand by for the next save
+  out = '';
+  fs.writeFileSync(path.join(dir, 'rd.ts'), level('00').solution());
+  expect(await until(() => /Level 00 passed/.test(out) && /Watching/.test(out), 120_000), out).toBe(true);
+
+  child.kill('SIGINT');
+  expect(await closed).toBe(130);
+  expect(qemusOf(child.pid!)).toEqual([]);
+  expect(tempsOf(child.pid!)).toEqual([]);
 });

@@ -51,6 +51,14 @@ describe('every command', () => {
   });
 });
 
+describe('check', () => {
+  it.each([['--json'], ['--tap'], ['--junit', 'r.xml']])('--watch with %s: a short error, exit 2', async (...opts) => {
+    const { code, err } = await run('check', ['--watch', ...opts]);
+    expect(code).toBe(2);
+    expect(err).toContain('--watch prints results as they come, for you to read: leave out --json, --tap and --junit');
+  });
+});
+
 describe('subcommands', () => {
   it('dev check --help is the help of dev check, not a level named --help', async () => {
     const { code, out } = await run('dev check', ['--help']);
