@@ -47,7 +47,8 @@ else
   ran_ok 3 && pass
 fi
 
-# The command's stdin is rd's: the checker's pipe, as the kernel sees the command's fd 0.
+# The command's stdin is rd's: the checker's pipe, as the kernel sees the command's fd 0. The same container
+# is then killed from outside, for the signal check.
 check stdin
 mkfifo /run/check/stdin && exec 7<> /run/check/stdin && echo 'a line for the command' >&7
 RD_STDIN=/run/check/stdin
@@ -56,6 +57,7 @@ RD_STDIN=
 if [ -n "$PROBE" ]; then
   same_file "/proc/$PROBE/fd/0" /run/check/stdin && stdin_ok=yes || stdin_ok=
   stdin_is=$(readlink "/proc/$PROBE/fd/0" 2> /dev/null || echo 'closed')
+  vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
 fi
 probe_end
 exec 7>&-
@@ -66,6 +68,26 @@ elif [ -n "$stdin_ok" ]; then
 else
   fail "the command's stdin is $stdin_is, not rd's (a pipe the checker writes to): start the init stage with stdio: 'inherit' for all three streams, so that \`echo x | rd run -- cat\` works" \
     "stdin: rd's stdin" "stdin: $stdin_is"
+fi
+
+check signal
+# The stdin check's container, killed from outside as `docker kill` does: from level 06 the command is its
+# namespace's PID 1, which ignores signals sent from inside it, but SIGKILL from an ancestor namespace always
+# arrives. The PID rd reports must be the command's, as rd's own PID namespace (the VM's) numbers it.
+same_run
+report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
+  fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
+    "$vm_pid killed by signal SIGKILL" "${report:-(no such line)}"
+elif [ "${report%% *}" != "$vm_pid" ]; then
+  fail "rd reported PID ${report%% *}, but the command's PID, as rd's PID namespace numbers it, is $vm_pid: report the PID of the child that became the command (child.pid), not rd's own" \
+    "$vm_pid killed by signal SIGKILL" "$report"
+elif [ "$RC" != 137 ]; then
+  fail "rd exited with status $RC after the command was killed by SIGKILL: exit with 128 + the signal's number (137), like a shell does" 137 "$RC"
+else
+  pass
 fi
 
 # A command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
@@ -81,26 +103,4 @@ elif rd_timed_out || ! has_line 'ENOENT'; then
 else
   fail "rd could not start 'sh': execve does not search PATH, so look the name up first (linux.which) and pass the full path" \
     'sh found through PATH' "$OUT"
-fi
-
-check signal
-# Killed from outside, as `docker kill` does: from level 06 the command is its namespace's PID 1, which
-# ignores signals sent from inside it, but SIGKILL from an ancestor namespace always arrives. The PID rd
-# reports must be the command's, as rd's own PID namespace (the VM's) numbers it.
-probe '' -i busybox
-[ -n "$PROBE" ] && vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
-probe_end
-report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
-if [ -z "$PROBE" ]; then
-  probe_missing
-elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
-  fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
-    "$vm_pid killed by signal SIGKILL" "${report:-(no such line)}"
-elif [ "${report%% *}" != "$vm_pid" ]; then
-  fail "rd reported PID ${report%% *}, but the command's PID, as rd's PID namespace numbers it, is $vm_pid: report the PID of the child that became the command (child.pid), not rd's own" \
-    "$vm_pid killed by signal SIGKILL" "$report"
-elif [ "$RC" != 137 ]; then
-  fail "rd exited with status $RC after the command was killed by SIGKILL: exit with 128 + the signal's number (137), like a shell does" 137 "$RC"
-else
-  pass
 fi

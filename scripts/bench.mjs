@@ -31,12 +31,15 @@ function timed(args, mark, cwd, env = {}) {
   });
 }
 
+const workspaces = [];
+process.on('exit', () => workspaces.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A throwaway workspace holding a level's reference solution. */
 function solutionWorkspace(level) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-ws-'));
   execFileSync(process.execPath, [cli, 'init', dir], { stdio: 'ignore' });
   fs.copyFileSync(path.join(lessons[level], 'solution.ts'), path.join(dir, 'rd.ts'));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  workspaces.push(dir);
   return dir;
 }
 
