@@ -136,8 +136,8 @@ for (const level of process.env.BENCH_LEVELS?.split(/\s+/) ?? levels) {
   report(`check --watch ${level}, a save with spare VMs ready: all of levels 00-${level}`, runs.map((r) => r.all));
 }
 
-// In one VM, and dealt out to two VMs at once (the default on two cores).
-for (const level of ['10', lastLevel]) {
+// In one VM, and dealt out to two VMs at once (the default on two cores); BENCH_ONE_VM=0 skips it.
+for (const level of process.env.BENCH_ONE_VM === '0' ? [] : ['10', lastLevel]) {
   await series(['check', level], {
     [`check ${level} with its solution, 1 VM: level ${level}'s own verdict`]: (r) => r.mark,
     [`check ${level} with its solution, 1 VM: all of levels 00-${level}`]: (r) => r.total,
