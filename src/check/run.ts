@@ -176,8 +176,11 @@ export function compareReported(expected: string[], reported: string[]): { missi
   };
 }
 
+/** The error of a check stopped by its signal (a save under watch, Ctrl-C, the TUI's `x`). */
+export const CANCELLED = 'the check was cancelled';
+
 function vmFailure(end: VmEnd, levels: number, rdTimeoutS: number): string {
-  if (end.reason === 'aborted') return 'the check was cancelled';
+  if (end.reason === 'aborted') return CANCELLED;
   if (end.reason === 'timeout')
     return `the check did not finish within ${runTimeoutMs(levels, rdTimeoutS) / 1000} s: does rd hang?`;
   const qemu = end.qemuError ? `: ${end.qemuError.split('\n').slice(-3).join(' ')}` : '';

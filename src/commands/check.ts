@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultVms, keepSpareVms, runCheck } from '../check/run.js';
+import { CANCELLED, defaultVms, keepSpareVms, runCheck } from '../check/run.js';
 import { keepSpares } from '../vm/spare.js';
 import { watchFiles } from '../tui/watch.js';
 import { expectedChecks, levelsUpTo } from '../check/checkers.js';
@@ -111,8 +111,6 @@ async function watchAndCheck(dir: string, args: CheckArgs, signal: AbortSignal):
   }
   return exitCodeFor(verdict);
 }
-
-const CANCELLED = 'the check was cancelled';
 
 /** Prints a line for the learner: on standard error when standard output carries --json or --tap. */
 const say = (args: CheckArgs, line: string) => (args.json || args.tap ? process.stderr : process.stdout).write(line + '\n');
