@@ -54,14 +54,47 @@ expect_sets() {
   fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
 }
 
+# A program that makes one 32-bit call, as `int 0x80` does on x86-64: unshare(CLONE_NEWUSER), number 310 in
+# the 32-bit table (x86-64's 310 is process_vm_readv, which no list refuses). Its 120-byte ELF and program
+# headers load the file at 0x400000 and start at the code:
+#   b8 39 00 00 00  0f 05      fork()                 85 c0  75 21   the parent jumps to its pause
+#   b8 36 01 00 00  bb 00 00 00 10  cd 80             the child: eax 310, ebx CLONE_NEWUSER, int 0x80
+#   b8 27 00 00 00  0f 05  89 c7  be 13 00 00 00  b8 3e 00 00 00  0f 05   kill(getpid(), SIGSTOP)
+#   b8 22 00 00 00  0f 05  eb f7                      pause(), for ever
+# The parent waits unreaped, so the child shows in /proc either stopped (the call returned: its user
+# namespace tells whether it ran) or as a zombie with the signal that killed it.
+INT80=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAArQAAAAAAAACtAAAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSG4NgEAALsAAAAQzYC4JwAAAA8Fice+EwAAALg+AAAADwW4IgAAAA8F6/c=
+# int80_outcome NAME: how the call of the program NAME (its comm) ended, once its child shows it (up to 2 s):
+# "killed SIGNAL", "refused" (returned, same user namespace), "made" (a user namespace of its own), or nothing.
+int80_outcome() {
+  _name=$1 _i=0
+  while [ $((_i += 1)) -le 200 ]; do
+    for _p in $(grep -lx "$_name" /proc/[0-9]*/comm 2> /dev/null); do
+      _p=${_p%/comm}
+      # shellcheck disable=SC2046 # (the fields after the name, word by word: 1 is the state, 50 exit_code)
+      set -- $(sed 's/^.*) //' "$_p/stat" 2> /dev/null) && case $1 in
+        Z) echo "killed $((${50:-0} & 127))" && return ;;
+        T) [ "$(readlink "$_p/ns/user")" = "$(p_ns user)" ] && echo refused || echo made; return ;;
+      esac
+    done
+    _pause 0.01
+  done
+}
+
 # ---- One container with no flags: Docker's defaults. It tries unshare -U (no capability needed: any process
 # may make a user namespace), which the default filter must refuse; the folder is made only if it was refused.
+# Then it runs the 32-bit program (from its stdin), which the filter must refuse or kill.
 check default-capabilities
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-probe "unshare -U true || mkdir /tmp/unshare-refused-$mark" -i busybox
+echo "$INT80" | base64 -d > /run/check/int80
+RD_STDIN=/run/check/int80
+probe "unshare -U true || mkdir /tmp/unshare-refused-$mark
+  cat > /tmp/i32-$mark; chmod 700 /tmp/i32-$mark; /tmp/i32-$mark &" -i busybox
+RD_STDIN=
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp)
   refused=$(f=$(p_file "/tmp/unshare-refused-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
+  int80=$(int80_outcome "i32-$mark")
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -97,6 +130,26 @@ else
   trace_point seccomp
   fail "unshare -U made a user namespace in the container: rd's default filter must refuse unshare (and mount, umount2, pivot_root, setns) unless --cap-add SYS_ADMIN, as Docker's default profile does — a user namespace needs no capability, only the filter stops it" \
     'unshare refused' 'unshare ran'
+fi
+
+check filter-checks-architecture
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$mode" != 2 ]; then
+  fail "no seccomp filter holds the command (Seccomp: ${mode:-?}): fix no-new-privs-and-filter first"
+elif [ "$int80" = made ]; then
+  trace_point seccomp
+  fail "a 32-bit call (int 0x80) to unshare, number 310 in that table, made a user namespace: the filter compared the call's number without looking at seccomp_data.arch, and on x86-64 310 is process_vm_readv, which the list lets through. Load SECCOMP_DATA_ARCH first and return SECCOMP_RET_KILL_PROCESS unless it is linux.auditArch(), then load SECCOMP_DATA_NR" \
+    '32-bit unshare killed or refused' '32-bit unshare made a user namespace'
+elif [ "$int80" = refused ] || [ "$int80" = 'killed 31' ]; then
+  pass
+elif [ -n "$int80" ]; then
+  fail "the checker's 32-bit program died of signal ${int80#killed } before its call could be judged: this VM's kernel cannot make 32-bit calls (not your runtime's fault: report it)" \
+    '32-bit unshare killed by SIGSYS or refused' "killed by signal ${int80#killed }"
+else
+  fail "the checker's 32-bit program (/tmp/i32-$mark, written from the command's stdin) never showed in the container: rd must hand the command its stdin (level 00), and the image's /tmp must be writable; see rd's output" \
+    'the program ran' 'no process i32-'"$mark"
 fi
 
 # ---- Capabilities dropped and added at random, written the ways a learner may: CHOWN always among the
