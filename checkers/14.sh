@@ -1,9 +1,11 @@
 # Level 14: capabilities and seccomp. Without flags the command keeps Docker's default capabilities in its
 # effective, permitted and bounding sets (inheritable empty), runs with no_new_privs under a seccomp filter, and
-# that filter refuses unshare; --cap-drop/--cap-add change the sets; --security-opt seccomp-deny=… chooses what
-# the filter refuses (EPERM, the process lives on); seccomp=unconfined installs none. What is dropped, added and
-# denied is drawn at random each run, so a hard-coded answer fails. Judged from outside: the container
-# process's /proc/PID/status, and what its calls did (an owner, a hostname, files, its working directory).
+# that filter kills 32-bit calls, refuses the keyring calls always and unshare unless SYS_ADMIN is kept;
+# --cap-drop/--cap-add change the sets; --security-opt seccomp-deny=… chooses what the filter refuses (EPERM,
+# the process lives on); seccomp=unconfined installs none. What is dropped, added and denied is drawn at
+# random each run, so a hard-coded answer fails. Judged from outside: the container process's
+# /proc/PID/status, and what its calls did (an owner, a hostname, files, its working directory, and how the
+# checker's program's children ended).
 TRACE_CALLS='prctl|capset|seccomp'
 
 CAPS='CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE
@@ -54,47 +56,58 @@ expect_sets() {
   fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
 }
 
-# A program that makes one 32-bit call, as `int 0x80` does on x86-64: unshare(CLONE_NEWUSER), number 310 in
-# the 32-bit table (x86-64's 310 is process_vm_readv, which no list refuses). Its 120-byte ELF and program
-# headers load the file at 0x400000 and start at the code:
-#   b8 39 00 00 00  0f 05      fork()                 85 c0  75 21   the parent jumps to its pause
-#   b8 36 01 00 00  bb 00 00 00 10  cd 80             the child: eax 310, ebx CLONE_NEWUSER, int 0x80
-#   b8 27 00 00 00  0f 05  89 c7  be 13 00 00 00  b8 3e 00 00 00  0f 05   kill(getpid(), SIGSTOP)
-#   b8 22 00 00 00  0f 05  eb f7                      pause(), for ever
-# The parent waits unreaped, so the child shows in /proc either stopped (the call returned: its user
-# namespace tells whether it ran) or as a zombie with the signal that killed it.
-INT80=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAArQAAAAAAAACtAAAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSG4NgEAALsAAAAQzYC4JwAAAA8Fice+EwAAALg+AAAADwW4IgAAAA8F6/c=
-# int80_outcome NAME: how the call of the program NAME (its comm) ended, once its child shows it (up to 2 s):
-# "killed SIGNAL", "refused" (returned, same user namespace), "made" (a user namespace of its own), or nothing.
-int80_outcome() {
-  _name=$1 _i=0
-  while [ $((_i += 1)) -le 200 ]; do
-    for _p in $(grep -lx "$_name" /proc/[0-9]*/comm 2> /dev/null); do
+# The checker's program, handed to a container's command on its stdin: two children, each making one call
+# the filter must refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
+# stopped (the call worked) or a zombie with its exit status (the call's errno) or the signal that killed it.
+#   int80    a 32-bit call, as `int 0x80` makes on x86-64: unshare(CLONE_NEWUSER), 310 in the 32-bit table
+#            (x86-64's 310 is process_vm_readv, which no list refuses); it worked if it has a user namespace
+#            of its own
+#   keyring  add_key("user", "rw", "rw", 2, KEY_SPEC_PROCESS_KEYRING), 248 on x86-64
+# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 293 bytes, made by
+# scripts/seccomp-program.mjs (its instructions are listed there; a unit test keeps the two the same).
+SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAJQEAAAAAAAAlAQAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdR+4nQAAAL8PAAAAvg8BQAAPBbg2AQAAuwAAABDNgOs+uDkAAAAPBYXAdVm4nQAAAL8PAAAAvhUBQAAPBbj4AAAAvx0BQAC+IgFAALoiAUAAQboCAAAAQbj+////DwWFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAdXNlcgBydwA=
+echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
+# program_run NAME: the command's part that writes the program from its stdin to /tmp/NAME and starts it.
+program_run() { echo "cat > /tmp/$1; chmod 700 /tmp/$1; /tmp/$1 &"; }
+# program_call NAME CHILD: how CHILD's call ended in the program started as /tmp/NAME, once it shows (up to
+# 5 s, for a VM under load): "killed SIGNAL", "failed ERRNO", "worked" (in the probe's user namespace) or
+# "made" (in one of its own), or nothing if the child never showed.
+program_call() {
+  _name=$1 _child=$2 _i=0
+  while [ $((_i += 1)) -le 500 ]; do
+    for _p in $(grep -lx "$_child" /proc/[0-9]*/comm 2> /dev/null); do
       _p=${_p%/comm}
+      _parent=$(sed -n 's/^PPid:[[:space:]]*//p' "$_p/status" 2> /dev/null)
+      [ "$(cat "/proc/$_parent/comm" 2> /dev/null)" = "$_name" ] || continue
       # shellcheck disable=SC2046 # (the fields after the name, word by word: 1 is the state, 50 exit_code)
-      set -- $(sed 's/^.*) //' "$_p/stat" 2> /dev/null) && case $1 in
-        Z) echo "killed $((${50:-0} & 127))" && return ;;
-        T) [ "$(readlink "$_p/ns/user")" = "$(p_ns user)" ] && echo refused || echo made; return ;;
+      set -- $(sed 's/^.*) //' "$_p/stat" 2> /dev/null)
+      case $1 in
+        Z) [ $((${50:-0} & 127)) = 0 ] && echo "failed $((${50:-0} >> 8))" || echo "killed $((${50:-0} & 127))"; return ;;
+        T) [ "$(readlink "$_p/ns/user")" = "$(p_ns user)" ] && echo worked || echo made; return ;;
       esac
     done
     _pause 0.01
   done
 }
+# program_missing NAME: a fail that says the program never ran.
+program_missing() {
+  fail "the checker's program (/tmp/$1, written from the command's stdin) never showed in the container: rd must hand the command its stdin (level 00), and the image's /tmp must be writable; see rd's output" \
+    'the program ran' "no process $1"
+}
 
 # ---- One container with no flags: Docker's defaults. It tries unshare -U (no capability needed: any process
 # may make a user namespace), which the default filter must refuse; the folder is made only if it was refused.
-# Then it runs the 32-bit program (from its stdin), which the filter must refuse or kill.
+# Then it runs the checker's program, whose 32-bit call the filter must refuse or kill.
 check default-capabilities
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-echo "$INT80" | base64 -d > /run/check/int80
-RD_STDIN=/run/check/int80
+RD_STDIN=/run/check/seccomp-program
 probe "unshare -U true || mkdir /tmp/unshare-refused-$mark
-  cat > /tmp/i32-$mark; chmod 700 /tmp/i32-$mark; /tmp/i32-$mark &" -i busybox
+  $(program_run "sc-$mark")" -i busybox
 RD_STDIN=
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp)
   refused=$(f=$(p_file "/tmp/unshare-refused-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
-  int80=$(int80_outcome "i32-$mark")
+  int80=$(program_call "sc-$mark" int80)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -138,25 +151,25 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$mode" != 2 ]; then
   fail "no seccomp filter holds the command (Seccomp: ${mode:-?}): fix no-new-privs-and-filter first"
-elif [ "$int80" = made ]; then
+elif [ "$int80" = made ] || [ "$int80" = worked ]; then
   trace_point seccomp
   fail "a 32-bit call (int 0x80) to unshare, number 310 in that table, made a user namespace: the filter compared the call's number without looking at seccomp_data.arch, and on x86-64 310 is process_vm_readv, which the list lets through. Load SECCOMP_DATA_ARCH first and return SECCOMP_RET_KILL_PROCESS unless it is linux.auditArch(), then load SECCOMP_DATA_NR" \
     '32-bit unshare killed or refused' '32-bit unshare made a user namespace'
-elif [ "$int80" = refused ] || [ "$int80" = 'killed 31' ]; then
+elif [ "${int80%% *}" = failed ] || [ "$int80" = 'killed 31' ]; then
   pass
 elif [ -n "$int80" ]; then
   fail "the checker's 32-bit program died of signal ${int80#killed } before its call could be judged: this VM's kernel cannot make 32-bit calls (not your runtime's fault: report it)" \
     '32-bit unshare killed by SIGSYS or refused' "killed by signal ${int80#killed }"
 else
-  fail "the checker's 32-bit program (/tmp/i32-$mark, written from the command's stdin) never showed in the container: rd must hand the command its stdin (level 00), and the image's /tmp must be writable; see rd's output" \
-    'the program ran' 'no process i32-'"$mark"
+  program_missing "sc-$mark"
 fi
 
 # ---- Capabilities dropped and added at random, written the ways a learner may: CHOWN always among the
-# dropped, so that a chown to another owner must fail.
+# dropped, so that a chown to another owner must fail; SYS_ADMIN always among the added, so that the default
+# filter lets unshare -U through, and the checker's program shows the keyring calls refused all the same.
 check cap-drop-and-add
 dropped="CHOWN $(pick 2 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP)"
-added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE)
+added="$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE) SYS_ADMIN"
 kept="$added $(for c in $DEFAULT_CAPS; do case " $dropped " in *" $c "*) ;; *) echo "$c" ;; esac; done)"
 set --
 # CHOWN in lower case and the first added with CAP_, every run: a runtime that takes only one way shows.
@@ -165,13 +178,20 @@ for c in $dropped; do set -- "$@" --cap-drop "$(spelled "$c" $way)"; way=; done
 way=1
 for c in $added; do set -- "$@" --cap-add "$(spelled "$c" $way)"; way=; done
 chown_flag="$1 $2"
-probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark" -i busybox "$@"
+RD_STDIN=/run/check/seccomp-program
+probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark
+  unshare -U true && mkdir /tmp/admin-unshare-$mark
+  $(program_run "sk-$mark")" -i busybox "$@"
+RD_STDIN=
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen)
   owner=$(f=$(p_file "/tmp/owned-$mark") && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
   owner=$(inside_ids "$owner" | tr ' ' :)
+  admin_unshare=$(f=$(p_file "/tmp/admin-unshare-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
+  keyring=$(program_call "sk-$mark" keyring)
 fi
 probe_end
+cap_flags="$*"
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$owner" != 0:0 ]; then
@@ -180,6 +200,39 @@ elif [ "$owner" != 0:0 ]; then
     'owner 0:0' "owner ${owner:-none}"
 else
   expect_sets "$(cap_mask "$kept")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added)"
+fi
+
+check sys-admin-allows-unshare
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$admin_unshare" = yes ]; then
+  pass
+elif [ $(((0x0${seen%% *} >> 21) & 1)) = 0 ]; then
+  fail "with --cap-add SYS_ADMIN the command lacks CAP_SYS_ADMIN (CapEff ${seen%% *}): fix cap-drop-and-add first"
+else
+  trace_point seccomp
+  fail "with $cap_flags, unshare -U was refused: rd's default filter refuses mount, umount2, pivot_root, unshare and setns only to a container without CAP_SYS_ADMIN, as Docker's default profile does (with it, they are the capability's to allow); decide the list after the capabilities are known" \
+    'unshare ran' 'unshare refused'
+fi
+
+check keyring-always-denied
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$keyring" = 'failed 1' ]; then
+  pass
+elif [ -z "$keyring" ]; then
+  program_missing "sk-$mark"
+else
+  trace_point seccomp
+  case $keyring in
+    worked) _why="add_key worked" ;;
+    killed*) _why="add_key killed the program (signal ${keyring#killed }): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM)" ;;
+    *) _why="add_key failed with errno ${keyring#failed }, not EPERM (1): a refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
+  esac
+  fail "with $cap_flags, $_why: rd's default filter refuses the keyring calls (keyctl, add_key, request_key) whatever the capabilities — the kernel's keyrings are not namespaced — and only mount, umount2, pivot_root, unshare and setns depend on CAP_SYS_ADMIN" \
+    'add_key failed with EPERM' "add_key ${keyring}"
 fi
 
 # ---- A filter of the checker's choosing: chdir (the shell's own cd, so a filter that kills instead of
@@ -198,6 +251,7 @@ host=h$mark
 # it, so unshare -U (which needs no capability) must work.
 probe "unshare -U true && : > /tmp/u-$mark" -i busybox --security-opt "seccomp-deny=$calls"
 u_probe=$PROBE
+unshare_ran=
 [ -n "$PROBE" ] && f=$(p_file "/tmp/u-$mark") && [ -f "$f" ] && [ ! -L "$f" ] && unshare_ran=yes
 probe_end
 probe ": > /tmp/a-$mark; : > /tmp/m-$mark; hostname $host; mkdir /tmp/d-$mark; ln -s x /tmp/l-$mark
