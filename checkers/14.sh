@@ -105,7 +105,7 @@ probe "unshare -U true || mkdir /tmp/unshare-refused-$mark
   $(program_run "sc-$mark")" -i busybox
 RD_STDIN=
 if [ -n "$PROBE" ]; then
-  seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp)
+  seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp) default_mode=$mode
   refused=$(f=$(p_file "/tmp/unshare-refused-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
   int80=$(program_call "sc-$mark" int80)
 fi
@@ -190,6 +190,7 @@ if [ -n "$PROBE" ]; then
   owner=$(f=$(p_file "/tmp/owned-$mark") && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
   owner=$(inside_ids "$owner" | tr ' ' :)
   admin_unshare=$(f=$(p_file "/tmp/admin-unshare-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
+  admin_mode=$(p_status Seccomp)
   keyring=$(program_call "sk-$mark" keyring)
 fi
 probe_end
@@ -211,6 +212,9 @@ check sys-admin-allows-unshare
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$admin_mode" != 2 ]; then
+  fail "with $cap_flags no seccomp filter holds the command (Seccomp: ${admin_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities (with SYS_ADMIN kept it refuses only the keyring calls)" \
+    'Seccomp 2, unshare ran' "Seccomp ${admin_mode:-?}"
 elif [ "$admin_unshare" = yes ]; then
   pass
 elif [ $(((0x0${seen%% *} >> 21) & 1)) = 0 ]; then
@@ -320,6 +324,8 @@ check seccomp-unconfined
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$default_mode" != 2 ]; then
+  fail "no seccomp filter held the command even without flags (Seccomp: ${default_mode:-?}), so seccomp=unconfined has nothing to leave out: fix no-new-privs-and-filter first"
 elif [ "$mode" = 0 ] && [ "$ran" = yes ]; then
   pass
 else
