@@ -2,7 +2,7 @@
 # it ended ("<pid> exited with status N" / "<pid> killed by signal NAME").
 TRACE_CALLS='execve|which|clearCloexec'
 
-# One run shows stdout, stderr, arguments and the exit status; stdout and stderr are captured apart.
+# part: one run shows stdout, stderr, arguments and the exit status; stdout and stderr are captured apart.
 check stdout
 rd_split run -- /bin/sh -c 'echo "out:$1"; echo "err:$1" >&2; exit 3' sh 'two  words'
 if rd_timed_out; then
@@ -47,7 +47,7 @@ else
   ran_ok 3 && pass
 fi
 
-# The command's stdin is rd's: the checker's pipe, as the kernel sees the command's fd 0. The same container
+# part: the command's stdin is rd's: the checker's pipe, as the kernel sees the command's fd 0. The same container
 # is then killed from outside, for the signal check.
 check stdin
 mkfifo /run/check/stdin && exec 7<> /run/check/stdin && echo 'a line for the command' >&7
@@ -90,7 +90,7 @@ else
   pass
 fi
 
-# A command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
+# part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
 check path-lookup
 PROBE_SHELL=sh PROBE_SPLIT=yes
 probe '' -i busybox

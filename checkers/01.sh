@@ -7,6 +7,7 @@ SROOT=/proc/$SANDBOX/root
 # still read it.
 RD_CWD=/tmp/rw-check/cwd
 vm "mkdir -p $RD_CWD && echo vm > $RD_CWD/only-in-vm" || exit 1
+# part: one container, its root, working directory and mounts
 images_before=$(ls -A "$SROOT$IMAGES"; md5sum < "$SROOT$IMAGES/busybox.tar")
 
 check image-root
@@ -73,7 +74,7 @@ else
   pass
 fi
 
-# The VM's PATH finds an sh that the image does not have: a runtime that looks the command up before chroot
+# part: the VM's PATH finds an sh that the image does not have: a runtime that looks the command up before chroot
 # gets that path, which does not exist inside the container.
 check path-lookup-inside
 vm 'mkdir -p /run/rw-path && printf "#!/bin/sh\nexit 99\n" > /run/rw-path/sh && chmod +x /run/rw-path/sh'

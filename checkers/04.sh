@@ -16,6 +16,7 @@ leftovers() { ls -A "$SROOT$CONTAINERS" | grep -vx images; mounts_under "$CONTAI
 # Whether the unpacked image was touched: the inode and change time of a file in it.
 stamp() { stat -c '%i %z' "$slower/etc/passwd" 2>&1; }
 
+# part: containers A, B and C, one after another and two at once; what they leave
 # Container A writes a new file and changes one of the image's.
 check overlay-root
 probe 'echo written-by-a > /written-by-a && echo changed-by-a >> /etc/passwd && echo "a: wrote /written-by-a and /etc/passwd"'
@@ -142,7 +143,7 @@ else
   pass
 fi
 
-# An unpack cut off halfway must not be kept as the image. The image's tar is a fifo the checker feeds half
+# part: an unpack cut off halfway must not be kept as the image. The image's tar is a fifo the checker feeds half
 # of and then holds open, so rd is stopped (SIGKILL, as a power cut) while its unpack is halfway, every
 # time; then the fifo becomes the whole tar, and the next container of that image must have all of it.
 check unpack-interrupted

@@ -8,6 +8,7 @@ TRACE_CALLS='setgroups|setgid|setuid'
 as_root_login
 
 
+# part: --user with a group
 check user-and-group
 probe 'id; touch /tmp/made-by-the-command
   hostname renamed-by-the-command 2> /dev/null && echo "root left: sethostname worked"
@@ -41,6 +42,7 @@ else
     "the command kept supplementary groups: rd ran with root's (0), and setuid/setgid leave them alone. Call setgroups([]) before setgid"
 fi
 
+# part: --user without a group, which comes from the image's /etc/passwd
 check user-without-group
 probe 'id' -i busybox --user 1000
 if [ -n "$PROBE" ]; then

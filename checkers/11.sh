@@ -39,6 +39,7 @@ _expect_map() {
   expect_eq "0 $3" "$2" "the container's $1 (as the VM numbers ids) is not root's line in $4, root:${3% *}:${3#* }: $_cause"
 }
 
+# part: a container in a user namespace of its own, as root
 check uid-map
 # A container without a user namespace first, so that the image is unpacked as it is, owned by the VM's root:
 # a runtime that keeps one copy of an image for every user namespace then shows.
@@ -148,6 +149,7 @@ else
   pass
 fi
 
+# part: a user in a user namespace of its own
 check user-inside-userns
 as_root_login
 probe 'id' -i busybox --userns auto --user 1000:2000

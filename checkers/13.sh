@@ -55,6 +55,7 @@ why_unreachable() {
   fi
 }
 
+# part: one container on the bridge, and the VM's interfaces before and after it
 v_before=$(links "$SANDBOX")
 check own-interface
 probe 'true' --net bridge
@@ -172,6 +173,7 @@ else
     "once the container has ended the VM still has interfaces it made: a veth goes with the container's network namespace when nothing holds it (no bind mount, no process, no open fd of it), and rd removes what else it made (linkDel)"
 fi
 
+# part: two containers at once, then a third
 check two-containers
 # Two containers at once, then the first ends while the second runs: the second must keep its network (what
 # the first's rd removes is its own only), and a third, started then, must get an address the second does

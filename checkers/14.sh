@@ -95,11 +95,13 @@ program_missing() {
     'the program ran' "no process $1"
 }
 
-# ---- One container with no flags: Docker's defaults. It tries unshare -U (no capability needed: any process
+# A number new each run, in the names of what the containers' commands make.
+mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+
+# part: one container with no flags: Docker's defaults. It tries unshare -U (no capability needed: any process
 # may make a user namespace), which the default filter must refuse; the folder is made only if it was refused.
 # Then it runs the checker's program, whose 32-bit call the filter must refuse or kill.
 check default-capabilities
-mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 RD_STDIN=/run/check/seccomp-program
 probe "unshare -U true || mkdir /tmp/unshare-refused-$mark
   $(program_run "sc-$mark")" -i busybox
@@ -164,7 +166,48 @@ else
   program_missing "sc-$mark"
 fi
 
-# ---- Capabilities dropped and added at random, written the ways a learner may: CHOWN always among the
+# A user, every capability dropped but two, no filter: the user keeps none, the bounding set those two. It
+# shares the part of the container above: seccomp-unconfined needs that one to have had a filter.
+check user-keeps-no-capabilities
+added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE KILL SETFCAP MKNOD NET_RAW)
+set -- --cap-drop all # (in lower case: ALL is what every runtime takes)
+for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
+flags="$*"
+probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --user 1000:2000 "$@" --security-opt seccomp=unconfined
+if [ -n "$PROBE" ]; then
+  seen=$(sets_seen) mode=$(p_status Seccomp)
+  ran=$(f=$(p_file "/tmp/unshare-ran-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  point_14_bounding
+  probe_missing
+else
+  set -- $seen
+  if [ "$*" = "0000000000000000 0000000000000000 $(cap_mask "$added") 0000000000000000" ]; then
+    pass
+  else
+    trace_point 'PR_CAPBSET_DROP|capset|setuid'
+    fail "with --user 1000:2000 $flags, the user holds no capability (setuid from root to 1000 empties effective and permitted; inheritable must be empty too, or ambient could hand them on) and the bounding set is$(printf ' %s' $added), dropped before setuid" \
+      "CapEff/CapPrm/CapInh 0000000000000000, CapBnd $(cap_mask "$added")" "CapEff $1, CapPrm $2, CapBnd $3, CapInh $4"
+  fi
+fi
+
+check seccomp-unconfined
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$default_mode" != 2 ]; then
+  fail "no seccomp filter held the command even without flags (Seccomp: ${default_mode:-?}), so seccomp=unconfined has nothing to leave out: fix no-new-privs-and-filter first"
+elif [ "$mode" = 0 ] && [ "$ran" = yes ]; then
+  pass
+else
+  trace_point seccomp
+  fail "with --security-opt seccomp=unconfined no filter may be installed (Seccomp: $mode, 0 means none) and unshare -U must work$([ "$ran" = yes ] || echo ' (it was refused)')" \
+    'Seccomp 0, unshare ran' "Seccomp $mode, unshare $([ "$ran" = yes ] && echo ran || echo refused)"
+fi
+
+# part: capabilities dropped and added at random, written the ways a learner may: CHOWN always among the
 # dropped, so that a chown to another owner must fail; SYS_ADMIN always among the added, so that the default
 # filter lets unshare -U through, and the checker's program shows the keyring calls refused all the same.
 check cap-drop-and-add
@@ -244,7 +287,7 @@ else
     'add_key failed with EPERM' "add_key ${keyring}"
 fi
 
-# ---- A filter of the checker's choosing: chdir (the shell's own cd, so a filter that kills instead of
+# part: a filter of the checker's choosing: chdir (the shell's own cd, so a filter that kills instead of
 # failing the call shows) and two more of five calls are refused, the other three must work.
 check seccomp-deny-chosen
 deny=$(pick 2 sethostname mkdir symlink rename chmod)
@@ -292,44 +335,4 @@ else
   trace_point seccomp
   expect_eq "ran:$expected" "ran:$ran" \
     "with --security-opt seccomp-deny=$calls, only those calls may fail: of sethostname, mkdir, symlink, rename, chmod and the shell's cd (chdir), the harness saw these work:${ran:- none}. The filter must refuse exactly the calls seccomp-deny lists (in place of rd's default list), each by its number on this machine (linux.syscallNumber), and allow every other"
-fi
-
-# ---- A user, every capability dropped but two, no filter: the user keeps none, the bounding set those two.
-check user-keeps-no-capabilities
-added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE KILL SETFCAP MKNOD NET_RAW)
-set -- --cap-drop all # (in lower case: ALL is what every runtime takes)
-for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
-flags="$*"
-probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --user 1000:2000 "$@" --security-opt seccomp=unconfined
-if [ -n "$PROBE" ]; then
-  seen=$(sets_seen) mode=$(p_status Seccomp)
-  ran=$(f=$(p_file "/tmp/unshare-ran-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
-fi
-probe_end
-if [ -z "$PROBE" ]; then
-  point_14_bounding
-  probe_missing
-else
-  set -- $seen
-  if [ "$*" = "0000000000000000 0000000000000000 $(cap_mask "$added") 0000000000000000" ]; then
-    pass
-  else
-    trace_point 'PR_CAPBSET_DROP|capset|setuid'
-    fail "with --user 1000:2000 $flags, the user holds no capability (setuid from root to 1000 empties effective and permitted; inheritable must be empty too, or ambient could hand them on) and the bounding set is$(printf ' %s' $added), dropped before setuid" \
-      "CapEff/CapPrm/CapInh 0000000000000000, CapBnd $(cap_mask "$added")" "CapEff $1, CapPrm $2, CapBnd $3, CapInh $4"
-  fi
-fi
-
-check seccomp-unconfined
-same_run
-if [ -z "$PROBE" ]; then
-  probe_missing
-elif [ "$default_mode" != 2 ]; then
-  fail "no seccomp filter held the command even without flags (Seccomp: ${default_mode:-?}), so seccomp=unconfined has nothing to leave out: fix no-new-privs-and-filter first"
-elif [ "$mode" = 0 ] && [ "$ran" = yes ]; then
-  pass
-else
-  trace_point seccomp
-  fail "with --security-opt seccomp=unconfined no filter may be installed (Seccomp: $mode, 0 means none) and unshare -U must work$([ "$ran" = yes ] || echo ' (it was refused)')" \
-    'Seccomp 0, unshare ran' "Seccomp $mode, unshare $([ "$ran" = yes ] && echo ran || echo refused)"
 fi

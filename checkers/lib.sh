@@ -63,7 +63,7 @@ $ERR}" ;;
   esac
 }
 
-# pass: the level's first pass after an rd call also carries that call's trace, once a level (the TUI shows
+# pass: the first pass after an rd call also carries that call's trace, once a level's run in a VM (the TUI shows
 # it beside the reference solution's trace of the same check: lessons/NN-*/solution.trace).
 pass() {
   if [ -z "$_pass_traced" ] && [ -n "$TRACE" ]; then

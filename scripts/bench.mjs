@@ -82,19 +82,21 @@ await series(['vm', 'exec', '--timings', '--', 'true'], {
 });
 await series(['vm', 'exec', '--', 'node', '-e', 'console.log("first")'], { 'saved guest: VM start until the first output of node -e': (r) => r.mark }, { mark: /first/ });
 
-// The current level's verdict after a save, at every level (BENCH_LEVELS="00 10" for some): its last check's
-// line, in checkers/NN.sh's order; the level being checked runs first, the earlier levels go on after it.
+// The current level's verdict after a save, at every level (BENCH_LEVELS="00 10" for some): when every one of
+// its checks has shown its line (their order varies: a level's checker may run in parts, in two VMs at once);
+// the level being checked runs first, the earlier levels go on after it.
 const levels = Object.keys(lessons).sort();
 const lastLevel = levels.at(-1);
-const lastCheck = (level) => {
-  const checks = [...fs.readFileSync(new URL(`../checkers/${level}.sh`, import.meta.url), 'utf8').matchAll(/^check (\S+)/gm)];
-  return new RegExp(`^[✓✗] ${level} ${checks.at(-1)[1]}`, 'm');
+const levelVerdict = (level) => {
+  const lines = [...fs.readFileSync(new URL(`../checkers/${level}.sh`, import.meta.url), 'utf8').matchAll(/^check (\S+)/gm)]
+    .map((m) => new RegExp(`^[✓✗] ${level} ${m[1]} `, 'm'));
+  return { test: (text) => lines.every((line) => line.test(text)) };
 };
 for (const level of process.env.BENCH_LEVELS?.split(/\s+/) ?? levels) {
   await series(['check', level], {
     [`check ${level} with its solution: level ${level}'s own verdict`]: (r) => r.mark,
     [`check ${level} with its solution: all of levels 00-${level}`]: (r) => r.total,
-  }, { mark: lastCheck(level), cwd: solutionWorkspace(level) });
+  }, { mark: levelVerdict(level), cwd: solutionWorkspace(level) });
 }
 // Watch mode (check --watch, as the TUI's `w`): the verdict after a save, with spare VMs restored and warmed up
 // while the learner edits. Saves come BENCH_WATCH_IDLE seconds apart (default 10: time to read the results).
@@ -121,7 +123,7 @@ async function watchRuns(level) {
     out = '';
     fs.appendFileSync(path.join(cwd, 'rd.ts'), `// saved ${i}\n`);
     const start = performance.now();
-    const own = await waitFor(lastCheck(level));
+    const own = await waitFor(levelVerdict(level));
     const all = await waitFor(/Watching rd\.ts/);
     if (!/passed \(/.test(out)) throw new Error(`the solution of ${level} did not pass under check --watch: ${out}`);
     runs.push({ own: own - start, all: all - start });
@@ -141,7 +143,7 @@ for (const level of process.env.BENCH_ONE_VM === '0' ? [] : ['10', lastLevel]) {
   await series(['check', level], {
     [`check ${level} with its solution, 1 VM: level ${level}'s own verdict`]: (r) => r.mark,
     [`check ${level} with its solution, 1 VM: all of levels 00-${level}`]: (r) => r.total,
-  }, { mark: lastCheck(level), cwd: solutionWorkspace(level), env: { RUBBER_WORKSHOP_VMS: '1' } });
+  }, { mark: levelVerdict(level), cwd: solutionWorkspace(level), env: { RUBBER_WORKSHOP_VMS: '1' } });
 }
 
 // dev check: every stub, solution and wrong variant, once (it takes many minutes); BENCH_DEV_CHECK=0 skips it.

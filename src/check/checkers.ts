@@ -11,28 +11,62 @@ export function levelsUpTo(level: string, all: string[]): string[] {
 }
 
 /**
- * The levels of a check dealt out to `vms` VMs that run at once. The level being checked goes first, in the
- * first VM, so that its verdict comes first; the earlier levels (regression checks) go, heaviest first, to
- * whichever VM has the least work so far, weighed by the container starts their checkers make.
+ * A checker script cut where it may be: a line `# part: …` starts a part that needs nothing of the parts
+ * before it, only the script's head (everything before its first part: functions, settings). Parts of one
+ * level may run in different VMs; a script without such lines is one part.
  */
-export function planRuns(levels: string[], vms: number, dir = checkersDir): string[][] {
-  const current = levels[levels.length - 1]!;
-  const runs = Array.from({ length: Math.max(1, Math.min(vms, levels.length)) }, () => ({ levels: [] as string[], cost: 0 }));
-  runs[0]!.levels.push(current);
-  runs[0]!.cost = containerStarts(current, dir);
-  const earlier = levels.slice(0, -1).map((l) => ({ l, cost: containerStarts(l, dir) })).sort((a, b) => b.cost - a.cost);
-  for (const { l, cost } of earlier) {
-    const run = runs.reduce((least, r) => (r.cost < least.cost ? r : least));
-    run.levels.push(l);
-    run.cost += cost;
-  }
-  return runs.map((r, i) => (i === 0 ? [current, ...r.levels.slice(1).sort()] : r.levels.sort()));
+export interface CheckerParts {
+  head: string;
+  parts: string[];
 }
 
-/** How many containers a checker starts (its rd and probe calls): what a level's checks cost, roughly. */
-function containerStarts(level: string, dir: string): number {
+export function checkerParts(level: string, dir = checkersDir): CheckerParts {
   const text = fs.readFileSync(path.join(dir, `${level}.sh`), 'utf8');
-  return 1 + [...text.matchAll(/^\s*(?:probe|rd|rd_split|rd_start) /gm)].length;
+  const starts = [...text.matchAll(/^# part:/gm)].map((m) => m.index);
+  if (!starts.length) return { head: '', parts: [text] };
+  return { head: text.slice(0, starts[0]), parts: starts.map((s, i) => text.slice(s, starts[i + 1] ?? text.length)) };
+}
+
+/** Some parts of one level's checker, to run in one VM (all of them: the script as it is). */
+export interface LevelRun {
+  level: string;
+  parts: number[];
+}
+
+/**
+ * The checks of levels 00..current dealt out to `vms` VMs that run at once, as parts of checkers (see
+ * checkerParts). The level being checked goes first in every VM that runs some of it, its parts spread out so
+ * that its verdict comes first; then the earlier levels' parts (regression checks), heaviest first, each to
+ * whichever VM has the least work so far, weighed by the container starts they make. Within a VM, a level
+ * runs once, its parts in the script's order; the earlier levels in level order.
+ */
+export function planRuns(levels: string[], vms: number, dir = checkersDir): LevelRun[][] {
+  const current = levels[levels.length - 1]!;
+  const runs = Array.from({ length: Math.max(1, vms) }, () => ({ units: [] as { level: string; part: number }[], cost: 0 }));
+  const unitsOf = (level: string) => {
+    const { head, parts } = checkerParts(level, dir);
+    return parts.map((text, part) => ({ level, part, cost: 1 + containerStarts(head) + containerStarts(text) }));
+  };
+  const deal = (units: { level: string; part: number; cost: number }[]) => {
+    for (const u of units.sort((a, b) => b.cost - a.cost)) {
+      const run = runs.reduce((least, r) => (r.cost < least.cost ? r : least));
+      run.units.push(u);
+      run.cost += u.cost;
+    }
+  };
+  deal(unitsOf(current));
+  deal(levels.slice(0, -1).flatMap(unitsOf));
+  return runs
+    .filter((r) => r.units.length)
+    .map((r) => {
+      const order = [current, ...levels.slice(0, -1)].filter((l) => r.units.some((u) => u.level === l));
+      return order.map((level) => ({ level, parts: r.units.filter((u) => u.level === level).map((u) => u.part).sort((a, b) => a - b) }));
+    });
+}
+
+/** How many containers a piece of checker starts (its rd and probe calls): what its checks cost, roughly. */
+function containerStarts(text: string): number {
+  return [...text.matchAll(/^\s*(?:probe|rd|rd_split|rd_start) /gm)].length;
 }
 
 /**
@@ -47,8 +81,12 @@ export function expectedChecks(level: string, dir = checkersDir): string[] {
 /** What every checker script runs with: the API, and the pointers into rd's trace that it sources. */
 export const CHECKER_LIB = ['lib.sh', 'pointers.sh'];
 
-/** The checker scripts a run needs, for the payload. */
-export function checkerFiles(levels: string[], dir = checkersDir): CpioEntry[] {
-  const file = (name: string): CpioEntry => ({ path: `checkers/${name}`, type: 'file', data: fs.readFileSync(path.join(dir, name)) });
-  return [{ path: 'checkers', type: 'dir' }, ...[...CHECKER_LIB, ...levels.map((l) => `${l}.sh`)].map(file)];
+/** The checker scripts one VM's run needs, for the payload: each level's head and the parts it runs there. */
+export function checkerFiles(run: LevelRun[], dir = checkersDir): CpioEntry[] {
+  const lib = (name: string): CpioEntry => ({ path: `checkers/${name}`, type: 'file', data: fs.readFileSync(path.join(dir, name)) });
+  const level = ({ level, parts }: LevelRun): CpioEntry => {
+    const script = checkerParts(level, dir);
+    return { path: `checkers/${level}.sh`, type: 'file', data: script.head + parts.map((i) => script.parts[i]).join('') };
+  };
+  return [{ path: 'checkers', type: 'dir' }, ...CHECKER_LIB.map(lib), ...run.map(level)];
 }

@@ -82,15 +82,18 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   const started = Date.now();
   const results: CheckResult[] = [];
   const tail: string[] = [];
+  const levels = opts.only ? [opts.level] : levelsUpTo(opts.level, loadLevels().map((l) => l.id));
+  const expected = levels.flatMap((l) => expectedChecks(l, opts.checkersDir).map((name) => `${l}/${name}`));
+  const order = new Map(expected.map((key, i) => [key, i]));
   const finish = function* (verdict: Outcome['verdict'], error?: string): Generator<CheckEvent, Outcome> {
-    // Levels report side by side (several VMs): the outcome lists them in level order, as one VM would.
-    results.sort((a, b) => a.level.localeCompare(b.level));
+    // Levels and parts of them report side by side (several VMs): the outcome lists them as one VM would.
+    const at = (r: CheckResult) => order.get(`${r.level}/${r.name}`) ?? expected.length;
+    results.sort((a, b) => at(a) - at(b));
     const outcome: Outcome = { verdict, level: opts.level, results, tail, ms: Date.now() - started, ...(error ? { error } : {}) };
     yield { type: 'done', outcome };
     return outcome;
   };
 
-  const levels = opts.only ? [opts.level] : levelsUpTo(opts.level, loadLevels().map((l) => l.id));
   yield { type: 'stage', stage: 'bundle' };
   const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit, opts.source);
   if (!bundle.ok) return yield* finish('error', `rd.ts does not build:\n${bundle.error}`);
@@ -110,7 +113,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     timeoutMs: runTimeoutMs(group.length, rdTimeoutS),
     signal: opts.signal,
     payload: [
-      { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.join(' ')}"\nTARGET=${opts.level}\nRD_TIMEOUT=${rdTimeoutS}\n` },
+      { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.map((r) => r.level).join(' ')}"\nTARGET=${opts.level}\nRD_TIMEOUT=${rdTimeoutS}\n` },
       { path: bundle.file, type: 'file', data: bundle.code },
       ...checkerFiles(group, opts.checkersDir),
     ],
@@ -148,7 +151,6 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   }
   refillSpares(vm.assets, vm.accel.accel);
 
-  const expected = levels.flatMap((l) => expectedChecks(l, opts.checkersDir).map((name) => `${l}/${name}`));
   const { missing, unknown, repeated } = compareReported(expected, results.map((r) => `${r.level}/${r.name}`));
   const failed = results.some((r) => r.status === 'fail');
   const unfinished = ended.indexOf(false);

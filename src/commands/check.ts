@@ -129,14 +129,14 @@ async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Pro
   const stageText = { bundle: 'bundling rd.ts', boot: 'starting the VM', checks: 'running the checks' } as const;
   let outcome: Outcome | undefined;
   const blocks = new LevelBlocks(level, new Map(levelsUpTo(level, loadLevels().map((l) => l.id)).map((l) => [l, expectedChecks(l).length])), colour);
-  const running = new Map<string, string>(); // level → the check it runs now (levels run side by side)
+  const running = new Set<string>(); // the checks running now, "level name" (levels and parts run side by side)
   for await (const ev of runCheck({ workspaceDir: dir, level, signal, vms: defaultVms() })) {
     if (ev.type === 'stage') status.start(stageText[ev.stage]);
     else if (ev.type === 'check-start') {
-      running.set(ev.level, ev.name);
-      status.start(`checking ${[...running].map(([l, name]) => `${l} ${name}`).join(' · ')}`);
+      running.add(`${ev.level} ${ev.name}`);
+      status.start(`checking ${[...running].join(' · ')}`);
     } else if (ev.type === 'result') {
-      running.delete(ev.result.level);
+      running.delete(`${ev.result.level} ${ev.result.name}`);
       if (!machine) for (const line of blocks.add(ev.result)) status.log(line);
     } else if (ev.type === 'done') outcome = ev.outcome;
   }

@@ -61,11 +61,11 @@ export function expectations(levels: Level[]): Expectation[] {
   ]);
 }
 
-/** Checks one lesson file as its expectation says, in a fresh VM; `problem` is null when it behaved. */
-export async function runExpectation(e: Expectation, signal?: AbortSignal): Promise<{ outcome?: Outcome; problem: string | null }> {
+/** Checks one lesson file as its expectation says, in fresh VMs (one unless `vms`); `problem` is null when it behaved. */
+export async function runExpectation(e: Expectation, signal?: AbortSignal, vms?: number): Promise<{ outcome?: Outcome; problem: string | null }> {
   let outcome: Outcome | undefined;
   // The text stands in for an rd.ts in the level's folder, so build errors point at "rd.ts".
-  const run = runCheck({ workspaceDir: e.level.dir, source: e.source(), toolkit: toolkitSource, level: e.level.id, only: e.only, signal });
+  const run = runCheck({ workspaceDir: e.level.dir, source: e.source(), toolkit: toolkitSource, level: e.level.id, only: e.only, signal, vms });
   for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
   return { outcome, problem: outcome ? e.judge(outcome) : 'no outcome' };
 }
