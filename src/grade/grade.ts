@@ -62,7 +62,10 @@ export type GradeEvent =
     }
   | { type: 'start'; learner: string }
   | { type: 'progress'; learner: string; what: string }
-  | { type: 'graded'; result: GradeResult; done: number; toGrade: number }
+  /** again: graded a second time, alone, after running out of time beside others (see `regrade`). */
+  | { type: 'graded'; result: GradeResult; done: number; toGrade: number; again?: boolean }
+  /** These ran out of time while `jobs` ran at once: they are graded again, one at a time. */
+  | { type: 'regrade'; learners: string[]; jobs: number }
   | { type: 'end'; summary: ClassSummary; interrupted: boolean; ms: number; files: string[] };
 
 export interface GradeRun {
@@ -138,19 +141,31 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     emit({ type: 'plan', submissions: mine.length, ...(opts.shard && { shard: opts.shard, classSize: submissions.length }), toGrade: toGrade.length, kept: current.size, regraded, jobs: opts.jobs, level: opts.level, out: opts.out });
 
     let done = 0;
-    await runPool(
-      toGrade,
-      opts.jobs,
-      async (p) => {
-        emit({ type: 'start', learner: p.learner });
-        const result = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit });
-        if (!result) return;
-        store.write(result);
-        current.set(p.submission.dir, result);
-        emit({ type: 'graded', result, done: ++done, toGrade: toGrade.length });
-      },
-      opts.signal,
-    );
+    const late: Planned[] = [];
+    const gradeAll = (planned: Planned[], jobs: number, again: boolean) =>
+      runPool(
+        planned,
+        jobs,
+        async (p) => {
+          emit({ type: 'start', learner: p.learner });
+          const graded = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit });
+          if (!graded) return;
+          store.write(graded.result);
+          current.set(p.submission.dir, graded.result);
+          if (graded.outOfTime) late.push(p);
+          emit({ type: 'graded', result: graded.result, done: again ? done : ++done, toGrade: toGrade.length, ...(again && { again }) });
+        },
+        opts.signal,
+      );
+    const jobs = Math.min(opts.jobs, toGrade.length);
+    await gradeAll(toGrade, jobs, false);
+    // Several VMs at once share the CPUs: a machine busier than planned can slow a correct runtime past a time
+    // limit. Whatever ran out of time is graded again alone, and that result stands.
+    if (jobs > 1 && late.length && !opts.signal?.aborted) {
+      const again = late.splice(0);
+      emit({ type: 'regrade', learners: again.map((p) => p.learner), jobs });
+      await gradeAll(again, 1, true);
+    }
 
     const rows = mine.map((s) => {
       const result = current.get(s.dir);
@@ -194,10 +209,13 @@ interface GradeContext extends GradeOptions {
   emit: (event: GradeEvent) => void;
 }
 
-/** Grades one submission on a private copy of its sources; undefined if the run was interrupted meanwhile. */
-async function gradeOne(p: Planned, ctx: GradeContext): Promise<GradeResult | undefined> {
+/**
+ * Grades one submission on a private copy of its sources; undefined if the run was interrupted meanwhile.
+ * outOfTime: an rd call or the whole check hit its time limit.
+ */
+async function gradeOne(p: Planned, ctx: GradeContext): Promise<{ result: GradeResult; outOfTime: boolean } | undefined> {
   const started = Date.now();
-  if (p.problem) return toResult(p, errorOutcome(ctx.level, p.problem), 0, ctx);
+  if (p.problem) return { result: toResult(p, errorOutcome(ctx.level, p.problem), 0, ctx), outOfTime: false };
   const copy = path.join(ctx.tmp, p.learner);
   try {
     writeCopy(p, copy);
@@ -209,10 +227,20 @@ async function gradeOne(p: Planned, ctx: GradeContext): Promise<GradeResult | un
       ...(ctx.signal && { signal: ctx.signal }),
       onProgress: (what) => ctx.emit({ type: 'progress', learner: p.learner, what }),
     });
-    return outcome && toResult(p, outcome, Date.now() - started, ctx);
+    return outcome && { result: toResult(p, outcome, Date.now() - started, ctx), outOfTime: ranOutOfTime(outcome) };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether a time limit decided the outcome: the whole check's (its error, from limited-check.ts or the VM's
+ * in check/run.ts) or one rd call's (a failed check's message, from checkers/lib.sh's fail). Both are the
+ * tool's own words, sent by the checker on the signed channel.
+ */
+export function ranOutOfTime(outcome: Outcome): boolean {
+  if (outcome.verdict === 'pass') return false;
+  return /did not finish within/.test(outcome.error ?? '') || outcome.results.some((r) => r.status === 'fail' && r.message.startsWith('rd did not finish within'));
 }
 
 /**

@@ -96,7 +96,12 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
       case 'graded': {
         done = event.done;
         running.delete(event.result.learner);
-        print(resultLine(event.result, event.done, event.toGrade, nameWidth, live ? stream.columns || 80 : undefined, paintIf));
+        print(resultLine(event.result, event.again ? 'again' : event.done, event.toGrade, nameWidth, live ? stream.columns || 80 : undefined, paintIf));
+        break;
+      }
+      case 'regrade': {
+        const who = event.learners.length === 1 ? event.learners[0] : `these ${event.learners.length}`;
+        print(`A time limit decided ${event.learners.length === 1 ? 'one result' : `${event.learners.length} results`} while ${event.jobs} ran at once, when a busy machine can slow a correct runtime past it: grading ${who} again, one at a time. The new result replaces the first.`);
         break;
       }
       case 'end': {
@@ -124,8 +129,8 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
 }
 
 /** One learner's line; on a terminal the reason is cut to fit its width (the result file has it whole). */
-function resultLine(r: GradeResult, n: number, of: number, width: number, columns: number | undefined, paintIf: (c: Colour, t: string) => string): string {
-  const counter = `[${String(n).padStart(String(of).length)}/${of}]`;
+function resultLine(r: GradeResult, n: number | 'again', of: number, width: number, columns: number | undefined, paintIf: (c: Colour, t: string) => string): string {
+  const counter = n === 'again' ? `[${'again'.padStart(String(of).length * 2 + 1)}]` : `[${String(n).padStart(String(of).length)}/${of}]`;
   const name = r.learner.length > width ? `${r.learner.slice(0, width - 1)}…` : r.learner.padEnd(width);
   const score = `${formatScore(r.total)}/${r.max}`.padStart(String(r.max).length * 2 + 4);
   const time = clock(r.time_ms).padStart(5);

@@ -12,6 +12,8 @@ import type { CheckOptions, RunCheck } from '../../../src/grade/limited-check.js
  *   hang                 never finishes, but stops when aborted
  *   deaf-hang            never finishes and ignores its abort signal
  *   throw                the runner itself throws
+ *   rd-timeout           check 00/a fails as an rd call past its time limit does (lib.sh's message)
+ *   slow-when-crowded    rd-timeout while another check runs beside it, else pass (a busy machine)
  * Each level has two checks, "a" and "b". It writes build output into the folder it is given, as a real
  * runner might, and records every call.
  */
@@ -22,6 +24,8 @@ export function fakeCheck(levels: string[]) {
   const runCheck: RunCheck = async function* (opts) {
     calls.push(opts);
     running++;
+    await tick();
+    const crowded = running > 1;
     maxRunning = Math.max(maxRunning, running);
     try {
       const [mode = '', arg = ''] = fs.readFileSync(path.join(opts.workspaceDir, 'rd.ts'), 'utf8').split('\n')[0]!.split(' ');
@@ -50,8 +54,10 @@ export function fakeCheck(levels: string[]) {
         for (const name of ['a', 'b']) {
           yield { type: 'check-start', level, name };
           await tick();
-          const fails = mode === 'fail-from' && level >= arg && name === 'a';
-          const result: CheckResult = { level, name, status: fails ? 'fail' : 'pass', message: fails ? `level ${level} is not done` : '', ms: 5 };
+          const late = (mode === 'rd-timeout' || (mode === 'slow-when-crowded' && crowded)) && level === '00' && name === 'a';
+          const fails = (mode === 'fail-from' && level >= arg && name === 'a') || late;
+          const message = late ? 'rd did not finish within 20 s and was stopped (its last lines are below). rd made no container' : fails ? `level ${level} is not done` : '';
+          const result: CheckResult = { level, name, status: fails ? 'fail' : 'pass', message, ms: 5 };
           results.push(result);
           yield { type: 'result', result };
         }

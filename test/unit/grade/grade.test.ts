@@ -133,6 +133,32 @@ describe('runGrade', () => {
     expect(readResult('alice').status).toBe('pass');
   });
 
+  it('grades again alone what ran out of time beside others, and keeps that result', async () => {
+    learners({ alice: 'slow-when-crowded', bob: 'pass', carol: 'rd-timeout', dave: 'fail-from 01' });
+    const fake = fakeCheck(levels);
+    const events: GradeEvent[] = [];
+    await grade(fake, { jobs: 2, onEvent: (e) => events.push(e) });
+    // alice timed out only while another check ran: alone she passes. carol times out alone too: her fail stands.
+    expect(readResult('alice')).toMatchObject({ status: 'pass', reason: null });
+    expect(readResult('carol')).toMatchObject({ status: 'fail', reason: expect.stringContaining('00/a: rd did not finish within 20 s') });
+    expect(events.filter((e) => e.type === 'regrade')).toEqual([{ type: 'regrade', learners: ['alice', 'carol'], jobs: 2 }]);
+    const again = events.filter((e) => e.type === 'graded' && e.again);
+    expect(again.map((e) => e.type === 'graded' && e.result.learner)).toEqual(['alice', 'carol']);
+    // Four first grades and two again; bob and dave's fail (no time limit in it) are graded once.
+    expect(fake.calls).toHaveLength(6);
+    expect(events.filter((e) => e.type === 'graded').map((e) => e.type === 'graded' && e.done)).toEqual([1, 2, 3, 4, 4, 4]);
+  });
+
+  it('grades nothing again when one check ran at a time: the time limit was the runtime\'s own', async () => {
+    learners({ alice: 'rd-timeout', bob: 'pass' });
+    const fake = fakeCheck(levels);
+    const events: GradeEvent[] = [];
+    await grade(fake, { jobs: 1, onEvent: (e) => events.push(e) });
+    expect(fake.calls).toHaveLength(2);
+    expect(events.some((e) => e.type === 'regrade')).toBe(false);
+    expect(readResult('alice').status).toBe('fail');
+  });
+
   it('turns a runner that throws into an error result rather than losing the submission', async () => {
     learners({ alice: 'throw', bob: 'pass' });
     await grade(fakeCheck(levels));

@@ -90,6 +90,22 @@ describe('gradeProgress', () => {
     ]);
   });
 
+  it('says what is graded again alone after a time limit, and marks those lines', () => {
+    const out = sink(false);
+    const progress = gradeProgress({ stream: out.stream, colour: false, cwd: '/home/t' });
+    progress.onEvent({ type: 'plan', submissions: 2, toGrade: 2, kept: 0, regraded: {}, jobs: 2, level: '01', out: '/home/t/g' });
+    progress.onEvent({ type: 'graded', result: result('alice', 'fail', 1, '00/stdout: rd did not finish within 20 s'), done: 1, toGrade: 2 });
+    progress.onEvent({ type: 'graded', result: result('bob', 'pass', 2, null), done: 2, toGrade: 2 });
+    progress.onEvent({ type: 'regrade', learners: ['alice'], jobs: 2 });
+    progress.onEvent({ type: 'graded', result: result('alice', 'pass', 2, null), done: 2, toGrade: 2, again: true });
+    progress.close();
+    expect(out.text().split('\n').slice(3)).toEqual([
+      'A time limit decided one result while 2 ran at once, when a busy machine can slow a correct runtime past it: grading alice again, one at a time. The new result replaces the first.',
+      '[again] alice        pass     2/2   1:05',
+      '',
+    ]);
+  });
+
   it('writes no colour when colour is off (NO_COLOR)', () => {
     expect(run(false, false)).not.toContain('\x1b[');
   });
