@@ -2,7 +2,7 @@ import type { GradeArgs } from './args.js';
 import { makeTemp } from '../temp.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Outcome } from '../check/types.js';
+import type { CheckResult, Outcome } from '../check/types.js';
 import { digestSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
 import { loadLevels } from '../lessons.js';
 import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.js';
@@ -141,19 +141,26 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     emit({ type: 'plan', submissions: mine.length, ...(opts.shard && { shard: opts.shard, classSize: submissions.length }), toGrade: toGrade.length, kept: current.size, regraded, jobs: opts.jobs, level: opts.level, out: opts.out });
 
     let done = 0;
-    const late: Planned[] = [];
+    const late = new Map<Planned, Set<string>>(); // → the checks whose rd call ran out of time
     const gradeAll = (planned: Planned[], jobs: number, again: boolean) =>
       runPool(
         planned,
         jobs,
         async (p) => {
           emit({ type: 'start', learner: p.learner });
-          const graded = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit });
+          // Graded again, it stops at the first check that runs out of time as it did the first time: that
+          // confirms the first result (a runtime that truly hangs costs one rd limit more, not its whole run).
+          const first = again ? late.get(p) : undefined;
+          const stopAt = first && ((r: CheckResult) => first.has(`${r.level}/${r.name}`) && rdOutOfTime(r));
+          const graded = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit }, stopAt);
           if (!graded) return;
-          store.write(graded.result);
-          current.set(p.submission.dir, graded.result);
-          if (graded.outOfTime) late.push(p);
-          emit({ type: 'graded', result: graded.result, done: again ? done : ++done, toGrade: toGrade.length, ...(again && { again }) });
+          const result = 'confirmed' in graded ? current.get(p.submission.dir)! : graded.result;
+          if (!('confirmed' in graded)) {
+            store.write(result);
+            current.set(p.submission.dir, result);
+            if (!again && ranOutOfTime(graded.outcome)) late.set(p, new Set(graded.outcome.results.filter(rdOutOfTime).map((r) => `${r.level}/${r.name}`)));
+          }
+          emit({ type: 'graded', result, done: again ? done : ++done, toGrade: toGrade.length, ...(again && { again }) });
         },
         opts.signal,
       );
@@ -161,10 +168,9 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     await gradeAll(toGrade, jobs, false);
     // Several VMs at once share the CPUs: a machine busier than planned can slow a correct runtime past a time
     // limit. Whatever ran out of time is graded again alone, and that result stands.
-    if (jobs > 1 && late.length && !opts.signal?.aborted) {
-      const again = late.splice(0);
-      emit({ type: 'regrade', learners: again.map((p) => p.learner), jobs });
-      await gradeAll(again, 1, true);
+    if (jobs > 1 && late.size && !opts.signal?.aborted) {
+      emit({ type: 'regrade', learners: [...late.keys()].map((p) => p.learner), jobs });
+      await gradeAll([...late.keys()], 1, true);
     }
 
     const rows = mine.map((s) => {
@@ -210,12 +216,15 @@ interface GradeContext extends GradeOptions {
 }
 
 /**
- * Grades one submission on a private copy of its sources; undefined if the run was interrupted meanwhile.
- * outOfTime: an rd call or the whole check hit its time limit.
+ * Grades one submission on a private copy of its sources; undefined if the run was interrupted meanwhile,
+ * `confirmed` if `stopAt` ended it early.
  */
-async function gradeOne(p: Planned, ctx: GradeContext): Promise<{ result: GradeResult; outOfTime: boolean } | undefined> {
+async function gradeOne(p: Planned, ctx: GradeContext, stopAt?: (r: CheckResult) => boolean): Promise<{ result: GradeResult; outcome: Outcome } | { confirmed: CheckResult } | undefined> {
   const started = Date.now();
-  if (p.problem) return { result: toResult(p, errorOutcome(ctx.level, p.problem), 0, ctx), outOfTime: false };
+  if (p.problem) {
+    const outcome = errorOutcome(ctx.level, p.problem);
+    return { result: toResult(p, outcome, 0, ctx), outcome };
+  }
   const copy = path.join(ctx.tmp, p.learner);
   try {
     writeCopy(p, copy);
@@ -226,21 +235,25 @@ async function gradeOne(p: Planned, ctx: GradeContext): Promise<{ result: GradeR
       timeoutMs: ctx.timeoutMs,
       ...(ctx.signal && { signal: ctx.signal }),
       onProgress: (what) => ctx.emit({ type: 'progress', learner: p.learner, what }),
+      ...(stopAt && { stopAt }),
     });
-    return outcome && { result: toResult(p, outcome, Date.now() - started, ctx), outOfTime: ranOutOfTime(outcome) };
+    if (!outcome) return undefined;
+    if ('stoppedAt' in outcome) return { confirmed: outcome.stoppedAt };
+    return { result: toResult(p, outcome, Date.now() - started, ctx), outcome };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }
 }
 
+/** A check failed because its rd call ran out of time (checkers/lib.sh's fail, sent on the signed channel). */
+const rdOutOfTime = (r: CheckResult) => r.status === 'fail' && r.message.startsWith('rd did not finish within');
+
 /**
  * Whether a time limit decided the outcome: the whole check's (its error, from limited-check.ts or the VM's
- * in check/run.ts) or one rd call's (a failed check's message, from checkers/lib.sh's fail). Both are the
- * tool's own words, sent by the checker on the signed channel.
+ * in check/run.ts) or an rd call's. Both are the tool's own words, not the runtime's.
  */
 export function ranOutOfTime(outcome: Outcome): boolean {
-  if (outcome.verdict === 'pass') return false;
-  return /did not finish within/.test(outcome.error ?? '') || outcome.results.some((r) => r.status === 'fail' && r.message.startsWith('rd did not finish within'));
+  return outcome.verdict !== 'pass' && (/did not finish within/.test(outcome.error ?? '') || outcome.results.some(rdOutOfTime));
 }
 
 /**

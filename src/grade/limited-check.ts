@@ -19,6 +19,8 @@ export interface LimitedCheck {
   signal?: AbortSignal;
   /** Told the stage ("boot") or check ("03/old-root-gone") being worked on. */
   onProgress?: (what: string) => void;
+  /** Ends the check as soon as a result makes this true: it then gives `{ stoppedAt }`, that result. */
+  stopAt?: (result: CheckResult) => boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface LimitedCheck {
  * an "error" outcome that keeps the checks reported so far. Returns undefined only when the grading run
  * itself was interrupted, since that is no fault of the learner's and the submission must be graded later.
  */
-export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | undefined> {
+export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | { stoppedAt: CheckResult } | undefined> {
   const started = Date.now();
   const controller = new AbortController();
   let timedOut = false;
@@ -47,6 +49,7 @@ export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | undefi
   let outcome: Outcome | undefined;
   let abandoned = false;
   let failure: string | undefined;
+  let stoppedAt: CheckResult | undefined;
   let events: AsyncGenerator<CheckEvent, Outcome> | undefined;
   try {
     events = opts.runCheck({ workspaceDir: opts.workspaceDir, level: opts.level, signal: controller.signal });
@@ -60,8 +63,13 @@ export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | undefi
         abandoned = timedOut;
         break;
       }
-      if (event.type === 'result') results.push(event.result);
-      else if (event.type === 'stage') opts.onProgress?.(event.stage);
+      if (event.type === 'result') {
+        results.push(event.result);
+        if (opts.stopAt?.(event.result)) {
+          stoppedAt = event.result;
+          break;
+        }
+      } else if (event.type === 'stage') opts.onProgress?.(event.stage);
       else if (event.type === 'check-start') opts.onProgress?.(`${event.level}/${event.name}`);
     }
   } catch (err) {
@@ -75,6 +83,7 @@ export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | undefi
   }
 
   if (opts.signal?.aborted && !timedOut) return undefined;
+  if (stoppedAt) return { stoppedAt };
   const ms = Date.now() - started;
   if (timedOut && (!outcome || abandoned)) {
     const seconds = Math.round(opts.timeoutMs / 1000);

@@ -101,7 +101,7 @@ export function gradeProgress(opts: ProgressOptions = {}): GradeProgress {
       }
       case 'regrade': {
         const who = event.learners.length === 1 ? event.learners[0] : `these ${event.learners.length}`;
-        print(`A time limit decided ${event.learners.length === 1 ? 'one result' : `${event.learners.length} results`} while ${event.jobs} ran at once, when a busy machine can slow a correct runtime past it: grading ${who} again, one at a time. The new result replaces the first.`);
+        print(`A time limit decided ${event.learners.length === 1 ? 'one result' : `${event.learners.length} results`} while ${event.jobs} ran at once, when a busy machine can slow a correct runtime past it: grading ${who} again, one at a time. A new result replaces the first; a check that runs out of time again confirms it.`);
         break;
       }
       case 'end': {

@@ -15,12 +15,13 @@ import type { CheckOptions, RunCheck } from '../../../src/grade/limited-check.js
  *   rd-timeout           check 00/a fails as an rd call past its time limit does (lib.sh's message)
  *   slow-when-crowded    rd-timeout while another check runs beside it, else pass (a busy machine)
  * Each level has two checks, "a" and "b". It writes build output into the folder it is given, as a real
- * runner might, and records every call.
+ * runner might, and records every call, and how many ran all their checks (finished).
  */
 export function fakeCheck(levels: string[]) {
   const calls: CheckOptions[] = [];
   let running = 0;
   let maxRunning = 0;
+  let finished = 0;
   const runCheck: RunCheck = async function* (opts) {
     calls.push(opts);
     running++;
@@ -63,13 +64,14 @@ export function fakeCheck(levels: string[]) {
         }
       }
       const verdict = results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
+      finished++;
       yield done(verdict);
       return doneOutcome(results, opts.level, verdict);
     } finally {
       running--;
     }
   };
-  return { runCheck, calls, maxRunning: () => maxRunning, gradedDirs: () => calls.map((c) => c.workspaceDir) };
+  return { runCheck, calls, maxRunning: () => maxRunning, finished: () => finished, gradedDirs: () => calls.map((c) => c.workspaceDir) };
 }
 
 function doneOutcome(results: CheckResult[], level: string, verdict: Outcome['verdict']): Outcome {

@@ -133,7 +133,7 @@ describe('runGrade', () => {
     expect(readResult('alice').status).toBe('pass');
   });
 
-  it('grades again alone what ran out of time beside others, and keeps that result', async () => {
+  it('grades again alone what ran out of time beside others, and keeps that result (or stops at the same time-out)', async () => {
     learners({ alice: 'slow-when-crowded', bob: 'pass', carol: 'rd-timeout', dave: 'fail-from 01' });
     const fake = fakeCheck(levels);
     const events: GradeEvent[] = [];
@@ -144,8 +144,10 @@ describe('runGrade', () => {
     expect(events.filter((e) => e.type === 'regrade')).toEqual([{ type: 'regrade', learners: ['alice', 'carol'], jobs: 2 }]);
     const again = events.filter((e) => e.type === 'graded' && e.again);
     expect(again.map((e) => e.type === 'graded' && e.result.learner)).toEqual(['alice', 'carol']);
-    // Four first grades and two again; bob and dave's fail (no time limit in it) are graded once.
+    // Four first grades and two again; bob and dave's fail (no time limit in it) are graded once. carol's second
+    // grade stopped at the check that ran out of time the first time too: it confirmed the first result.
     expect(fake.calls).toHaveLength(6);
+    expect(fake.finished()).toBe(5);
     expect(events.filter((e) => e.type === 'graded').map((e) => e.type === 'graded' && e.done)).toEqual([1, 2, 3, 4, 4, 4]);
   });
 

@@ -100,7 +100,7 @@ describe('gradeProgress', () => {
     progress.onEvent({ type: 'graded', result: result('alice', 'pass', 2, null), done: 2, toGrade: 2, again: true });
     progress.close();
     expect(out.text().split('\n').slice(3)).toEqual([
-      'A time limit decided one result while 2 ran at once, when a busy machine can slow a correct runtime past it: grading alice again, one at a time. The new result replaces the first.',
+      'A time limit decided one result while 2 ran at once, when a busy machine can slow a correct runtime past it: grading alice again, one at a time. A new result replaces the first; a check that runs out of time again confirms it.',
       '[again] alice        pass     2/2   1:05',
       '',
     ]);
