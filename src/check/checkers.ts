@@ -20,6 +20,7 @@ export interface CheckerParts {
   parts: string[];
 }
 
+/** The head and parts of a level's checker script. */
 export function checkerParts(level: string, dir = checkersDir): CheckerParts {
   const text = fs.readFileSync(path.join(dir, `${level}.sh`), 'utf8');
   const starts = [...text.matchAll(/^# part:/gm)].map((m) => m.index);
