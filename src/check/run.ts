@@ -83,7 +83,8 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   const results: CheckResult[] = [];
   const tail: string[] = [];
   const levels = opts.only ? [opts.level] : levelsUpTo(opts.level, loadLevels().map((l) => l.id));
-  const expected = levels.flatMap((l) => expectedChecks(l, opts.checkersDir).map((name) => `${l}/${name}`));
+  const planned = levels.flatMap((level) => expectedChecks(level, opts.checkersDir).map((name) => ({ level, name })));
+  const expected = planned.map((c) => `${c.level}/${c.name}`);
   const order = new Map(expected.map((key, i) => [key, i]));
   const finish = function* (verdict: Outcome['verdict'], error?: string): Generator<CheckEvent, Outcome> {
     // Levels and parts of them report side by side (several VMs): the outcome lists them as one VM would.
@@ -94,6 +95,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     return outcome;
   };
 
+  yield { type: 'plan', checks: planned };
   yield { type: 'stage', stage: 'bundle' };
   const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit, opts.source);
   if (!bundle.ok) return yield* finish('error', `rd.ts does not build:\n${bundle.error}`);

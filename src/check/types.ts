@@ -40,6 +40,8 @@ export interface Outcome {
 export type Stage = 'bundle' | 'boot' | 'checks';
 
 export type CheckEvent =
+  /** Every check the run will report, in the scripts' order, before any runs. */
+  | { type: 'plan'; checks: { level: string; name: string }[] }
   | { type: 'stage'; stage: Stage }
   | { type: 'check-start'; level: string; name: string }
   | { type: 'result'; result: CheckResult }

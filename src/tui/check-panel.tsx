@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { CheckResult, Outcome } from '../check/types.js';
 import { parseTrace, traceHeading, traceMark, type TraceLine } from '../report/trace.js';
+import { counted } from '../report/text.js';
 import type { CheckRow, CheckRun, StageRow } from './check-state.js';
 import type { Recap } from './lesson.js';
 import { Markdown, Prose } from './markdown.js';
@@ -207,7 +208,7 @@ function HintPointer({ hints }: { hints: CheckPanelProps['hints'] }) {
   );
 }
 
-/** Stages, then checks grouped by level: an earlier level that fully passed is one line. */
+/** Stages, then checks grouped by level: the level being checked a check a line, an earlier one a line while it passes. */
 function Progress({ run }: { run: CheckRun }) {
   // The level being checked first, then the earlier ones in order, however the VMs interleave them.
   const levels = [...new Set(run.checks.map((c) => c.level))].sort((a, b) => Number(b === run.level) - Number(a === run.level) || a.localeCompare(b));
@@ -220,12 +221,18 @@ function Progress({ run }: { run: CheckRun }) {
       ))}
       {levels.map((level) => {
         const rows = run.checks.filter((c) => c.level === level);
-        const allPassed = rows.every((c) => c.result?.status === 'pass');
-        if (level !== run.level && allPassed) {
-          const ms = rows.reduce((sum, c) => sum + (c.result?.ms ?? 0), 0);
-          return <Row key={level} mark="✓" markColor="pass" label={`level ${level}: ${rows.length} checks still pass`} ms={ms} />;
+        const stopped = run.status === 'stopped';
+        if (level === run.level || rows.some((c) => c.result?.status === 'fail')) {
+          return rows.map((c) => <CheckLine key={`${c.level}/${c.name}`} row={c} stopped={stopped} />);
         }
-        return rows.map((c) => <CheckLine key={`${c.level}/${c.name}`} row={c} stopped={run.status === 'stopped'} />);
+        // An earlier level (regression checks) is one line while it passes: waiting, running, or done.
+        const passed = rows.filter((c) => c.result).length;
+        if (passed === rows.length) {
+          const ms = rows.reduce((sum, c) => sum + (c.result?.ms ?? 0), 0);
+          return <Row key={level} mark="✓" markColor="pass" label={`level ${level}: ${counted(rows.length, 'check')} still pass`} ms={ms} />;
+        }
+        if (!rows.some((c) => c.started)) return <Row key={level} mark="·" label={`level ${level}: ${counted(rows.length, 'check')}`} dim />;
+        return <Row key={level} mark={stopped ? '-' : 'spin'} label={`level ${level}: ${passed} of ${counted(rows.length, 'check')} still pass`} />;
       })}
     </Box>
   );
@@ -240,6 +247,7 @@ function StageLine({ row, stopped }: { row: StageRow; stopped: boolean }) {
 
 function CheckLine({ row, stopped }: { row: CheckRow; stopped: boolean }) {
   const label = `${row.level}/${row.name}`;
+  if (!row.started) return <Row mark="·" label={label} dim />;
   if (!row.result) return <Row mark={stopped ? '-' : 'spin'} label={label} />;
   return row.result.status === 'pass' ? (
     <Row mark="✓" markColor="pass" label={label} ms={row.result.ms} />

@@ -12,6 +12,8 @@ export interface StageRow {
 export interface CheckRow {
   level: string;
   name: string;
+  /** Set once the check began (false: planned, not begun). */
+  started: boolean;
   /** Set once the check reported. */
   result?: CheckResult;
 }
@@ -40,14 +42,12 @@ export function applyEvent(run: CheckRun, event: CheckEvent, now: number): Check
       const at = STAGES.indexOf(event.stage);
       return { ...run, stages: run.stages.map((row, i) => (i < at ? finish(row, now) : i === at ? { ...row, status: 'running', startedAt: now } : row)) };
     }
+    case 'plan':
+      return { ...run, checks: event.checks.map(({ level, name }) => ({ level, name, started: false })) };
     case 'check-start':
-      return { ...run, checks: [...run.checks, { level: event.level, name: event.name }] };
-    case 'result': {
-      const { level, name } = event.result;
-      const idx = run.checks.findIndex((c) => c.level === level && c.name === name && !c.result);
-      const row = { level, name, result: event.result };
-      return { ...run, checks: idx < 0 ? [...run.checks, row] : run.checks.map((c, i) => (i === idx ? row : c)) };
-    }
+      return { ...run, checks: upsert(run.checks, { level: event.level, name: event.name, started: true }) };
+    case 'result':
+      return { ...run, checks: upsert(run.checks, { level: event.result.level, name: event.result.name, started: true, result: event.result }) };
     case 'log':
       return { ...run, log: [...run.log, event.line].slice(-LOG_LINES) };
     case 'done': {
@@ -56,6 +56,12 @@ export function applyEvent(run: CheckRun, event: CheckEvent, now: number): Check
       return { ...run, status: 'done', outcome: event.outcome, stages: run.stages.map((row) => finish(row, now, ended)) };
     }
   }
+}
+
+/** The row in place of the planned or begun one of its check (none reported yet), or added at the end. */
+function upsert(rows: CheckRow[], row: CheckRow): CheckRow[] {
+  const at = rows.findIndex((c) => c.level === row.level && c.name === row.name && !c.result);
+  return at < 0 ? [...rows, row] : rows.map((c, i) => (i === at ? row : c));
 }
 
 export function stopRun(run: CheckRun): CheckRun {

@@ -154,8 +154,9 @@ describe('checking', () => {
     expect(runner.calls[0]!.level).toBe('00');
     // Busy from the first moment, before the runner reports a stage.
     await until(() => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] bundling rd\.ts/.test(frame()), 'a spinner on the first stage');
-    runner.step(2);
+    runner.step(3); // the plan, bundle, boot
     await until(() => frame().includes('✓ bundling rd.ts'), 'bundling to finish');
+    await see('· 00/reports-status'); // planned, not begun
     await see('starting the VM');
     await see('checking 00');
     await see('x stop');

@@ -24,7 +24,17 @@ describe('applyEvent', () => {
 
   it('keeps a result that arrives without a start', () => {
     const run = applyEvent(startRun('00'), { type: 'result', result: result('00', 'x', 'fail') }, 0);
-    expect(run.checks).toEqual([{ level: '00', name: 'x', result: result('00', 'x', 'fail') }]);
+    expect(run.checks).toEqual([{ level: '00', name: 'x', started: true, result: result('00', 'x', 'fail') }]);
+  });
+
+  it('lists the planned checks first, in the scripts\' order, and keeps that order as they begin and report', () => {
+    let run = applyEvent(startRun('01'), { type: 'plan', checks: [{ level: '01', name: 'a' }, { level: '01', name: 'b' }, { level: '00', name: 'c' }] }, 0);
+    expect(run.checks.map((c) => [c.name, c.started])).toEqual([['a', false], ['b', false], ['c', false]]);
+    // Two VMs: 01/b and 00/c begin before 01/a.
+    run = applyEvent(run, { type: 'check-start', level: '01', name: 'b' }, 0);
+    run = applyEvent(run, { type: 'check-start', level: '00', name: 'c' }, 0);
+    run = applyEvent(run, { type: 'result', result: result('00', 'c', 'pass') }, 0);
+    expect(run.checks.map((c) => [c.name, c.started, c.result?.status])).toEqual([['a', false, undefined], ['b', true, undefined], ['c', true, 'pass']]);
   });
 
   it('keeps only the last lines of the log', () => {

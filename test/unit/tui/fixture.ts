@@ -63,6 +63,7 @@ export const outcomeOf = (level: string, results: CheckResult[], extra: Partial<
 /** The events a real run of `outcome` would stream. */
 export function eventsFor(outcome: Outcome): CheckEvent[] {
   return [
+    { type: 'plan', checks: outcome.results.map(({ level, name }) => ({ level, name })) },
     { type: 'stage', stage: 'bundle' },
     { type: 'stage', stage: 'boot' },
     { type: 'stage', stage: 'checks' },
