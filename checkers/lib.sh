@@ -177,6 +177,7 @@ _rd_begin() {
 # rd_start ARGS...: starts rd in the background (its output goes where rd's would); rd_wait collects it like rd.
 rd_start() {
   _rd_begin "$@"
+  : > "$_out_file" # (now: a probe reads it before the background shell may have opened it)
   ( _rd "$@"; exit "$RC" ) > "$_out_file" 2>&1 &
   _rd_bg=$!
 }

@@ -1,6 +1,6 @@
 import type { CheckResult, Outcome } from '../check/types.js';
 import { paint } from '../ui/term.js';
-import { counted } from './text.js';
+import { stillPass } from './text.js';
 import { formatTrace } from './trace.js';
 
 /** Calls of rd's trace a failure shows in plain output (and any earlier one it points at). */
@@ -48,7 +48,7 @@ export class LevelBlocks {
     this.pending.delete(r.level);
     if (got.some((x) => x.status === 'fail')) return got.map((x) => formatResult(x, this.colour));
     const ms = got.reduce((total, x) => total + x.ms, 0);
-    return [`${paint('green', '✓', this.colour)} level ${r.level}: ${counted(got.length, 'check')} still pass ${paint('dim', secs(ms), this.colour)}`];
+    return [`${paint('green', '✓', this.colour)} ${stillPass(r.level, got.length)} ${paint('dim', secs(ms), this.colour)}`];
   }
 
   /** Results of levels that never completed (the run stopped), in full. */

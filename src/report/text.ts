@@ -29,3 +29,8 @@ export function clock(ms: number): string {
 export function counted(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** An earlier level that passes, as one line: "level 09: 1 check still passes", "level 03: 4 checks still pass". */
+export function stillPass(level: string, checks: number): string {
+  return `level ${level}: ${counted(checks, 'check')} still pass${checks === 1 ? 'es' : ''}`;
+}

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { CheckResult, Outcome } from '../check/types.js';
 import { parseTrace, traceHeading, traceMark, type TraceLine } from '../report/trace.js';
-import { counted } from '../report/text.js';
+import { counted, stillPass } from '../report/text.js';
 import type { CheckRow, CheckRun, StageRow } from './check-state.js';
 import type { Recap } from './lesson.js';
 import { Markdown, Prose } from './markdown.js';
@@ -229,7 +229,7 @@ function Progress({ run }: { run: CheckRun }) {
         const passed = rows.filter((c) => c.result).length;
         if (passed === rows.length) {
           const ms = rows.reduce((sum, c) => sum + (c.result?.ms ?? 0), 0);
-          return <Row key={level} mark="✓" markColor="pass" label={`level ${level}: ${counted(rows.length, 'check')} still pass`} ms={ms} />;
+          return <Row key={level} mark="✓" markColor="pass" label={stillPass(level, rows.length)} ms={ms} />;
         }
         if (!rows.some((c) => c.started)) return <Row key={level} mark="·" label={`level ${level}: ${counted(rows.length, 'check')}`} dim />;
         return <Row key={level} mark={stopped ? '-' : 'spin'} label={`level ${level}: ${passed} of ${counted(rows.length, 'check')} still pass`} />;

@@ -44,4 +44,8 @@ it("shows the level being checked a check a line, and each earlier level as one 
   expect(plain(third.lastFrame())).toContain('· level 00: 1 check');
   expect(plain(third.lastFrame())).not.toContain('1 checks');
   third.unmount();
+  const one = applyEvent(waiting, { type: 'result', result: result('00', 'a', 'pass') }, 0);
+  const fourth = render(<CheckPanel run={one} title="one" hints={{ revealed: 0, total: 1 }} traceShown={false} />);
+  expect(plain(fourth.lastFrame())).toContain('✓ level 00: 1 check still passes');
+  fourth.unmount();
 });
