@@ -154,12 +154,12 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
           const stopAt = first && ((r: CheckResult) => first.has(`${r.level}/${r.name}`) && rdOutOfTime(r));
           const graded = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit }, stopAt);
           if (!graded) return;
-          const result = 'confirmed' in graded ? current.get(p.submission.dir)! : graded.result;
-          if (!('confirmed' in graded)) {
-            store.write(result);
-            current.set(p.submission.dir, result);
+          if ('result' in graded) {
+            store.write(graded.result);
+            current.set(p.submission.dir, graded.result);
             if (!again && ranOutOfTime(graded.outcome)) late.set(p, new Set(graded.outcome.results.filter(rdOutOfTime).map((r) => `${r.level}/${r.name}`)));
           }
+          const result = current.get(p.submission.dir)!;
           emit({ type: 'graded', result, done: again ? done : ++done, toGrade: toGrade.length, ...(again && { again }) });
         },
         opts.signal,
@@ -249,11 +249,11 @@ async function gradeOne(p: Planned, ctx: GradeContext, stopAt?: (r: CheckResult)
 const rdOutOfTime = (r: CheckResult) => r.status === 'fail' && r.message.startsWith('rd did not finish within');
 
 /**
- * Whether a time limit decided the outcome: the whole check's (its error, from limited-check.ts or the VM's
- * in check/run.ts) or an rd call's. Both are the tool's own words, not the runtime's.
+ * Whether a time limit decided the outcome: the whole check's (its error begins as limited-check.ts's or
+ * check/run.ts's does; other errors may quote the learner's code, as a build error does) or an rd call's.
  */
-export function ranOutOfTime(outcome: Outcome): boolean {
-  return outcome.verdict !== 'pass' && (/did not finish within/.test(outcome.error ?? '') || outcome.results.some(rdOutOfTime));
+function ranOutOfTime(outcome: Outcome): boolean {
+  return outcome.verdict !== 'pass' && (/^the checks? did not finish within /.test(outcome.error ?? '') || outcome.results.some(rdOutOfTime));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { CheckOptions, RunCheck } from '../../../src/grade/limited-check.js
  * A stand-in for the VM check runner. What it does is read from the first line of the workspace's rd.ts:
  *   pass                 every check passes
  *   fail-from LL         checks of level LL and later fail (the first of each level only)
- *   build-error          no check runs: error
+ *   build-error [TEXT]   no check runs: error (esbuild's, quoting TEXT from the learner's code)
  *   crash-after LL       levels before LL pass, then error (the VM died)
  *   hang                 never finishes, but stops when aborted
  *   deaf-hang            never finishes and ignores its abort signal
@@ -29,7 +29,8 @@ export function fakeCheck(levels: string[]) {
     const crowded = running > 1;
     maxRunning = Math.max(maxRunning, running);
     try {
-      const [mode = '', arg = ''] = fs.readFileSync(path.join(opts.workspaceDir, 'rd.ts'), 'utf8').split('\n')[0]!.split(' ');
+      const [mode = '', ...words] = fs.readFileSync(path.join(opts.workspaceDir, 'rd.ts'), 'utf8').split('\n')[0]!.split(' ');
+      const arg = words.join(' ');
       fs.writeFileSync(path.join(opts.workspaceDir, 'rd.mjs'), '// bundled');
       yield { type: 'stage', stage: 'bundle' } satisfies CheckEvent;
       await tick();
@@ -41,7 +42,7 @@ export function fakeCheck(levels: string[]) {
         outcome: { verdict, level: opts.level, results, ...(error && { error }), tail: [], ms: 10 },
       });
       if (mode === 'build-error') {
-        yield done('error', 'rd.ts:1:1: ERROR: Unexpected "build"');
+        yield done('error', arg ? `rd.ts does not build:\nrd.ts:1:1: ERROR: Unexpected "${arg}"` : 'rd.ts:1:1: ERROR: Unexpected "build"');
         return doneOutcome(results, opts.level, 'error');
       }
       yield { type: 'stage', stage: 'boot' };

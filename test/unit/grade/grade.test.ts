@@ -134,7 +134,8 @@ describe('runGrade', () => {
   });
 
   it('grades again alone what ran out of time beside others, and keeps that result (or stops at the same time-out)', async () => {
-    learners({ alice: 'slow-when-crowded', bob: 'pass', carol: 'rd-timeout', dave: 'fail-from 01' });
+    // erin's build error quotes her code, which says "did not finish within": no time limit decided it.
+    learners({ alice: 'slow-when-crowded', bob: 'pass', carol: 'rd-timeout', dave: 'fail-from 01', erin: 'build-error the check did not finish within 5 s' });
     const fake = fakeCheck(levels);
     const events: GradeEvent[] = [];
     await grade(fake, { jobs: 2, onEvent: (e) => events.push(e) });
@@ -144,11 +145,12 @@ describe('runGrade', () => {
     expect(events.filter((e) => e.type === 'regrade')).toEqual([{ type: 'regrade', learners: ['alice', 'carol'], jobs: 2 }]);
     const again = events.filter((e) => e.type === 'graded' && e.again);
     expect(again.map((e) => e.type === 'graded' && e.result.learner)).toEqual(['alice', 'carol']);
-    // Four first grades and two again; bob and dave's fail (no time limit in it) are graded once. carol's second
+    // Five first grades and two again; bob, dave and erin (no time limit in theirs) are graded once. carol's second
     // grade stopped at the check that ran out of time the first time too: it confirmed the first result.
-    expect(fake.calls).toHaveLength(6);
+    expect(fake.calls).toHaveLength(7);
     expect(fake.finished()).toBe(5);
-    expect(events.filter((e) => e.type === 'graded').map((e) => e.type === 'graded' && e.done)).toEqual([1, 2, 3, 4, 4, 4]);
+    expect(readResult('erin')).toMatchObject({ status: 'error', reason: expect.stringContaining('did not finish within') });
+    expect(events.filter((e) => e.type === 'graded').map((e) => e.type === 'graded' && e.done)).toEqual([1, 2, 3, 4, 5, 5, 5]);
   });
 
   it('grades nothing again when one check ran at a time: the time limit was the runtime\'s own', async () => {
