@@ -51,8 +51,15 @@ test('a root shell in the VM, a shell in the container inside it, and out again 
   type('stty size', 'Enter');
   expect(await shows(/^30 100$/m, 10_000), screen()).toBe(true);
   tmux('resize-window', '-t', 'sh', '-x', '80', '-y', '24');
-  type('clear; stty size', 'Enter');
-  expect(await shows(/^24 80$/m, 10_000), screen()).toBe(true);
+  // The new size travels beside the keys (the control port, not the console), so a busy guest may run the
+  // next command first: ask again each second until the size has arrived.
+  let polls = 0;
+  const resized = () => {
+    if (/^24 80$/m.test(screen())) return true;
+    if (polls++ % 10 === 0) type('clear; stty size', 'Enter');
+    return false;
+  };
+  expect(await until(resized, 10_000), screen()).toBe(true);
 
   type('clear; rd run -i busybox /bin/sh', 'Enter');
   expect(await shows(/^[0-9a-f]{12}:\/# $/m), screen()).toBe(true);
