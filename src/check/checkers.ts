@@ -75,7 +75,22 @@ function containerStarts(text: string): number {
  * so a run that stops early, or a checker that was tampered with, cannot pass by reporting less.
  */
 export function expectedChecks(level: string, dir = checkersDir): string[] {
-  const text = fs.readFileSync(path.join(dir, `${level}.sh`), 'utf8');
+  return checkNames(fs.readFileSync(path.join(dir, `${level}.sh`), 'utf8'));
+}
+
+/** The index of the part of a level's checker that declares `check`, or undefined. */
+export function partOf(level: string, check: string, dir = checkersDir): number | undefined {
+  const at = checkerParts(level, dir).parts.findIndex((text) => checkNames(text).includes(check));
+  return at < 0 ? undefined : at;
+}
+
+/** The checks some parts of a level's checker declare, in the script's order. */
+export function partChecks(level: string, parts: number[], dir = checkersDir): string[] {
+  return checkerParts(level, dir).parts.flatMap((text, i) => (parts.includes(i) ? checkNames(text) : []));
+}
+
+/** The names of the checks a piece of checker script declares, in order (its `check NAME` lines). */
+function checkNames(text: string): string[] {
   return [...text.matchAll(/^\s*check\s+([\w.-]+)\s*(?:#.*)?$/gm)].map((m) => m[1]);
 }
 

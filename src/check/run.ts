@@ -6,7 +6,7 @@ import { requireVm } from '../vm/ready.js';
 import { runVm, type VmEnd } from '../vm/run.js';
 import { keepSpares, refillSpares } from '../vm/spare.js';
 import { bundleRuntime } from './bundle.js';
-import { checkerFiles, expectedChecks, levelsUpTo, planRuns } from './checkers.js';
+import { checkerFiles, expectedChecks, levelsUpTo, partChecks, planRuns } from './checkers.js';
 
 import type { CheckEvent, CheckResult, Outcome } from './types.js';
 
@@ -23,6 +23,8 @@ export interface CheckOptions {
   toolkit?: string;
   /** Run only this level's checker, not 00..level (dev check's stubs and wrong variants). */
   only?: boolean;
+  /** With `only`: only these parts of it (dev check's wrong variants: the part that declares their check). */
+  parts?: number[];
   /** Folder of checker scripts (tests use their own). */
   checkersDir?: string;
   /** Seconds one `rd` call may take inside the VM before it counts as hung. */
@@ -83,7 +85,9 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   const results: CheckResult[] = [];
   const tail: string[] = [];
   const levels = opts.only ? [opts.level] : levelsUpTo(opts.level, loadLevels().map((l) => l.id));
-  const planned = levels.flatMap((level) => expectedChecks(level, opts.checkersDir).map((name) => ({ level, name })));
+  const parts = opts.only ? opts.parts : undefined;
+  const checksOf = (level: string) => (parts ? partChecks(level, parts, opts.checkersDir) : expectedChecks(level, opts.checkersDir));
+  const planned = levels.flatMap((level) => checksOf(level).map((name) => ({ level, name })));
   const expected = planned.map((c) => `${c.level}/${c.name}`);
   const order = new Map(expected.map((key, i) => [key, i]));
   const finish = function* (verdict: Outcome['verdict'], error?: string): Generator<CheckEvent, Outcome> {
@@ -108,7 +112,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     return yield* finish('error', (e as Error).message);
   }
   const rdTimeoutS = opts.rdTimeoutS ?? 20;
-  const plan = planRuns(levels, opts.vms ?? 1, opts.checkersDir);
+  const plan = parts ? [[{ level: opts.level, parts }]] : planRuns(levels, opts.vms ?? 1, opts.checkersDir);
   const runs = plan.map((group) => runVm({
     assets: vm.assets,
     accel: vm.accel.accel,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { loadLevels, wrongSource, type Level } from '../lessons.js';
 import { runCheck } from '../check/run.js';
+import { partOf } from '../check/checkers.js';
 import type { Outcome } from '../check/types.js';
 import { toolkitSource } from '../workspace.js';
 import { paint, Status, useColour } from '../ui/term.js';
@@ -13,7 +14,8 @@ export const DEV_CHECK = {
   synopsis: 'rubber-workshop dev check [LEVEL…] [--jobs N]',
   about: `For lesson authors: proves that the checks tell right from wrong, each run in a fresh VM. Every
 level's stub fails its level, every solution passes levels 00 to its own, and every wrong variant
-(wrong/*.patch) fails the check it names. Default: every level. Exit status: 0 all as they must be, 1 not.
+(wrong/*.patch) fails the check it names (run with the part of the checker that declares it).
+Default: every level. Exit status: 0 all as they must be, 1 not.
 
 Options:
   --jobs N     VMs run at once (default: the number of CPUs)
@@ -31,6 +33,8 @@ export interface Expectation {
   source: () => string;
   /** Check 00..level (solutions) or this level alone (stubs and wrong variants). */
   only: boolean;
+  /** With `only`: these parts of the level's checker alone (a wrong variant: the part with the check it names). */
+  parts?: number[];
   /** null if the outcome is as it must be, else what is wrong. */
   judge: (o: Outcome) => string | null;
 }
@@ -50,7 +54,7 @@ export function expectations(levels: Level[]): Expectation[] {
       judge: (o) => (o.verdict === 'pass' ? null : why(o)),
     },
     ...level.wrong.map((w): Expectation => ({
-      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, source: () => wrongSource(w), only: true,
+      level, label: `${level.id} wrong/${w.name} fails ${w.fails}`, source: () => wrongSource(w), only: true, parts: namedPart(level.id, w.fails),
       judge: (o) => {
         if (o.verdict === 'error') return why(o);
         const failed = failedNames(o);
@@ -61,11 +65,18 @@ export function expectations(levels: Level[]): Expectation[] {
   ]);
 }
 
+/** The part of `level`'s checker that declares the check "LL/name" (alone, it shows whether that check fails), if any. */
+function namedPart(level: string, check: string): number[] | undefined {
+  const [of, name] = check.split('/');
+  const part = of === level && name ? partOf(level, name) : undefined;
+  return part === undefined ? undefined : [part];
+}
+
 /** Checks one lesson file as its expectation says, in fresh VMs (one unless `vms`); `problem` is null when it behaved. */
 export async function runExpectation(e: Expectation, signal?: AbortSignal, vms?: number): Promise<{ outcome?: Outcome; problem: string | null }> {
   let outcome: Outcome | undefined;
   // The text stands in for an rd.ts in the level's folder, so build errors point at "rd.ts".
-  const run = runCheck({ workspaceDir: e.level.dir, source: e.source(), toolkit: toolkitSource, level: e.level.id, only: e.only, signal, vms });
+  const run = runCheck({ workspaceDir: e.level.dir, source: e.source(), toolkit: toolkitSource, level: e.level.id, only: e.only, parts: e.parts, signal, vms });
   for await (const ev of run) if (ev.type === 'done') outcome = ev.outcome;
   return { outcome, problem: outcome ? e.judge(outcome) : 'no outcome' };
 }

@@ -2,7 +2,8 @@
 // tiered hints, and wrong variants that each name a check the level's checker really runs.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expectedChecks } from '../../src/check/checkers.js';
+import { expectedChecks, partChecks } from '../../src/check/checkers.js';
+import { expectations } from '../../src/commands/dev-check.js';
 import { loadLevels, wrongSource } from '../../src/lessons.js';
 
 const levels = loadLevels();
@@ -34,6 +35,16 @@ describe.each(levels.map((level) => [level.id, level] as const))('level %s', (id
       expect(variantLevel, `${variant.name}: a variant is checked with its own level's checker only`).toBe(id);
       expect(checks, `${variant.name} names ${variant.fails}`).toContain(check);
       expect(wrongSource(variant), `${variant.name} must differ from the solution`).not.toBe(level.solution());
+    }
+  });
+
+  it("dev check runs a wrong variant with the part of the checker that declares its check, a stub with all of it", () => {
+    const mine = expectations([level]);
+    expect(mine.find((e) => e.label.endsWith('stub fails'))!.parts).toBeUndefined();
+    for (const variant of level.wrong) {
+      const e = mine.find((x) => x.label.includes(`wrong/${variant.name} `))!;
+      expect(e.parts).toHaveLength(1);
+      expect(partChecks(id, e.parts!), variant.name).toContain(variant.fails.split('/')[1]);
     }
   });
 
