@@ -133,7 +133,9 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     for (const submission of mine) {
       const planned = plan(submission, store, tool);
       const previous = opts.resume ? store.previous(submission.dir) : undefined;
-      const why = previous && (staleReason(previous, { level: opts.level, provenance: planned.provenance }) ?? (opts.retryErrors && previous.status === 'error' ? 'it was an error' : undefined));
+      const why = previous && (staleReason(previous, { level: opts.level, provenance: planned.provenance })
+        ?? (previous.to_grade_alone ? 'it ran out of time beside others' : undefined)
+        ?? (opts.retryErrors && previous.status === 'error' ? 'it was an error' : undefined));
       if (previous && !why) current.set(submission.dir, previous);
       else toGrade.push(planned);
       if (why) regraded[why] = (regraded[why] ?? 0) + 1;
@@ -154,12 +156,13 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
           const stopAt = first && ((r: CheckResult) => first.has(`${r.level}/${r.name}`) && rdOutOfTime(r));
           const graded = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit }, stopAt);
           if (!graded) return;
-          if ('result' in graded) {
-            store.write(graded.result);
-            current.set(p.submission.dir, graded.result);
-            if (!again && ranOutOfTime(graded.outcome)) late.set(p, new Set(graded.outcome.results.filter(rdOutOfTime).map((r) => `${r.level}/${r.name}`)));
-          }
-          const result = current.get(p.submission.dir)!;
+          // Marked until graded again, so that a run interrupted before then leaves it to --resume.
+          const crowded = 'result' in graded && !again && jobs > 1 && ranOutOfTime(graded.outcome);
+          const { to_grade_alone: _, ...kept } = 'result' in graded ? graded.result : current.get(p.submission.dir)!;
+          const result: GradeResult = crowded ? { ...kept, to_grade_alone: true } : kept;
+          store.write(result);
+          current.set(p.submission.dir, result);
+          if (crowded) late.set(p, new Set(graded.outcome.results.filter(rdOutOfTime).map((r) => `${r.level}/${r.name}`)));
           emit({ type: 'graded', result, done: again ? done : ++done, toGrade: toGrade.length, ...(again && { again }) });
         },
         opts.signal,
@@ -168,7 +171,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     await gradeAll(toGrade, jobs, false);
     // Several VMs at once share the CPUs: a machine busier than planned can slow a correct runtime past a time
     // limit. Whatever ran out of time is graded again alone, and that result stands.
-    if (jobs > 1 && late.size && !opts.signal?.aborted) {
+    if (late.size && !opts.signal?.aborted) {
       emit({ type: 'regrade', learners: [...late.keys()].map((p) => p.learner), jobs });
       await gradeAll([...late.keys()], 1, true);
     }

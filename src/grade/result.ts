@@ -28,6 +28,12 @@ export interface GradeResult {
   provenance: JsonProvenance;
   /** The checks as `check --json` reports them (without its provenance, which is above). */
   report: Omit<JsonReport, 'provenance'>;
+  /**
+   * Present while the result stands only for now: a time limit decided it as other submissions were graded
+   * beside it, so it is to be graded again alone (at the end of the run, or by a resumed run if this one was
+   * interrupted first).
+   */
+  to_grade_alone?: true;
 }
 
 /**
@@ -91,6 +97,7 @@ export const GradeResultFile: Schema<GradeResult> = v.object({
     tail: v.optional(v.array(v.string())),
     time_ms: v.number(),
   }),
+  to_grade_alone: v.optional(v.literal(true)),
 });
 
 /** A result file's data; undefined if it is not one (a torn or foreign file is graded again, not trusted). */

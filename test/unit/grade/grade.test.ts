@@ -153,6 +153,32 @@ describe('runGrade', () => {
     expect(events.filter((e) => e.type === 'graded').map((e) => e.type === 'graded' && e.done)).toEqual([1, 2, 3, 4, 5, 5, 5]);
   });
 
+  it('marks what ran out of time beside others until it is graded again alone, so that --resume finishes the job', async () => {
+    learners({ alice: 'slow-when-crowded', bob: 'pass', carol: 'rd-timeout' });
+    const controller = new AbortController();
+    const onEvent = (e: GradeEvent) => {
+      if (e.type === 'regrade') controller.abort(); // interrupted before the second grades
+    };
+    await grade(fakeCheck(levels), { jobs: 2, signal: controller.signal, onEvent });
+    expect(readResult('alice')).toMatchObject({ status: 'fail', to_grade_alone: true });
+    expect(readResult('carol')).toMatchObject({ status: 'fail', to_grade_alone: true });
+    expect(readResult('bob').to_grade_alone).toBeUndefined();
+
+    const resumed = fakeCheck(levels);
+    const events: GradeEvent[] = [];
+    await grade(resumed, { jobs: 1, resume: true, onEvent: (e) => events.push(e) });
+    expect(events[0]).toMatchObject({ type: 'plan', kept: 1, toGrade: 2, regraded: { 'it ran out of time beside others': 2 } });
+    expect(resumed.calls.map((c) => path.basename(c.workspaceDir)).sort()).toEqual(['alice', 'carol']);
+    expect(readResult('alice')).toEqual(expect.objectContaining({ status: 'pass' }));
+    expect(readResult('alice').to_grade_alone).toBeUndefined();
+    // carol ran out of time alone: her fail stands, and is no longer marked.
+    expect(readResult('carol')).toMatchObject({ status: 'fail' });
+    expect(readResult('carol').to_grade_alone).toBeUndefined();
+    const third = fakeCheck(levels);
+    await grade(third, { jobs: 2, resume: true });
+    expect(third.calls).toHaveLength(0);
+  });
+
   it('grades nothing again when one check ran at a time: the time limit was the runtime\'s own', async () => {
     learners({ alice: 'rd-timeout', bob: 'pass' });
     const fake = fakeCheck(levels);
