@@ -90,12 +90,14 @@ export function mergeShards(shards: readonly ShardFolder[], out: string, now: Da
   const rows: ClassRow[] = [];
   const used: { shard: ShardFolder; result: GradeResult }[] = [];
   const unfinished = new Map<string, string[]>();
+  const notAlone = new Map<string, string[]>(); // results that a shard interrupted before grading them again alone
   for (const learner of everyone) {
     const [found, ...again] = graded.get(learner) ?? [];
     if (again.length > 0) problems.push(`${learner} was graded in ${[found!, ...again].map((g) => g.shard.shown).join(' and ')}: the result from ${found!.shard.shown} is used`);
     if (found) {
       rows.push(rowFromResult(found.result, path.relative(out, found.file)));
       used.push(found);
+      if (found.result.to_grade_alone) notAlone.set(found.shard.shown, [...(notAlone.get(found.shard.shown) ?? []), learner]);
       continue;
     }
     const owner = expectedOwner.get(learner)!;
@@ -112,6 +114,9 @@ export function mergeShards(shards: readonly ShardFolder[], out: string, now: Da
   }
   for (const [shown, learners] of unfinished) {
     problems.push(`${shown} did not finish: ${learners.length} learner${learners.length === 1 ? ' has' : 's have'} no result${listed(learners)}; run that shard again with --resume`);
+  }
+  for (const [shown, learners] of notAlone) {
+    problems.push(`${shown} did not finish: ${learners.length} result${learners.length === 1 ? '' : 's'} that a time limit decided beside other checks ${learners.length === 1 ? 'was' : 'were'} not graded again alone${listed(learners)}; run that shard again with --resume`);
   }
   problems.push(...provenanceProblems(shards, used));
 

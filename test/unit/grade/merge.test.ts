@@ -133,6 +133,18 @@ describe('grade --shard and grade merge', () => {
     expect(m.err).toContain(`Problem: shards/shard-2-of-2 did not finish: 1 learner has no result (${gone}); run that shard again with --resume`);
   });
 
+  it('reports a shard interrupted before it graded alone what ran out of time beside others', async () => {
+    const dir = classAt('m');
+    await shard([dir], path.join(root, 'shards'), 1, 2);
+    await shard([dir], path.join(root, 'shards'), 2, 2);
+    const marked = readSummary('shards/shard-1-of-2').learners[0]!.learner;
+    const file = path.join(root, 'shards/shard-1-of-2/results', `${marked}.json`);
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), to_grade_alone: true }));
+    const m = await merge('shards', '--out', 'merged');
+    expect(m.code).toBe(1);
+    expect(m.err).toContain(`Problem: shards/shard-1-of-2 did not finish: 1 result that a time limit decided beside other checks was not graded again alone (${marked}); run that shard again with --resume`);
+  });
+
   it.each([
     ['shards of different splits', async () => {
       await shard([classAt('m')], path.join(root, 'shards'), 1, 2);
