@@ -28,10 +28,10 @@ is_up() { case ",$1," in *,UP,*) ;; *) return 1 ;; esac; }
 in_subnet() { case $1 in "$SUBNET".*/24) [ "${1%/24}" != "$GATEWAY" ] ;; *) return 1 ;; esac; }
 
 # reach FROM TO ADDRESS: the harness's nc sends a random token from FROM's network namespace to a server the
-# harness runs in TO's, on ADDRESS; true if the server received exactly the token.
+# harness runs in TO's, on ADDRESS; true if the server received exactly the token. (Two may run at once.)
 reach() {
   _token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') _port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
-  nsenter -t "$2" -n nc -l -p "$_port" < /dev/null > /run/check/received 2> /dev/null &
+  nsenter -t "$2" -n nc -l -p "$_port" < /dev/null > "/run/check/received-$_token" 2> /dev/null &
   _server=$! _i=0
   until printf '%s\n' "$_token" | nsenter -t "$1" -n nc -w 2 "$3" "$_port" > /dev/null 2>&1; do
     [ $((_i += 1)) -lt 5 ] || break
@@ -41,7 +41,7 @@ reach() {
   while kill -0 "$_server" 2> /dev/null && [ $((_i += 1)) -lt 20 ]; do usleep 100000; done
   kill "$_server" 2> /dev/null
   wait "$_server" 2> /dev/null
-  [ "$(cat /run/check/received)" = "$_token" ]
+  [ "$(cat "/run/check/received-$_token")" = "$_token" ]
 }
 
 # why_unreachable: the likely cause, from what the kernel showed of both namespaces (c_* and v_* below).
@@ -68,9 +68,11 @@ if [ -n "$PROBE" ]; then
   c_peer=$(link_field "$c_links" "$c_if" 3)
   h_name=$(remote_peer "$c_peer" && by_index "$v_links" "${c_peer#if}")
   h_master=$(link_field "$v_links" "$h_name" 5) h_flags=$(link_field "$v_links" "$h_name" 4)
+  # Both ways at once: where the network is broken, each waits out its tries (≈ 12 s), so a learner waits once.
   to_vm=no to_container=no
-  reach "$PROBE" "$SANDBOX" "$GATEWAY" && to_vm=yes
+  reach "$PROBE" "$SANDBOX" "$GATEWAY" & towards_vm=$!
   [ -n "$c_addr" ] && reach "$SANDBOX" "$PROBE" "${c_addr%/*}" && to_container=yes
+  wait "$towards_vm" && to_vm=yes
 fi
 probe_end
 v_after=$(links "$SANDBOX")
@@ -159,7 +161,8 @@ reached "$to_vm" "in the VM, reached from the container's namespace," "$GATEWAY"
 
 check vm-reaches-container
 same_run
-reached "$to_container" "in the container's namespace, reached from the VM," "${c_addr:-(no address)}"
+c_ip=${c_addr%/*}
+reached "$to_container" "in the container's namespace, reached from the VM," "${c_ip:-(no address)}"
 
 check nothing-left
 same_run
