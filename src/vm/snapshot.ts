@@ -7,19 +7,19 @@ import { toolPath } from '../../rootfs-scripts/host-tools.mjs';
 import { ConsoleParser } from './protocol.js';
 import { makeVmTemp, qemuBinary, startQemu, writePayloadDisk, payloadArchive } from './qemu.js';
 import type { Assets } from './assets.js';
-import { TCG_KERNEL_ARGS, type Accel } from './machine.js';
+import { TCG_CPU, TCG_KERNEL_ARGS, type Accel } from './machine.js';
 
 /**
  * A saved, already-booted guest: restoring it skips the kernel boot and Node's cold start (≈2 s under TCG).
- * It is only valid for the exact assets, QEMU binary, accelerator, memory size, (with KVM) host CPU and (with TCG)
- * the kernel arguments it booted with: a restored guest keeps the template's.
+ * It is only valid for the exact assets, QEMU binary, accelerator, memory size, CPU (the host's with KVM, the
+ * emulated one with TCG) and (with TCG) the kernel arguments it booted with: a restored guest keeps the template's.
  */
 export function snapshotKey(assets: Assets, accel: Accel, memoryMiB = 256): string | null {
   const found = toolPath('qemu-system-x86_64');
   const qemu = found && fs.realpathSync(found);
   if (!qemu) return null;
   const st = fs.statSync(qemu);
-  const cpu = accel === 'kvm' ? /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '' : '';
+  const cpu = accel === 'kvm' ? /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '' : TCG_CPU;
   const kernelArgs = accel === 'tcg' ? TCG_KERNEL_ARGS.join(' ') : '';
   return createHash('sha256').update([assets.digest, qemu, st.size, st.mtimeMs, accel, memoryMiB, cpu, kernelArgs].join('\0')).digest('hex');
 }

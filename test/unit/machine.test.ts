@@ -10,15 +10,15 @@ describe('machine definition', () => {
     expect(hostTscKhz('processor\t: 0\n')).toBeNull();
   });
 
-  test('TCG gets the TSC frequency and fixed addresses on the kernel command line, KVM needs neither', () => {
+  test('TCG gets the TSC frequency and fixed addresses on the kernel command line and the baseline CPU, KVM the host\'s', () => {
     const tcg = qemuArgs({ assets, accel: 'tcg', payloadFile: '/t/p', imagesFile: '/i' }, 2445404);
     expect(tcg[tcg.indexOf('-append') + 1]).toContain('tsc_early_khz=2445404');
     expect(tcg[tcg.indexOf('-append') + 1].split(' ')).toContain('norandmaps');
-    expect(tcg).toContain('max');
+    expect(tcg.slice(tcg.indexOf('-cpu'), tcg.indexOf('-cpu') + 2)).toEqual(['-cpu', 'qemu64']);
     const kvm = qemuArgs({ assets, accel: 'kvm', payloadFile: '/t/p', imagesFile: '/i' }, 2445404);
     expect(kvm[kvm.indexOf('-append') + 1]).not.toContain('tsc_early_khz');
     expect(kvm[kvm.indexOf('-append') + 1]).not.toContain('norandmaps');
-    expect(kvm.slice(kvm.indexOf('-accel'), kvm.indexOf('-accel') + 2)).toEqual(['-accel', 'kvm']);
+    expect(kvm.slice(kvm.indexOf('-accel'), kvm.indexOf('-accel') + 4)).toEqual(['-accel', 'kvm', '-cpu', 'host']);
   });
 
   test('root image, payload and added images are read-only disks, in that order (vda, vdb, vdc in the guest)', () => {
