@@ -12,7 +12,9 @@ export function chromium(args, { timeoutMs = 90_000 } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-chromium-'));
   try {
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`];
-    const r = spawnSync(CHROMIUM, [...flags, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    // TMPDIR inside the profile: chromium's own temporary folders (org.chromium.Chromium.*) go with it.
+    const env = { ...process.env, TMPDIR: profile };
+    const r = spawnSync(CHROMIUM, [...flags, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env });
     if (r.error) throw new Error(`cannot run ${CHROMIUM} (${r.error.message}): apt-get install -y chromium`);
     if (r.status !== 0) throw new Error(`${CHROMIUM} exited ${r.status}:\n${r.stderr}`);
     return r.stdout;

@@ -11,7 +11,7 @@ import path from 'node:path';
 export async function screenshotWhen(url: string, ready: string, shot: string, timeoutMs: number): Promise<string> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-chromium-'));
   const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--remote-debugging-pipe',
-    '--window-size=1400,860', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
+    '--window-size=1400,860', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TMPDIR: profile } });
   const toBrowser = browser.stdio[3] as NodeJS.WritableStream;
   const fromBrowser = browser.stdio[4] as NodeJS.ReadableStream;
   const waiting = new Map<number, (msg: any) => void>();

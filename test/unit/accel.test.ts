@@ -1,4 +1,4 @@
-import { describe, expect, test, vi } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,8 +7,12 @@ import type { Assets } from '../../src/vm/assets.js';
 
 const assets = { digest: 'd1' } as Assets;
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function fakeProbe(device: string | null, answer: 'kvm' | 'tcg' = 'kvm'): AccelProbe & { probe: ReturnType<typeof vi.fn> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accel-test-'));
+  dirs.push(dir);
   return { device: () => device, probe: vi.fn(async () => ({ accel: answer, why: `probed ${answer}` })), cacheFile: path.join(dir, 'accel.json') };
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ const emptyPath = { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'no-tools-')) };
 const asUid = (uid: number) => vi.spyOn(process, 'getuid').mockReturnValue(uid);
 
 afterEach(() => vi.restoreAllMocks());
+afterAll(() => fs.rmSync(emptyPath.PATH, { recursive: true }));
 
 describe('host tools', () => {
   test('a missing tool is named with what it is for and the one command that installs everything missing', () => {
