@@ -37,12 +37,15 @@ export interface Outcome {
   ms: number;
 }
 
-export type Stage = 'bundle' | 'boot' | 'checks';
+/** 'save' only when the saved guest is missing (once after an update: src/vm/snapshot.ts's guestToSave). */
+export type Stage = 'bundle' | 'save' | 'boot' | 'checks';
 
 export type CheckEvent =
   /** Every check the run will report, in the scripts' order, before any runs. */
   | { type: 'plan'; checks: { level: string; name: string }[] }
   | { type: 'stage'; stage: Stage }
+  /** After the 'save' stage: whether the booted guest was saved (if not, runs boot from scratch). */
+  | { type: 'saved'; ok: boolean; ms: number }
   | { type: 'check-start'; level: string; name: string }
   | { type: 'result'; result: CheckResult }
   | { type: 'log'; line: string }

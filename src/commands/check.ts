@@ -1,3 +1,4 @@
+import { SAVING, savedOrNot } from './saved-guest.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CANCELLED, defaultVms, keepSpareVms, runCheck } from '../check/run.js';
@@ -126,12 +127,13 @@ async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Pro
   if (corrupt) say(args, corruptNotice(dir, corrupt));
 
   const status = new Status();
-  const stageText = { bundle: 'bundling rd.ts', boot: 'starting the VM', checks: 'running the checks' } as const;
+  const stageText = { bundle: 'bundling rd.ts', save: SAVING, boot: 'starting the VM', checks: 'running the checks' } as const;
   let outcome: Outcome | undefined;
   const blocks = new LevelBlocks(level, new Map(levelsUpTo(level, loadLevels().map((l) => l.id)).map((l) => [l, expectedChecks(l).length])), colour);
   const running = new Set<string>(); // the checks running now, "level name" (levels and parts run side by side)
   for await (const ev of runCheck({ workspaceDir: dir, level, signal, vms: defaultVms() })) {
     if (ev.type === 'stage') status.start(stageText[ev.stage]);
+    else if (ev.type === 'saved') status.done(savedOrNot(ev.ok, ev.ms));
     else if (ev.type === 'check-start') {
       running.add(`${ev.level} ${ev.name}`);
       status.start(`checking ${[...running].join(' · ')}`);

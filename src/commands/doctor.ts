@@ -3,7 +3,7 @@ import path from 'node:path';
 import { cacheDir } from '../paths.js';
 import { loadAssets, resolveInputs, staleSteps, toolUsers } from '../vm/assets.js';
 import { chooseAccel } from '../vm/accel.js';
-import { findSnapshot } from '../vm/snapshot.js';
+import { findSnapshot, guestToSave } from '../vm/snapshot.js';
 import { findWorkspace } from '../workspace.js';
 import { installCommand, MissingToolError, toolPath, tools, toolsFor, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
 import { paint, useColour } from '../ui/term.js';
@@ -64,7 +64,8 @@ export async function doctor(argv: string[]): Promise<number> {
     if (assets && !stale.length) {
       const accel = await chooseAccel(assets);
       report(findSnapshot(assets, accel.accel) ? { ok: true, text: 'a booted VM is saved: checks start in well under a second' }
-        : { ok: false, optional: true, text: 'no saved booted VM: every check boots from scratch (≈2 s slower)', fix: 'rubber-workshop setup' });
+        : guestToSave(assets, accel.accel) ? { ok: false, optional: true, text: 'no saved booted VM: the next check saves one first (once: ≈ 13 s under emulation)', fix: 'nothing needed, or rubber-workshop setup to do it now' }
+        : { ok: false, optional: true, text: `no saved booted VM, and none can be saved here (${process.env.RUBBER_WORKSHOP_SNAPSHOT === '0' ? 'RUBBER_WORKSHOP_SNAPSHOT=0' : `${cacheDir()} is read-only`}): every check boots from scratch (≈ 2 s slower)`, fix: 'rubber-workshop setup, where the cache folder can be written' });
       report(accel.accel === 'kvm' ? { ok: true, text: `accelerator: KVM — ${accel.why}` }
         : { ok: false, optional: true, text: `accelerator: TCG (slower) — ${accel.why}`, fix: 'nothing needed: checks run under emulation, only slower (a machine with working KVM is faster)' });
     }

@@ -4,6 +4,7 @@ import { requireTools } from '../../rootfs-scripts/host-tools.mjs';
 import { chooseAccel } from '../vm/accel.js';
 import { buildSnapshot, findSnapshot } from '../vm/snapshot.js';
 import { paint, Status } from '../ui/term.js';
+import { saved, SAVING } from './saved-guest.js';
 import { parseCommand, type Command } from '../cli/args.js';
 
 const stepNames: Record<Step, string> = {
@@ -59,9 +60,9 @@ export async function setup(argv: string[]): Promise<number> {
   if (snapshot) status.done(`${paint('green', '✓')} booted VM saved for fast starts (cached)`);
   else {
     const t = Date.now();
-    status.start('booting a VM once and saving it, so that every check starts from a booted guest');
+    status.start(SAVING);
     snapshot = await buildSnapshot(assets, accel.accel);
-    status.done(`${paint('green', '✓')} booted VM saved for fast starts (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    status.done(saved(Date.now() - t));
   }
   const removed = pruneCache([path.dirname(assets.kernel), assets.images, assets.debian ?? '', assets.rootfs, assets.initramfs, snapshot].filter(Boolean));
   if (removed.length) status.done(`${paint('green', '✓')} removed ${removed.length} outdated file${removed.length > 1 ? 's' : ''} from the cache`);

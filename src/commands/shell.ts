@@ -1,7 +1,7 @@
 import { runShell } from '../vm/shell.js';
 import { ESCAPE_KEY } from '../vm/terminal.js';
 import { bundleWorkspaceRd } from '../check/bundle.js';
-import { requireVm } from '../vm/ready.js';
+import { requireSavedVm } from './saved-guest.js';
 import { parseCommand, type Command } from '../cli/args.js';
 import { UserError } from '../errors.js';
 import { attach, connectSession } from '../vm/attach.js';
@@ -42,7 +42,7 @@ export async function shell(argv: string[], signal: AbortSignal): Promise<number
  */
 export async function onTerminal(argv: string[], signal: AbortSignal, banner: string): Promise<number> {
   const rd = await bundleWorkspaceRd();
-  const { assets, accel } = await requireVm();
+  const { assets, accel } = await requireSavedVm();
   process.stderr.write(paint('dim', `rubber-workshop: ${banner}`, false) + '\n');
   const end = await runShell({ assets, accel: accel.accel, argv, rd, input: process.stdin, output: process.stdout, signal });
   // Whatever the guest left the terminal in (colours, a hidden cursor), the learner's prompt comes back plain.

@@ -1,6 +1,6 @@
 import { execInVm } from '../vm/exec.js';
 import { bundleWorkspaceRd } from '../check/bundle.js';
-import { requireVm } from '../vm/ready.js';
+import { requireSavedVm } from './saved-guest.js';
 import { paint } from '../ui/term.js';
 import { parseCommand, wholeNumber, type Command } from '../cli/args.js';
 import { UsageError } from '../errors.js';
@@ -41,7 +41,7 @@ export async function vmExec(argv: string[], signal: AbortSignal): Promise<numbe
   if (!command.length) throw new UsageError('give the command after --, e.g. rubber-workshop vm exec -- uname -a');
 
   const rd = v.rd ? await bundleWorkspaceRd() : undefined;
-  const { assets, accel } = await requireVm();
+  const { assets, accel } = await requireSavedVm();
   const run = execInVm({ assets, accel: accel.accel, argv: command, timeoutMs: timeoutS * 1000, signal, rd, trace: v.trace });
   for (;;) {
     const next = await run.next();

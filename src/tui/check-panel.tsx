@@ -10,6 +10,7 @@ import { useTheme } from './theme.js';
 
 const STAGE_LABELS: Record<StageRow['stage'], string> = {
   bundle: 'bundling rd.ts',
+  save: 'saving a booted VM for fast starts (once, after an update)',
   boot: 'starting the VM',
   checks: 'running the checks',
 };
@@ -239,6 +240,7 @@ function Progress({ run }: { run: CheckRun }) {
 }
 
 function StageLine({ row, stopped }: { row: StageRow; stopped: boolean }) {
+  if (row.stage === 'save' && row.status === 'waiting') return null; // only shown when it happens
   if (row.status === 'waiting') return <Row mark="·" label={STAGE_LABELS[row.stage]} dim />;
   if (row.status === 'running') return <Row mark={stopped ? '-' : 'spin'} label={STAGE_LABELS[row.stage]} />;
   if (row.status === 'failed') return <Row mark="✗" markColor="fail" label={STAGE_LABELS[row.stage]} ms={row.ms} />;

@@ -1,6 +1,6 @@
 import type { CheckEvent, CheckResult, Outcome, Stage } from '../check/types.js';
 
-export const STAGES: readonly Stage[] = ['bundle', 'boot', 'checks'];
+export const STAGES: readonly Stage[] = ['bundle', 'save', 'boot', 'checks'];
 
 export interface StageRow {
   stage: Stage;
@@ -39,8 +39,10 @@ export function startRun(level: string): CheckRun {
 export function applyEvent(run: CheckRun, event: CheckEvent, now: number): CheckRun {
   switch (event.type) {
     case 'stage': {
+      // A stage may come back (boot, after a save it found needed): the stages after the one starting wait again.
       const at = STAGES.indexOf(event.stage);
-      return { ...run, stages: run.stages.map((row, i) => (i < at ? finish(row, now) : i === at ? { ...row, status: 'running', startedAt: now } : row)) };
+      const waiting: StageRow['status'] = 'waiting';
+      return { ...run, stages: run.stages.map((row, i) => (i < at ? finish(row, now) : i === at ? { ...row, status: 'running', startedAt: now } : { stage: row.stage, status: waiting })) };
     }
     case 'plan':
       return { ...run, checks: event.checks.map(({ level, name }) => ({ level, name, started: false })) };
@@ -50,6 +52,8 @@ export function applyEvent(run: CheckRun, event: CheckEvent, now: number): Check
       return { ...run, checks: upsert(run.checks, { level: event.result.level, name: event.result.name, started: true, result: event.result }) };
     case 'log':
       return { ...run, log: [...run.log, event.line].slice(-LOG_LINES) };
+    case 'saved':
+      return run; // the save's row shows its time; a failed save only means this run boots from scratch
     case 'done': {
       // A run that could not finish stopped in the stage that was running.
       const ended = event.outcome.verdict === 'error' ? 'failed' : 'done';

@@ -33,6 +33,45 @@ export function findSnapshot(assets: Assets, accel: Accel, memoryMiB?: number): 
   return file && fs.existsSync(file) ? file : null;
 }
 
+const failed = new Set<string>();
+const saving = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether runs on this machine would boot from scratch for want of a saved guest that could be made here: QEMU
+ * was updated, rubber-workshop's emulated CPU changed, or a saved guest would not load and was removed. Not
+ * under RUBBER_WORKSHOP_SNAPSHOT=0, nor where the cache is read-only (assets baked into an image), nor after
+ * saving failed once in this process.
+ */
+export function guestToSave(assets: Assets, accel: Accel, env = process.env): boolean {
+  if (env.RUBBER_WORKSHOP_SNAPSHOT === '0') return false;
+  const key = snapshotKey(assets, accel);
+  if (!key || failed.has(key) || fs.existsSync(fileFor(key))) return false;
+  // Writing is the one test of writable that read-only mounts, permissions and root all answer truly.
+  const probe = path.join(cacheDir(), `.write-test-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Saves the booted guest that guestToSave found missing (once; a boot from scratch costs every run ≈ 2 s), and
+ * says whether it did. Never throws: if saving fails, runs boot from scratch as before. One save at a time.
+ */
+export function saveGuest(assets: Assets, accel: Accel): Promise<boolean> {
+  const key = snapshotKey(assets, accel);
+  if (!key) return Promise.resolve(false);
+  const inFlight = saving.get(key) ?? buildSnapshot(assets, accel).then(
+    () => true,
+    () => (failed.add(key), false),
+  ).finally(() => saving.delete(key));
+  saving.set(key, inFlight);
+  return inFlight;
+}
+
 /** Boots a template guest, lets it warm up, and saves it to the cache; returns the snapshot file. */
 export async function buildSnapshot(assets: Assets, accel: Accel, timeoutMs = 120_000): Promise<string> {
   const key = snapshotKey(assets, accel);

@@ -78,7 +78,7 @@ describe('starting from a saved, booted guest', () => {
     expect(randomA).not.toBe(randomB);
   });
 
-  test('a snapshot that will not load is dropped and the run boots from scratch', () => {
+  test('a snapshot that will not load is dropped, the run boots from scratch, and the next run saves a new one first', () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-cache-'));
     const env = { RUBBER_WORKSHOP_CACHE: cache };
     try {
@@ -89,6 +89,12 @@ describe('starting from a saved, booted guest', () => {
       expect(r.stdout).toContain('booted anyway');
       expect(r.status).toBe(0);
       expect(fs.existsSync(path.join(cache, snapshot))).toBe(false);
+      // The next run saves a booted guest again first, rather than every run booting from scratch from now on.
+      const again = rw(['vm', 'exec', '--', 'echo', 'restored'], { env });
+      expect(again.stderr).toContain('booted VM saved for fast starts');
+      expect(again.stdout).toContain('restored');
+      expect(fs.statSync(path.join(cache, snapshot)).size).toBeGreaterThan(4096);
+      expect(rw(['vm', 'exec', '--', 'true'], { env }).stderr).not.toContain('saved');
     } finally {
       fs.rmSync(cache, { recursive: true, force: true });
     }

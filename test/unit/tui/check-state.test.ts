@@ -9,8 +9,21 @@ describe('applyEvent', () => {
     run = applyEvent(run, { type: 'stage', stage: 'boot' }, 1400);
     expect(run.stages.map((s) => [s.stage, s.status, s.ms])).toEqual([
       ['bundle', 'done', 400],
+      ['save', 'waiting', undefined],
       ['boot', 'running', undefined],
       ['checks', 'waiting', undefined],
+    ]);
+  });
+
+  it('shows a save of the booted guest when one happens, then starts the boot again', () => {
+    let run = applyEvent(startRun('01'), { type: 'stage', stage: 'bundle' }, 0);
+    run = applyEvent(run, { type: 'stage', stage: 'boot' }, 100);
+    run = applyEvent(run, { type: 'stage', stage: 'save' }, 150);
+    expect(run.stages.map((s) => [s.stage, s.status])).toEqual([['bundle', 'done'], ['save', 'running'], ['boot', 'waiting'], ['checks', 'waiting']]);
+    run = applyEvent(run, { type: 'stage', stage: 'boot' }, 5150);
+    run = applyEvent(run, { type: 'stage', stage: 'checks' }, 5500);
+    expect(run.stages.map((s) => [s.stage, s.status, s.ms])).toEqual([
+      ['bundle', 'done', 100], ['save', 'done', 5000], ['boot', 'done', 350], ['checks', 'running', undefined],
     ]);
   });
 
@@ -50,7 +63,7 @@ describe('applyEvent', () => {
     run = applyEvent(run, { type: 'done', outcome }, 350);
     expect(run.status).toBe('done');
     expect(run.outcome).toBe(outcome);
-    expect(run.stages[2]).toMatchObject({ status: 'done', ms: 250 });
+    expect(run.stages[3]).toMatchObject({ status: 'done', ms: 250 });
   });
 });
 
@@ -58,7 +71,7 @@ it('marks the stage a run could not get past as failed', () => {
   let run = applyEvent(startRun('00'), { type: 'stage', stage: 'bundle' }, 0);
   run = applyEvent(run, { type: 'stage', stage: 'boot' }, 10);
   run = applyEvent(run, { type: 'done', outcome: outcomeOf('00', [], { verdict: 'error', error: 'no VM' }) }, 20);
-  expect(run.stages.map((s) => s.status)).toEqual(['done', 'failed', 'waiting']);
+  expect(run.stages.map((s) => s.status)).toEqual(['done', 'waiting', 'failed', 'waiting']);
 });
 
 it('turns a thrown error into an error outcome carrying its message', () => {
