@@ -80,7 +80,8 @@ export async function check(argv: string[], signal: AbortSignal): Promise<number
  * A save during a check stops it and starts another. Ends on Ctrl-C, with the last check's exit status.
  */
 async function watchAndCheck(dir: string, args: CheckArgs, signal: AbortSignal): Promise<number> {
-  await keepSpareVms();
+  // Not waited for: when it must save the booted guest first, the first check shows that save as it waits too.
+  void keepSpareVms();
   let current: AbortController | undefined;
   let saved: () => void = () => {};
   const watcher = watchFiles(dir, ['rd.ts', 'linux.ts'], () => {
