@@ -53,7 +53,8 @@ export function applyEvent(run: CheckRun, event: CheckEvent, now: number): Check
     case 'log':
       return { ...run, log: [...run.log, event.line].slice(-LOG_LINES) };
     case 'saved':
-      return run; // the save's row shows its time; a failed save only means this run boots from scratch
+      // A failed save is shown as one, though the run goes on: it boots from scratch instead.
+      return event.ok ? run : { ...run, stages: run.stages.map((row) => (row.stage === 'save' ? finish(row, now, 'failed') : row)) };
     case 'done': {
       // A run that could not finish stopped in the stage that was running.
       const ended = event.outcome.verdict === 'error' ? 'failed' : 'done';

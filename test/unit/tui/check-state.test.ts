@@ -27,6 +27,13 @@ describe('applyEvent', () => {
     ]);
   });
 
+  it('shows a save that failed as failed, and goes on to boot', () => {
+    let run = applyEvent(startRun('01'), { type: 'stage', stage: 'save' }, 0);
+    run = applyEvent(run, { type: 'saved', ok: false, ms: 900 }, 900);
+    run = applyEvent(run, { type: 'stage', stage: 'boot' }, 900);
+    expect(run.stages.map((s) => [s.stage, s.status])).toEqual([['bundle', 'waiting'], ['save', 'failed'], ['boot', 'running'], ['checks', 'waiting']]);
+  });
+
   it('fills in a started check with its result', () => {
     let run = startRun('00');
     run = applyEvent(run, { type: 'check-start', level: '00', name: 'a' }, 0);
