@@ -1,5 +1,5 @@
-# Level 08: cpu cgroup. Each container runs in a cgroup of its own, /sys/fs/cgroup/rubber-workshop/<id> as the
-# VM names it, from its first instruction on; --cpu-shares N sets its cpu.weight to 1 + ((N - 2) * 9999) / 262142;
+# Level 08: cpu cgroup. Each container, with flags or without, runs in a cgroup of its own,
+# /sys/fs/cgroup/rubber-workshop/<id> as the VM names it, from its first instruction on; --cpu-shares N sets its cpu.weight to 1 + ((N - 2) * 9999) / 262142;
 # the weight shows when CPUs are busy; the cgroup is removed once the container exits. Judged from outside:
 # the container process's cgroup and that cgroup's files and CPU time, in the harness's /proc and /sys.
 TRACE_CALLS='write|mkdir|rmdir'
@@ -25,6 +25,13 @@ measure() {
 usage() { sed -n 's/^usage_usec //p' "$1/cpu.stat"; }
 
 check in-own-cgroup
+# Every container gets a cgroup, with or without a limit to write into it (as in Docker): one without flags
+# first, so that the container below is the last rd call, whose output and trace a failure shows.
+probe '' -i busybox
+[ -n "$PROBE" ] && plain_cgroup=$(p_cgroup) plain_host=$(p_hostname)
+plain_probe=$PROBE
+probe_end
+plain_rc=$RC
 # The command reads its cgroup first (a runtime that moves the process only once it runs is too late for
 # that), then leaves a busy loop pinned to CPU 0 running while it holds still.
 probe 'echo "cgroup: $(cat /proc/self/cgroup)"
@@ -49,6 +56,12 @@ if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && ha
     'cgroup.subtree_control: cpu' "cgroup.subtree_control: ${handed_down:-(empty)}"
 elif [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ] && [ -z "$plain_probe" ]; then
+  fail "rd run without --cpu-shares did not start its container (rd's exit status $plain_rc), where the same with --cpu-shares 200 did: every flag is optional. Try rubber-workshop rd run -- /bin/true" \
+    'a container' "exit status $plain_rc"
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ] && [ "$plain_cgroup" != "/rubber-workshop/$plain_host" ]; then
+  fail "a container started without --cpu-shares ran in ${plain_cgroup:-?}, not in a cgroup of its own: every container gets one, /sys/fs/cgroup/rubber-workshop/<id>, with or without a limit to write into it (the later levels' limits and cleanup rely on it)" \
+    "cgroup: /rubber-workshop/$plain_host" "cgroup: $plain_cgroup"
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ]; then
   pass
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
