@@ -167,13 +167,17 @@ else
 fi
 
 # A user, every capability dropped but two, no filter: the user keeps none, the bounding set those two. It
-# shares the part of the container above: seccomp-unconfined needs that one to have had a filter.
+# shares the part of the container above: seccomp-unconfined needs that one to have had a filter. In a user
+# namespace of its own: unshare --keep-caps (level 11) hands the init stage a full inheritable set, which only
+# the capset this level adds empties, so a runtime that only cuts the bounding set shows here.
 check user-keeps-no-capabilities
 added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE KILL SETFCAP MKNOD NET_RAW)
 set -- --cap-drop all # (in lower case: ALL is what every runtime takes)
 for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
 flags="$*"
-probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --user 1000:2000 "$@" --security-opt seccomp=unconfined
+# Root's subordinate ids for --userns auto (level 11's checker writes its own, at random, where it runs).
+vm "echo root:$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 )):5000 | tee /etc/subuid > /etc/subgid"
+probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --userns auto --user 1000:2000 "$@" --security-opt seccomp=unconfined
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen) mode=$(p_status Seccomp)
   ran=$(f=$(p_file "/tmp/unshare-ran-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
@@ -188,7 +192,7 @@ else
     pass
   else
     trace_point 'PR_CAPBSET_DROP|capset|setuid'
-    fail "with --user 1000:2000 $flags, the user holds no capability (setuid from root to 1000 empties effective and permitted; inheritable must be empty too, or ambient could hand them on) and the bounding set is$(printf ' %s' $added), dropped before setuid" \
+    fail "with --userns auto --user 1000:2000 $flags, the user holds no capability (setuid from root to 1000 empties effective and permitted; inheritable must be empty too, or ambient could hand them on: unshare --keep-caps fills it, capset(kept, kept, 0n) empties it) and the bounding set is$(printf ' %s' $added), dropped before setuid" \
       "CapEff/CapPrm/CapInh 0000000000000000, CapBnd $(cap_mask "$added")" "CapEff $1, CapPrm $2, CapBnd $3, CapInh $4"
   fi
 fi
@@ -214,14 +218,17 @@ check cap-drop-and-add
 dropped="CHOWN $(pick 2 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP)"
 added="$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE) SYS_ADMIN"
 kept="$added $(for c in $DEFAULT_CAPS; do case " $dropped " in *" $c "*) ;; *) echo "$c" ;; esac; done)"
-# CHOWN in lower case and the first added with CAP_, every run: a runtime that takes only one way shows. The
-# other two dropped go in one flag, with a comma, as a list may.
-set -- --cap-drop "$(spelled CHOWN $(( 2 + $(od -An -N1 -tu1 /dev/urandom) % 2 )))"
+# CHOWN and SYS_ADMIN in lower case and the first added with CAP_, every run: a runtime that takes only one
+# way shows, also where it looks for SYS_ADMIN itself (the filter's unshare). The other two dropped go in one
+# flag, with a comma, as a list may.
+lower() { spelled "$1" $(( 2 + $(od -An -N1 -tu1 /dev/urandom) % 2 )); }
+set -- --cap-drop "$(lower CHOWN)"
 listed=
 for c in ${dropped#CHOWN }; do listed="${listed:+$listed,}$(spelled "$c")"; done
 set -- "$@" --cap-drop "$listed"
 way=1
-for c in $added; do set -- "$@" --cap-add "$(spelled "$c" $way)"; way=; done
+for c in ${added% SYS_ADMIN}; do set -- "$@" --cap-add "$(spelled "$c" $way)"; way=; done
+set -- "$@" --cap-add "$(lower SYS_ADMIN)"
 chown_flag="$1 $2"
 RD_STDIN=/run/check/seccomp-program
 probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark
