@@ -21,6 +21,10 @@ if [ -n "$PROBE" ]; then
   # The same folder as the VM's /dev (a bind of it, not a tmpfs of its own): the VM's devices, all of them.
   same_file "/proc/$PROBE/root/dev" "/proc/$SANDBOX/root/dev" && dev_is_vms=yes || dev_is_vms=
   links=$(for n in stdin stdout stderr; do f=$(p_file /dev/$n) && readlink "$f"; done | tr '\n' ' ')
+  # Terminals: the device (major:minor) of what is mounted on its /dev/pts, beside the VM's devpts instances'.
+  pts_dev=$(awk '$5 == "/dev/pts" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
+  vm_pts=$(awk '$(NF - 2) == "devpts" { printf " %s ", $3 }' "/proc/$SANDBOX/mountinfo")
+  ptmx=$(f=$(p_file /dev/ptmx) && stat -c '%F %t,%T' "$f" 2> /dev/null)
 fi
 probe_end
 leftovers=$(mounts_under "$CONTAINERS" | grep -vxFf /run/check/mounts-before)
@@ -110,6 +114,11 @@ else
   [ "$dev_fs" = tmpfs ] || wrong="$wrong; /dev is not a tmpfs of its own (${dev_fs:-nothing} is mounted there)"
   [ "$links" = '/proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ' ] ||
     wrong="$wrong; /dev/stdin, stdout and stderr do not link to /proc/self/fd/0, 1 and 2"
+  # A devpts is optional here; the VM's own, bound in, is not: it hands the container the VM's terminals.
+  case $vm_pts in *" $pts_dev "*) [ -n "$pts_dev" ] &&
+    wrong="$wrong; /dev/pts is the VM's devpts (device $pts_dev), bound in: the command can open the VM's terminals. Mount a devpts of its own there (options newinstance,ptmxmode=0666)" ;; esac
+  [ "$ptmx" = 'character special file 5,2' ] &&
+    wrong="$wrong; /dev/ptmx is the VM's: every terminal the command opens is made in the VM's devpts. Make it a link to pts/ptmx"
   if [ -n "$wrong" ]; then
     fail "/dev is not what programs expect: ${wrong#; }. Mount a tmpfs on <rootfs>/dev, bind-mount each of the VM's devices onto an empty file there, and symlink the std streams" \
       'zero 1,5, full 1,7, random 1,8, urandom 1,9, tty 5,0, links to /proc/self/fd, on a tmpfs' "$(tr '\n' ';' < /run/check/02-dev) links: $links"
