@@ -57,6 +57,8 @@ if [ -n "$PROBE" ]; then
   lowerdir=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
   cgroup=$(p_cgroup)
   etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f") etc_made=$(f=$(p_file /etc/made-by-root) && [ -f "$f" ] && echo made /etc/made-by-root)
+  # The image's one file not root's: /home/learner, 1000:1100. Moved by the starts, it is not the root's.
+  home=$(f=$(p_file /home/learner) && stat -c '%u:%g' "$f")
 fi
 probe_end
 msg_max=$(_msg_max)
@@ -119,6 +121,9 @@ elif [ "$etc" = "$SANDBOX_ID:$SANDBOX_ID" ] && [ "$lowerdir" = "$CONTAINERS/imag
 elif [ "$etc" != "$ROOT_UID:$ROOT_GID" ]; then
   fail "the image's /etc belongs to $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :) outside, ids the container's user namespace does not map (nobody inside): its root cannot write there. Move every owner of the unpacked image up by the ranges' starts (lchownSync), as Docker's userns-remap does" \
     "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :)"
+elif [ "$home" != "$((ROOT_UID + 1000)):$((ROOT_GID + 1100))" ]; then
+  fail "the image's /home/learner, owned by 1000:1100 in the image, belongs to $(inside_ids "$(echo "$home" | tr : ' ')" | tr ' ' :) outside: every owner must move up by the ranges' starts (uid + ${UIDS% *}, gid + ${GIDS% *}), so that learner is still learner inside, not be set to the starts" \
+    "/home/learner owned by $((${UIDS% *} + 1000)):$((${GIDS% *} + 1100))" "/home/learner owned by $(inside_ids "$(echo "$home" | tr : ' ')" | tr ' ' :)"
 else
   expect_eq 'made /etc/made-by-root' "${etc_made:-no /etc/made-by-root}" \
     "the container's root could not make a file in the image's /etc, though /etc is its own: see rd's output"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The default container image: a busybox root filesystem as a tar, with a root and a learner account (uid 1000,
-// primary group 1100: distinct ids, so that a runtime mixing up uid and gid shows it).
+// primary group 1100: distinct ids, so that a runtime mixing up uid and gid shows it), whose home is its own.
 // usage: node rootfs-scripts/image-busybox.mjs --busybox /bin/busybox --out busybox.tar
 import { $, argv, fs, os, path } from 'zx';
 import { installBusybox } from './lib.mjs';
@@ -18,8 +18,11 @@ try {
   await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nlearner:x:1000:1100:learner:/home/learner:/bin/sh\n');
   await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearners:x:1100:learner\n');
   await fs.writeFile(path.join(root, 'etc/rubber-image'), 'busybox\n');
-  // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable.
-  await $`tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name -cf ${path.resolve(argv.out)} -C ${root} .`;
+  // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable. Root's all but
+  // learner's home, learner's (1000:1100): a runtime that sets owners instead of moving them (user namespaces) shows.
+  const tar = ['--numeric-owner', '--mtime=@0', '--sort=name', '-C', root];
+  await $`tar ${tar} --owner=0 --group=0 --exclude=./home/learner -cf ${path.resolve(argv.out)} .`;
+  await $`tar ${tar} --owner=1000 --group=1100 -rf ${path.resolve(argv.out)} ./home/learner`;
 } finally {
   await fs.rm(root, { recursive: true, force: true });
 }
