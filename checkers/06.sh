@@ -1,5 +1,5 @@
-# Level 06: PID namespace. The command is PID 1, and /proc inside lists only the container's processes (so
-# /proc/1/root no longer leads to the VM's files). How the command ended is still reported: 00/exit-status and
+# Level 06: PID namespace. The command is PID 1, rd's own process goes back to the VM's PID namespace for its
+# children, and /proc inside lists only the container's processes (so /proc/1/root no longer leads to the VM's files). How the command ended is still reported: 00/exit-status and
 # 00/signal, which run cumulatively, see to that.
 # Judged from outside: the container process's PID namespace and NSpid, and what its /proc mount holds.
 TRACE_CALLS='unshare|mount'
@@ -16,6 +16,9 @@ if [ -n "$PROBE" ]; then
   # (Through the container's own /proc/1/root: a link the kernel resolves, or a learner's that leads the
   # harness into its own files, which have /etc/rubber-vm too; either way, found means not isolated.)
   [ -e "/proc/$PROBE/root/proc/1/root/etc/rubber-vm" ] && escape=yes || escape=
+  # rd's own process, the init stage's parent (in the VM's PID namespace): where its next child would go.
+  parent=$(p_status PPid)
+  [ "$(readlink "/proc/$parent/ns/pid")" = "$(s_ns pid)" ] && parent_children=$(readlink "/proc/$parent/ns/pid_for_children")
 fi
 probe_end
 if [ -z "$PROBE" ] && [ "$RC" != 124 ] && has_line 'ENOMEM'; then
@@ -23,6 +26,10 @@ if [ -z "$PROBE" ] && [ "$RC" != 124 ] && has_line 'ENOMEM'; then
     'the init stage as PID 1' 'ENOMEM'
 elif [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ -n "$parent_children" ] && [ "$parent_children" = "$inside_ns" ]; then
+  trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWPID'
+  fail "rd's own process (PID $parent in the VM) stayed set to start its children in the container's PID namespace: right after spawning the init stage, go back with setns on the fd of /proc/self/ns/pid opened before unshare. Until then Node can start no thread, and a second child would be born where PID 1 may be gone" \
+    "rd's pid_for_children: $(s_ns pid)" "rd's pid_for_children: $parent_children"
 elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ]; then
   pass
 elif [ "$inside_ns" = "$(s_ns pid)" ]; then
