@@ -7,8 +7,11 @@ check stdout
 rd_split run -- /bin/sh -c 'echo "out:$1"; echo "err:$1" >&2; exit 3' sh 'two  words'
 if rd_timed_out; then
   ran_ok 3
-elif has_line '^out:two  words$'; then
+elif has_line '^out:two  words$' && [ "$OUT" = 'out:two  words' ]; then
   pass
+elif has_line '^out:two  words$'; then
+  fail "rd's stdout carried lines of rd's own beside the command's output: stdout is the command's alone (rd run -- cat f > copy must copy f, nothing more), so print rd's own lines, its report too, to stderr (console.error)" \
+    'out:two  words' "$OUT"
 elif has_line '^out:'; then
   fail "the command's arguments changed on the way: pass the command and its arguments to execve exactly as given" \
     'out:two  words' "$(printf '%s\n' "$OUT" | grep '^out:')"
