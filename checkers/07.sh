@@ -11,6 +11,9 @@ if [ -n "$PROBE" ]; then
   sysfs=$(f=$(p_file /sys/class/net/lo) && ls "${f%/lo}" 2> /dev/null | sort | tr '\n' ' ' | sed 's/ $//')
   sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$PROBE/mountinfo")
   vm_sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$SANDBOX/mountinfo")
+  # rd's own process, the init stage's parent (in the VM's PID namespace): it stays in the VM's network.
+  parent=$(p_status PPid)
+  [ "$(readlink "/proc/$parent/ns/pid")" = "$(s_ns pid)" ] && parent_net=$(readlink "/proc/$parent/ns/net")
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -19,6 +22,10 @@ elif [ "$inside" = "$(s_ns net)" ]; then
   point_07_net_namespace
   fail "the container shares the VM's network namespace: add CLONE_NEWNET to the init stage's unshare" \
     "a namespace other than $(s_ns net)" "$inside"
+elif [ -n "$parent_net" ] && [ "$parent_net" != "$(s_ns net)" ]; then
+  point_07_net_namespace
+  fail "rd's own process (PID $parent in the VM) left the VM's network namespace: the container's was made in rd, before it spawned the init stage, so rd itself now has only the container's network. Add CLONE_NEWNET to the init stage's unshare instead" \
+    "rd in $(s_ns net)" "rd in $parent_net"
 else
   # A network namespace of its own shows the kernel's view of it: a new one holds lo alone.
   point_07_net_namespace
