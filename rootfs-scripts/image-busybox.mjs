@@ -16,7 +16,8 @@ try {
   await fs.mkdirp(path.join(root, 'tmp'));
   await fs.chmod(path.join(root, 'tmp'), 0o1777);
   await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nlearner:x:1000:1100:learner:/home/learner:/bin/sh\n');
-  await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearners:x:1100:learner\n');
+  // learner's supplementary group is another than its primary one: a runtime taking the group from /etc/group shows.
+  await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearners:x:1100:\nstaff:x:1200:learner\n');
   await fs.writeFile(path.join(root, 'etc/rubber-image'), 'busybox\n');
   // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable. Root's all but
   // learner's home, learner's (1000:1100): a runtime that sets owners instead of moving them (user namespaces) shows.
