@@ -157,16 +157,25 @@ fi
 # part: a user in a user namespace of its own
 check user-inside-userns
 as_root_login
+# A container of the ranges so far first, so that the image has a copy for them; then root's ranges change,
+# as /etc/subuid may between two runs, and the user's container must run on a copy for its own ranges.
+rd run -i busybox --userns auto -- /bin/true
+UIDS2="$(_random 40000 10000) $(_random 3000 1000)" GIDS2="$(_random 50000 10000) $(_random 3000 1000)"
+vm "printf 'root:%s:%s\n' $UIDS2 > /etc/subuid && printf 'root:%s:%s\n' $GIDS2 > /etc/subgid"
 probe 'id' -i busybox --userns auto --user 1000:2000
 if [ -n "$PROBE" ]; then
   p_ids
+  etc2=$(f=$(p_file /etc) && inside_ids "$(stat -c '%u %g' "$f")" | tr ' ' :)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$etc2" != "${UIDS2% *}:${GIDS2% *}" ] && [ "${uids%% *}" = "$(( ${UIDS2% *} + 1000 ))" ]; then
+  fail "after root's ranges in /etc/subuid and /etc/subgid changed (to ${UIDS2% *} and ${GIDS2% *}), the container ran on a copy of the image whose owners were moved for other ranges: its /etc belongs to $etc2, which its user namespace does not map. Keep a copy of the image for each pair of ranges (e.g. <container-dir>/images/busybox@START.START)" \
+    "/etc owned by ${UIDS2% *}:${GIDS2% *}" "/etc owned by $etc2"
 else
   point_10_groups
-  u=$(( ${UIDS% *} + 1000 )) g=$(( ${GIDS% *} + 2000 ))
+  u=$(( ${UIDS2% *} + 1000 )) g=$(( ${GIDS2% *} + 2000 ))
   expect_eq "uid $u $u $u $u, gid $g $g $g $g, groups: (none)" "uid $uids, gid $gids, groups: ${groups:-(none)}" \
     "with --userns auto --user 1000:2000 the command's ids outside are 1000 and 2000 moved by the ranges' starts, and it has no supplementary groups: setgroups is denied inside, so rd run drops root's groups (setgroups([])) before the namespace is made"
 fi
