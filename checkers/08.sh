@@ -48,7 +48,7 @@ if [ -n "$PROBE" ]; then
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
 fi
 probe_end
-left=$(for d in "$cg"/*/; do [ -d "$d" ] && basename "$d"; done)
+left=$(cgroups_left)
 handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
 if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && has_line 'cpu\.weight'; then
   point_cgroup_handed_down

@@ -6,8 +6,6 @@
 TRACE_CALLS='write|mkdir|rmdir'
 
 cg=$SANDBOX_CGROUP/rubber-workshop
-# cgroups_left: the container cgroups in rubber-workshop, one name a line.
-cgroups_left() { for d in "$cg"/*/; do [ -d "$d" ] && basename "$d"; done; }
 # A limit new each run (24–39), so that no fixed number can pass; above the dozen threads a Node process has,
 # so that rd's own threads in the container's cgroup leave the bomb visibly fewer processes than the limit.
 limit=$(( 24 + $(od -An -N1 -tu1 /dev/urandom) % 16 ))
@@ -102,30 +100,15 @@ else
 fi
 
 check bad-limit-refused
-before=$(cgroups_left)
-# 0, a negative number and a number with a letter after it (what parseInt would still read as the limit).
-for bad in 0 "-$limit" "${limit}x" abc; do
-  rd run -i busybox --pids-limit "$bad" -- /bin/true
-  if [ "$RC" = 0 ] || ! has_line '^rd: .*pids-limit' || has_line '^ +at '; then break; fi
-done
-left=$(for d in $(cgroups_left); do echo "$before" | grep -qx "$d" || echo "$d"; done)
 # A refusal counts only from a runtime that takes a good limit: one that knows no --pids-limit refuses them all.
 if [ "$max" != "$limit" ]; then
   fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
-elif [ "$RC" = 0 ]; then
-  fail "rd ran the container with --pids-limit $bad: refuse 0 (the command could not start a single process), negative numbers and anything not a whole number (all of it: parseInt reads ${limit}x as $limit) with rd's own error, before creating anything" \
-    'rd: --pids-limit takes … (exit status 1)' "exit status 0"
-elif has_line '^ +at '; then
-  fail "rd refused --pids-limit $bad with a stack trace: throw an Error whose message says what to write instead (main() prints it as 'rd: …')" \
-    'rd: --pids-limit takes …' 'a stack trace'
-elif ! has_line '^rd: .*pids-limit' && [ -n "$left" ]; then
-  fail "rd took --pids-limit $bad and began the container: what failed was a later step on it (rd's error, below, does not name the flag; the kernel refuses such a pids.max with EINVAL). Check the flag yourself before creating anything, and say what it takes (a whole number, 1 or more)" \
-    'rd: --pids-limit takes …' "$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)'); left: $(echo $left)"
-elif ! has_line '^rd: .*pids-limit'; then
-  fail "rd failed with --pids-limit $bad but its error does not name --pids-limit: say which flag is wrong and what it takes (a whole number, 1 or more)" \
-    'rd: --pids-limit takes …' "$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)')"
-elif [ -n "$left" ]; then
-  fail "rd refused --pids-limit $bad, but left a cgroup behind: check the flag before creating anything" '(none)' "$(echo $left)"
 else
-  pass
+  # 0, a negative number and a number with a letter after it (what parseInt would still read as the limit).
+  all_refused=yes
+  for bad in 0 "-$limit" "${limit}x" abc; do
+    refused --pids-limit "a whole number, 1 or more: 0 could not start a single process, and all of it must be a number, as parseInt reads ${limit}x as $limit" \
+      --pids-limit "$bad" || { all_refused=; break; }
+  done
+  [ -n "$all_refused" ] && pass
 fi

@@ -220,6 +220,41 @@ ran_ok() {
 # has_line REGEX [TEXT]: true if a line of TEXT (default OUT) matches the extended REGEX.
 has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 
+# cgroups_left: the containers' cgroups in rubber-workshop (as the sandbox has it), one name a line.
+cgroups_left() { for _d in "$SANDBOX_CGROUP"/rubber-workshop/*/; do [ -d "$_d" ] && basename "$_d"; done; }
+
+# refused FLAG TAKES OPTIONS…: the runtime started with bad OPTIONS (`rd run -i busybox OPTIONS -- /bin/true`)
+# refused them with its own error naming FLAG (e.g. --pids-limit), no stack trace, and nothing created: no new
+# cgroup in rubber-workshop. True if it did; else fails the current check (TAKES: what FLAG takes, for the
+# message). Sets REFUSED to the OPTIONS tried.
+refused() {
+  _flag=$1 _takes=$2
+  shift 2
+  REFUSED="$*"
+  _before=$(cgroups_left)
+  rd run -i busybox "$@" -- /bin/true
+  _left=$(cgroups_left | grep -vxF "${_before:-/}" | tr '\n' ' ')
+  _said=$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)')
+  if [ "$RC" = 0 ]; then
+    fail "rd ran the container with $REFUSED: refuse it with rd's own error, before creating anything ($_flag takes $_takes)" \
+      "rd: $_flag … (exit status 1)" 'exit status 0'
+  elif has_line '^ +at '; then
+    fail "rd refused $REFUSED with a stack trace: throw an Error whose message says what $_flag takes ($_takes); main() prints it as 'rd: …'" \
+      "rd: $_flag …" 'a stack trace'
+  elif ! has_line "^rd: .*$_flag" && [ -n "$_left" ]; then
+    fail "rd took $REFUSED and began the container: what failed was a later step on it (rd's error, below, does not name $_flag; the kernel refuses such a limit with EINVAL). Check the flag yourself before creating anything, and say what it takes ($_takes)" \
+      "rd: $_flag …" "$_said; left: $_left"
+  elif ! has_line "^rd: .*$_flag"; then
+    fail "rd failed with $REFUSED but its error does not name $_flag: say which flag is wrong and what it takes ($_takes)" \
+      "rd: $_flag …" "$_said"
+  elif [ -n "$_left" ]; then
+    fail "rd refused $REFUSED, but left a cgroup behind: check the flag before creating anything" '(none)' "$_left"
+  else
+    return 0
+  fi
+  return 1
+}
+
 # rd_timed_out: true if the last rd call was stopped at its time limit.
 rd_timed_out() { [ "$RC" = 124 ]; }
 
