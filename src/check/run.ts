@@ -116,7 +116,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
     return yield* finish('error', (e as Error).message);
   }
   if (guestToSave(vm.assets, vm.accel.accel)) {
-    // Once after an update of QEMU or rubber-workshop: ≈ 5 s now instead of a boot from scratch every check.
+    // Once after an update of QEMU or rubber-workshop (≈ 13 s under TCG) instead of a boot from scratch every check.
     const t = Date.now();
     yield { type: 'stage', stage: 'save' };
     yield { type: 'saved', ok: await saveGuest(vm.assets, vm.accel.accel), ms: Date.now() - t };

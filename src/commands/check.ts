@@ -1,4 +1,3 @@
-import { SAVING, savedOrNot } from './saved-guest.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CANCELLED, defaultVms, keepSpareVms, runCheck } from '../check/run.js';
@@ -21,6 +20,7 @@ import { Status, useColour } from '../ui/term.js';
 import { parseCommand, type Command } from '../cli/args.js';
 import { levelId } from '../cli/level.js';
 import { UsageError } from '../errors.js';
+import { SAVING, savedOrNot } from './saved-guest.js';
 
 export const CHECK = {
   name: 'check',
