@@ -21,26 +21,27 @@ async function check(rd: string, level: string, opts: { only?: boolean; checkers
 
 const result = (o: Outcome, key: string) => o.results.find((r) => `${r.level}/${r.name}` === key);
 
-/**
- * Level 00 done right (the command is a child, its streams and status pass through), plus every line the
- * checkers of levels 01-10 once looked for in rd's output, printed before the command runs.
- */
-const PARROT = `
+/** Level 00 done right: the command is a child, its streams and status pass through; `before` runs first. */
+const level00 = (before: string) => `
 import { spawnSync } from 'node:child_process';
 // rd run [OPTION VALUE]… CMD [--] ARGS…, as the lessons' parser reads it.
 const argv = process.argv.slice(3);
 let i = 0;
 while (argv[i]?.startsWith('-') && argv[i] !== '--') i += 2;
 const cmd = argv.slice(i).filter((a, j, all) => a !== '--' || all.indexOf('--') !== j);
-for (const line of ['image: busybox', 'proc: mounted', 'status: Pid: 1', 'ns: mnt:[1]', 'probe: mounted a tmpfs on /tmp',
-  'dev: /dev/null character special file 1,3 666', 'dev: tmpfs', 'mount: /', 'root: overlay', 'uts: uts:[1]',
-  'hostname: abc', 'pid: 1', 'proc: 1', 'kernel: lo', 'sysfs: lo', 'cgroup: 0::/rubber-workshop/abc', 'weight: 8',
-  'limits: 134217728 23068672', '64 MiB: fit', 'Uid: 1000 1000 1000 1000', 'Gid: 2000 2000 2000 2000',
-  'owner: 1000:2000', 'end']) console.log(line);
+${before}
 const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit' });
 console.error(r.signal ? \`\${r.pid} killed by signal \${r.signal}\` : \`\${r.pid} exited with status \${r.status}\`);
 process.exit(r.signal ? 128 + 9 : r.status ?? 1);
 `;
+
+/** Level 00, plus every line the checkers of levels 01-10 once looked for in rd's output, printed before the command runs. */
+const PARROT = level00(`
+for (const line of ['image: busybox', 'proc: mounted', 'status: Pid: 1', 'ns: mnt:[1]', 'probe: mounted a tmpfs on /tmp',
+  'dev: /dev/null character special file 1,3 666', 'dev: tmpfs', 'mount: /', 'root: overlay', 'uts: uts:[1]',
+  'hostname: abc', 'pid: 1', 'proc: 1', 'kernel: lo', 'sysfs: lo', 'cgroup: 0::/rubber-workshop/abc', 'weight: 8',
+  'limits: 134217728 23068672', '64 MiB: fit', 'Uid: 1000 1000 1000 1000', 'Gid: 2000 2000 2000 2000',
+  'owner: 1000:2000', 'end']) console.log(line);`);
 
 describe('printing what the checkers look for earns nothing', () => {
   test('a level-00 runtime that parrots every expected line fails each isolation check of levels 01-10', async () => {
@@ -61,7 +62,7 @@ const attacker = (attack: string) => `
 import { execSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 ${attack}
-${PARROT.replace(/^import .*$/m, '')}`;
+${level00('').replace(/^import .*$/m, '')}`;
 
 describe('root in the sandbox has no power over the kernel or the harness', () => {
   // Each route makes the kernel run a program of the attacker's choosing outside every namespace, with every
