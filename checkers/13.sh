@@ -33,6 +33,13 @@ reach() {
   _token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') _port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
   nsenter -t "$2" -n nc -l -p "$_port" < /dev/null > "/run/check/received-$_token" 2> /dev/null &
   _server=$! _i=0
+  # The tries below count refusals too, which come at once: they start when the server listens (up to 5 s; on
+  # a crowded machine, starting nsenter and nc took longer than the tries' 1.5 s).
+  _listening=":$(printf '%04X' "$_port") 0+:0000 0A" # (busybox nc listens on IPv6's any address, which takes IPv4 too)
+  until cat "/proc/$_server/net/tcp" "/proc/$_server/net/tcp6" 2> /dev/null | grep -Eq "$_listening" || [ $((_i += 1)) -gt 50 ]; do
+    usleep 100000
+  done
+  _i=0
   until printf '%s\n' "$_token" | nsenter -t "$1" -n nc -w 2 "$3" "$_port" > /dev/null 2>&1; do
     [ $((_i += 1)) -lt 5 ] || break
     usleep 200000
@@ -198,7 +205,9 @@ if [ -n "$PROBE" ]; then
     if [ "$between" = yes ]; then
       aside_end
       v_links=$(links "$SANDBOX") v_addrs=$(addrs "$SANDBOX")
-      reach "$PROBE" "$SANDBOX" "$GATEWAY" && kept_network=yes
+      # Once more after 2 s: right after the first's end the kernel is still tearing its namespace and veth down
+      # (twice in a day of runs on a crowded host, this reach failed with the bridge up and its address on it).
+      { reach "$PROBE" "$SANDBOX" "$GATEWAY" || { sleep 2 && reach "$PROBE" "$SANDBOX" "$GATEWAY"; }; } && kept_network=yes
       probe_aside
       PROBE_HOLDS=
       probe 'true' --net bridge
