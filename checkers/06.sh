@@ -16,9 +16,9 @@ if [ -n "$PROBE" ]; then
   # (Through the container's own /proc/1/root: a link the kernel resolves, or a learner's that leads the
   # harness into its own files, which have /etc/rubber-vm too; either way, found means not isolated.)
   [ -e "/proc/$PROBE/root/proc/1/root/etc/rubber-vm" ] && escape=yes || escape=
-  # rd's own process, the init stage's parent (in the VM's PID namespace): where its next child would go.
-  parent=$(p_status PPid)
-  [ "$(readlink "/proc/$parent/ns/pid")" = "$(s_ns pid)" ] && parent_children=$(readlink "/proc/$parent/ns/pid_for_children")
+  # rd's own process: where its next child would go.
+  parent=$(rd_process)
+  [ -n "$parent" ] && parent_children=$(readlink "/proc/$parent/ns/pid_for_children")
 fi
 probe_end
 if [ -z "$PROBE" ] && [ "$RC" != 124 ] && has_line 'ENOMEM'; then

@@ -11,9 +11,9 @@ if [ -n "$PROBE" ]; then
   sysfs=$(f=$(p_file /sys/class/net/lo) && ls "${f%/lo}" 2> /dev/null | sort | tr '\n' ' ' | sed 's/ $//')
   sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$PROBE/mountinfo")
   vm_sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$SANDBOX/mountinfo")
-  # rd's own process, the init stage's parent (in the VM's PID namespace): it stays in the VM's network.
-  parent=$(p_status PPid)
-  [ "$(readlink "/proc/$parent/ns/pid")" = "$(s_ns pid)" ] && parent_net=$(readlink "/proc/$parent/ns/net")
+  # rd's own process: it stays in the VM's network.
+  parent=$(rd_process)
+  [ -n "$parent" ] && parent_net=$(readlink "/proc/$parent/ns/net")
 fi
 probe_end
 if [ -z "$PROBE" ]; then

@@ -369,6 +369,18 @@ probe_missing() {
   fi
 }
 
+# rd_process: the PID of rd's own Node process (in the harness's /proc) that started the probe: the nearest of its
+# ancestors running node in the sandbox's PID namespace, past helpers such as unshare(1) (level 11's way, and a
+# runtime's own choice before). Empty if none.
+rd_process() {
+  _p=$PROBE _n=0
+  while [ $((_n += 1)) -le 5 ]; do
+    _p=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_p/status" 2> /dev/null)
+    [ -n "$_p" ] && [ "$_p" != 0 ] || return 0
+    case $(readlink "/proc/$_p/exe") in */node) [ "$(readlink "/proc/$_p/ns/pid")" = "$(s_ns pid)" ] && echo "$_p"; return 0 ;; esac
+  done
+}
+
 # p_ns NAME / s_ns NAME: the probe's / the sandbox's namespace of a kind (mnt, pid, net, uts, cgroup, user).
 p_ns() { readlink "/proc/$PROBE/ns/$1"; }
 s_ns() { readlink "/proc/$SANDBOX/ns/$1"; }
