@@ -25,6 +25,13 @@ if [ -n "$PROBE" ]; then
   vm_mounts=$(awk -v devs="$vm_devs" 'BEGIN { n = split(devs, d, " "); for (i = 1; i <= n; i++) vm[d[i]] = 1 }
     $5 != "/" && $5 != "/proc" && $5 != "/sys" && $5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ && ($3 in vm) { print $5 }' "/proc/$PROBE/mountinfo")
   root_entries=$(ls -A "/proc/$PROBE/root" | sort)
+  # Can the container's root be lifted off? In a copy of its mount namespace (so that nothing changes for it),
+  # entered through its user namespace as a root process in the container would, but with the harness's own
+  # programs (the helper's root stays the harness's), detach the mount at the container's /. After pivot_root
+  # the kernel refuses (EINVAL): the namespace's root mount is locked to what the VM gave it. Over a moved or
+  # chrooted root it succeeds, and the container's root could do the same and stand in the VM's tree.
+  lift=$(/usr/local/sbin/nsenter --user="/proc/$PROBE/ns/user" --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" \
+    /usr/local/sbin/unshare --mount --propagation unchanged sh -c 'umount -l . 2> /dev/null && echo lifted || echo refused' 2>&1)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -87,4 +94,20 @@ elif [ -z "$top" ]; then
     'no way out' "'..' from / leads into the VM's tree"
 else
   pass
+fi
+
+check no-way-under-root
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$top" ] || [ -n "$in_vm_root" ]; then
+  fail "the container's / is not the top of its own mount namespace: fix pivot-root first"
+elif [ "$lift" = lifted ]; then
+  point_03_pivot_root
+  fail "the container's / lies over the VM's root instead of replacing it: a root process in the container can unmount it (umount -l / in a mount namespace of its own) and stand in the VM's tree, still in the namespace under it. Moving the rootfs over / and chrooting (runc's --no-pivot) hides the VM's tree without removing it: pivot_root into the rootfs and unmount the old root" \
+    "the kernel refusing to detach the container's /" "the container's / detached, uncovering the mount under it"
+elif [ "$lift" = refused ]; then
+  pass
+else
+  fail "the checker could not try to detach the container's / in a copy of its mount namespace: $(echo $lift | cut -c 1-200)"
 fi

@@ -56,16 +56,18 @@ expect_sets() {
   fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
 }
 
-# The checker's program, handed to a container's command on its stdin: two children, each making one call
+# The checker's program, handed to a container's command on its stdin: four children, each making one call
 # the filter must refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
 # stopped (the call worked) or a zombie with its exit status (the call's errno) or the signal that killed it.
 #   int80    a 32-bit call, as `int 0x80` makes on x86-64: unshare(CLONE_NEWUSER), 310 in the 32-bit table
 #            (x86-64's 310 is process_vm_readv, which no list refuses); it worked if it has a user namespace
 #            of its own
-#   keyring  add_key("user", "rw", "rw", 2, KEY_SPEC_PROCESS_KEYRING), 248 on x86-64
-# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 293 bytes, made by
+#   keyring      add_key("user", "rw", "rw", 2, KEY_SPEC_PROCESS_KEYRING), 248 on x86-64
+#   keyctl       keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 1), 250: works unfiltered
+#   request_key  request_key("user", "rw", NULL, 0), 249: fails with ENOKEY (126) unfiltered
+# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 432 bytes, made by
 # scripts/seccomp-program.mjs (its instructions are listed there; a unit test keeps the two the same).
-SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAJQEAAAAAAAAlAQAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdR+4nQAAAL8PAAAAvg8BQAAPBbg2AQAAuwAAABDNgOs+uDkAAAAPBYXAdVm4nQAAAL8PAAAAvhUBQAAPBbj4AAAAvx0BQAC+IgFAALoiAUAAQboCAAAAQbj+////DwWFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAdXNlcgBydwA=
+SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAsAEAAAAAAACwAQAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvocBQAAPBbg2AQAAuwAAABDNgOmzAAAAuDkAAAAPBYXAdTi4nQAAAL8PAAAAvo0BQAAPBbj4AAAAv6gBQAC+rQFAALqtAUAAQboCAAAAQbj+////DwXpcAAAALg5AAAADwWFwHUsuJ0AAAC/DwAAAL6VAUAADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6TkAAAC4OQAAAA8FhcB1LLidAAAAvw8AAAC+nAFAAA8FuPkAAAC/qAFAAL6tAUAAMdJFMdIPBekCAAAA6yaFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAa2V5Y3RsAHJlcXVlc3Rfa2V5AHVzZXIAcncA
 echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
 # program_run NAME: the command's part that writes the program from its stdin to /tmp/NAME and starts it.
 program_run() { echo "cat > /tmp/$1; chmod 700 /tmp/$1; /tmp/$1 &"; }
@@ -241,7 +243,13 @@ if [ -n "$PROBE" ]; then
   owner=$(inside_ids "$owner" | tr ' ' :)
   admin_unshare=$(f=$(p_file "/tmp/admin-unshare-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
   admin_mode=$(p_status Seccomp)
-  keyring=$(program_call "sk-$mark" keyring)
+  # "CALL:HOW" for each (HOW with _ for spaces); the first call's missing child means no program at all.
+  keyring=
+  for _c in keyring keyctl request_key; do
+    _how=$(program_call "sk-$mark" $_c | tr ' ' _)
+    keyring="$keyring $_c:$_how"
+    [ -n "$_how" ] || break
+  done
 fi
 probe_end
 cap_flags="$*"
@@ -277,21 +285,27 @@ fi
 
 check keyring-always-denied
 same_run
+# The first of the three keyring calls (add_key, keyctl, request_key) not refused with EPERM.
+call=$(for c in $keyring; do [ "${c#*:}" = failed_1 ] || { echo "$c"; break; }; done)
+name=${call%%:*}
+[ "$name" = keyring ] && name=add_key
+how=$(echo "${call#*:}" | tr _ ' ')
 if [ -z "$PROBE" ]; then
   probe_missing
-elif [ "$keyring" = 'failed 1' ]; then
+elif [ -z "$call" ]; then
   pass
-elif [ -z "$keyring" ]; then
+elif [ -z "$how" ]; then
   program_missing "sk-$mark"
 else
   trace_point seccomp
-  case $keyring in
-    worked) _why="add_key worked" ;;
-    killed*) _why="add_key killed the program (signal ${keyring#killed }): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM)" ;;
-    *) _why="add_key failed with errno ${keyring#failed }, not EPERM (1): a refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
+  case $how in
+    worked) _why="$name worked" ;;
+    killed*) _why="$name killed the program (signal ${how#killed }): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM)" ;;
+    'failed 126') _why="$name reached the kernel (it failed with ENOKEY, 126, as it does when let through)" ;;
+    *) _why="$name failed with errno ${how#failed }, not EPERM (1): a refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
   esac
   fail "with $cap_flags, $_why: rd's default filter refuses the keyring calls (keyctl, add_key, request_key) whatever the capabilities — the kernel's keyrings are not namespaced — and only mount, umount2, pivot_root, unshare and setns depend on CAP_SYS_ADMIN" \
-    'add_key failed with EPERM' "add_key ${keyring}"
+    'add_key, keyctl and request_key failed with EPERM' "$name ${how}"
 fi
 
 # part: a filter of the checker's choosing: chdir (the shell's own cd, so a filter that kills instead of

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prints, as base64, the program checkers/14.sh hands a container's command to see what its seccomp filter
-// refuses: a static x86-64 ELF, assembled here by hand (no assembler needed), 293 bytes. Its two children
+// refuses: a static x86-64 ELF, assembled here by hand (no assembler needed), 432 bytes. Its four children
 // each make one call the filter must refuse, then show in /proc how it went (see checkers/14.sh).
 // usage: node scripts/seccomp-program.mjs   (then paste it into SECCOMP_PROGRAM in checkers/14.sh)
 
@@ -12,21 +12,33 @@ const parts = [];
 const label = (name) => parts.push({ label: name });
 const bytes = (...b) => parts.push({ bytes: b });
 const jump = (op, to) => parts.push({ op, to }); // a short jump: op, then rel8
+const jump32 = (to) => parts.push({ op32: 0xe9, to }); // a near jump: op, then rel32
 const address = (name) => parts.push({ address: name }); // imm32: the loaded address of a label
 const eax = (v) => bytes(0xb8, ...le32(v));
 const syscall = () => bytes(0x0f, 0x05);
 const rename = (name) => { eax(157); bytes(0xbf, ...le32(15)); bytes(0xbe); address(name); syscall(); }; // prctl(PR_SET_NAME, name)
 
-eax(57); syscall(); bytes(0x85, 0xc0); jump(0x75, 'second'); //       fork(); the parent goes on at second
-rename('int80'); //                                                    child 1:
-eax(310); bytes(0xbb, ...le32(0x10000000)); bytes(0xcd, 0x80); //       unshare(CLONE_NEWUSER) by int 0x80: 32-bit table
-jump(0xeb, 'report');
-label('second');
-eax(57); syscall(); bytes(0x85, 0xc0); jump(0x75, 'pause'); //         fork(); the parent goes to pause
-rename('keyring'); //                                                  child 2:
-eax(248); bytes(0xbf); address('user'); bytes(0xbe); address('rw'); //  add_key("user", "rw",
-bytes(0xba); address('rw'); bytes(0x41, 0xba, ...le32(2)); //           "rw", 2,
-bytes(0x41, 0xb8, ...le32(-2)); syscall(); //                           KEY_SPEC_PROCESS_KEYRING)
+// Each child: fork(); the parent goes on to the next fork, the child names itself and makes its call.
+const child = (name, next, call) => {
+  eax(57); syscall(); bytes(0x85, 0xc0); jump(0x75, next);
+  rename(name);
+  call();
+  jump32('report');
+  label(next);
+};
+child('int80', 'c2', () => { eax(310); bytes(0xbb, ...le32(0x10000000)); bytes(0xcd, 0x80); }); // unshare(CLONE_NEWUSER) by int 0x80: 32-bit table
+child('keyring', 'c3', () => { //                                     add_key("user", "rw", "rw", 2, KEY_SPEC_PROCESS_KEYRING)
+  eax(248); bytes(0xbf); address('user'); bytes(0xbe); address('rw');
+  bytes(0xba); address('rw'); bytes(0x41, 0xba, ...le32(2));
+  bytes(0x41, 0xb8, ...le32(-2)); syscall();
+});
+child('keyctl', 'c4', () => { //                                      keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 1)
+  eax(250); bytes(0xbf, ...le32(0)); bytes(0xbe, ...le32(-2)); bytes(0xba, ...le32(1)); syscall();
+});
+child('request_key', 'c5', () => { //                                request_key("user", "rw", NULL, 0): ENOKEY if let through
+  eax(249); bytes(0xbf); address('user'); bytes(0xbe); address('rw'); bytes(0x31, 0xd2); bytes(0x45, 0x31, 0xd2); syscall();
+});
+jump(0xeb, 'pause'); //                                               the parent: pause
 label('report');
 bytes(0x85, 0xc0); jump(0x78, 'failed'); //                            the call returned -errno: failed
 eax(39); syscall(); bytes(0x89, 0xc7); bytes(0xbe, ...le32(19)); eax(62); syscall(); // kill(getpid(), SIGSTOP)
@@ -35,12 +47,12 @@ label('failed');
 bytes(0xf7, 0xd8); bytes(0x89, 0xc7); eax(60); syscall(); //           exit(errno)
 label('pause');
 eax(34); syscall(); jump(0xeb, 'pause'); //                            pause() for ever, unreaped children kept
-for (const [name, text] of [['int80', 'int80'], ['keyring', 'keyring'], ['user', 'user'], ['rw', 'rw']]) {
+for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'user', 'rw']) {
   label(name);
-  bytes(...Buffer.from(`${text}\0`));
+  bytes(...Buffer.from(`${name}\0`));
 }
 
-const size = (p) => (p.bytes ? p.bytes.length : p.op !== undefined ? 2 : p.address ? 4 : 0);
+const size = (p) => (p.bytes ? p.bytes.length : p.op !== undefined ? 2 : p.op32 !== undefined ? 5 : p.address ? 4 : 0);
 const at = {};
 let offset = 0;
 for (const p of parts) {
@@ -54,6 +66,8 @@ for (const p of parts) {
     const rel = at[p.to] - (code.length + 2);
     if (rel < -128 || rel > 127) throw new Error(`jump to ${p.to} too far for rel8`);
     code.push(p.op, rel & 255);
+  } else if (p.op32 !== undefined) {
+    code.push(p.op32, ...le32(at[p.to] - (code.length + 5)));
   } else if (p.address) code.push(...le32(BASE + HEADERS + at[p.address]));
 }
 
