@@ -91,3 +91,35 @@ elif has_line '/run/rw-path/sh'; then
 else
   probe_missing
 fi
+
+# part: the folders rd is told to use: an image that only --image-dir holds, containers made in --container-dir.
+check dirs-from-flags
+FLAG_IMAGES=/tmp/rw-check/images FLAG_CONTAINERS=/tmp/rw-check/containers
+vm "mkdir -p $FLAG_IMAGES $FLAG_CONTAINERS && cp $IMAGES/busybox.tar $FLAG_IMAGES/elsewhere.tar" || exit 1
+# What the default container folder holds, two levels deep (an earlier container may have left its folder).
+in_default() { (cd "$SROOT$CONTAINERS" && find . -maxdepth 2 | sort); }
+default_before=$(in_default)
+probe '' -i elsewhere --image-dir $FLAG_IMAGES --container-dir $FLAG_CONTAINERS
+if [ -n "$PROBE" ]; then
+  default_now=$(in_default)
+  made=$(ls -A "$SROOT$FLAG_CONTAINERS")
+  image=$(f=$(p_file /etc/rubber-image) && cat "$f" 2>&1)
+fi
+probe_end
+if [ -z "$PROBE" ] && [ "$PROBES" = 0 ] && [ "$RC" != 137 ] && ! rd_timed_out; then
+  fail "with -i elsewhere --image-dir $FLAG_IMAGES, rd exited with status $RC before the command ran; elsewhere.tar is only in $FLAG_IMAGES ($IMAGES has none): build the image's path from the --image-dir given (options.imageDir), not from its default. rd's output is below" \
+    'the command running' "rd exited with status $RC"
+elif [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$default_now" != "$default_before" ]; then
+  fail "with --container-dir $FLAG_CONTAINERS, rd still made the container in $CONTAINERS: build every container path from the --container-dir given (options.containerDir), not from its default" \
+    "new in $CONTAINERS: nothing" "new in $CONTAINERS: $(echo $(printf '%s\n' "$default_now" | grep -vxF "$default_before") | cut -c 1-200)"
+elif [ -z "$made" ]; then
+  fail "with --container-dir $FLAG_CONTAINERS, nothing was in that folder while the container ran: the container's folder <container-dir>/<id> belongs there" \
+    "<id> in $FLAG_CONTAINERS" 'an empty folder'
+elif [ "$image" != busybox ]; then
+  fail "the container's root is not the image elsewhere.tar in --image-dir $FLAG_IMAGES (a copy of busybox; its /etc/rubber-image is missing): unpack <image-dir>/<image>.tar" \
+    'image: busybox' "image: $image"
+else
+  pass
+fi
