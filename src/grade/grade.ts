@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { CheckResult, Outcome } from '../check/types.js';
 import { digestSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
 import { loadLevels } from '../lessons.js';
+import { expectedChecks } from '../check/checkers.js';
 import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.js';
 import { GradeError } from './errors.js';
 import { gitCommit } from './git.js';
@@ -104,6 +105,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
   if (levels.length === 0) throw new GradeError(`there is no level ${opts.level}`);
   const submissions = discoverSubmissions(opts.paths, opts.cwd);
   const tool = await toolProvenance(deps.assetsDigest, deps.checkersDir);
+  const declared = Object.fromEntries(levels.map((level) => [level, expectedChecks(level, deps.checkersDir).length]));
   if (tool.vmAssetsDigest === 'none') throw new GradeError('the VM assets are not built yet: run `rubber-workshop setup` first');
   try {
     await deps.preflight?.();
@@ -154,7 +156,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
           // confirms the first result (a runtime that truly hangs costs one rd limit more, not its whole run).
           const first = again ? late.get(p) : undefined;
           const stopAt = first && ((r: CheckResult) => first.has(`${r.level}/${r.name}`) && rdOutOfTime(r));
-          const graded = await gradeOne(p, { ...opts, levels, tmp, runCheck: deps.runCheck, now, emit }, stopAt);
+          const graded = await gradeOne(p, { ...opts, levels, declared, tmp, runCheck: deps.runCheck, now, emit }, stopAt);
           if (!graded) return;
           // Marked until graded again, so that a run interrupted before then leaves it to --resume.
           const crowded = 'result' in graded && !again && jobs > 1 && ranOutOfTime(graded.outcome);
@@ -212,6 +214,8 @@ function plan(submission: Submission, store: ResultStore, tool: ToolProvenance):
 
 interface GradeContext extends GradeOptions {
   levels: string[];
+  /** How many checks each level's checker declares: what a level is scored against. */
+  declared: Record<string, number>;
   tmp: string;
   runCheck: RunCheck;
   now: () => Date;
@@ -278,7 +282,7 @@ function errorOutcome(level: string, error: string): Outcome {
 }
 
 function toResult(p: Planned, outcome: Outcome, ms: number, ctx: GradeContext): GradeResult {
-  const scores = scoreLevels(outcome.results, ctx.levels);
+  const scores = scoreLevels(outcome.results, ctx.levels, ctx.declared);
   const commit = gitCommit(p.submission.dir);
   const report = jsonReport(outcome);
   return {

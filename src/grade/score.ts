@@ -4,20 +4,22 @@ import type { CheckResult } from '../check/types.js';
 export interface LevelScore {
   passed: number;
   total: number;
-  /** passed / total, 0 when none of the level's checks ran (e.g. the runtime did not build). */
+  /** passed / total: total is every check the level declares, whether it reported or not. */
   score: number;
 }
 
 /**
- * Scores each of `levels` from the checks that ran. A run that stopped with an error still scores the
- * checks that came before it; a level none of whose checks ran scores 0.
+ * Scores each of `levels` against the checks its checker declares (`declared`, a count per level): a check
+ * that never reported counts as failed, so a run that stops early (an error, a time limit, a result the
+ * learner's output kept from arriving) scores only what passed, never a share of what happened to report.
  */
-export function scoreLevels(results: readonly CheckResult[], levels: readonly string[]): Record<string, LevelScore> {
+export function scoreLevels(results: readonly CheckResult[], levels: readonly string[], declared: Readonly<Record<string, number>>): Record<string, LevelScore> {
   return Object.fromEntries(
     levels.map((level) => {
       const own = results.filter((r) => r.level === level);
       const passed = own.filter((r) => r.status === 'pass').length;
-      return [level, { passed, total: own.length, score: own.length ? round(passed / own.length, 4) : 0 }];
+      const total = Math.max(declared[level] ?? 0, own.length);
+      return [level, { passed, total, score: total ? round(passed / total, 4) : 0 }];
     }),
   );
 }

@@ -92,3 +92,9 @@ function hang(signal?: AbortSignal): Promise<void> {
     if (!signal) timer.unref();
   });
 }
+
+/** Checker scripts in `dir` declaring what the fake runner reports: checks a and b in each of `levels`. */
+export function fakeCheckers(dir: string, levels: string[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const level of levels) fs.writeFileSync(path.join(dir, `${level}.sh`), 'check a\ncheck b\n');
+}

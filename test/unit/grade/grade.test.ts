@@ -7,7 +7,7 @@ import { runGrade, type GradeEvent, type GradeOptions } from '../../../src/grade
 import { GradeError } from '../../../src/grade/errors.js';
 import type { GradeResult } from '../../../src/grade/result.js';
 import type { ClassSummary } from '../../../src/grade/summary.js';
-import { fakeCheck } from './fake-check.js';
+import { fakeCheck, fakeCheckers } from './fake-check.js';
 
 const levels = ['00', '01', '02'];
 let root: string;
@@ -21,7 +21,7 @@ beforeEach(() => {
   out = path.join(root, 'grades');
   checkers = path.join(root, 'checkers');
   fs.mkdirSync(checkers);
-  fs.writeFileSync(path.join(checkers, '00.sh'), 'check a\n');
+  fakeCheckers(checkers, levels);
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@ import { gradeCommand } from '../../../src/grade/command.js';
 import { runGrade, type GradeOptions } from '../../../src/grade/grade.js';
 import { assignShards } from '../../../src/grade/shard.js';
 import type { ClassRow, ClassSummary } from '../../../src/grade/summary.js';
-import { fakeCheck } from './fake-check.js';
+import { fakeCheck, fakeCheckers } from './fake-check.js';
 
 const levels = ['00', '01', '02'];
 const CLASS = { alice: 'pass', bob: 'fail-from 01', carol: 'build-error', dave: 'crash-after 02', erin: 'fail-from 00', frank: 'pass', gina: 'fail-from 02' };
@@ -16,8 +16,7 @@ let checkers: string;
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-merge-'));
   checkers = path.join(root, 'checkers');
-  fs.mkdirSync(checkers);
-  fs.writeFileSync(path.join(checkers, '00.sh'), 'check a\n');
+  fakeCheckers(checkers, levels);
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -7,7 +7,7 @@ export const levels = ['00', '01'];
 export const check = (level: string, name: string, message = '', extra: Partial<JsonCheck> = {}): JsonCheck => ({ level, name, status: message ? 'fail' : 'pass', message, time_ms: 1, ...extra });
 
 export function result(learner: string, tests: JsonCheck[], over: Partial<GradeResult> = {}): GradeResult {
-  const scores = scoreLevels(tests.map((t) => ({ level: t.level, name: t.name, status: t.status, message: t.message, ms: 1 })), levels);
+  const scores = scoreLevels(tests.map((t) => ({ level: t.level, name: t.name, status: t.status, message: t.message, ms: 1 })), levels, {});
   const failed = tests.filter((t) => t.status === 'fail').length;
   return {
     version: 1,

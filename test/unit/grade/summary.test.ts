@@ -45,16 +45,25 @@ describe('scoreLevels', () => {
   const r = (level: string, status: 'pass' | 'fail'): CheckResult => ({ level, name: `${level}-${status}`, status, message: '', ms: 1 });
 
   it('scores a level by the share of its checks that passed, and a level that never ran as 0', () => {
-    const scores = scoreLevels([r('00', 'pass'), r('00', 'pass'), r('01', 'pass'), r('01', 'fail'), r('01', 'fail')], ['00', '01', '02']);
+    const scores = scoreLevels([r('00', 'pass'), r('00', 'pass'), r('01', 'pass'), r('01', 'fail'), r('01', 'fail')], ['00', '01', '02'], { '00': 2, '01': 3, '02': 2 });
     expect(scores).toEqual({
       '00': { passed: 2, total: 2, score: 1 },
       '01': { passed: 1, total: 3, score: 0.3333 },
-      '02': { passed: 0, total: 0, score: 0 },
+      '02': { passed: 0, total: 2, score: 0 },
     });
     expect(totalScore(scores)).toBe(1.33);
   });
 
   it('ignores results of levels outside the graded range', () => {
-    expect(scoreLevels([r('05', 'pass')], ['00'])).toEqual({ '00': { passed: 0, total: 0, score: 0 } });
+    expect(scoreLevels([r('05', 'pass')], ['00'], { '00': 1 })).toEqual({ '00': { passed: 0, total: 1, score: 0 } });
+  });
+
+  it('counts a check that never reported as failed: a run cut short scores only what passed', () => {
+    // Level 01 declares four checks; two passed and then the run stopped (an error, a time limit, a result
+    // that never arrived): half, not all of it.
+    expect(scoreLevels([r('00', 'pass'), r('01', 'pass'), r('01', 'pass')], ['00', '01'], { '00': 1, '01': 4 })).toEqual({
+      '00': { passed: 1, total: 1, score: 1 },
+      '01': { passed: 2, total: 4, score: 0.5 },
+    });
   });
 });
