@@ -1,4 +1,5 @@
 import { build, type Plugin } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { workspaceHere } from '../workspace.js';
@@ -34,14 +35,16 @@ function esmOnly(messages: EsbuildMessage[] | undefined): boolean {
 }
 
 function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, contents?: string) {
-  const plugins: Plugin[] = toolkit
-    ? [{
-        name: 'toolkit',
-        setup(b) {
-          b.onResolve({ filter: /^\.\/linux(\.js|\.ts)?$/ }, () => ({ path: toolkit }));
-        },
-      }]
-    : [];
+  const workspace = path.dirname(entry);
+  const plugins: Plugin[] = [confined([workspace, path.join(workspace, 'node_modules'), ...(toolkit ? [toolkit] : [])])];
+  if (toolkit) {
+    plugins.push({
+      name: 'toolkit',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/linux(\.js|\.ts)?$/ }, () => ({ path: toolkit }));
+      },
+    });
+  }
   return build({
     // `contents` stands in for the file (a lesson file made from the level chain), resolved from where it would be.
     ...(contents === undefined
@@ -63,6 +66,36 @@ function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, conten
         : "import { createRequire as __rwRequire } from 'node:module'; const require = __rwRequire(import.meta.url);",
     },
   });
+}
+
+/**
+ * Lets esbuild read only files under `roots` (the workspace, its node_modules wherever that links to, the
+ * toolkit): an import of `../alice/rd.ts` or of a file elsewhere on the machine would put it in the bundle,
+ * and from there in a grade's results, and none of it in the graded sources' digest.
+ */
+function confined(roots: string[]): Plugin {
+  const real = roots.flatMap((r) => {
+    try {
+      return [fs.realpathSync(r)];
+    } catch {
+      return []; // (no node_modules)
+    }
+  });
+  const inside = (file: string) => real.some((r) => file === r || file.startsWith(r + path.sep));
+  return {
+    name: 'confined',
+    setup(b) {
+      b.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
+        let file = args.path;
+        try {
+          file = fs.realpathSync(file);
+        } catch {
+          // esbuild reports a file it cannot read itself
+        }
+        return inside(file) ? undefined : { errors: [{ text: `${args.path} is outside the workspace: rd.ts may import only files in its own folder` }] };
+      });
+    },
+  };
 }
 
 /** The runtime of the workspace around here, bundled; a UserError showing where it does not build. */

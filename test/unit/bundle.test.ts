@@ -47,4 +47,20 @@ describe('bundleRuntime', () => {
     const bundle = await bundleRuntime(path.join(dir, 'rd.ts'), undefined, 'const x = ;\n');
     expect(bundle).toEqual({ ok: false, error: expect.stringMatching(/^rd\.ts:1:11: error: Unexpected ";"\n {4}const x = ;$/) });
   });
+
+  it('reads only files in the workspace: an import of another folder\'s file or of one elsewhere is refused', async () => {
+    const ws = path.join(dir, 'alice');
+    fs.mkdirSync(path.join(ws, 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'lib', 'own.ts'), 'export const own = 1;\n');
+    fs.writeFileSync(path.join(dir, 'bob.json'), '{"secret": "bob\'s"}\n');
+    const entry = path.join(ws, 'rd.ts');
+    expect(await bundleRuntime(entry, undefined, "import { own } from './lib/own'; console.log(own);")).toMatchObject({ ok: true });
+    for (const source of ["import bob from '../bob.json'; console.log(bob);", `import x from '${path.join(dir, 'bob.json')}'; console.log(x);`]) {
+      const bundle = await bundleRuntime(entry, undefined, source);
+      expect(bundle).toEqual({ ok: false, error: expect.stringContaining('bob.json is outside the workspace: rd.ts may import only files in its own folder') });
+    }
+    // A link inside the workspace to a file outside it is outside too.
+    fs.symlinkSync(path.join(dir, 'bob.json'), path.join(ws, 'linked.json'));
+    expect(await bundleRuntime(entry, undefined, "import x from './linked.json'; console.log(x);")).toMatchObject({ ok: false });
+  });
 });
