@@ -151,6 +151,8 @@ half_tar=$SROOT$IMAGES/halfway.tar
 half_lower=$SROOT$CONTAINERS/images/halfway
 last=$(tar -tf "$SROOT$IMAGES/busybox.tar" | tail -n 1)
 last=/${last#./}
+# (Every write to it comes right after an rm: rd may have left a link there, which the harness would follow.)
+rm -f "$half_tar"
 mkfifo -m 644 "$half_tar"
 ( head -c $(( $(stat -c %s "$SROOT$IMAGES/busybox.tar") / 2 )) "$SROOT$IMAGES/busybox.tar" && : > /run/check/half-fed
   exec sleep 120 ) > "$half_tar" &
@@ -169,6 +171,7 @@ if [ ! -e /run/check/half-fed ]; then
   head -c $(( $(stat -c %s "$SROOT$IMAGES/busybox.tar") / 2 )) "$SROOT$IMAGES/busybox.tar" > "$half_tar"
   rd run -i halfway -- /bin/true
 fi
+rm -f "$half_tar"
 cp "$SROOT$IMAGES/busybox.tar" "$half_tar"
 probe 'echo started' -i halfway
 if [ -n "$PROBE" ]; then

@@ -44,9 +44,13 @@ check() {
 
 # A result's texts go base64-encoded as one field, NUL between them (a shell string never holds one): one
 # base64 process a result, not one a text (each costs ≈ 12 ms under emulation). See parseRecord.
+# Each text is cut to what the host keeps of it (src/vm/protocol.ts, TEXT_MAX; rd's output: its end), so that a
+# record stays whole however much rd printed: a record too long to arrive would leave its check unreported.
 _result() { # status message expected actual trace
   _now
-  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( _ms - _check_started ))	$(printf '%s\0%s\0%s\0%s\0%s\0%s' "$2" "$3" "$4" "$CMD" "$(_output_shown "$2")" "${5-}" | base64 -w 0)"
+  _shown=$(_output_shown "$2") _trace=${5-}
+  [ ${#_shown} -le 8000 ] || _shown=${_shown:$(( ${#_shown} - 8000 ))}
+  _emit "result	$LEVEL	$CHECK_NAME	$1	$(( _ms - _check_started ))	$(printf '%s\0%s\0%s\0%s\0%s\0%s' "${2:0:2000}" "${3:0:2000}" "${4:0:2000}" "${CMD:0:2000}" "$_shown" "${_trace:0:12200}" | base64 -w 0)"
   CHECK_NAME=
 }
 

@@ -50,6 +50,7 @@ export const defaultLimits: ConsoleLimits = { maxLine: 4096, maxLog: 4 * 1024 * 
 
 // A result's texts, longest kept of each: message, expected, actual, command, output, trace. A trace is 60
 // lines of at most 200 characters and a mark each (checkers/lib.sh: _trace_shown).
+// What the host keeps of each text of a result; checkers/lib.sh's _result cuts them to the same before sending.
 const TEXT_MAX = [2000, 2000, 2000, 2000, 8000, 12_200];
 const ERROR_MAX = 2000;
 /** Longest line held while waiting for its end: a record with every field at its maximum fits. */

@@ -114,6 +114,30 @@ describe('a learner program cannot fake a pass', () => {
     expect(sysrq.outcome.verdict).toBe('fail');
   });
 
+  test('output too long for a result record still leaves every check reported, its failure included', async () => {
+    // A record longer than the host reads whole would be dropped as forged, and its check go unreported.
+    const r = await attack(`process.stderr.write('y'.repeat(60000) + '\\n' + 'z'.repeat(60000) + '\\n');`);
+    expectContained(r);
+    expect(r.outcome.verdict).toBe('fail');
+    expect(r.outcome.results.find((x) => x.name === 'exit-status')?.status).toBe('fail');
+  });
+
+  test("the sandbox's holder (its PID 1) can be neither attached to nor robbed of its descriptors, the console among them", async () => {
+    const r = await attack(`
+      const koffi = require('koffi');
+      const syscall = koffi.load('libc.so.6').func('long syscall(long n, long a, long b, long c)');
+      const pidfd = syscall(434, 1, 0, 0); // pidfd_open(1)
+      for (const fd of [0, 1, 2]) {
+        const got = syscall(438, pidfd, fd, 0); // pidfd_getfd
+        if (got >= 0) { console.error('took fd ' + fd); fs.writeSync(got, '\\x1erw1 '); }
+      }
+      if (syscall(101, 16, 1, 0) === 0) console.error('attached to the holder'); // ptrace(PTRACE_ATTACH, 1)
+    `);
+    expectContained(r);
+    expect(r.outcome.verdict).toBe('fail');
+    expect(r.outcome.results.map((x) => x.output).join('\n')).not.toMatch(/took fd|attached to the holder/);
+  });
+
   test('flooding the console ends in a fail or an error, within the timeout', async () => {
     expectContained(await attack(`
       const junk = Buffer.alloc(1 << 20, 'x\\u001b[2J\\n');
