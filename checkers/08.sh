@@ -28,23 +28,27 @@ check in-own-cgroup
 # Every container gets a cgroup, with or without a limit to write into it (as in Docker): one without flags
 # first, so that the container below is the last rd call, whose output and trace a failure shows.
 probe '' -i busybox
-[ -n "$PROBE" ] && plain_cgroup=$(p_cgroup) plain_host=$(p_hostname)
+[ -n "$PROBE" ] && plain_cgroup=$(p_cgroup) plain_host=$(p_hostname) plain_weight=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
 plain_probe=$PROBE
 probe_end
 plain_rc=$RC
-# The command reads its cgroup first (a runtime that moves the process only once it runs is too late for
-# that), then leaves a busy loop pinned to CPU 0 running while it holds still.
-probe 'echo "cgroup: $(cat /proc/self/cgroup)"
-  taskset 1 /bin/sh -c "while :; do :; done" &' -i busybox --cpu-shares 200
+# The command's first act starts a child that holds still (a process moved into a cgroup takes none of its
+# children along: a runtime that moves the command only once it runs is too late for that one), then it leaves
+# a busy loop pinned to CPU 0 running while it holds still. 210 shares: weight 8, where a formula rounding up or
+# without its "- 2" gives 9 (at 200 every rounding agrees).
+early_mark=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+probe "sleep $early_mark &
+  taskset 1 /bin/sh -c 'while :; do :; done' &" -i busybox --cpu-shares 210
 if [ -n "$PROBE" ]; then
   host=$(p_hostname)
   cgroup=$(p_cgroup)
   dir=$(p_cgroup_dir)
   weight=$(cat "$dir/cpu.weight" 2> /dev/null)
-  early=$(printf '%s\n' "$OUT" | sed -n 's/^cgroup: 0:://p')
-  # The same file now, read from inside the container's cgroup namespace (which may be its own, as Docker
-  # makes one): what the command's first look should have said.
-  now_inside=$(/usr/local/sbin/nsenter -t "$PROBE" -C cat "/proc/$PROBE/cgroup" | sed -n 's/^0:://p')
+  # Both read from inside the container's cgroup namespace (which may be its own, as Docker makes one).
+  in_cgroup_ns() { /usr/local/sbin/nsenter -t "$PROBE" -C cat "/proc/$1/cgroup" 2> /dev/null | sed -n 's/^0:://p'; }
+  early_child=$(_processes_running "sleep $early_mark ")
+  early=$([ -n "$early_child" ] && in_cgroup_ns "${early_child%% *}")
+  now_inside=$(in_cgroup_ns "$PROBE")
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
 fi
 probe_end
@@ -57,7 +61,7 @@ if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && ha
 elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ] && [ -z "$plain_probe" ]; then
-  fail "rd run without --cpu-shares did not start its container (rd's exit status $plain_rc), where the same with --cpu-shares 200 did: every flag is optional. Try rubber-workshop rd run -- /bin/true" \
+  fail "rd run without --cpu-shares did not start its container (rd's exit status $plain_rc), where the same with --cpu-shares 210 did: every flag is optional. Try rubber-workshop rd run -- /bin/true" \
     'a container' "exit status $plain_rc"
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ] && [ "$plain_cgroup" != "/rubber-workshop/$plain_host" ]; then
   fail "a container started without --cpu-shares ran in ${plain_cgroup:-?}, not in a cgroup of its own: every container gets one, /sys/fs/cgroup/rubber-workshop/<id>, with or without a limit to write into it (the later levels' limits and cleanup rely on it)" \
@@ -66,7 +70,7 @@ elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ]; t
   pass
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
   point_cgroup_procs
-  fail "the command started outside its cgroup (its first look at /proc/self/cgroup said ${early:-nothing}) and was moved in later: the init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve, so that everything the command does counts" \
+  fail "the command started outside its cgroup and was moved in later: the child it started first is still in ${early:-no cgroup} (a process moved takes none of its children along). The init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve, so that everything the command does counts" \
     "cgroup: $now_inside from the start" "cgroup: ${early:-?} at first"
 elif [ "$cgroup" = /init ] || [ "$cgroup" = / ]; then
   point_cgroup_procs
@@ -83,7 +87,7 @@ else
 fi
 
 check cpu-weight
-# A second value, where formulas that happen to agree at 200 part (2048 shares: weight 79). The CPU time
+# A second value, where formulas that happen to agree at 210 part (2048 shares: weight 79). The CPU time
 # measured beside it is part of this check, not one of its own: once the process is in its cgroup and the
 # weight in cpu.weight, the share is the kernel's doing, and no runtime mistake moves one without the other.
 probe '' -i busybox --cpu-shares 2048
@@ -100,18 +104,22 @@ elif [ -z "$weight" ]; then
     'weight: 8' 'no cpu.weight'
 elif [ "$weight $weight2048" != '8 79' ]; then
   point_08_cpu_weight
-  expect_eq 'weight: 8 (200 shares), 79 (2048 shares)' "weight: $weight (200 shares), ${weight2048:-none} (2048 shares)" \
-    "--cpu-shares 200 means cpu.weight 8, and 2048 means 79: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142, and write it to the container's cpu.weight"
+  expect_eq 'weight: 8 (210 shares), 79 (2048 shares)' "weight: $weight (210 shares), ${weight2048:-none} (2048 shares)" \
+    "--cpu-shares 210 means cpu.weight 8, and 2048 means 79: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
+elif [ -n "$plain_weight" ] && [ "$plain_weight" != 100 ]; then
+  point_08_cpu_weight
+  fail "a container started without --cpu-shares has cpu.weight $plain_weight: without the flag, write no weight, so that the container keeps cgroup v2's default, 100, as Docker's does (1024 shares are v1's default, not a value to write)" \
+    'weight: 100 (no --cpu-shares)' "weight: $plain_weight (no --cpu-shares)"
 elif [ -z "$cpu" ]; then
   fail "the checker could not measure the container's CPU share beside a cgroup of its own in /sys/fs/cgroup/rubber-workshop" \
     'a CPU time for each' '(none)'
 elif [ $((container * 100)) -lt $((reference * 8)) ]; then
-  fail "on one CPU, a busy container with --cpu-shares 200 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container got almost nothing, less than the about one fifth (200/1024) its weight is worth. Are its processes in the weighted cgroup?" \
+  fail "on one CPU, a busy container with --cpu-shares 210 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container got almost nothing, less than the about one fifth (210/1024) its weight is worth. Are its processes in the weighted cgroup?" \
     'about 1/5 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
 elif [ $((reference * 10)) -ge $((container * 25)) ]; then
   pass
 else
-  fail "on one CPU, a busy container with --cpu-shares 200 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container should get about a fifth as much (1024/200), at most 1/2.5. Set its cpu.weight before the command starts" \
+  fail "on one CPU, a busy container with --cpu-shares 210 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container should get about a fifth as much (1024/210), at most 1/2.5. Set its cpu.weight before the command starts" \
     'about 1/5 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
 fi
 

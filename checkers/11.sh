@@ -59,6 +59,9 @@ if [ -n "$PROBE" ]; then
   etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f") etc_made=$(f=$(p_file /etc/made-by-root) && [ -f "$f" ] && echo made /etc/made-by-root)
   # The image's one file not root's: /home/learner, 1000:1100. Moved by the starts, it is not the root's.
   home=$(f=$(p_file /home/learner) && stat -c '%u:%g' "$f")
+  # A file, and a symbolic link's own owner (stat does not follow it): each is moved too, not only folders.
+  passwd=$(f=$(p_file /etc/passwd) && [ ! -L "$f" ] && stat -c '%u:%g' "$f")
+  sh_link=$(f=$(p_file /bin/sh) && [ -L "$f" ] && stat -c '%u:%g' "$f")
 fi
 probe_end
 msg_max=$(_msg_max)
@@ -124,6 +127,12 @@ elif [ "$etc" != "$ROOT_UID:$ROOT_GID" ]; then
 elif [ "$home" != "$((ROOT_UID + 1000)):$((ROOT_GID + 1100))" ]; then
   fail "the image's /home/learner, owned by 1000:1100 in the image, belongs to $(inside_ids "$(echo "$home" | tr : ' ')" | tr ' ' :) outside: every owner must move up by the ranges' starts (uid + ${UIDS% *}, gid + ${GIDS% *}), so that learner is still learner inside, not be set to the starts" \
     "/home/learner owned by $((${UIDS% *} + 1000)):$((${GIDS% *} + 1100))" "/home/learner owned by $(inside_ids "$(echo "$home" | tr : ' ')" | tr ' ' :)"
+elif [ "$passwd" != "$ROOT_UID:$ROOT_GID" ]; then
+  fail "the image's /etc/passwd belongs to $(inside_ids "$(echo "$passwd" | tr : ' ')" | tr ' ' :) outside, where its folder /etc was moved: move the owner of every file in the unpacked image, not only of its folders" \
+    "/etc/passwd owned by ${UIDS% *}:${GIDS% *}" "/etc/passwd owned by $(inside_ids "$(echo "$passwd" | tr : ' ')" | tr ' ' :)"
+elif [ "$sh_link" != "$ROOT_UID:$ROOT_GID" ]; then
+  fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_ids "$(echo "$sh_link" | tr : ' ')" | tr ' ' :) outside: chownSync follows a link and changes its target; lchownSync changes the link" \
+    "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_ids "$(echo "$sh_link" | tr : ' ')" | tr ' ' :)"
 else
   expect_eq 'made /etc/made-by-root' "${etc_made:-no /etc/made-by-root}" \
     "the container's root could not make a file in the image's /etc, though /etc is its own: see rd's output"
@@ -158,9 +167,10 @@ fi
 check user-inside-userns
 as_root_login
 # A container of the ranges so far first, so that the image has a copy for them; then root's ranges change,
-# as /etc/subuid may between two runs, and the user's container must run on a copy for its own ranges.
+# as /etc/subuid may between two runs, and the user's container must run on a copy for its own ranges. Only
+# the group range's start changes: a copy known by the user range's start alone would be the old one.
 rd run -i busybox --userns auto -- /bin/true
-UIDS2="$(_random 40000 10000) $(_random 3000 1000)" GIDS2="$(_random 50000 10000) $(_random 3000 1000)"
+UIDS2="${UIDS% *} $(_random 3000 1000)" GIDS2="$(_random 50000 10000) $(_random 3000 1000)"
 vm "printf 'root:%s:%s\n' $UIDS2 > /etc/subuid && printf 'root:%s:%s\n' $GIDS2 > /etc/subgid"
 probe 'id' -i busybox --userns auto --user 1000:2000
 if [ -n "$PROBE" ]; then
