@@ -203,7 +203,14 @@ if [ -n "$PROBE" ]; then
     [ -n "$first" ] && [ "$first" != "$second" ] && reach "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
     # (Only when the two reached each other: otherwise there is nothing for the first's end to break.)
     if [ "$between" = yes ]; then
+      # The first's veth, by its index in the VM: the kernel removes it some time after the first's end, with
+      # its namespace. Until then the bridge may keep that end's MAC address (a bridge takes its ports' lowest
+      # unless given one), and a gateway address the second resolved in between would point at a MAC gone a
+      # moment later: wait for it to go (up to 5 s), so that the reach below is not a race with the kernel.
+      first_end=$(links "$PROBE_ASIDE" | awk '$2 != "lo" && $3 ~ /^if[0-9]+$/ { print substr($3, 3); exit }')
       aside_end
+      _i=0
+      while [ -n "$first_end" ] && [ -n "$(by_index "$(links "$SANDBOX")" "$first_end")" ] && [ $((_i += 1)) -le 50 ]; do usleep 100000; done
       v_links=$(links "$SANDBOX") v_addrs=$(addrs "$SANDBOX")
       # Once more after 2 s: right after the first's end the kernel is still tearing its namespace and veth down
       # (twice in a day of runs on a crowded host, this reach failed with the bridge up and its address on it).
