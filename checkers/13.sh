@@ -190,7 +190,7 @@ check two-containers
 # not hold (the first's, given back, or another).
 PROBE_HOLDS=2
 probe 'true' --net bridge
-first= second= third= first_ran= second_ran= kept_network=
+first= second= third= first_ran= second_ran= kept_network= seen_by_second=
 if [ -n "$PROBE" ]; then
   first_ran=yes
   first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
@@ -212,9 +212,14 @@ if [ -n "$PROBE" ]; then
       _i=0
       while [ -n "$first_end" ] && [ -n "$(by_index "$(links "$SANDBOX")" "$first_end")" ] && [ $((_i += 1)) -le 50 ]; do usleep 100000; done
       v_links=$(links "$SANDBOX") v_addrs=$(addrs "$SANDBOX")
-      # Once more after 2 s: right after the first's end the kernel is still tearing its namespace and veth down
-      # (twice in a day of runs on a crowded host, this reach failed with the bridge up and its address on it).
-      { reach "$PROBE" "$SANDBOX" "$GATEWAY" || { sleep 2 && reach "$PROBE" "$SANDBOX" "$GATEWAY"; }; } && kept_network=yes
+      # Twice more, 2 and 4 s apart: right after the first's end the kernel is still tearing its namespace down
+      # (now and then on a crowded host this reach failed with the bridge up and its address on it; what the
+      # second then knew of its neighbours and links goes into the message, to find out why).
+      for _wait in 0 2 4; do
+        sleep $_wait
+        reach "$PROBE" "$SANDBOX" "$GATEWAY" && kept_network=yes && break
+      done
+      [ -n "$kept_network" ] || seen_by_second="its neighbours: $(nsenter -t "$PROBE" -n ip neigh 2> /dev/null | tr '\n' ';'); its links: $(links "$PROBE" | tr '\n' ';')"
       probe_aside
       PROBE_HOLDS=
       probe 'true' --net bridge
@@ -239,7 +244,7 @@ elif [ "$between" != yes ]; then
 elif [ "$kept_network" != yes ]; then
   why=$(if [ -z "$(link_field "$v_links" rd0 2)" ]; then echo "the bridge rd0 is gone: the first container's rd removed it, though it is every container's (make it once and keep it, as Docker keeps docker0; rd removes only the container's own veth)"
     else echo "the VM's rd0: $(link_field "$v_links" rd0 4), $(printf '%s\n' "$v_addrs" | awk '$1 == "rd0" { print $2 }')"; fi)
-  fail "once the first container had ended, the second ($second), still running, could no longer reach the VM at $GATEWAY: $why" \
+  fail "once the first container had ended, the second ($second), still running, could no longer reach the VM at $GATEWAY: $why (${seen_by_second:-})" \
     'the token, at the VM' 'nothing'
 elif [ -z "$PROBE" ]; then
   fail "a third container, started while the second still ran, never ran its command (rd's output is below)"

@@ -56,18 +56,21 @@ expect_sets() {
   fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
 }
 
-# The checker's program, handed to a container's command on its stdin: four children, each making one call
-# the filter must refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
+# The checker's program, handed to a container's command on its stdin: five children, each making one call
+# a filter may refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
 # stopped (the call worked) or a zombie with its exit status (the call's errno) or the signal that killed it.
+# Only the program itself counts: the harness's copy of it (the same bytes), started by the probe's command.
+# Marks the container's command could make (a folder, a file) would be its runtime's to make too.
 #   int80    a 32-bit call, as `int 0x80` makes on x86-64: unshare(CLONE_NEWUSER), 310 in the 32-bit table
 #            (x86-64's 310 is process_vm_readv, which no list refuses); it worked if it has a user namespace
 #            of its own
 #   keyring      add_key("user", "rw", "rw", 2, KEY_SPEC_PROCESS_KEYRING), 248 on x86-64
 #   keyctl       keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 1), 250: works unfiltered
 #   request_key  request_key("user", "rw", NULL, 0), 249: fails with ENOKEY (126) unfiltered
-# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 432 bytes, made by
+#   unshare      unshare(CLONE_NEWUSER), 272: needs no capability, so only a filter refuses it
+# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 485 bytes, made by
 # scripts/seccomp-program.mjs (its instructions are listed there; a unit test keeps the two the same).
-SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAsAEAAAAAAACwAQAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvocBQAAPBbg2AQAAuwAAABDNgOmzAAAAuDkAAAAPBYXAdTi4nQAAAL8PAAAAvo0BQAAPBbj4AAAAv6gBQAC+rQFAALqtAUAAQboCAAAAQbj+////DwXpcAAAALg5AAAADwWFwHUsuJ0AAAC/DwAAAL6VAUAADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6TkAAAC4OQAAAA8FhcB1LLidAAAAvw8AAAC+nAFAAA8FuPkAAAC/qAFAAL6tAUAAMdJFMdIPBekCAAAA6yaFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAa2V5Y3RsAHJlcXVlc3Rfa2V5AHVzZXIAcncA
+SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAA5QEAAAAAAADlAQAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvrQBQAAPBbg2AQAAuwAAABDNgOngAAAAuDkAAAAPBYXAdTi4nQAAAL8PAAAAvroBQAAPBbj4AAAAv90BQAC+4gFAALriAUAAQboCAAAAQbj+////DwXpnQAAALg5AAAADwWFwHUsuJ0AAAC/DwAAAL7CAUAADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6WYAAAC4OQAAAA8FhcB1LLidAAAAvw8AAAC+yQFAAA8FuPkAAAC/3QFAAL7iAUAAMdJFMdIPBekvAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvtUBQAAPBbgQAQAAvwAAABAPBekCAAAA6yaFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAa2V5Y3RsAHJlcXVlc3Rfa2V5AHVuc2hhcmUAdXNlcgBydwA=
 echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
 # program_run NAME: the command's part that writes the program from its stdin to /tmp/NAME and starts it.
 program_run() { echo "cat > /tmp/$1; chmod 700 /tmp/$1; /tmp/$1 &"; }
@@ -81,6 +84,8 @@ program_call() {
       _p=${_p%/comm}
       _parent=$(sed -n 's/^PPid:[[:space:]]*//p' "$_p/status" 2> /dev/null)
       [ "$(cat "/proc/$_parent/comm" 2> /dev/null)" = "$_name" ] || continue
+      [ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_parent/status" 2> /dev/null)" = "$PROBE" ] || continue
+      cmp -s "/proc/$_parent/exe" /run/check/seccomp-program || continue
       # shellcheck disable=SC2046 # (the fields after the name, word by word: 1 is the state, 50 exit_code)
       set -- $(sed 's/^.*) //' "$_p/stat" 2> /dev/null)
       case $1 in
@@ -100,18 +105,17 @@ program_missing() {
 # A number new each run, in the names of what the containers' commands make.
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 
-# part: one container with no flags: Docker's defaults. It tries unshare -U (no capability needed: any process
-# may make a user namespace), which the default filter must refuse; the folder is made only if it was refused.
-# Then it runs the checker's program, whose 32-bit call the filter must refuse or kill.
+# part: one container with no flags: Docker's defaults. It runs the checker's program, whose 32-bit call the
+# filter must refuse or kill, and whose unshare(CLONE_NEWUSER) (no capability needed: any process may make a
+# user namespace) the default filter must refuse.
 check default-capabilities
 RD_STDIN=/run/check/seccomp-program
-probe "unshare -U true || mkdir /tmp/unshare-refused-$mark
-  $(program_run "sc-$mark")" -i busybox
+probe "$(program_run "sc-$mark")" -i busybox
 RD_STDIN=
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp) default_mode=$mode
-  refused=$(f=$(p_file "/tmp/unshare-refused-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
   int80=$(program_call "sc-$mark" int80)
+  unshared=$([ -n "$int80" ] && program_call "sc-$mark" unshare)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -141,11 +145,13 @@ check default-filter-denies-unshare
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
-elif [ "$refused" = yes ]; then
+elif [ -z "$unshared" ]; then
+  program_missing "sc-$mark"
+elif [ "$unshared" != made ] && [ "$unshared" != worked ]; then
   pass
 else
   trace_point seccomp
-  fail "unshare -U made a user namespace in the container: rd's default filter must refuse unshare (and mount, umount2, pivot_root, setns) unless --cap-add SYS_ADMIN, as Docker's default profile does — a user namespace needs no capability, only the filter stops it" \
+  fail "the checker's program made a user namespace in the container with unshare(CLONE_NEWUSER): rd's default filter must refuse unshare (and mount, umount2, pivot_root, setns) unless --cap-add SYS_ADMIN, as Docker's default profile does — a user namespace needs no capability, only the filter stops it" \
     'unshare refused' 'unshare ran'
 fi
 
@@ -179,10 +185,9 @@ for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
 flags="$*"
 # Root's subordinate ids for --userns auto (level 11's checker writes its own, at random, where it runs).
 vm "echo root:$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 )):5000 | tee /etc/subuid > /etc/subgid"
-probe "unshare -U true && mkdir /tmp/unshare-ran-$mark" -i busybox --userns auto --user 1000:2000 "$@" --security-opt seccomp=unconfined
+probe '' -i busybox --userns auto --user 1000:2000 "$@" --security-opt seccomp=unconfined
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen) mode=$(p_status Seccomp)
-  ran=$(f=$(p_file "/tmp/unshare-ran-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -205,17 +210,17 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$default_mode" != 2 ]; then
   fail "no seccomp filter held the command even without flags (Seccomp: ${default_mode:-?}), so seccomp=unconfined has nothing to leave out: fix no-new-privs-and-filter first"
-elif [ "$mode" = 0 ] && [ "$ran" = yes ]; then
+elif [ "$mode" = 0 ]; then
   pass
 else
   trace_point seccomp
-  fail "with --security-opt seccomp=unconfined no filter may be installed (Seccomp: $mode, 0 means none) and unshare -U must work$([ "$ran" = yes ] || echo ' (it was refused)')" \
-    'Seccomp 0, unshare ran' "Seccomp $mode, unshare $([ "$ran" = yes ] && echo ran || echo refused)"
+  fail "with --security-opt seccomp=unconfined no filter may be installed (Seccomp: $mode, 0 means none): a filter that allows every call still costs every call a run of it, and is not what unconfined means" \
+    'Seccomp 0' "Seccomp $mode"
 fi
 
 # part: capabilities dropped and added at random, written the ways a learner may: CHOWN always among the
 # dropped, so that a chown to another owner must fail; SYS_ADMIN always among the added, so that the default
-# filter lets unshare -U through, and the checker's program shows the keyring calls refused all the same.
+# filter lets the checker's program's unshare through, and shows the keyring calls refused all the same.
 check cap-drop-and-add
 dropped="CHOWN $(pick 2 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP)"
 added="$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE) SYS_ADMIN"
@@ -234,19 +239,19 @@ set -- "$@" --cap-add "$(lower SYS_ADMIN)"
 chown_flag="$1 $2"
 RD_STDIN=/run/check/seccomp-program
 probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark
-  unshare -U true && mkdir /tmp/admin-unshare-$mark
   $(program_run "sk-$mark")" -i busybox "$@"
 RD_STDIN=
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen)
   owner=$(f=$(p_file "/tmp/owned-$mark") && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
   owner=$(inside_ids "$owner" | tr ' ' :)
-  admin_unshare=$(f=$(p_file "/tmp/admin-unshare-$mark") && [ -d "$f" ] && [ ! -L "$f" ] && echo yes)
   admin_mode=$(p_status Seccomp)
-  # "CALL:HOW" for each (HOW with _ for spaces); the first call's missing child means no program at all.
+  # How unshare went; then "CALL:HOW" for each keyring call (HOW with _ for spaces). A missing child means no
+  # program at all: the others are not waited for.
+  admin_unshare=$(program_call "sk-$mark" unshare)
   keyring=
   for _c in keyring keyctl request_key; do
-    _how=$(program_call "sk-$mark" $_c | tr ' ' _)
+    _how=$([ -n "$admin_unshare" ] && program_call "sk-$mark" $_c | tr ' ' _)
     keyring="$keyring $_c:$_how"
     [ -n "$_how" ] || break
   done
@@ -273,13 +278,15 @@ if [ -z "$PROBE" ]; then
 elif [ "$admin_mode" != 2 ]; then
   fail "with $cap_flags no seccomp filter holds the command (Seccomp: ${admin_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities (with SYS_ADMIN kept it refuses only the keyring calls)" \
     'Seccomp 2, unshare ran' "Seccomp ${admin_mode:-?}"
-elif [ "$admin_unshare" = yes ]; then
+elif [ "$admin_unshare" = made ] || [ "$admin_unshare" = worked ]; then
   pass
+elif [ -z "$admin_unshare" ]; then
+  program_missing "sk-$mark"
 elif [ $(((0x0${seen%% *} >> 21) & 1)) = 0 ]; then
   fail "with --cap-add SYS_ADMIN the command lacks CAP_SYS_ADMIN (CapEff ${seen%% *}): fix cap-drop-and-add first"
 else
   trace_point seccomp
-  fail "with $cap_flags, unshare -U was refused: rd's default filter refuses mount, umount2, pivot_root, unshare and setns only to a container without CAP_SYS_ADMIN, as Docker's default profile does (with it, they are the capability's to allow); decide the list after the capabilities are known" \
+  fail "with $cap_flags, the checker's program's unshare(CLONE_NEWUSER) was refused ($admin_unshare): rd's default filter refuses mount, umount2, pivot_root, unshare and setns only to a container without CAP_SYS_ADMIN, as Docker's default profile does (with it, they are the capability's to allow); decide the list after the capabilities are known" \
     'unshare ran' 'unshare refused'
 fi
 
@@ -320,12 +327,15 @@ for c in $deny; do
   esac
 done
 host=h$mark
-# First the same list without SYS_ADMIN, where rd's default list would refuse unshare: the list given replaces
-# it, so unshare -U (which needs no capability) must work.
-probe "unshare -U true && : > /tmp/u-$mark" -i busybox --security-opt "seccomp-deny=$calls"
+# First a list without SYS_ADMIN, where rd's default list would refuse unshare: the list given replaces it, so
+# the checker's program's unshare(CLONE_NEWUSER) (which needs no capability) must work. (Only chdir and fchdir:
+# the program is made executable with chmod, which the list below may refuse.)
+RD_STDIN=/run/check/seccomp-program
+probe "$(program_run "su-$mark")" -i busybox --security-opt seccomp-deny=chdir,fchdir
+RD_STDIN=
 u_probe=$PROBE
 unshare_ran=
-[ -n "$PROBE" ] && f=$(p_file "/tmp/u-$mark") && [ -f "$f" ] && [ ! -L "$f" ] && unshare_ran=yes
+[ -n "$PROBE" ] && case $(program_call "su-$mark" unshare) in made | worked) unshare_ran=yes ;; esac
 probe_end
 probe ": > /tmp/a-$mark; : > /tmp/m-$mark; hostname $host; mkdir /tmp/d-$mark; ln -s x /tmp/l-$mark
   mv /tmp/a-$mark /tmp/b-$mark; chmod 604 /tmp/m-$mark; cd /etc" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
@@ -350,7 +360,7 @@ if [ -z "$PROBE" ]; then
   fi
 elif [ "$ran" = "$expected" ] && [ -n "$u_probe" ] && [ "$unshare_ran" != yes ]; then
   trace_point seccomp
-  fail "with --security-opt seccomp-deny=$calls (and no SYS_ADMIN), unshare -U was refused, though the list does not name it: the calls seccomp-deny lists must take the place of rd's default list, not be added to it" \
+  fail "with --security-opt seccomp-deny=chdir,fchdir (and no SYS_ADMIN), the checker's program's unshare(CLONE_NEWUSER) was refused (or never ran), though the list does not name it: the calls seccomp-deny lists must take the place of rd's default list, not be added to it" \
     'unshare ran' 'unshare refused'
 else
   trace_point seccomp

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints, as base64, the program checkers/14.sh hands a container's command to see what its seccomp filter
-// refuses: a static x86-64 ELF, assembled here by hand (no assembler needed), 432 bytes. Its four children
-// each make one call the filter must refuse, then show in /proc how it went (see checkers/14.sh).
+// refuses: a static x86-64 ELF, assembled here by hand (no assembler needed), 485 bytes. Its five children
+// each make one call a filter may refuse, then show in /proc how it went (see checkers/14.sh).
 // usage: node scripts/seccomp-program.mjs   (then paste it into SECCOMP_PROGRAM in checkers/14.sh)
 
 const BASE = 0x400000; // where the one program header loads the file
@@ -38,6 +38,7 @@ child('keyctl', 'c4', () => { //                                      keyctl(KEY
 child('request_key', 'c5', () => { //                                request_key("user", "rw", NULL, 0): ENOKEY if let through
   eax(249); bytes(0xbf); address('user'); bytes(0xbe); address('rw'); bytes(0x31, 0xd2); bytes(0x45, 0x31, 0xd2); syscall();
 });
+child('unshare', 'c6', () => { eax(272); bytes(0xbf, ...le32(0x10000000)); syscall(); }); // unshare(CLONE_NEWUSER)
 jump(0xeb, 'pause'); //                                               the parent: pause
 label('report');
 bytes(0x85, 0xc0); jump(0x78, 'failed'); //                            the call returned -errno: failed
@@ -47,7 +48,7 @@ label('failed');
 bytes(0xf7, 0xd8); bytes(0x89, 0xc7); eax(60); syscall(); //           exit(errno)
 label('pause');
 eax(34); syscall(); jump(0xeb, 'pause'); //                            pause() for ever, unreaped children kept
-for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'user', 'rw']) {
+for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'user', 'rw']) {
   label(name);
   bytes(...Buffer.from(`${name}\0`));
 }

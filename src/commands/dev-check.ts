@@ -40,7 +40,11 @@ export interface Expectation {
 }
 
 const failedNames = (o: Outcome) => o.results.filter((r) => r.status === 'fail').map((r) => `${r.level}/${r.name}`);
-export const why = (o: Outcome) => (o.verdict === 'error' ? `could not run: ${o.error}` : `failed ${failedNames(o).join(', ')}`);
+/** What went wrong, with each failed check's message (its first 300 characters): an author sees why at once. */
+export const why = (o: Outcome) =>
+  o.verdict === 'error'
+    ? `could not run: ${o.error}`
+    : `failed ${failedNames(o).join(', ')}${o.results.filter((r) => r.status === 'fail').map((r) => `\n      ${r.level}/${r.name}: ${r.message.slice(0, 300)}`).join('')}`;
 
 /** Every stub fails its level, every solution passes 00..its level, every wrong variant fails the check it names. */
 export function expectations(levels: Level[]): Expectation[] {
