@@ -6,6 +6,8 @@
 TRACE_CALLS='setgroups|setgid|setuid|unshare|write'
 
 _random() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
+# inside_owner UID:GID: an owner the kernel names, as the sandbox numbers it.
+inside_owner() { inside_ids "$(echo "$1" | tr : ' ')" | tr ' ' :; }
 UIDS="$(_random 10000 10000) $(_random 3000 1000)" # start count; within the VM's 0–65535
 GIDS="$(_random 30000 20000) $(_random 5000 1000)"
 # Another user's ranges come first in each file, as they may (usermod adds lines in any order): rd must take
@@ -108,7 +110,7 @@ elif [ -z "$made" ]; then
   fail "the container's root could not make /tmp/made-by-root (the command's output is below): is the image's /tmp its own? (see image-files-mapped)" \
     "owner: ${UIDS% *}:${GIDS% *}" 'no file'
 else
-  expect_eq "owner: ${UIDS% *}:${GIDS% *}" "owner: $(inside_ids "$(echo "$made" | tr : ' ')" | tr ' ' :)" \
+  expect_eq "owner: ${UIDS% *}:${GIDS% *}" "owner: $(inside_owner "$made")" \
     "a file the container's root makes (/tmp/made-by-root) must belong to uid ${UIDS% *}, gid ${GIDS% *} outside, the ids its 0 maps to"
 fi
 
@@ -122,17 +124,17 @@ elif [ "$etc" = "$SANDBOX_ID:$SANDBOX_ID" ] && [ "$lowerdir" = "$CONTAINERS/imag
   fail "the container runs on $lowerdir, the copy of the image a container without a user namespace unpacked, owned by the VM's root (unmapped in the container's namespace, nobody inside): its root cannot write there. Keep a copy of the image for each pair of ranges, its owners moved up by their starts (e.g. $CONTAINERS/images/busybox@START.START)" \
     "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by 0:0, in $lowerdir"
 elif [ "$etc" != "$ROOT_UID:$ROOT_GID" ]; then
-  fail "the image's /etc belongs to $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :) outside, ids the container's user namespace does not map (nobody inside): its root cannot write there. Move every owner of the unpacked image up by the ranges' starts (lchownSync), as Docker's userns-remap does" \
-    "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by $(inside_ids "$(echo "$etc" | tr : ' ')" | tr ' ' :)"
+  fail "the image's /etc belongs to $(inside_owner "$etc") outside, ids the container's user namespace does not map (nobody inside): its root cannot write there. Move every owner of the unpacked image up by the ranges' starts (lchownSync), as Docker's userns-remap does" \
+    "/etc owned by ${UIDS% *}:${GIDS% *}" "/etc owned by $(inside_owner "$etc")"
 elif [ "$home" != "$((ROOT_UID + 1000)):$((ROOT_GID + 1100))" ]; then
-  fail "the image's /home/learner, owned by 1000:1100 in the image, belongs to $(inside_ids "$(echo "$home" | tr : ' ')" | tr ' ' :) outside: every owner must move up by the ranges' starts (uid + ${UIDS% *}, gid + ${GIDS% *}), so that learner is still learner inside, not be set to the starts" \
-    "/home/learner owned by $((${UIDS% *} + 1000)):$((${GIDS% *} + 1100))" "/home/learner owned by $(inside_ids "$(echo "$home" | tr : ' ')" | tr ' ' :)"
+  fail "the image's /home/learner, owned by 1000:1100 in the image, belongs to $(inside_owner "$home") outside: every owner must move up by the ranges' starts (uid + ${UIDS% *}, gid + ${GIDS% *}), so that learner is still learner inside, not be set to the starts" \
+    "/home/learner owned by $((${UIDS% *} + 1000)):$((${GIDS% *} + 1100))" "/home/learner owned by $(inside_owner "$home")"
 elif [ "$passwd" != "$ROOT_UID:$ROOT_GID" ]; then
-  fail "the image's /etc/passwd belongs to $(inside_ids "$(echo "$passwd" | tr : ' ')" | tr ' ' :) outside, where its folder /etc was moved: move the owner of every file in the unpacked image, not only of its folders" \
-    "/etc/passwd owned by ${UIDS% *}:${GIDS% *}" "/etc/passwd owned by $(inside_ids "$(echo "$passwd" | tr : ' ')" | tr ' ' :)"
+  fail "the image's /etc/passwd belongs to $(inside_owner "$passwd") outside, where its folder /etc was moved: move the owner of every file in the unpacked image, not only of its folders" \
+    "/etc/passwd owned by ${UIDS% *}:${GIDS% *}" "/etc/passwd owned by $(inside_owner "$passwd")"
 elif [ "$sh_link" != "$ROOT_UID:$ROOT_GID" ]; then
-  fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_ids "$(echo "$sh_link" | tr : ' ')" | tr ' ' :) outside: chownSync follows a link and changes its target; lchownSync changes the link" \
-    "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_ids "$(echo "$sh_link" | tr : ' ')" | tr ' ' :)"
+  fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_owner "$sh_link") outside: a link has an owner of its own, which lchownSync moves (chownSync would change its target instead; a link left alone stays the VM root's, nobody inside)" \
+    "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_owner "$sh_link")"
 else
   expect_eq 'made /etc/made-by-root' "${etc_made:-no /etc/made-by-root}" \
     "the container's root could not make a file in the image's /etc, though /etc is its own: see rd's output"
