@@ -25,7 +25,9 @@ link_field() { printf '%s\n' "$1" | awk -v n="$2" -v f="$3" '$2 == n { print $f 
 by_index() { printf '%s\n' "$1" | awk -v i="$2" '$1 == i { print $2 }'; }
 remote_peer() { case $1 in if*) ;; *) return 1 ;; esac; }
 is_up() { case ",$1," in *,UP,*) ;; *) return 1 ;; esac; }
-in_subnet() { case $1 in "$SUBNET".*/24) [ "${1%/24}" != "$GATEWAY" ] ;; *) return 1 ;; esac; }
+# in_subnet ADDRESS/24: a container's address: a host of the subnet (.2–.254: not the network's .0, the bridge's
+# .1 or the broadcast .255).
+in_subnet() { case $1 in "$SUBNET".*/24) _h=${1%/24} && _h=${_h##*.} && [ "$_h" -ge 2 ] 2> /dev/null && [ "$_h" -le 254 ] ;; *) return 1 ;; esac; }
 
 # reach FROM TO ADDRESS: the harness's nc sends a random token from FROM's network namespace to a server the
 # harness runs in TO's, on ADDRESS; true if the server received exactly the token. (Two may run at once.)
@@ -111,8 +113,8 @@ else
   trace_point "$point"
   state=$(is_up "$c_flags" && echo UP || echo DOWN)
   if [ "$state" = UP ] && in_subnet "$c_addr"; then pass; else
-    fail "the container's end ($c_if) must be up (linkSetUp) with an address of $SUBNET.0/24 other than the gateway's (addrAdd('$c_if', '$SUBNET.N/24'))" \
-      "$c_if UP $SUBNET.N/24" "$c_if $state ${c_addr:-no address}"
+    fail "the container's end ($c_if) must be up (linkSetUp) with a host address of $SUBNET.0/24, from .2 to .254: not the network's .0, the gateway's .1 or the broadcast .255 (addrAdd('$c_if', '$SUBNET.N/24'))" \
+      "$c_if UP $SUBNET.N/24 (N 2–254)" "$c_if $state ${c_addr:-no address}"
   fi
 fi
 
