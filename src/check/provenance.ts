@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { buildSync } from 'esbuild';
 import { checkersDir } from '../paths.js';
 import { version } from '../version.js';
 import { UserError } from '../errors.js';
@@ -82,9 +83,29 @@ export interface SourcesDigest {
   files: Record<string, string>;
 }
 
-/** Digest of the learner's source files (see {@link readSources}), plus each file's own sha256. */
+/** Digest of the learner's source files (see {@link readSources} and {@link moduleSources}), plus each file's own sha256. */
 export function sourcesDigest(workspaceDir: string): SourcesDigest {
-  return digestSources(readSources(workspaceDir));
+  return digestSources([...readSources(workspaceDir), ...moduleSources(workspaceDir)]);
+}
+
+/**
+ * The files of the workspace's node_modules that rd.ts's bundle reads (packages the learner installed, or
+ * code put there), by workspace-relative name: part of what runs, so part of what a digest covers. None
+ * without node_modules, or when the code does not build (the run says why).
+ */
+export function moduleSources(workspaceDir: string): NamedContent[] {
+  if (!fs.existsSync(path.join(workspaceDir, 'node_modules'))) return [];
+  try {
+    const { metafile } = buildSync({
+      entryPoints: [path.join(workspaceDir, 'rd.ts')], absWorkingDir: workspaceDir, bundle: true, write: false, metafile: true,
+      platform: 'node', format: 'esm', external: ['koffi'], logLevel: 'silent',
+    });
+    return Object.keys(metafile.inputs)
+      .filter((name) => name.startsWith('node_modules/'))
+      .map((name) => ({ name, content: fs.readFileSync(path.join(workspaceDir, name)) }));
+  } catch {
+    return [];
+  }
 }
 
 export function digestSources(entries: NamedContent[]): SourcesDigest {

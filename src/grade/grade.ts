@@ -3,7 +3,7 @@ import { makeTemp } from '../temp.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckResult, Outcome } from '../check/types.js';
-import { digestSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
+import { digestSources, moduleSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
 import { loadLevels } from '../lessons.js';
 import { expectedChecks } from '../check/checkers.js';
 import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.js';
@@ -207,7 +207,8 @@ function plan(submission: Submission, store: ResultStore, tool: ToolProvenance):
       sources = [];
     }
   }
-  const digest = digestSources(sources);
+  // What node_modules adds to the bundle counts too; the copy links node_modules rather than holding it.
+  const digest = digestSources(problem ? sources : [...sources, ...moduleSources(submission.dir)]);
   const provenance = jsonProvenance({ sourcesSha256: digest.sha256, sources: digest.files, ...tool });
   return { submission, learner, sources, provenance, ...(problem && { problem }) };
 }

@@ -25,6 +25,17 @@ describe('sourcesDigest', () => {
     expect(sourcesDigest(dir).files).toEqual({ 'rd.ts': sha('console.log(1)\n'), 'linux.ts': sha('export {}\n') });
   });
 
+  it('covers the files of node_modules that rd.ts imports, and no others: code kept there is graded too', () => {
+    write('rd.ts', "import { run } from 'helper'; run();\n");
+    write('node_modules/helper/package.json', '{"name": "helper", "main": "index.js"}\n');
+    write('node_modules/helper/index.js', 'exports.run = () => console.log("the real runtime");\n');
+    write('node_modules/unused/index.js', 'module.exports = 1;\n');
+    const digest = sourcesDigest(dir);
+    expect(Object.keys(digest.files).sort()).toEqual(['node_modules/helper/index.js', 'rd.ts']);
+    write('node_modules/helper/index.js', 'exports.run = () => console.log("another runtime");\n');
+    expect(sourcesDigest(dir).sha256).not.toBe(digest.sha256);
+  });
+
   it('changes when a file changes, is renamed, or bytes move between files', () => {
     write('rd.ts', 'ab');
     write('linux.ts', 'c');
