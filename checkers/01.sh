@@ -20,6 +20,7 @@ if [ -n "$PROBE" ]; then
   image=$(f=$(p_file /etc/rubber-image) && [ ! -L "$f" ] && head -c 200 "$f" 2>&1)
   same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
+  cwd=$(p_cwd)
   proc_mount=$(p_mounts | awk '$1 == "/proc" { print $2 }')
 fi
 probe_end
@@ -41,8 +42,8 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -z "$cwd_is_root" ]; then
   trace_point '^init [0-9]+ chroot\('
-  fail "the command's working directory is not the container's / (it was $(readlink "/proc/$PROBE/cwd" 2>/dev/null || echo 'outside its root'), and it can read the VM's /tmp/rw-check/cwd/only-in-vm): chroot() does not move the working directory — call chdir('/') right after it" \
-    'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^cwd: ' || echo 'working directory: elsewhere')"
+  fail "the command's working directory is not the container's / (it was ${cwd:-outside its root}, and it can read the VM's /tmp/rw-check/cwd/only-in-vm): chroot() does not move the working directory — call chdir('/') right after it" \
+    'working directory: / of the container' "working directory: ${cwd:-?}"
 else
   pass
 fi

@@ -19,7 +19,9 @@ if [ -n "$PROBE" ]; then
   same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && top=yes || top=
   same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
   root_mount=$(p_mounts | awk '$1 == "/" { print $2 }')
+  root_path=$(readlink "/proc/$PROBE/root")
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
+  cwd=$(p_cwd)
   # A mount of one of the VM's filesystems (by device number), other than the root, the bound devices, and
   # /proc and /sys (the kernel gives a container that shares the VM's PID or network namespace the same ones).
   vm_mounts=$(awk -v devs="$vm_devs" 'BEGIN { n = split(devs, d, " "); for (i = 1; i <= n; i++) vm[d[i]] = 1 }
@@ -48,13 +50,22 @@ elif [ -n "$root_mount" ]; then
 else
   point_03_pivot_root
   fail "the container's / is not a mount point of its own: rd still uses chroot. Bind-mount the rootfs onto itself, then pivot_root into it" \
-    'a mount of its own at /' "$(readlink "/proc/$PROBE/root"), a folder in the VM's tree"
+    'a mount of its own at /' "$root_path, a folder in the VM's tree"
 fi
+
+# Both judge what pivot_root leaves behind: without one (a chroot hides the VM's mounts and folders outside it
+# without unmounting anything), they have nothing to judge, and a level-02 runtime would pass them.
+no_old_root() {
+  fail "the container's / is not the top of a mount namespace of its own, so there was no pivot_root and no old root to $1 yet: fix pivot-root first" \
+    "$2" 'no pivot_root'
+}
 
 check old-root-unmounted
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -z "$top" ]; then
+  no_old_root unmount 'the old root unmounted after pivot_root'
 elif [ -n "$vm_mounts" ]; then
   point_03_old_root
   fail "the VM's mounts are still inside the container (at $(echo $vm_mounts | cut -c 1-120)): after pivot_root, unmount the old root — umount2('/old_root', MNT_DETACH)" \
@@ -67,6 +78,8 @@ check old-root-removed
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -z "$top" ]; then
+  no_old_root remove "the old root's folder removed after pivot_root"
 else
   extra=$(echo "$root_entries" | grep -v '^$' | grep -vxF "$image_top")
   if [ -n "$extra" ]; then
@@ -86,8 +99,8 @@ elif [ -n "$in_vm_root" ]; then
   fail "the command runs in the VM's own root: fix pivot-root first"
 elif [ -z "$cwd_is_root" ]; then
   point_03_chdir
-  fail "the command's working directory is not the container's / (it is $(readlink "/proc/$PROBE/cwd" 2>/dev/null)), so it reads the VM's files: pivot_root moves the working directory only when it was the old root — chdir('/') right after pivot_root" \
-    'working directory: / of the container' "$(printf '%s\n' "$OUT" | grep '^escape: ' || echo 'working directory: elsewhere')"
+  fail "the command's working directory is not the container's / (it is $cwd), so it reads the VM's files: pivot_root moves the working directory only when it was the old root — chdir('/') right after pivot_root" \
+    'working directory: / of the container' "working directory: ${cwd:-?}"
 elif [ -z "$top" ]; then
   point_03_pivot_root
   fail "a root process in the container can climb out of its root with '..' (or a nested chroot) and reach the VM's files: a chroot is not a wall. pivot_root into the rootfs and unmount the old root, so the VM's tree is not in the container's mount namespace at all" \

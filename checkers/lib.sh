@@ -397,6 +397,12 @@ inside_ids() { for _id in $1; do printf '%s ' $((_id - SANDBOX_ID)); done | sed 
 # p_cgroup: the probe's cgroup as the sandbox names it (its root is $SANDBOX_CGROUP); p_cgroup_dir: its folder.
 p_cgroup() { sed -n "s#^0::${SANDBOX_CGROUP#/sys/fs/cgroup}##p" "/proc/$PROBE/cgroup"; }
 p_cgroup_dir() { echo "$SANDBOX_CGROUP$(p_cgroup)"; }
+# p_cwd: the probe's working directory as a learner names it: RD_CWD of the VM when it is still the folder rd
+# was started in (the harness's own path to it would not say so).
+p_cwd() {
+  if [ -n "${RD_CWD:-}" ] && same_file "/proc/$PROBE/cwd" "/proc/$SANDBOX/root$RD_CWD"; then echo "$RD_CWD of the VM, where rd was started"
+  else readlink "/proc/$PROBE/cwd"; fi
+}
 # p_mounts: the probe's mount table, "MOUNT-POINT FSTYPE SOURCE OPTIONS" a line, points relative to its root
 # (mounts its root cannot reach are not listed).
 p_mounts() { sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk '{ print $5, $(NF - 2), $(NF - 1), $NF }'; }
