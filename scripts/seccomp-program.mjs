@@ -38,7 +38,17 @@ child('keyctl', 'c4', () => { //                                      keyctl(KEY
 child('request_key', 'c5', () => { //                                request_key("user", "rw", NULL, 0): ENOKEY if let through
   eax(249); bytes(0xbf); address('user'); bytes(0xbe); address('rw'); bytes(0x31, 0xd2); bytes(0x45, 0x31, 0xd2); syscall();
 });
-child('unshare', 'c6', () => { eax(272); bytes(0xbf, ...le32(0x10000000)); syscall(); }); // unshare(CLONE_NEWUSER)
+child('unshare', 'c7', () => { eax(272); bytes(0xbf, ...le32(0x10000000)); syscall(); }); // unshare(CLONE_NEWUSER)
+// The calls a seccomp-deny list picks from, each made so that it works unfiltered (with CAP_SYS_ADMIN for
+// sethostname), so that only a filter makes it fail. The program's own path is argv[0], at rsp + 8.
+const argv0 = (reg) => bytes(0x48, 0x8b, reg, 0x24, 0x08); //          mov rdi|rsi, [rsp + 8]
+const RDI = 0x7c, RSI = 0x74;
+child('sethostname', 'c8', () => { eax(170); bytes(0xbf); address('rw'); bytes(0xbe, ...le32(2)); syscall(); }); // sethostname("rw", 2)
+child('mkdir', 'c9', () => { eax(83); bytes(0xbf); address('folder'); bytes(0xbe, ...le32(0o700)); syscall(); }); // mkdir("/tmp/.rw-folder", 0700)
+child('symlink', 'c10', () => { eax(88); bytes(0xbf); address('rw'); bytes(0xbe); address('link'); syscall(); }); // symlink("rw", "/tmp/.rw-link")
+child('rename', 'c11', () => { eax(82); argv0(RDI); argv0(RSI); syscall(); }); //    rename(argv[0], argv[0]): a no-op that works
+child('chmod', 'c12', () => { eax(90); argv0(RDI); bytes(0xbe, ...le32(0o700)); syscall(); }); // chmod(argv[0], 0700), as it is
+child('chdir', 'c13', () => { eax(80); bytes(0xbf); address('root'); syscall(); }); //  chdir("/")
 jump(0xeb, 'pause'); //                                               the parent: pause
 label('report');
 bytes(0x85, 0xc0); jump(0x78, 'failed'); //                            the call returned -errno: failed
@@ -48,9 +58,13 @@ label('failed');
 bytes(0xf7, 0xd8); bytes(0x89, 0xc7); eax(60); syscall(); //           exit(errno)
 label('pause');
 eax(34); syscall(); jump(0xeb, 'pause'); //                            pause() for ever, unreaped children kept
-for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'user', 'rw']) {
+for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'sethostname', 'mkdir', 'symlink', 'rename', 'chmod', 'chdir', 'user', 'rw']) {
   label(name);
   bytes(...Buffer.from(`${name}\0`));
+}
+for (const [name, text] of [['folder', '/tmp/.rw-folder'], ['link', '/tmp/.rw-link'], ['root', '/']]) {
+  label(name);
+  bytes(...Buffer.from(`${text}\0`));
 }
 
 const size = (p) => (p.bytes ? p.bytes.length : p.op !== undefined ? 2 : p.op32 !== undefined ? 5 : p.address ? 4 : 0);
