@@ -64,9 +64,13 @@ if [ -n "$PROBE" ]; then
   # A file, and a symbolic link's own owner (stat does not follow it): each is moved too, not only folders.
   passwd=$(f=$(p_file /etc/passwd) && [ ! -L "$f" ] && stat -c '%u:%g' "$f")
   sh_link=$(f=$(p_file /bin/sh) && [ -L "$f" ] && stat -c '%u:%g' "$f")
+  msg_max=$(_msg_max)
+  # The same change tried by the harness with its own programs, as root of the container's user namespace,
+  # whatever the command did or left out: the kernel allows it only to a namespace privileged over the VM's.
+  /usr/local/sbin/nsenter --ipc="/proc/$SANDBOX/ns/ipc" --user="/proc/$PROBE/ns/user" sh -c "echo $((MSG_MAX + 1)) > /proc/sys/fs/mqueue/msg_max" 2> /dev/null &&
+    root_changed=yes || root_changed=
 fi
 probe_end
-msg_max=$(_msg_max)
 nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
 if [ -z "$PROBE" ]; then
   point_11_maps "$UIDS" "$GIDS"
@@ -147,6 +151,9 @@ if [ -z "$PROBE" ]; then
 elif [ "$msg_max" = "$MSG_MAX" ]; then
   fail "the container's root changed a setting of the VM's IPC namespace (/proc/sys/fs/mqueue/msg_max): it is still privileged over the VM. Its capabilities must count only in its own user namespace" \
     "the VM's msg_max unchanged" "msg_max $msg_max"
+elif [ -n "$root_changed" ]; then
+  fail "the harness, entering the container's user namespace as its root, could change a setting of the VM's IPC namespace (/proc/sys/fs/mqueue/msg_max; the command's own try left it as it was): that user namespace is privileged over the VM's, so the container's root is root of the VM. Its capabilities must count only in a user namespace of its own, made below the VM's (unshare --user)" \
+    "the VM's msg_max unchanged by the container's root" "msg_max $((MSG_MAX + 1)), written as the container's root"
 elif [ "$hostname" != "$HOST" ]; then
   fail "the container's root could not set the hostname of its own UTS namespace (it is '$hostname'): that namespace must belong to its user namespace (made after it), and the root inside must hold every capability there (CapEff $caps; unshare --keep-caps keeps them across execve until the ids are mapped)" \
     "hostname $HOST" "hostname $hostname"
@@ -158,6 +165,8 @@ check own-cgroup
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$own_userns" = "$vm_userns" ]; then
+  fail "the container has no user namespace of its own (see uid-map), so there was no unshare(1) whose child could be left out of the container's cgroup yet: fix uid-map first"
 elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
   fail "with --userns auto the command runs in $cgroup, not in a cgroup of its own under /sys/fs/cgroup/rubber-workshop: no limit of the container's holds it. unshare(1) has already forked the init stage when it says it is in the namespace: move that child (/proc/<unshare's pid>/task/<pid>/children) into the container's cgroup too, not only unshare's own process" \
     "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCheck } from '../../src/check/run.js';
 import type { Outcome } from '../../src/check/types.js';
-import { copyCheckerLib, workspaceWith } from './helpers.js';
+import { copyCheckerLib, level, workspaceWith } from './helpers.js';
 
 // Forging a grade, the way a motivated learner would try: with a runtime that implements only level 00 and
 // prints what the checkers look for, with root's powers over the kernel from inside the sandbox, and with
@@ -103,5 +103,23 @@ describe('root in the sandbox has no power over the kernel or the harness', () =
     } finally {
       fs.rmSync(checkers, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a runtime that rewrites the command it is given earns nothing by it', () => {
+  // rd sees the checker's command in its arguments and may change it: here it gives --userns auto no user
+  // namespace, and takes out the command's own try at a setting of the VM, which would have shown it.
+  test("level 11 without a user namespace, the command's refused write taken out: capabilities-only-inside fails on the harness's own try", async () => {
+    const solution = level('11').solution();
+    const forged = solution
+      .replace("if (options.userns === undefined || options.userns === 'host') return undefined;", 'return undefined;')
+      .replace(/^(import \* as linux .*)$/m, "$1\nprocess.argv = process.argv.map((a) => a.replace(/echo \\d+ > \\/proc\\/sys\\/fs\\/mqueue\\/msg_max/, 'true'));");
+    expect(forged).not.toContain("options.userns === 'host') return undefined;");
+    expect(forged).toContain('process.argv = process.argv.map');
+    const o = await check(forged, '11', { only: true });
+    const caps = result(o, '11/capabilities-only-inside');
+    expect(caps?.status).toBe('fail');
+    expect(caps?.message).toMatch(/^the harness, entering the container's user namespace as its root, could change/);
+    expect(result(o, '11/own-cgroup')?.status).toBe('fail');
   });
 });
