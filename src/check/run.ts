@@ -8,7 +8,7 @@ import { guestToSave, saveGuest } from '../vm/snapshot.js';
 import { keepSpares, refillSpares } from '../vm/spare.js';
 import { bundleRuntime } from './bundle.js';
 import { checkerFiles, expectedChecks, levelsUpTo, partChecks, planRuns } from './checkers.js';
-
+import { mergeRuns } from './merge-runs.js';
 import type { CheckEvent, CheckResult, Outcome } from './types.js';
 
 export interface CheckOptions {
@@ -124,11 +124,17 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   }
   const rdTimeoutS = opts.rdTimeoutS ?? 20;
   const plan = parts ? [[{ level: opts.level, parts }]] : planRuns(levels, opts.vms ?? 1, opts.checkersDir);
+  // The VMs stop with the caller's signal, and also when the caller leaves this check before its end (a grade's
+  // time limit, a first failure it waited for): their runs then end, and with them their timers and files.
+  const vms = new AbortController();
+  const stopVms = () => vms.abort();
+  opts.signal?.addEventListener('abort', stopVms, { once: true });
+  if (opts.signal?.aborted) stopVms();
   const runs = plan.map((group) => runVm({
     assets: vm.assets,
     accel: vm.accel.accel,
     timeoutMs: runTimeoutMs(group.length, rdTimeoutS),
-    signal: opts.signal,
+    signal: vms.signal,
     payload: [
       { path: 'run.env', type: 'file', data: `MODE=check\nLEVELS="${group.map((r) => r.level).join(' ')}"\nTARGET=${opts.level}\nRD_TIMEOUT=${rdTimeoutS}\n` },
       { path: bundle.file, type: 'file', data: bundle.code },
@@ -141,29 +147,39 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   let guestError: string | undefined;
   const merged = mergeRuns(runs);
   let ends: VmEnd[];
-  for (;;) {
-    const next = await merged.next();
-    if (next.done) {
-      ends = next.value;
-      break;
+  let completed = false;
+  try {
+    for (;;) {
+      const next = await merged.next();
+      if (next.done) {
+        ends = next.value;
+        completed = true;
+        break;
+      }
+      const [i, ev] = next.value;
+      if (ev.type === 'booted' && !booted) {
+        booted = true;
+        yield { type: 'stage', stage: 'checks' };
+      } else if (ev.type === 'log' || ev.type === 'forged') {
+        const line = ev.type === 'forged' ? `[ignored a line that imitates a result: ${ev.line.slice(0, 200)}]` : ev.line;
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        yield { type: 'log', line };
+      } else if (ev.type === 'record') {
+        const r = ev.record;
+        if (r.kind === 'start') yield { type: 'check-start', level: r.level, name: r.name };
+        else if (r.kind === 'result') {
+          results.push(r.result);
+          yield { type: 'result', result: r.result };
+        } else if (r.kind === 'end') ended[i] = true;
+        else if (r.kind === 'error') guestError ??= r.message;
+      }
     }
-    const [i, ev] = next.value;
-    if (ev.type === 'booted' && !booted) {
-      booted = true;
-      yield { type: 'stage', stage: 'checks' };
-    } else if (ev.type === 'log' || ev.type === 'forged') {
-      const line = ev.type === 'forged' ? `[ignored a line that imitates a result: ${ev.line.slice(0, 200)}]` : ev.line;
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-      yield { type: 'log', line };
-    } else if (ev.type === 'record') {
-      const r = ev.record;
-      if (r.kind === 'start') yield { type: 'check-start', level: r.level, name: r.name };
-      else if (r.kind === 'result') {
-        results.push(r.result);
-        yield { type: 'result', result: r.result };
-      } else if (r.kind === 'end') ended[i] = true;
-      else if (r.kind === 'error') guestError ??= r.message;
+  } finally {
+    opts.signal?.removeEventListener('abort', stopVms);
+    if (!completed) {
+      stopVms();
+      merged.return([]).catch(() => {});
     }
   }
   refillSpares(vm.assets, vm.accel.accel);
@@ -204,23 +220,4 @@ function vmFailure(end: VmEnd, levels: number, rdTimeoutS: number): string {
     return `the check did not finish within ${runTimeoutMs(levels, rdTimeoutS) / 1000} s: does rd hang?`;
   const qemu = end.qemuError ? `: ${end.qemuError.split('\n').slice(-3).join(' ')}` : '';
   return `the VM stopped before the checks finished${qemu}`;
-}
-
-/** The events of several VM runs as they come, each with its run's index; returns how each run ended. */
-async function* mergeRuns<T, R>(runs: AsyncGenerator<T, R>[]): AsyncGenerator<[number, T], R[]> {
-  const ends: R[] = [];
-  const pending = new Map<number, Promise<[number, IteratorResult<T, R>]>>();
-  const pull = (i: number) => pending.set(i, runs[i]!.next().then((r): [number, IteratorResult<T, R>] => [i, r]));
-  runs.forEach((_, i) => pull(i));
-  while (pending.size) {
-    const [i, r] = await Promise.race(pending.values());
-    if (r.done) {
-      pending.delete(i);
-      ends[i] = r.value;
-    } else {
-      pull(i);
-      yield [i, r.value];
-    }
-  }
-  return ends;
 }

@@ -47,17 +47,22 @@ export async function* runVm(opts: VmOptions): AsyncGenerator<VmEvent, VmEnd> {
   if (!snapshot) return yield* runOnce(opts, null);
   let booted = false;
   const run = runOnce(opts, snapshot);
-  for (;;) {
-    const next = await run.next();
-    if (next.done) {
-      const end = next.value;
-      if (booted || end.reason !== 'exited' || end.qemuCode === 0) return end;
-      // The saved guest would not load (QEMU changed under it?): forget it and boot from scratch.
-      fs.rmSync(snapshot, { force: true });
-      return yield* runOnce(opts, null);
+  try {
+    for (;;) {
+      const next = await run.next();
+      if (next.done) {
+        const end = next.value;
+        if (booted || end.reason !== 'exited' || end.qemuCode === 0) return end;
+        // The saved guest would not load (QEMU changed under it?): forget it and boot from scratch.
+        fs.rmSync(snapshot, { force: true });
+        return yield* runOnce(opts, null);
+      }
+      if (next.value.type === 'booted') booted = true;
+      yield next.value;
     }
-    if (next.value.type === 'booted') booted = true;
-    yield next.value;
+  } finally {
+    // Left early (the caller returned at a yield): the run's own clean-up stops QEMU and removes its files.
+    await run.return(undefined as never);
   }
 }
 
