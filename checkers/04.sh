@@ -23,6 +23,8 @@ probe 'echo written-by-a > /written-by-a && echo changed-by-a >> /etc/passwd && 
 if [ -n "$PROBE" ]; then
   root_mount=$(p_mounts | awk '$1 == "/" { print $2, $4 }')
   lowerdir=$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')
+  # (A's root is where its writes must land: a read-only overlay takes none.)
+  a_wrote=$(f=$(p_file /written-by-a) && [ -f "$f" ] && [ ! -L "$f" ] && echo yes)
 fi
 probe_end
 stamp_after_a=$(stamp)
@@ -36,6 +38,10 @@ elif [ "$lowerdir" != "lowerdir=$lower" ]; then
   point_04_overlay
   fail "the container's overlay does not use the unpacked image $lower as its lowerdir: unpack each image once into <container-dir>/images/<name> and name that folder as lowerdir" \
     "lowerdir=$lower" "$lowerdir"
+elif [ -z "$a_wrote" ]; then
+  point_04_overlay
+  fail "container A could not write to its / (the harness finds no /written-by-a in it; the command's output is below): the overlay needs an upperdir and a workdir of the container's own, and no MS_RDONLY, so that writes land in the upperdir" \
+    'a writable overlay at /: /written-by-a made' "no /written-by-a; / is ${root_mount}"
 else
   pass
 fi
@@ -199,14 +205,17 @@ fi
 # writer notes when a reader opens it (and then feeds it the whole tar, so the run goes on); stat and existsSync
 # do not open it.
 check image-read-once
-read_before=
+read_before= ran=
 if [ -d "$half_lower/bin" ]; then
   read_before=yes
   rm -f "$half_tar"
   mkfifo -m 644 "$half_tar"
   ( exec > "$half_tar" && : > /run/check/tar-opened && exec cat "$SROOT$IMAGES/busybox.tar" ) 2> /dev/null &
   opener=$!
-  rd run -i halfway -- /bin/true
+  # A container that runs, not only an rd that ends well: one that returns once the image is there passes no tar.
+  probe '' -i halfway
+  ran=$PROBE
+  probe_end
   kill "$opener" 2> /dev/null
   wait "$opener" 2> /dev/null
   rm -f "$half_tar"
@@ -216,8 +225,8 @@ if [ -z "$read_before" ]; then
 elif [ -e /run/check/tar-opened ]; then
   fail "a container of the image halfway, already unpacked in $CONTAINERS/images/halfway, opened $IMAGES/halfway.tar again: every start still pays for a whole unpack, even if it is thrown away after. Check whether <container-dir>/images/<image> exists before anything else, and use it as it is" \
     'the tar not opened' 'the tar opened'
-elif ! ran_ok; then
-  :
+elif [ -z "$ran" ]; then
+  probe_missing
 else
   pass
 fi

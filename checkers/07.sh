@@ -11,6 +11,10 @@ if [ -n "$PROBE" ]; then
   sysfs=$(f=$(p_file /sys/class/net/lo) && ls "${f%/lo}" 2> /dev/null | sort | tr '\n' ' ' | sed 's/ $//')
   sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$PROBE/mountinfo")
   vm_sys_dev=$(awk '$5 == "/sys" { print $3 }' "/proc/$SANDBOX/mountinfo")
+  # What is mounted on top at /sys, and anything mounted over /sys/class: the listing above is only a sysfs's
+  # if the kernel shows one there, not a folder named lo on a tmpfs.
+  sys_fs=$(p_mounts | awk '$1 == "/sys" { t = $2 } END { print t }')
+  over_class=$(p_mounts | awk '$1 ~ /^\/sys\/class(\/|$)/ { printf "%s%s (%s)", (n++ ? ", " : ""), $1, $2 }')
   # rd's own process: it stays in the VM's network.
   parent=$(rd_process)
   [ -n "$parent" ] && parent_net=$(readlink "/proc/$parent/ns/net")
@@ -40,6 +44,9 @@ if [ -z "$PROBE" ]; then
 elif [ -z "$sys_dev" ]; then
   fail "the container has no sysfs on /sys (its /sys/class/net is empty): mount one in the init stage, as level 01 does" \
     'sysfs: lo' 'no sysfs mounted'
+elif [ "$sys_fs" != sysfs ] || [ -n "$over_class" ]; then
+  fail "the container's /sys/class/net is not what a sysfs shows: mount a sysfs (type sysfs) on <rootfs>/sys after unshare(CLONE_NEWNET), nothing over it" \
+    'a sysfs on /sys' "${sys_fs:-nothing} on /sys${over_class:+, and over /sys/class: $over_class}"
 elif [ "$sys_dev" = "$vm_sys_dev" ] && [ "$inside" != "$(s_ns net)" ]; then
   point_07_sysfs
   fail "the container's /sys is the VM's own sysfs (bound from the VM, or mounted before the network namespace existed), so it lists the VM's interfaces: mount a new sysfs after unshare(CLONE_NEWNET)" \

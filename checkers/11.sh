@@ -21,7 +21,7 @@ ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
 # the VM's user namespace may change it.
 _msg_max() { nsenter -t "$SANDBOX" -i cat /proc/sys/fs/mqueue/msg_max; }
 MSG_MAX=$(_random 20 200)
-HOST=ns$(_random 1000 9000)
+HOST=ns$(_random 1000 9000) # (the harness sets it, as the container's root)
 
 # _map FILE: a uid_map or gid_map as the VM numbers its ids, its lines joined by "; ".
 _map() { awk -v o="$SANDBOX_ID" '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1, $2 - o, $3 }' "$1" 2> /dev/null; }
@@ -48,27 +48,31 @@ check uid-map
 rd run -i busybox -- /bin/true
 # /etc is the image's, /tmp's file new: who owns them outside says whose ids the image and the command use.
 privileged
-probe "touch /tmp/made-by-root /etc/made-by-root; hostname $HOST; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto $PRIVILEGED
+probe "touch /tmp/made-by-root; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto $PRIVILEGED
 if [ -n "$PROBE" ]; then
   own_userns=$(p_ns user) vm_userns=$(s_ns user)
   uid_map=$(_map /proc/$PROBE/uid_map) gid_map=$(_map /proc/$PROBE/gid_map)
   setgroups=$(cat /proc/$PROBE/setgroups)
   ids="uid $(p_status Uid), gid $(p_status Gid)"
-  caps=$(p_status CapEff) hostname=$(p_hostname)
+  caps=$(p_status CapEff)
   made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
   lowerdir=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
   cgroup=$(p_cgroup)
-  etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f") etc_made=$(f=$(p_file /etc/made-by-root) && [ -f "$f" ] && echo made /etc/made-by-root)
+  etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f")
   # The image's one file not root's: /home/learner, 1000:1100. Moved by the starts, it is not the root's.
   home=$(f=$(p_file /home/learner) && stat -c '%u:%g' "$f")
   # A file, and a symbolic link's own owner (stat does not follow it): each is moved too, not only folders.
   passwd=$(f=$(p_file /etc/passwd) && [ ! -L "$f" ] && stat -c '%u:%g' "$f")
   sh_link=$(f=$(p_file /bin/sh) && [ -L "$f" ] && stat -c '%u:%g' "$f")
+  # What the container's root may do, tried by the harness with its own programs, entering the container's
+  # namespaces as its root (whatever the command did or left out): make a file in the image's /etc, set the
+  # hostname of the container's UTS namespace (only its user namespace's root may), and, below, change a
+  # setting of the VM's IPC namespace (only a root privileged over the VM may).
+  as_root() { /usr/local/sbin/nsenter --user="/proc/$PROBE/ns/user" "$@" 2> /dev/null; }
+  as_root --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" sh -c ": > etc/.made-by-root-$MSG_MAX" && etc_made=makes || etc_made='cannot make'
+  as_root --uts="/proc/$PROBE/ns/uts" hostname "$HOST" && uts_owned=yes || uts_owned=
   msg_max=$(_msg_max)
-  # The same change tried by the harness with its own programs, as root of the container's user namespace,
-  # whatever the command did or left out: the kernel allows it only to a namespace privileged over the VM's.
-  /usr/local/sbin/nsenter --ipc="/proc/$SANDBOX/ns/ipc" --user="/proc/$PROBE/ns/user" sh -c "echo $((MSG_MAX + 1)) > /proc/sys/fs/mqueue/msg_max" 2> /dev/null &&
-    root_changed=yes || root_changed=
+  as_root --ipc="/proc/$SANDBOX/ns/ipc" sh -c "echo $((MSG_MAX + 1)) > /proc/sys/fs/mqueue/msg_max" && root_changed=yes || root_changed=
 fi
 probe_end
 nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
@@ -140,8 +144,8 @@ elif [ "$sh_link" != "$ROOT_UID:$ROOT_GID" ]; then
   fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_owner "$sh_link") outside: a link has an owner of its own, which lchownSync moves (chownSync would change its target instead; a link left alone stays the VM root's, nobody inside)" \
     "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_owner "$sh_link")"
 else
-  expect_eq 'made /etc/made-by-root' "${etc_made:-no /etc/made-by-root}" \
-    "the container's root could not make a file in the image's /etc, though /etc is its own: see rd's output"
+  expect_eq "the container's root makes a file in /etc" "the container's root $etc_made a file in /etc" \
+    "the harness, entering the container's namespaces as its root, could not make a file in the image's /etc, though /etc is its own: is the overlay's upperdir the container's root's (owned by uid ${UIDS% *}, gid ${GIDS% *} outside)?"
 fi
 
 check capabilities-only-inside
@@ -154,9 +158,12 @@ elif [ "$msg_max" = "$MSG_MAX" ]; then
 elif [ -n "$root_changed" ]; then
   fail "the harness, entering the container's user namespace as its root, could change a setting of the VM's IPC namespace (/proc/sys/fs/mqueue/msg_max; the command's own try left it as it was): that user namespace is privileged over the VM's, so the container's root is root of the VM. Its capabilities must count only in a user namespace of its own, made below the VM's (unshare --user)" \
     "the VM's msg_max unchanged by the container's root" "msg_max $((MSG_MAX + 1)), written as the container's root"
-elif [ "$hostname" != "$HOST" ]; then
-  fail "the container's root could not set the hostname of its own UTS namespace (it is '$hostname'): that namespace must belong to its user namespace (made after it), and the root inside must hold every capability there (CapEff $caps; unshare --keep-caps keeps them across execve until the ids are mapped)" \
-    "hostname $HOST" "hostname $hostname"
+elif [ $(( (0x${caps:-0} >> 21) & 1 )) = 0 ]; then
+  fail "the container's root holds no CAP_SYS_ADMIN in its own user namespace (CapEff $caps), so it cannot even set its own hostname: the root inside must hold every capability there (unshare --keep-caps keeps them across execve until the ids are mapped)" \
+    'CapEff with every capability' "CapEff $caps"
+elif [ -z "$uts_owned" ]; then
+  fail "the harness, entering the container's user and UTS namespaces as its root, could not set the hostname: the UTS namespace belongs to another user namespace (the VM's). Make it after the user namespace, in the init stage that unshare --user starts" \
+    "the container's root sets its hostname" 'refused'
 else
   pass
 fi

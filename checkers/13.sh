@@ -179,6 +179,8 @@ left=$(printf '%s\n' "$v_after" | awk -v before=" $(printf '%s\n' "$v_before" | 
   'index(before, " " $2 " ") == 0 { print $2 }' | tr '\n' ' ' | sed 's/ $//')
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -z "$h_name" ]; then
+  fail "the container had no veth whose other end was in the VM (see own-interface), so there was nothing of its to be left behind: fix own-interface first"
 else
   left=${left:+left: $left}
   expect_eq 'no interface left' "${left:-no interface left}" \
