@@ -49,6 +49,8 @@ if [ -n "$PROBE" ]; then
   early_child=$(_processes_running "sleep $early_mark ")
   early=$([ -n "$early_child" ] && in_cgroup_ns "${early_child%% *}")
   now_inside=$(in_cgroup_ns "$PROBE")
+  # (Two empty answers are no proof: the early child must be found in the command's cgroup.)
+  [ -n "$now_inside" ] && [ "$early" = "$now_inside" ] && from_start=yes || from_start=
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
 fi
 probe_end
@@ -60,13 +62,13 @@ if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && ha
     'cgroup.subtree_control: cpu' "cgroup.subtree_control: ${handed_down:-(empty)}"
 elif [ -z "$PROBE" ]; then
   probe_missing
-elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ] && [ -z "$plain_probe" ]; then
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ] && [ -z "$plain_probe" ]; then
   fail "rd run without --cpu-shares did not start its container (rd's exit status $plain_rc), where the same with --cpu-shares 210 did: every flag is optional. Try rubber-workshop rd run -- /bin/true" \
     'a container' "exit status $plain_rc"
-elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ] && [ "$plain_cgroup" != "/rubber-workshop/$plain_host" ]; then
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ] && [ "$plain_cgroup" != "/rubber-workshop/$plain_host" ]; then
   fail "a container started without --cpu-shares ran in ${plain_cgroup:-?}, not in a cgroup of its own: every container gets one, /sys/fs/cgroup/rubber-workshop/<id>, with or without a limit to write into it (the later levels' limits and cleanup rely on it)" \
     "cgroup: /rubber-workshop/$plain_host" "cgroup: $plain_cgroup"
-elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$early" = "$now_inside" ]; then
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ]; then
   pass
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
   point_cgroup_procs

@@ -72,7 +72,8 @@ if [ -n "$PROBE" ]; then
   as_root --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" sh -c ": > etc/.made-by-root-$MSG_MAX" && etc_made=makes || etc_made='cannot make'
   as_root --uts="/proc/$PROBE/ns/uts" hostname "$HOST" && uts_owned=yes || uts_owned=
   msg_max=$(_msg_max)
-  as_root --ipc="/proc/$SANDBOX/ns/ipc" sh -c "echo $((MSG_MAX + 1)) > /proc/sys/fs/mqueue/msg_max" && root_changed=yes || root_changed=
+  # (Said, not read from the exit status: a try that rd's processes stopped must not count as refused.)
+  ipc_try=$(as_root --ipc="/proc/$SANDBOX/ns/ipc" sh -c "echo $((MSG_MAX + 1)) 2> /dev/null > /proc/sys/fs/mqueue/msg_max && echo changed || echo refused")
 fi
 probe_end
 nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
@@ -155,9 +156,12 @@ if [ -z "$PROBE" ]; then
 elif [ "$msg_max" = "$MSG_MAX" ]; then
   fail "the container's root changed a setting of the VM's IPC namespace (/proc/sys/fs/mqueue/msg_max): it is still privileged over the VM. Its capabilities must count only in its own user namespace" \
     "the VM's msg_max unchanged" "msg_max $msg_max"
-elif [ -n "$root_changed" ]; then
+elif [ "$ipc_try" = changed ]; then
   fail "the harness, entering the container's user namespace as its root, could change a setting of the VM's IPC namespace (/proc/sys/fs/mqueue/msg_max; the command's own try left it as it was): that user namespace is privileged over the VM's, so the container's root is root of the VM. Its capabilities must count only in a user namespace of its own, made below the VM's (unshare --user)" \
     "the VM's msg_max unchanged by the container's root" "msg_max $((MSG_MAX + 1)), written as the container's root"
+elif [ "$ipc_try" != refused ]; then
+  fail "the harness could not try, as the container's root, to change the VM's msg_max (its try ended without a word: was it killed?)" \
+    'the try refused' "${ipc_try:-no answer}"
 elif [ $(( (0x${caps:-0} >> 21) & 1 )) = 0 ]; then
   fail "the container's root holds no CAP_SYS_ADMIN in its own user namespace (CapEff $caps), so it cannot even set its own hostname: the root inside must hold every capability there (unshare --keep-caps keeps them across execve until the ids are mapped)" \
     'CapEff with every capability' "CapEff $caps"
