@@ -69,6 +69,7 @@ fi
 spots='/ /tmp /root /var /dev'
 has_file() { _f=$(PROBE=$1 && p_file "$2") && [ -f "$_f" ]; } # PID PATH: that container has a file at PATH
 upperdir() { p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir='; }
+# holds before this level: containers-isolated — a copy of the image per container (level 03) isolates them too
 check containers-isolated
 PROBE_HOLDS=2
 probe "[ -e /written-by-a ] && echo 'sees: /written-by-a'

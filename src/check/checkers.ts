@@ -78,6 +78,16 @@ export function expectedChecks(level: string, dir = checkersDir): string[] {
   return checkNames(fs.readFileSync(path.join(dir, `${level}.sh`), 'utf8'));
 }
 
+/**
+ * The checks of a level that hold before its work is done, each declared in its checker by a line
+ * `# holds before this level: NAME — why` (dev check lets the level's stub, the previous level's runtime, pass
+ * those and no other).
+ */
+export function checksHoldingBefore(level: string, dir = checkersDir): string[] {
+  const text = fs.readFileSync(path.join(dir, `${level}.sh`), 'utf8');
+  return [...text.matchAll(/^# holds before this level: ([\w.-]+)/gm)].map((m) => m[1]!);
+}
+
 /** The index of the part of a level's checker that declares `check`, or undefined. */
 export function partOf(level: string, check: string, dir = checkersDir): number | undefined {
   const at = checkerParts(level, dir).parts.findIndex((text) => checkNames(text).includes(check));

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { loadLevels, wrongSource, type Level } from '../lessons.js';
 import { runCheck } from '../check/run.js';
-import { partOf } from '../check/checkers.js';
+import { checksHoldingBefore, partOf } from '../check/checkers.js';
 import type { Outcome } from '../check/types.js';
 import { toolkitSource } from '../workspace.js';
 import { paint, Status, useColour } from '../ui/term.js';
@@ -13,8 +13,9 @@ export const DEV_CHECK = {
   name: 'dev check',
   synopsis: 'rubber-workshop dev check [LEVEL…] [--jobs N]',
   about: `For lesson authors: proves that the checks tell right from wrong, each run in a fresh VM. Every
-level's stub fails its level, every solution passes levels 00 to its own, and every wrong variant
-(wrong/*.patch) fails the check it names (run with the part of the checker that declares it).
+level's stub fails each check of its level (but those its checker says hold before it), every solution
+passes levels 00 to its own, and every wrong variant (wrong/*.patch) fails the check it names (run with
+the part of the checker that declares it).
 Default: every level. Exit status: 0 all as they must be, 1 not.
 
 Options:
@@ -46,12 +47,18 @@ export const why = (o: Outcome) =>
     ? `could not run: ${o.error}`
     : `failed ${failedNames(o).join(', ')}${o.results.filter((r) => r.status === 'fail').map((r) => `\n      ${r.level}/${r.name}: ${r.message.slice(0, 300)}`).join('')}`;
 
-/** Every stub fails its level, every solution passes 00..its level, every wrong variant fails the check it names. */
+/** Every stub fails its level's checks, every solution passes 00..its level, every wrong variant fails the check it names. */
 export function expectations(levels: Level[]): Expectation[] {
   return levels.flatMap((level) => [
     {
       level, label: `${level.id} stub fails`, source: level.stub, only: true,
-      judge: (o) => (o.verdict === 'fail' ? null : o.verdict === 'pass' ? 'the stub passes: its checks cannot tell it from a solution' : why(o)),
+      judge: (o) => {
+        if (o.verdict !== 'fail') return o.verdict === 'pass' ? 'the stub passes: its checks cannot tell it from a solution' : why(o);
+        // The stub is the previous level's runtime: a check it passes would score work not done yet.
+        const holding = checksHoldingBefore(level.id);
+        const passed = o.results.filter((r) => r.status === 'pass' && !holding.includes(r.name)).map((r) => `${r.level}/${r.name}`);
+        return passed.length ? `the stub passes ${passed.join(', ')}: a check must need its level's work (or say "# holds before this level: NAME" in the checker, and why)` : null;
+      },
     },
     {
       level, label: `${level.id} solution passes 00–${level.id}`, source: level.solution, only: false,

@@ -2,7 +2,7 @@
 // tiered hints, and wrong variants that each name a check the level's checker really runs.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expectedChecks, partChecks } from '../../src/check/checkers.js';
+import { checksHoldingBefore, expectedChecks, partChecks } from '../../src/check/checkers.js';
 import { expectations } from '../../src/commands/dev-check.js';
 import { loadLevels, wrongSource } from '../../src/lessons.js';
 
@@ -46,6 +46,19 @@ describe.each(levels.map((level) => [level.id, level] as const))('level %s', (id
       expect(e.parts).toHaveLength(1);
       expect(partChecks(id, e.parts!), variant.name).toContain(variant.fails.split('/')[1]);
     }
+  });
+
+  it("dev check fails a stub on each check of its level it passes, but those its checker says hold before the level", () => {
+    const stub = expectations([level]).find((e) => e.label.endsWith('stub fails'))!;
+    const holding = checksHoldingBefore(id);
+    for (const name of holding) expect(expectedChecks(id), `"holds before this level: ${name}" names a check`).toContain(name);
+    const outcome = (passing: string[]) => ({
+      verdict: 'fail' as const, level: id, tail: [], ms: 0,
+      results: expectedChecks(id).map((name) => ({ level: id, name, status: passing.includes(name) ? 'pass' as const : 'fail' as const, message: '', ms: 0 })),
+    });
+    expect(stub.judge(outcome(holding))).toBeNull();
+    const needed = expectedChecks(id).find((name) => !holding.includes(name))!;
+    expect(stub.judge(outcome([...holding, needed]))).toContain(`the stub passes ${id}/${needed}:`);
   });
 
   it('explains every check its checker runs', () => {
