@@ -68,9 +68,10 @@ if [ -n "$PROBE" ]; then
   # namespaces as its root (whatever the command did or left out): make a file in the image's /etc, set the
   # hostname of the container's UTS namespace (only its user namespace's root may), and, below, change a
   # setting of the VM's IPC namespace (only a root privileged over the VM may).
-  # (Its root stays the harness's: an /etc that is a link, which would lead there, is not written through.)
+  # (Its root stays the harness's: an /etc that is a link, which would lead there, is not written through; the
+  # file's name is one rd never saw, so nothing can wait there for the write.)
   as_root() { /usr/local/sbin/nsenter --user="/proc/$PROBE/ns/user" "$@" 2> /dev/null; }
-  as_root --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" sh -c "[ ! -L etc ] && : > etc/.made-by-root-$MSG_MAX" && etc_made=makes || etc_made='cannot make'
+  as_root --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" sh -c "[ ! -L etc ] && : > etc/.made-by-root-$(_random 0 60000)" && etc_made=makes || etc_made='cannot make'
   as_root --uts="/proc/$PROBE/ns/uts" hostname "$HOST" && uts_owned=yes || uts_owned=
   msg_max=$(_msg_max)
   # (Said, not read from the exit status: a try that rd's processes stopped must not count as refused.)
