@@ -103,7 +103,8 @@ export function initWorkspace(dir: string, sources: Sources = packageSources()):
   else report.kept.push('linux.ts');
   writeIfAbsent('tsconfig.json', editorTsconfig());
   writeIfAbsent('package.json', editorPackageJson());
-  writeIfAbsent('.gitignore', 'node_modules/\n.rubber-workshop/\n');
+  // `node_modules` without a slash matches a link there too, which `git add .` would commit (and check refuses).
+  writeIfAbsent('.gitignore', 'node_modules\n.rubber-workshop/\n');
   if (fs.existsSync(files.progress)) report.kept.push(path.relative(files.dir, files.progress));
   else {
     saveProgress(files.dir, freshProgress(first.id));

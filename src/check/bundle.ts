@@ -14,15 +14,18 @@ export type BundleResult = ({ ok: true } & Bundle) | { ok: false; error: string 
  * CommonJS where the code allows it: Node's ES module loader costs ≈ 0.1 s of every start under TCG, and rd
  * starts twice per container (itself and its init stage). Code with a top-level await or import.meta, which
  * CommonJS has not, is bundled as an ES module, as written.
+ *
+ * `origin` is the workspace that `entry`'s folder is a copy of (a grade's copy, which links its node_modules):
+ * node_modules must lie in that workspace rather than in the copy.
  */
-export async function bundleRuntime(entry: string, toolkit?: string, contents?: string): Promise<BundleResult> {
+export async function bundleRuntime(entry: string, toolkit?: string, contents?: string, origin?: string): Promise<BundleResult> {
   try {
-    const cjs = await bundleAs('cjs', entry, toolkit, contents).catch((e: unknown) => {
+    const cjs = await bundleAs('cjs', entry, toolkit, contents, origin).catch((e: unknown) => {
       if (esmOnly((e as { errors?: EsbuildMessage[] }).errors)) return null;
       throw e;
     });
     if (cjs && !esmOnly(cjs.warnings)) return { ok: true, file: 'rd.cjs', code: cjs.outputFiles[0].text };
-    const esm = await bundleAs('esm', entry, toolkit, contents);
+    const esm = await bundleAs('esm', entry, toolkit, contents, origin);
     return { ok: true, file: 'rd.mjs', code: esm.outputFiles[0].text };
   } catch (e) {
     return { ok: false, error: describeBuildError(e, path.dirname(entry)) };
@@ -34,9 +37,10 @@ function esmOnly(messages: EsbuildMessage[] | undefined): boolean {
   return (messages ?? []).some((m) => /top-level await|"import\.meta"/i.test(m.text));
 }
 
-function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, contents?: string) {
+function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, contents?: string, origin?: string) {
   const workspace = path.dirname(entry);
-  const plugins: Plugin[] = [confined([workspace, path.join(workspace, 'node_modules'), ...(toolkit ? [toolkit] : [])])];
+  const modules = workspaceModules(origin ?? workspace);
+  const plugins: Plugin[] = [confined([workspace, ...(modules ? [modules] : []), ...(toolkit ? [toolkit] : [])])];
   if (toolkit) {
     plugins.push({
       name: 'toolkit',
@@ -69,18 +73,30 @@ function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, conten
 }
 
 /**
- * Lets esbuild read only files under `roots` (the workspace, its node_modules wherever that links to, the
- * toolkit): an import of `../alice/rd.ts` or of a file elsewhere on the machine would put it in the bundle,
- * and from there in a grade's results, and none of it in the graded sources' digest.
+ * The real folder of `workspace`'s node_modules, or undefined without one. It must lie in the workspace: one
+ * that links elsewhere (a committed `node_modules -> ../alice`) would bundle another folder's code as this
+ * learner's, none of it in the sources' digest. A link further on, from a module file out of this folder, is
+ * refused by {@link confined}.
+ */
+export function workspaceModules(workspace: string): string | undefined {
+  let modules: string;
+  try {
+    modules = fs.realpathSync(path.join(workspace, 'node_modules'));
+  } catch {
+    return undefined;
+  }
+  const home = fs.realpathSync(workspace);
+  if (modules.startsWith(home + path.sep)) return modules;
+  throw new UserError(`node_modules is a link to ${path.relative(home, modules) || '.'}, outside the workspace: packages must be installed in the workspace (npm install)`);
+}
+
+/**
+ * Lets esbuild read only files under `roots` (the workspace, its node_modules, the toolkit): an import of
+ * `../alice/rd.ts` or of a file elsewhere on the machine would put it in the bundle, and from there in a
+ * grade's results, and none of it in the graded sources' digest.
  */
 function confined(roots: string[]): Plugin {
-  const real = roots.flatMap((r) => {
-    try {
-      return [fs.realpathSync(r)];
-    } catch {
-      return []; // (no node_modules)
-    }
-  });
+  const real = roots.map((r) => fs.realpathSync(r));
   const inside = (file: string) => real.some((r) => file === r || file.startsWith(r + path.sep));
   return {
     name: 'confined',

@@ -5,6 +5,7 @@ import { buildSync } from 'esbuild';
 import { checkersDir } from '../paths.js';
 import { version } from '../version.js';
 import { UserError } from '../errors.js';
+import { workspaceModules } from './bundle.js';
 
 /** What exactly was graded: enough to tell two results apart or to reproduce one. */
 export interface Provenance {
@@ -89,19 +90,21 @@ export function sourcesDigest(workspaceDir: string): SourcesDigest {
 }
 
 /**
- * The files of the workspace's node_modules that rd.ts's bundle reads (packages the learner installed, or
- * code put there), by workspace-relative name: part of what runs, so part of what a digest covers. None
- * without node_modules, or when the code does not build (the run says why).
+ * The files in node_modules folders of the workspace that rd.ts's bundle reads (packages the learner
+ * installed, or code put there), by workspace-relative name: part of what runs, so part of what a digest
+ * covers ({@link readSources} skips those folders). esbuild names a file by its real path, so this is every
+ * input with a node_modules folder in its name, but none outside the workspace. None without node_modules,
+ * or when the code does not build or node_modules leads out of the workspace (the run says why).
  */
 export function moduleSources(workspaceDir: string): NamedContent[] {
-  if (!fs.existsSync(path.join(workspaceDir, 'node_modules'))) return [];
   try {
+    if (!workspaceModules(workspaceDir)) return [];
     const { metafile } = buildSync({
       entryPoints: [path.join(workspaceDir, 'rd.ts')], absWorkingDir: workspaceDir, bundle: true, write: false, metafile: true,
       platform: 'node', format: 'esm', external: ['koffi'], logLevel: 'silent',
     });
     return Object.keys(metafile.inputs)
-      .filter((name) => name.startsWith('node_modules/'))
+      .filter((name) => !name.startsWith('../') && name.split('/').includes('node_modules'))
       .map((name) => ({ name, content: fs.readFileSync(path.join(workspaceDir, name)) }));
   } catch {
     return [];

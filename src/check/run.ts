@@ -22,6 +22,8 @@ export interface CheckOptions {
   source?: string;
   /** Bundle `./linux.js` from this file instead of the workspace's copy (lesson files). */
   toolkit?: string;
+  /** The workspace `workspaceDir` is a copy of, whose node_modules the copy links (a grade's copy): see bundleRuntime. */
+  origin?: string;
   /** Run only this level's checker, not 00..level (dev check's stubs and wrong variants). */
   only?: boolean;
   /** With `only`: only these parts of it (dev check's wrong variants: the part that declares their check). */
@@ -105,7 +107,7 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
 
   yield { type: 'plan', checks: planned };
   yield { type: 'stage', stage: 'bundle' };
-  const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit, opts.source);
+  const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit, opts.source, opts.origin);
   if (!bundle.ok) return yield* finish('error', `rd.ts does not build:\n${bundle.error}`);
 
   yield { type: 'stage', stage: 'boot' };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckResult, Outcome } from '../check/types.js';
 import { digestSources, moduleSources, readSources, toolProvenance, type NamedContent, type ToolProvenance } from '../check/provenance.js';
+import { workspaceModules } from '../check/bundle.js';
 import { loadLevels } from '../lessons.js';
 import { expectedChecks } from '../check/checkers.js';
 import { jsonProvenance, jsonReport, type JsonProvenance } from '../report/json.js';
@@ -207,10 +208,24 @@ function plan(submission: Submission, store: ResultStore, tool: ToolProvenance):
       sources = [];
     }
   }
+  problem ??= modulesProblem(submission.dir);
   // What node_modules adds to the bundle counts too; the copy links node_modules rather than holding it.
   const digest = digestSources(problem ? sources : [...sources, ...moduleSources(submission.dir)]);
   const provenance = jsonProvenance({ sourcesSha256: digest.sha256, sources: digest.files, ...tool });
   return { submission, learner, sources, provenance, ...(problem && { problem }) };
+}
+
+/**
+ * Why the workspace's node_modules cannot be used (it leads out of the workspace: see workspaceModules), said
+ * before any VM starts; the copy's bundle would refuse it too.
+ */
+function modulesProblem(dir: string): string | undefined {
+  try {
+    workspaceModules(dir);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 interface GradeContext extends GradeOptions {
@@ -239,6 +254,7 @@ async function gradeOne(p: Planned, ctx: GradeContext, stopAt?: (r: CheckResult)
     const outcome = await limitedCheck({
       runCheck: ctx.runCheck,
       workspaceDir: copy,
+      origin: p.submission.dir,
       level: ctx.level,
       timeoutMs: ctx.timeoutMs,
       ...(ctx.signal && { signal: ctx.signal }),
@@ -266,7 +282,8 @@ function ranOutOfTime(outcome: Outcome): boolean {
 
 /**
  * The runner gets a copy, never the workspace: it may write build output next to rd.ts, and the learner
- * may still be editing. Dependencies the learner installed are linked, not copied.
+ * may still be editing. Dependencies the learner installed are linked, not copied; the bundle takes them
+ * only if they lie in the workspace (the check's `origin`).
  */
 function writeCopy(p: Planned, dir: string): void {
   for (const { name, content } of p.sources) {

@@ -5,6 +5,8 @@ export interface CheckOptions {
   workspaceDir: string;
   level: string;
   signal?: AbortSignal;
+  /** The workspace `workspaceDir` is a copy of: its node_modules, which the copy links, must lie in it. */
+  origin?: string;
 }
 
 /** The check runner: yields events, ends with `{ type: 'done', outcome }` and returns the outcome. */
@@ -13,6 +15,8 @@ export type RunCheck = (opts: CheckOptions) => AsyncGenerator<CheckEvent, Outcom
 export interface LimitedCheck {
   runCheck: RunCheck;
   workspaceDir: string;
+  /** See {@link CheckOptions}. */
+  origin?: string;
   level: string;
   timeoutMs: number;
   /** The grading run's signal: when it aborts, the check is abandoned and gives no outcome. */
@@ -52,7 +56,7 @@ export async function limitedCheck(opts: LimitedCheck): Promise<Outcome | { stop
   let stoppedAt: CheckResult | undefined;
   let events: AsyncGenerator<CheckEvent, Outcome> | undefined;
   try {
-    events = opts.runCheck({ workspaceDir: opts.workspaceDir, level: opts.level, signal: controller.signal });
+    events = opts.runCheck({ workspaceDir: opts.workspaceDir, origin: opts.origin, level: opts.level, signal: controller.signal });
     for (;;) {
       const step = await Promise.race([events.next(), stopped]);
       if (step === 'stopped') break;
