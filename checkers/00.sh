@@ -61,6 +61,10 @@ if [ -n "$PROBE" ]; then
   same_file "/proc/$PROBE/fd/0" /run/check/stdin && stdin_ok=yes || stdin_ok=
   stdin_is=$(readlink "/proc/$PROBE/fd/0" 2> /dev/null || echo 'closed')
   vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
+  # A ^C at the terminal reaches rd too (the whole foreground group gets SIGINT): rd must outlive it and report
+  # how the command ended. The harness sends it to rd alone, then kills the command as below.
+  rd_pid=$(rd_process)
+  [ -n "$rd_pid" ] && kill -INT "$rd_pid" && usleep 200000
 fi
 probe_end
 exec 7>&-
@@ -76,11 +80,15 @@ fi
 check signal
 # The stdin check's container, killed from outside as `docker kill` does: from level 06 the command is its
 # namespace's PID 1, which ignores signals sent from inside it, but SIGKILL from an ancestor namespace always
-# arrives. The PID rd reports must be the command's, as rd's own PID namespace (the VM's) numbers it.
+# arrives. The PID rd reports must be the command's, as rd's own PID namespace (the VM's) numbers it. rd had
+# a SIGINT first (above).
 same_run
 report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$RC" = 130 ] && [ -z "$report" ]; then
+  fail "rd itself died of a SIGINT (what ^C sends to the terminal's whole foreground group, rd and the command alike) while the command ran, so no one reported how the command ended: in the parent, process.on('SIGINT', () => {}) before spawning, and let the command decide" \
+    "rd outlives SIGINT; $vm_pid killed by signal SIGKILL" 'rd killed by SIGINT (exit status 130)'
 elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
   fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
     "$vm_pid killed by signal SIGKILL" "${report:-(no such line)}"
@@ -94,16 +102,17 @@ else
 fi
 
 # part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
+# (env is in /usr/bin, not in /bin, in the VM and in the image alike: /bin/NAME is no lookup.)
 check path-lookup
-PROBE_SHELL=sh PROBE_SPLIT=yes
+PROBE_SHELL='env sh' PROBE_SPLIT=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT=
 probe_end
 if [ -n "$PROBE" ]; then
-  pass # the command's process ran, so 'sh' was found
+  pass # the command's process ran, so 'env' was found
 elif rd_timed_out || ! has_line 'ENOENT'; then
   probe_missing
 else
-  fail "rd could not start 'sh': execve does not search PATH, so look the name up first (linux.which) and pass the full path" \
-    'sh found through PATH' "$OUT"
+  fail "rd could not start 'env', which is /usr/bin/env: execve does not search PATH, so look the name up first in every folder PATH lists (linux.which) and pass the full path" \
+    'env found through PATH' "$OUT"
 fi

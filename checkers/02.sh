@@ -25,14 +25,26 @@ if [ -n "$PROBE" ]; then
   pts_dev=$(awk '$5 == "/dev/pts" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
   vm_pts=$(awk '$(NF - 2) == "devpts" { printf " %s ", $3 }' "/proc/$SANDBOX/mountinfo")
   ptmx=$(f=$(p_file /dev/ptmx) && stat -c '%F %t,%T' "$f" 2> /dev/null)
+  dev_mode=$(f=$(p_file /dev) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
+  # rd's own process stays in the VM's mount namespace: the container's is made by the init stage.
+  parent=$(rd_process)
+  [ -n "$parent" ] && parent_mnt=$(readlink "/proc/$parent/ns/mnt")
 fi
 probe_end
 leftovers=$(mounts_under "$CONTAINERS" | grep -vxFf /run/check/mounts-before)
+# The VM's / is shared, as on a systemd host; made private in the VM's own namespace (MS_PRIVATE before unshare),
+# it stays so for every later mount. (Put back, so that later checks see the VM as it was.)
+vm_root_shared=$(sed 's/ - .*//' "/proc/$SANDBOX/mountinfo" | awk '$5 == "/" && / shared:/')
+[ -n "$vm_root_shared" ] || vm 'mount --make-rshared /'
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$inside_ns" = "$(s_ns mnt)" ]; then
   fail "the container uses the VM's mount namespace: call linux.unshare(CLONE_NEWNS) at the start of the init stage, before any mount" \
     "a namespace other than $(s_ns mnt)" "$inside_ns"
+elif [ -n "$parent_mnt" ] && [ "$parent_mnt" != "$(s_ns mnt)" ]; then
+  trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWNS'
+  fail "rd's own process (PID $parent in the VM) left the VM's mount namespace: the container's was made in rd, before it spawned the init stage, so rd's later mounts and unmounts (and, from level 03, pivot_root) no longer happen in the VM. Call linux.unshare(CLONE_NEWNS) in the init stage instead" \
+    "rd in $(s_ns mnt)" "rd in $parent_mnt"
 else
   pass
 fi
@@ -41,6 +53,10 @@ check inside-mounts-private
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -z "$vm_root_shared" ]; then
+  trace_point 'MS_PRIVATE'
+  fail "the VM's own / is no longer shared: mount(null, '/', null, MS_PRIVATE | MS_REC) ran in the VM's mount namespace, before unshare(CLONE_NEWNS), and changed how every mount of the VM propagates, for good. Make the container's copies private: unshare first, then MS_PRIVATE" \
+    "the VM's / shared" "the VM's / private"
 elif [ -n "$in_vm" ]; then
   # rd's own account, when it has one, says where the call belongs.
   why=
@@ -112,6 +128,8 @@ else
     fi
   done
   [ "$dev_fs" = tmpfs ] || wrong="$wrong; /dev is not a tmpfs of its own (${dev_fs:-nothing} is mounted there)"
+  # (A tmpfs starts 1777: anyone in the container could add a file to /dev. mode=755, as a host's /dev.)
+  [ "$dev_fs" != tmpfs ] || [ "$dev_mode" = 755 ] || wrong="$wrong; /dev has mode ${dev_mode:-?}, not 755: mount its tmpfs with the option mode=755"
   [ "$links" = '/proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ' ] ||
     wrong="$wrong; /dev/stdin, stdout and stderr do not link to /proc/self/fd/0, 1 and 2"
   # A devpts is optional here; the VM's own, bound in, is not: it hands the container the VM's terminals.

@@ -7,7 +7,7 @@ SROOT=/proc/$SANDBOX/root
 # rd starts from a folder only the VM has.
 RD_CWD=/tmp/rw-check/cwd
 vm "mkdir -p $RD_CWD && echo vm > $RD_CWD/only-in-vm" || exit 1
-image_top=$(tar -tf "$SROOT$IMAGES/busybox.tar" | sed 's#^\./##; s#/.*##' | grep -v '^$' | sort -u)
+image_top=$(tar -tf "$BUSYBOX_TAR" | sed 's#^\./##; s#/.*##' | grep -v '^$' | sort -u)
 # The sandbox's own filesystems (device numbers): any of them inside the container is the VM's tree.
 vm_devs=$(awk '{ print $3 }' "/proc/$SANDBOX/mountinfo" | sort -u | tr '\n' ' ')
 
@@ -15,10 +15,12 @@ check pivot-root
 probe '[ -e only-in-vm ] && echo "escape: the working directory is still /tmp/rw-check/cwd of the VM"
   echo "root: $(ls -A / | tr "\n" " ")"'
 if [ -n "$PROBE" ]; then
-  # ".." from the top of a mount namespace leads nowhere; from a chroot it climbs towards the VM's files.
-  same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && top=yes || top=
-  same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
+  # ".." from the top of a mount namespace leads nowhere; from a chroot it climbs towards the VM's files. The
+  # top must be in the namespace's mount table too: a detached copy of a tree (open_tree) has no way up either,
+  # but is no mount of the namespace, which still holds the VM's whole tree.
   root_mount=$(p_mounts | awk '$1 == "/" { print $2 }')
+  same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && [ -n "$root_mount" ] && top=yes || top=
+  same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
   root_path=$(readlink "/proc/$PROBE/root")
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
   cwd=$(p_cwd)

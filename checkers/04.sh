@@ -2,17 +2,16 @@
 # read-only as overlay's lowerdir; each writes only to its own upperdir; nothing is left when they end.
 # Judged from outside: the container's root mount, in the harness's /proc, and the sandbox's files between runs.
 TRACE_CALLS='mount|umount2'
-SROOT=/proc/$SANDBOX/root
 lower=$CONTAINERS/images/busybox
-slower=$SROOT$lower
-tar_before=$(md5sum < "$SROOT$IMAGES/busybox.tar")
-image_passwd=$(tar -xOf "$SROOT$IMAGES/busybox.tar" ./etc/passwd | md5sum)
+image_passwd=$(tar -xOf "$BUSYBOX_TAR" ./etc/passwd | md5sum)
+# slower PATH: PATH in the unpacked image, as the harness reaches it (nowhere if a link is on the way).
+slower() { s_file "$lower$1"; }
 
 # What the containers leave: folders in the container folder (the unpacked images aside) and mounts under it.
-leftovers() { ls -A "$SROOT$CONTAINERS" | grep -vx images; mounts_under "$CONTAINERS"; }
+leftovers() { ls -A "$(s_file "$CONTAINERS")" | grep -vx images; mounts_under "$CONTAINERS"; }
 
 # Whether the unpacked image was touched: the inode and change time of a file in it.
-stamp() { stat -c '%i %z' "$slower/etc/passwd" 2>&1; }
+stamp() { stat -c '%i %z' "$(slower /etc/passwd)" 2>&1; }
 
 # part: containers A, B and C, one after another and two at once; what they leave
 # What earlier levels' rd calls in this VM left in the container folder goes first (the unpacked images stay),
@@ -29,6 +28,8 @@ if [ -n "$PROBE" ]; then
   lowerdir=$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')
   # (A's root is where its writes must land: a read-only overlay takes none.)
   a_wrote=$(f=$(p_file /written-by-a) && [ -f "$f" ] && [ ! -L "$f" ] && echo yes)
+  # The VM's mounts under the container folder while A runs: its overlay belongs to its own mount namespace.
+  vm_sees=$(mounts_under "$CONTAINERS" | grep -vxFf /run/check/left-before | tr '\n' ' ')
 fi
 probe_end
 stamp_after_a=$(stamp)
@@ -42,6 +43,10 @@ elif [ "$lowerdir" != "lowerdir=$lower" ]; then
   point_04_overlay
   fail "the container's overlay does not use the unpacked image $lower as its lowerdir: unpack each image once into <container-dir>/images/<name> and name that folder as lowerdir" \
     "lowerdir=$lower" "$lowerdir"
+elif [ -n "$vm_sees" ]; then
+  point_04_overlay
+  fail "while container A ran, the VM had $vm_sees mounted: the overlay was mounted in the VM's mount namespace, so every running container's root is the VM's to see and to change. Mount it in the init stage, after unshare(CLONE_NEWNS)" \
+    "no mount in the VM under $CONTAINERS" "$vm_sees"
 elif [ -z "$a_wrote" ]; then
   point_04_overlay
   fail "container A could not write to its / (the harness finds no /written-by-a in it; the command's output is below): the overlay needs an upperdir and a workdir of the container's own, and no MS_RDONLY, so that writes land in the upperdir" \
@@ -52,15 +57,15 @@ fi
 
 check image-unchanged
 same_run
-if [ "$(md5sum < "$SROOT$IMAGES/busybox.tar")" != "$tar_before" ]; then
+if ! cmp -s "$(s_file "$IMAGES/busybox.tar")" "$BUSYBOX_TAR"; then
   fail "rd changed the image file $IMAGES/busybox.tar: images are read-only for every container"
-elif [ ! -d "$slower/bin" ]; then
+elif [ ! -d "$(slower /bin)" ]; then
   fail "found no unpacked image at $lower: unpack each image once into <container-dir>/images/<name> and use that folder as the overlay's lowerdir" \
-    "$lower/bin/…" "$(ls -A "$SROOT$CONTAINERS" | tr '\n' ' ')"
-elif [ -e "$slower/written-by-a" ] || [ "$(md5sum < "$slower/etc/passwd")" != "$image_passwd" ]; then
+    "$lower/bin/…" "$(ls -A "$(s_file "$CONTAINERS")" | tr '\n' ' ')"
+elif [ -e "$(slower /written-by-a)" ] || [ "$(md5sum < "$(slower /etc/passwd)")" != "$image_passwd" ]; then
   point_04_overlay
   fail "container A's writes landed in the shared image at $lower: they must go to A's own upperdir. The order is lowerdir=<image>,upperdir=<container>/upper,workdir=<container>/work" \
-    "$lower unchanged" "$(ls -A "$slower" | tr '\n' ' '); $(tail -n 1 "$slower/etc/passwd")"
+    "$lower unchanged" "$(ls -A "$(slower /)" | tr '\n' ' '); $(tail -n 1 "$(slower /etc/passwd)")"
 elif [ -z "$PROBE" ]; then
   probe_missing
 else
@@ -100,7 +105,7 @@ probe_end
 stamp_after_b=$(stamp)
 if [ -z "$b_ran" ]; then
   probe_missing
-elif [ -n "$sees" ] && [ -e "$slower/written-by-a" ]; then
+elif [ -n "$sees" ] && [ -e "$(slower /written-by-a)" ]; then
   point_04_overlay
   fail "container B sees what container A wrote, because A wrote into the shared image (see image-unchanged): the image must be the lowerdir, never the upperdir" \
     'the image as it was' "$sees"
@@ -114,7 +119,11 @@ fi
 
 check unpacked-once
 same_run
-if [ ! -e "$slower/etc/passwd" ]; then
+if [ -z "$b_ran" ]; then
+  probe_missing
+elif [ -n "$(s_linked "$lower/etc/passwd")" ]; then
+  links_refused "$(s_linked "$lower/etc/passwd")"
+elif [ ! -e "$(slower /etc/passwd)" ]; then
   fail "found no unpacked image at $lower: unpack each image once into <container-dir>/images/<name> and use that folder as the overlay's lowerdir" \
     "$lower/etc/passwd" "$stamp_after_b"
 elif [ "$stamp_after_b" != "$stamp_after_a" ]; then
@@ -151,21 +160,34 @@ elif [ -n "$left" ]; then
   fail "the containers ended, but rd left this in $CONTAINERS: remove <container-dir>/<id> after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
 else
-  pass
+  # An image that is not there (a typo): rd fails, and makes nothing for a container it cannot start.
+  rd run -i no-such-image-$$ -- /bin/true
+  left=$(leftovers | grep -vxFf /run/check/left-before)
+  if [ "$RC" = 0 ]; then
+    fail "rd run -i no-such-image-$$ exited with status 0, though $IMAGES has no such image: fail with rd's own error" \
+      'an error' 'exit status 0'
+  elif [ -n "$left" ]; then
+    fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $CONTAINERS: find the image's tar before making the container's folders" \
+      'nothing new' "$left"
+  else
+    pass
+  fi
 fi
 
 # part: an unpack cut off halfway must not be kept as the image. The image's tar is a fifo the checker feeds half
 # of and then holds open, so rd is stopped (SIGKILL, as a power cut) while its unpack is halfway, every
 # time; then the fifo becomes the whole tar, and the next container of that image must have all of it.
 check unpack-interrupted
-half_tar=$SROOT$IMAGES/halfway.tar
-half_lower=$SROOT$CONTAINERS/images/halfway
-last=$(tar -tf "$SROOT$IMAGES/busybox.tar" | tail -n 1)
+# (Both where the harness reaches them through no link, or nowhere: rd could point a link into the harness's
+# own files. Every write to the tar comes right after an rm, as rd may have left a link there.)
+linked=$(s_linked "$IMAGES" "$CONTAINERS/images")
+half_tar=$(s_file "$IMAGES")/halfway.tar
+half_lower=$(s_file "$CONTAINERS/images")/halfway
+last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)
 last=/${last#./}
-# (Every write to it comes right after an rm: rd may have left a link there, which the harness would follow.)
 rm -f "$half_tar"
 mkfifo -m 644 "$half_tar"
-( head -c $(( $(stat -c %s "$SROOT$IMAGES/busybox.tar") / 2 )) "$SROOT$IMAGES/busybox.tar" && : > /run/check/half-fed
+( head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" && : > /run/check/half-fed
   exec sleep 120 ) > "$half_tar" &
 feeder=$!
 rd_start run -i halfway -- /bin/true
@@ -179,18 +201,20 @@ rm -f "$half_tar"
 if [ ! -e /run/check/half-fed ]; then
   # rd would not read a pipe (it may want a regular file): then an unpack that fails halfway, a tar cut off
   # in its middle (a weaker test: a runtime that cleans up after a failed tar passes it too).
-  head -c $(( $(stat -c %s "$SROOT$IMAGES/busybox.tar") / 2 )) "$SROOT$IMAGES/busybox.tar" > "$half_tar"
+  head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$half_tar"
   rd run -i halfway -- /bin/true
 fi
 rm -f "$half_tar"
-cp "$SROOT$IMAGES/busybox.tar" "$half_tar"
+cp "$BUSYBOX_TAR" "$half_tar"
 probe 'echo started' -i halfway
 if [ -n "$PROBE" ]; then
   f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && sees_last=yes || sees_last=
   half_root="$(p_mounts | awk '$1 == "/" { print $2 }') $(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^lowerdir=')"
 fi
 probe_end
-if [ -n "$PROBE" ] && [ "$half_root" != "overlay lowerdir=$CONTAINERS/images/halfway" ]; then
+if [ -n "$linked" ]; then
+  links_refused "$linked"
+elif [ -n "$PROBE" ] && [ "$half_root" != "overlay lowerdir=$CONTAINERS/images/halfway" ]; then
   fail "the container of image halfway did not run on an overlay whose lowerdir is $CONTAINERS/images/halfway, so what its unpack kept could not be judged: fix overlay-root first" \
     "overlay lowerdir=$CONTAINERS/images/halfway" "$half_root"
 elif [ -d "$half_lower" ] && ! { [ -e "$half_lower$last" ] || [ -L "$half_lower$last" ]; }; then
@@ -215,7 +239,7 @@ if [ -d "$half_lower/bin" ]; then
   read_before=yes
   rm -f "$half_tar"
   mkfifo -m 644 "$half_tar"
-  ( exec > "$half_tar" && : > /run/check/tar-opened && exec cat "$SROOT$IMAGES/busybox.tar" ) 2> /dev/null &
+  ( exec > "$half_tar" && : > /run/check/tar-opened && exec cat "$BUSYBOX_TAR" ) 2> /dev/null &
   opener=$!
   # A container that runs, not only an rd that ends well: one that returns once the image is there passes no tar.
   probe '' -i halfway

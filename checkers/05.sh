@@ -5,7 +5,7 @@ TRACE_CALLS='unshare|sethostname'
 
 SROOT=/proc/$SANDBOX/root
 vm_hostname=$(nsenter -t "$SANDBOX" -u hostname)
-folders_before=" $(echo $(ls -A "$SROOT$CONTAINERS")) "
+folders_before=" $(echo $(ls -A "$(s_file "$CONTAINERS")")) "
 
 check own-uts-ns
 PROBE_HOLDS=2
@@ -13,9 +13,12 @@ probe 'echo "hostname: $(hostname)"' -i busybox
 PROBE_HOLDS=
 if [ -n "$PROBE" ]; then
   inside_uts=$(p_ns uts)
+  # rd's own process stays in the VM's UTS namespace: the container's is made by the init stage.
+  parent=$(rd_process)
+  [ -n "$parent" ] && parent_uts=$(readlink "/proc/$parent/ns/uts")
   inside_hostname=$(p_hostname)
   # (A first container also unpacks the image, into images: no container's folder.)
-  id=$(for name in $(ls -A "$SROOT$CONTAINERS"); do
+  id=$(for name in $(ls -A "$(s_file "$CONTAINERS")"); do
     case $folders_before in *" $name "*) continue ;; esac
     [ "$name" = images ] || echo "$name"
   done)
@@ -32,6 +35,10 @@ if [ -z "$first_ran" ]; then
 elif [ "$inside_uts" = "$(s_ns uts)" ]; then
   fail "the container shares the VM's UTS namespace: call linux.unshare with CLONE_NEWUTS (with CLONE_NEWNS) in the init stage, before sethostname" \
     "a namespace other than $(s_ns uts)" "$inside_uts"
+elif [ -n "$parent_uts" ] && [ "$parent_uts" != "$(s_ns uts)" ]; then
+  trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWUTS'
+  fail "rd's own process (PID $parent in the VM) left the VM's UTS namespace: the container's was made in rd, before it spawned the init stage, so rd now has the container's hostname, not the VM's. Add CLONE_NEWUTS to the init stage's unshare instead" \
+    "rd in $(s_ns uts)" "rd in $parent_uts"
 else
   pass
 fi
@@ -70,7 +77,9 @@ check vm-hostname-unchanged
 same_run
 [ -n "$first_ran" ] && aside_run
 now=$(nsenter -t "$SANDBOX" -u hostname)
-if [ -n "$first_ran" ] && [ "$inside_uts" = "$(s_ns uts)" ] && [ "$now" = "$vm_hostname" ]; then
+if [ -z "$first_ran" ]; then
+  probe_missing
+elif [ "$inside_uts" = "$(s_ns uts)" ] && [ "$now" = "$vm_hostname" ]; then
   fail "the container had no UTS namespace of its own, so its hostname was the VM's: fix own-uts-ns first"
 elif [ "$now" = "$vm_hostname" ]; then
   pass

@@ -41,6 +41,8 @@ check sysfs-matches-namespace
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ "$inside" = "$(s_ns net)" ]; then
+  fail "the container is in the VM's network namespace, so its /sys cannot match a namespace of its own: fix own-net-ns first"
 elif [ -z "$sys_dev" ]; then
   fail "the container has no sysfs on /sys (its /sys/class/net is empty): mount one in the init stage, as level 01 does" \
     'sysfs: lo' 'no sysfs mounted'

@@ -6,6 +6,7 @@ TRACE_CALLS='write|mkdir|rmdir'
 
 cg=$SANDBOX_CGROUP/rubber-workshop
 ref=$cg/checker-reference
+clear_cgroups_left
 
 # measure DIR: with the container's busy loop running in DIR, starts a busy loop of its own in a sibling
 # cgroup weighted like a --cpu-shares 1024 container (cpu.weight 39), both pinned to CPU 0, and prints the
@@ -89,14 +90,23 @@ else
 fi
 
 check cpu-weight
-# A second value, where formulas that happen to agree at 210 part (2048 shares: weight 79). The CPU time
-# measured beside it is part of this check, not one of its own: once the process is in its cgroup and the
-# weight in cpu.weight, the share is the kernel's doing, and no runtime mistake moves one without the other.
+# Two more values, where formulas that happen to agree at 210 part: 2048 shares (weight 79; shares * 10000 /
+# 262144 gives 78) and the largest, 262144 (weight 10000; dividing by 262144 gives 9999, and multiplying by 10000
+# 10001, which the kernel refuses). The CPU time measured beside it is part of this check, not one of its own:
+# once the process is in its cgroup and the weight in cpu.weight, the share is the kernel's doing, and no runtime
+# mistake moves one without the other.
 probe '' -i busybox --cpu-shares 2048
+probed=$PROBE
 [ -n "$PROBE" ] && weight2048=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
 probe_end
+if [ -n "$probed" ]; then
+  probe '' -i busybox --cpu-shares 262144
+  [ -n "$PROBE" ] && weight_max=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
+  probe_end
+  [ -n "$PROBE" ] || weight_max="none, no container (rd's exit status $RC, its output below)"
+fi
 container=${cpu% *} reference=${cpu#* }
-if [ -z "$PROBE" ]; then
+if [ -z "$probed" ]; then
   probe_missing
 elif [ "$cgroup" != "/rubber-workshop/$host" ]; then
   fail "the container has no cgroup of its own to weight: fix in-own-cgroup first"
@@ -104,10 +114,10 @@ elif [ -z "$weight" ]; then
   point_cgroup_handed_down
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 8' 'no cpu.weight'
-elif [ "$weight $weight2048" != '8 79' ]; then
+elif [ "$weight $weight2048 $weight_max" != '8 79 10000' ]; then
   point_08_cpu_weight
-  expect_eq 'weight: 8 (210 shares), 79 (2048 shares)' "weight: $weight (210 shares), ${weight2048:-none} (2048 shares)" \
-    "--cpu-shares 210 means cpu.weight 8, and 2048 means 79: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
+  expect_eq 'weight: 8 (210 shares), 79 (2048 shares), 10000 (262144 shares)' "weight: $weight (210 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares)" \
+    "--cpu-shares 210 means cpu.weight 8, 2048 means 79 and 262144 means 10000: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
 elif [ -n "$plain_weight" ] && [ "$plain_weight" != 100 ]; then
   point_08_cpu_weight
   fail "a container started without --cpu-shares has cpu.weight $plain_weight: without the flag, write no weight, so that the container keeps cgroup v2's default, 100, as Docker's does (1024 shares are v1's default, not a value to write)" \

@@ -5,14 +5,13 @@
 # the owners of its files, its hostname, and a setting of the VM's IPC namespace it must not be able to change.
 TRACE_CALLS='setgroups|setgid|setuid|unshare|write'
 
-_random() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
 # inside_owner UID:GID: an owner the kernel names, as the sandbox numbers it.
 inside_owner() { inside_ids "$(echo "$1" | tr : ' ')" | tr ' ' :; }
-UIDS="$(_random 10000 10000) $(_random 3000 1000)" # start count; within the VM's 0–65535
-GIDS="$(_random 30000 20000) $(_random 5000 1000)"
+UIDS="$(random_in 10000 10000) $(random_in 3000 1000)" # start count; within the VM's 0–65535
+GIDS="$(random_in 30000 20000) $(random_in 5000 1000)"
 # Another user's ranges come first in each file, as they may (usermod adds lines in any order): rd must take
 # root's line, not the first.
-OTHER_UIDS="$(_random 25000 10000) $(_random 1000 1000)" OTHER_GIDS="$(_random 2000 5000) $(_random 1000 1000)"
+OTHER_UIDS="$(random_in 25000 10000) $(random_in 1000 1000)" OTHER_GIDS="$(random_in 2000 5000) $(random_in 1000 1000)"
 vm "printf 'learner:%s:%s\nroot:%s:%s\n' $OTHER_UIDS $UIDS > /etc/subuid && printf 'learner:%s:%s\nroot:%s:%s\n' $OTHER_GIDS $GIDS > /etc/subgid"
 # kernel ids, as the harness sees the container's root
 ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
@@ -20,8 +19,8 @@ ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
 # A setting of the VM's IPC namespace (rd gives the container none of its own): only a root privileged over
 # the VM's user namespace may change it.
 _msg_max() { nsenter -t "$SANDBOX" -i cat /proc/sys/fs/mqueue/msg_max; }
-MSG_MAX=$(_random 20 200)
-HOST=ns$(_random 1000 9000) # (the harness sets it, as the container's root)
+MSG_MAX=$(random_in 20 200)
+HOST=ns$(random_in 1000 9000) # (the harness sets it, as the container's root)
 
 # _map FILE: a uid_map or gid_map as the VM numbers its ids, its lines joined by "; ".
 _map() { awk -v o="$SANDBOX_ID" '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1, $2 - o, $3 }' "$1" 2> /dev/null; }
@@ -64,6 +63,14 @@ if [ -n "$PROBE" ]; then
   # A file, and a symbolic link's own owner (stat does not follow it): each is moved too, not only folders.
   passwd=$(f=$(p_file /etc/passwd) && [ ! -L "$f" ] && stat -c '%u:%g' "$f")
   sh_link=$(f=$(p_file /bin/sh) && [ -L "$f" ] && stat -c '%u:%g' "$f")
+  # And every other file of its root (the overlay; not what is mounted on it): owners outside the maps are nobody
+  # inside. (The few above name the likely mistake; this one finds a move that stopped short.)
+  # (find names the points where others are mounted, /proc and /sys, with their mounts' owners: not judged.)
+  unmapped=$(find "/proc/$PROBE/root/" -xdev -exec stat -c '%u %g %n' {} + 2> /dev/null |
+    awk -v u="$ROOT_UID" -v g="$ROOT_GID" -v uc="${UIDS#* }" -v gc="${GIDS#* }" -v points=" $(echo $(p_mounts | awk '{ print $1 }')) " \
+      '{ sub("^/proc/[0-9]+/root/", "/", $3) } index(points, " " $3 " ") { next }
+       $1 < u || $1 >= u + uc || $2 < g || $2 >= g + gc { n++; if (n <= 3) printf "%s%s", (n > 1 ? ", " : ""), $3 }
+       END { if (n > 3) printf " and %d more", n - 3 }')
   # What the container's root may do, tried by the harness with its own programs, entering the container's
   # namespaces as its root (whatever the command did or left out): make a file in the image's /etc, set the
   # hostname of the container's UTS namespace (only its user namespace's root may), and, below, change a
@@ -71,7 +78,7 @@ if [ -n "$PROBE" ]; then
   # (Its root stays the harness's: an /etc that is a link, which would lead there, is not written through; the
   # file's name is one rd never saw, so nothing can wait there for the write.)
   as_root() { /usr/local/sbin/nsenter --user="/proc/$PROBE/ns/user" "$@" 2> /dev/null; }
-  as_root --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" sh -c "[ ! -L etc ] && : > etc/.made-by-root-$(_random 0 60000)" && etc_made=makes || etc_made='cannot make'
+  as_root --mount="/proc/$PROBE/ns/mnt" --root=/ --wd="/proc/$PROBE/root" sh -c "[ ! -L etc ] && : > etc/.made-by-root-$(random_in 0 60000)" && etc_made=makes || etc_made='cannot make'
   as_root --uts="/proc/$PROBE/ns/uts" hostname "$HOST" && uts_owned=yes || uts_owned=
   msg_max=$(_msg_max)
   # (Said, not read from the exit status: a try that rd's processes stopped must not count as refused.)
@@ -146,6 +153,9 @@ elif [ "$passwd" != "$ROOT_UID:$ROOT_GID" ]; then
 elif [ "$sh_link" != "$ROOT_UID:$ROOT_GID" ]; then
   fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_owner "$sh_link") outside: a link has an owner of its own, which lchownSync moves (chownSync would change its target instead; a link left alone stays the VM root's, nobody inside)" \
     "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_owner "$sh_link")"
+elif [ -n "$unmapped" ]; then
+  fail "some of the image's files still belong to ids outside the container's maps (nobody inside), though /etc, /etc/passwd, /home/learner and /bin/sh were moved: move the owner of every file and folder of the unpacked image, at every depth" \
+    'every owner within the maps' "not moved: $unmapped"
 else
   expect_eq "the container's root makes a file in /etc" "the container's root $etc_made a file in /etc" \
     "the harness, entering the container's namespaces as its root, could not make a file in the image's /etc, though /etc is its own: is the overlay's upperdir the container's root's (owned by uid ${UIDS% *}, gid ${GIDS% *} outside)?"
@@ -192,10 +202,12 @@ check user-inside-userns
 as_root_login
 # A container of the ranges so far first, so that the image has a copy for them; then root's ranges change,
 # as /etc/subuid may between two runs, and the user's container must run on a copy for its own ranges. Only
-# the group range's start changes: a copy known by the user range's start alone would be the old one.
+# the group range's start changes: a copy known by the user range's start alone would be the old one. The user's
+# is the second container of the new ranges: a copy whose owners are moved again at every start shows.
 rd run -i busybox --userns auto -- /bin/true
-UIDS2="${UIDS% *} $(_random 3000 1000)" GIDS2="$(_random 50000 10000) $(_random 3000 1000)"
+UIDS2="${UIDS% *} $(random_in 3000 1000)" GIDS2="$(random_in 50000 10000) $(random_in 3000 1000)"
 vm "printf 'root:%s:%s\n' $UIDS2 > /etc/subuid && printf 'root:%s:%s\n' $GIDS2 > /etc/subgid"
+rd run -i busybox --userns auto -- /bin/true
 probe 'id' -i busybox --userns auto --user 1000:2000
 if [ -n "$PROBE" ]; then
   p_ids
@@ -205,7 +217,7 @@ probe_end
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$etc2" != "${UIDS2% *}:${GIDS2% *}" ] && [ "${uids%% *}" = "$(( ${UIDS2% *} + 1000 ))" ]; then
-  fail "after root's ranges in /etc/subuid and /etc/subgid changed (to ${UIDS2% *} and ${GIDS2% *}), the container ran on a copy of the image whose owners were moved for other ranges: its /etc belongs to $etc2, which its user namespace does not map. Keep a copy of the image for each pair of ranges (e.g. <container-dir>/images/busybox@START.START)" \
+  fail "after root's ranges in /etc/subuid and /etc/subgid changed (to ${UIDS2% *} and ${GIDS2% *}), the second container of them ran on a copy of the image whose owners were not moved for them alone: its /etc belongs to $etc2, which its user namespace does not map. Keep a copy of the image for each pair of ranges (e.g. <container-dir>/images/busybox@START.START), its owners moved once, when it is made" \
     "/etc owned by ${UIDS2% *}:${GIDS2% *}" "/etc owned by $etc2"
 else
   point_10_groups

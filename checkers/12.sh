@@ -1,14 +1,15 @@
 # Level 12: pids cgroup. --pids-limit N writes N to the container cgroup's pids.max before the command starts;
-# without the flag the container has no limit of its own (pids.max is max, as with Docker); 0, negative and
-# non-numbers are refused by rd. A fork bomb in the container stops at N tasks while the VM can still start
+# without the flag the container has no limit of its own (pids.max is max, as with Docker); what is not a whole
+# number from 1 to 4194304 is refused by rd. A fork bomb in the container stops at N tasks while the VM can still start
 # processes. Judged from outside: the container's cgroup files and the processes in it, in the harness's
 # /proc and /sys.
 TRACE_CALLS='write|mkdir|rmdir'
 
 cg=$SANDBOX_CGROUP/rubber-workshop
+clear_cgroups_left
 # A limit new each run (24–39), so that no fixed number can pass; above the dozen threads a Node process has,
 # so that rd's own threads in the container's cgroup leave the bomb visibly fewer processes than the limit.
-limit=$(( 24 + $(od -An -N1 -tu1 /dev/urandom) % 16 ))
+limit=$(random_in 24 16)
 
 check pids-limit
 # The default first: no flag, no limit of the container's own.
@@ -104,10 +105,11 @@ check bad-limit-refused
 if [ "$max" != "$limit" ]; then
   fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
 else
-  # 0, a negative number and a number with a letter after it (what parseInt would still read as the limit).
+  # 0, a negative number, a number with a letter after it (what parseInt would still read as the limit), a
+  # fraction (a number to Number(), and no whole one) and one more than the most PIDs Linux hands out.
   all_refused=yes
-  for bad in 0 "-$limit" "${limit}x" abc; do
-    refused --pids-limit "a whole number, 1 or more: 0 could not start a single process, and all of it must be a number, as parseInt reads ${limit}x as $limit" \
+  for bad in 0 "-$limit" "${limit}x" 1.5 4194305; do
+    refused --pids-limit "a whole number from 1 to 4194304: 0 could not start a single process, the kernel hands out no more PIDs than that, and all of it must be a number, as parseInt reads ${limit}x as $limit" \
       --pids-limit "$bad" || { all_refused=; break; }
   done
   [ -n "$all_refused" ] && pass

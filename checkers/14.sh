@@ -124,6 +124,9 @@ if [ -n "$PROBE" ]; then
   seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp) default_mode=$mode
   int80=$(program_call "sc-$mark" int80)
   unshared=$([ -n "$int80" ] && program_call "sc-$mark" unshare)
+  # The same call without the filter, by the harness in the container's user namespace: it must work, or what
+  # refused the program's was not the filter (rd can lower /proc/sys/user/max_user_namespaces: ENOSPC).
+  unfiltered=$(nsenter -t "$PROBE" -U unshare -U true 2>&1) && unfiltered=worked
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -155,8 +158,18 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -z "$unshared" ]; then
   program_missing "sc-$mark"
-elif [ "$unshared" != made ] && [ "$unshared" != worked ]; then
+elif [ "$unfiltered" != worked ]; then
+  fail "the harness's own unshare(CLONE_NEWUSER), made in the container's user namespace with no filter, failed too ($unfiltered): something other than the filter refuses user namespaces there (was /proc/sys/user/max_user_namespaces lowered?), so the filter's refusal cannot be seen. Leave the VM's settings as they are" \
+    'a user namespace made without the filter' "$unfiltered"
+elif [ "$unshared" = 'failed 1' ]; then
   pass
+elif [ "${unshared%% *}" = failed ]; then
+  fail "the checker's program's unshare(CLONE_NEWUSER) failed with errno ${unshared#failed }, not EPERM (1): a refusal of the filter is SECCOMP_RET_ERRNO | EPERM, as Docker's profile answers" \
+    'unshare refused (EPERM)' "$unshared"
+elif [ "${unshared%% *}" = killed ]; then
+  trace_point seccomp
+  fail "the checker's program was killed by signal ${unshared#killed } at unshare(CLONE_NEWUSER): the default filter refuses the calls of its list with SECCOMP_RET_ERRNO | EPERM, so that a program can go on; only a call of another architecture is killed" \
+    'unshare refused (EPERM)' "$unshared"
 elif [ "$unshared" = worked ]; then
   trace_point seccomp
   fail "the checker's program's unshare(CLONE_NEWUSER) returned 0, yet its child is still in the container's user namespace: the call was skipped and reported as a success. That is what SECCOMP_RET_ERRNO with errno 0 does: a refused call returns SECCOMP_RET_ERRNO | EPERM" \
@@ -177,8 +190,11 @@ elif [ "$int80" = made ] || [ "$int80" = worked ]; then
   trace_point seccomp
   fail "a 32-bit call (int 0x80) to unshare, number 310 in that table, made a user namespace: the filter compared the call's number without looking at seccomp_data.arch, and on x86-64 310 is process_vm_readv, which the list lets through. Load SECCOMP_DATA_ARCH first and return SECCOMP_RET_KILL_PROCESS unless it is linux.auditArch(), then load SECCOMP_DATA_NR" \
     '32-bit unshare killed or refused' '32-bit unshare made a user namespace'
-elif [ "${int80%% *}" = failed ] || [ "$int80" = 'killed 31' ]; then
+elif [ "$int80" = 'failed 1' ] || [ "$int80" = 'killed 31' ]; then
   pass
+elif [ "${int80%% *}" = failed ]; then
+  fail "the checker's 32-bit call (int 0x80) to unshare failed with errno ${int80#failed }: neither killed by the filter (SIGSYS) nor refused by it (EPERM), so something else refused it. Leave the VM's settings as they are; the filter must return SECCOMP_RET_KILL_PROCESS unless seccomp_data.arch is linux.auditArch()" \
+    '32-bit unshare killed by SIGSYS or refused (EPERM)' "$int80"
 elif [ -n "$int80" ]; then
   fail "the checker's 32-bit program died of signal ${int80#killed } before its call could be judged: this VM's kernel cannot make 32-bit calls (not your runtime's fault: report it)" \
     '32-bit unshare killed by SIGSYS or refused' "killed by signal ${int80#killed }"
@@ -234,7 +250,11 @@ fi
 # dropped, so that a chown to another owner must fail; SYS_ADMIN always among the added, so that the default
 # filter lets the checker's program's unshare through, and shows the keyring calls refused all the same.
 check cap-drop-and-add
-dropped="CHOWN $(pick 2 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP)"
+# One more default capability is named by both, added first and dropped after: an added one wins, whatever the
+# order (as with Docker), so it stays.
+both=$(pick 3 DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP)
+dropped="CHOWN ${both#* }"
+both=${both%% *}
 added="$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE SYS_RESOURCE SYS_TIME IPC_LOCK LEASE SYSLOG DAC_READ_SEARCH LINUX_IMMUTABLE) SYS_ADMIN"
 kept="$added $(for c in $DEFAULT_CAPS; do case " $dropped " in *" $c "*) ;; *) echo "$c" ;; esac; done)"
 # CHOWN and SYS_ADMIN in lower case and the first added with CAP_, every run: a runtime that takes only one
@@ -247,7 +267,7 @@ for c in ${dropped#CHOWN }; do listed="${listed:+$listed,}$(spelled "$c")"; done
 set -- "$@" --cap-drop "$listed"
 way=1
 for c in ${added% SYS_ADMIN}; do set -- "$@" --cap-add "$(spelled "$c" $way)"; way=; done
-set -- "$@" --cap-add "$(lower SYS_ADMIN)"
+set -- "$@" --cap-add "$(lower SYS_ADMIN)" --cap-add "$both" --cap-drop "$(spelled "$both")"
 chown_flag="$1 $2"
 RD_STDIN=/run/check/seccomp-program
 probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark
@@ -280,7 +300,7 @@ elif [ "$owner" != 0:0 ]; then
   fail "with CAP_CHOWN dropped ($chown_flag), chown to another owner must fail (EPERM) and the file stay root's; the harness sees its owner ${owner:-(no file /tmp/owned-$mark)}. A capability's name takes any case, with or without CAP_ (chown, CAP_CHOWN and cap_chown are one)" \
     'owner 0:0' "owner ${owner:-none}"
 else
-  expect_sets "$(cap_mask "$kept")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added)"
+  expect_sets "$(cap_mask "$kept $both")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added) and with $both, both added and dropped: an added capability wins"
 fi
 
 check sys-admin-allows-unshare

@@ -224,8 +224,19 @@ ran_ok() {
 # has_line REGEX [TEXT]: true if a line of TEXT (default OUT) matches the extended REGEX.
 has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 
+# random_in START COUNT: a random whole number from START to START+COUNT-1 (COUNT at most 65536), for test values
+# that differ each run, so that a runtime cannot be fitted to one.
+random_in() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
+
 # cgroups_left: the containers' cgroups in rubber-workshop (as the sandbox has it), one name a line.
 cgroups_left() { for _d in "$SANDBOX_CGROUP"/rubber-workshop/*/; do [ -d "$_d" ] && basename "$_d"; done; }
+
+# clear_cgroups_left: removes the containers' cgroups that earlier rd calls in this VM left (empty: every rd call
+# ends with the sandbox's processes killed), so that a check of what rd leaves judges its own containers alike
+# wherever it runs. An rd killed halfway (04's interrupted unpack) may leave one that no runtime could remove.
+clear_cgroups_left() {
+  for _d in $(cgroups_left); do find "$SANDBOX_CGROUP/rubber-workshop/$_d" -depth -type d -exec rmdir {} \; 2> /dev/null; done
+}
 
 # refused FLAG TAKES OPTIONS…: the runtime started with bad OPTIONS (`rd run -i busybox OPTIONS -- /bin/true`)
 # refused them with its own error naming FLAG (e.g. --pids-limit), no stack trace, and nothing created: no new
@@ -281,7 +292,8 @@ as_root_login() {
 # ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
 
 # probe SCRIPT [RD-OPTIONS...]: starts `rd run RD-OPTIONS -- /bin/sh -c SCRIPT` in the background (PROBE_SHELL
-# names another shell, e.g. `sh` for a lookup through PATH; RD_STDIN another stdin than /dev/null), the script
+# names another shell, words apart, e.g. `env sh` for a lookup through PATH of a program that is not in /bin;
+# RD_STDIN another stdin than /dev/null), the script
 # ending in `exec sleep <marker>` (a random number no other process has), and waits until the container's
 # process has become that sleep. PROBE is then its PID in the harness's /proc, or empty if it never got there
 # (PROBES says how many processes carried the marker). The container holds still while a checker looks;
@@ -290,8 +302,10 @@ probe() {
   _script=$1
   shift
   _marker=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-  # (PROBE_SPLIT=yes writes it `rd run RD-OPTIONS SHELL -- -c SCRIPT`, the other form rd run accepts.)
-  if [ "$PROBE_SPLIT" = yes ]; then set -- "$@" "${PROBE_SHELL:-/bin/sh}" --; else set -- "$@" -- "${PROBE_SHELL:-/bin/sh}"; fi
+  # (PROBE_SPLIT=yes writes it `rd run RD-OPTIONS SHELL -- [ITS ARGS] -c SCRIPT`, the other form rd run accepts.)
+  _shell=${PROBE_SHELL:-/bin/sh}
+  # shellcheck disable=SC2086 # (the shell's words)
+  if [ "$PROBE_SPLIT" = yes ]; then set -- "$@" ${_shell%% *} -- ${_shell#"${_shell%% *}"}; else set -- "$@" -- $_shell; fi
   rd_start run "$@" -c "$_script
 echo '$_PROBE_READY'
 exec sleep $_marker"
@@ -373,15 +387,17 @@ probe_missing() {
   fi
 }
 
-# rd_process: the PID of rd's own Node process (in the harness's /proc) that started the probe: the nearest of its
-# ancestors running node in the sandbox's PID namespace, past helpers such as unshare(1) (level 11's way, and a
-# runtime's own choice before). Empty if none.
+# rd_process: the PID of rd's own process (in the harness's /proc) that started the probe: the call's first process
+# in the sandbox (timeout execs rd there), found by its place among the probe's ancestors, not by its program
+# (rd may run Node under another name). Empty if the probe is gone.
 rd_process() {
-  _p=$PROBE _n=0
-  while [ $((_n += 1)) -le 5 ]; do
-    _p=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_p/status" 2> /dev/null)
-    [ -n "$_p" ] && [ "$_p" != 0 ] || return 0
-    case $(readlink "/proc/$_p/exe") in */node) [ "$(readlink "/proc/$_p/ns/pid")" = "$(s_ns pid)" ] && echo "$_p"; return 0 ;; esac
+  _p=$PROBE _n=0 _harness=$(readlink /proc/self/ns/pid)
+  while [ $((_n += 1)) -le 30 ]; do
+    _up=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_p/status" 2> /dev/null)
+    [ -n "$_up" ] && [ "$_up" != 0 ] || return 0
+    # (Its parent, nsenter, is in the harness's PID namespace.)
+    if [ "$(readlink "/proc/$_up/ns/pid")" = "$_harness" ]; then echo "$_p"; return 0; fi
+    _p=$_up
   done
 }
 
@@ -406,17 +422,36 @@ p_cwd() {
 # p_mounts: the probe's mount table, "MOUNT-POINT FSTYPE SOURCE OPTIONS" a line, points relative to its root
 # (mounts its root cannot reach are not listed).
 p_mounts() { sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk '{ print $5, $(NF - 2), $(NF - 1), $NF }'; }
-# p_file PATH: PATH inside the probe's root, as the harness reaches it; refuses (prints nothing, false) a
-# path whose folders pass through a symbolic link, which would lead into the harness's own files. (The last
-# part may be a link: read it with readlink, or test it with -L.)
-p_file() {
-  _path=/proc/$PROBE/root
-  for _part in $(dirname "$1" | tr / ' '); do
+# in_root ROOT PATH: PATH inside ROOT (a /proc/PID/root), as the harness reaches it; refuses (prints nothing,
+# false) a path whose folders pass through a symbolic link: an absolute link resolves in the root of whoever
+# follows it, here the harness's own files. (The last part may be a link: read it with readlink, or test -L.)
+in_root() {
+  _path=$1
+  for _part in $(dirname "$2" | tr / ' '); do
     _path=$_path/$_part
     [ -L "$_path" ] && return 1
   done
-  echo "$_path/$(basename "$1")"
+  echo "$_path/$(basename "$2")"
 }
+# p_file PATH: PATH inside the probe's root.
+p_file() { in_root "/proc/$PROBE/root" "$1"; }
+# s_file PATH: PATH inside the sandbox's root (the VM as rd sees it), for a file or folder the checker reads or
+# writes there; its last part may not be a link either. Refused, it prints a path that is nowhere (its folder
+# does not exist: no read, write or test finds anything there) and is false.
+s_file() {
+  _s=$(in_root "/proc/$SANDBOX/root" "$1") && [ ! -L "$_s" ] && echo "$_s" && return
+  echo /run/check/refused-link/here
+  return 1
+}
+# s_linked PATH…: those of the sandbox's PATHs that s_file refuses, for a check to fail on (a path that is nowhere
+# to the harness is no proof of anything); links_refused: that fail.
+s_linked() { for _p in "$@"; do s_file "$_p" > /dev/null || echo "$_p"; done; }
+links_refused() {
+  fail "$(echo $1) in the VM is a symbolic link, or a link is on the way to it: rd must keep these folders and files as they are. (The checker reaches the VM's files from outside it, where a link would lead into other files than rd's.)" \
+    'folders and files' "a link at or above $(echo $1)"
+}
+# The default image as the VM was built with it: the sandbox's root is an overlay on it, out of rd's reach.
+BUSYBOX_TAR=/run/sandbox/image$IMAGES/busybox.tar
 # p_hostname: the hostname of the probe's UTS namespace (the harness's own hostname program).
 p_hostname() { nsenter -t "$PROBE" -u hostname; }
 # same_file A B: true if A and B are one file (device and inode), e.g. /proc/$PROBE/root and …/cwd.
