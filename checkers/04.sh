@@ -180,7 +180,8 @@ fi
 check unpack-interrupted
 # (Both where the harness reaches them through no link, or nowhere: rd could point a link into the harness's
 # own files. Every write to the tar comes right after an rm, as rd may have left a link there.)
-linked=$(s_linked "$IMAGES" "$CONTAINERS/images")
+# (Looked at again for each verdict: rd may make a link at any of its calls.)
+halfway_linked() { s_linked "$IMAGES" "$CONTAINERS/images/halfway/bin"; }
 half_tar=$(s_file "$IMAGES")/halfway.tar
 half_lower=$(s_file "$CONTAINERS/images")/halfway
 last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)
@@ -212,6 +213,7 @@ if [ -n "$PROBE" ]; then
   half_root="$(p_mounts | awk '$1 == "/" { print $2 }') $(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^lowerdir=')"
 fi
 probe_end
+linked=$(halfway_linked)
 if [ -n "$linked" ]; then
   links_refused "$linked"
 elif [ -n "$PROBE" ] && [ "$half_root" != "overlay lowerdir=$CONTAINERS/images/halfway" ]; then
@@ -249,7 +251,10 @@ if [ -d "$half_lower/bin" ]; then
   wait "$opener" 2> /dev/null
   rm -f "$half_tar"
 fi
-if [ -z "$read_before" ]; then
+linked=$(halfway_linked)
+if [ -n "$linked" ]; then
+  links_refused "$linked"
+elif [ -z "$read_before" ]; then
   fail "the image halfway was never unpacked whole into $CONTAINERS/images/halfway, so whether a later container reads its tar again could not be judged: fix unpack-interrupted first"
 elif [ -e /run/check/tar-opened ]; then
   fail "a container of the image halfway, already unpacked in $CONTAINERS/images/halfway, opened $IMAGES/halfway.tar again: every start still pays for a whole unpack, even if it is thrown away after. Check whether <container-dir>/images/<image> exists before anything else, and use it as it is" \

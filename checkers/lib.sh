@@ -447,8 +447,9 @@ s_file() {
 # to the harness is no proof of anything); links_refused: that fail.
 s_linked() { for _p in "$@"; do s_file "$_p" > /dev/null || echo "$_p"; done; }
 links_refused() {
-  fail "$(echo $1) in the VM is a symbolic link, or a link is on the way to it: rd must keep these folders and files as they are. (The checker reaches the VM's files from outside it, where a link would lead into other files than rd's.)" \
-    'folders and files' "a link at or above $(echo $1)"
+  _at=$(echo $1 | sed 's/ /, /g')
+  fail "in the VM, a symbolic link is at or on the way to $_at: rd must keep the VM's folders and files as they are. (The checker reaches the VM's files from outside it, where such a link leads into other files than rd's.)" \
+    'folders and files' "a link at or above $_at"
 }
 # The default image as the VM was built with it: the sandbox's root is an overlay on it, out of rd's reach.
 BUSYBOX_TAR=/run/sandbox/image$IMAGES/busybox.tar
