@@ -123,3 +123,38 @@ describe('a runtime that rewrites the command it is given earns nothing by it', 
     expect(result(o, '11/own-cgroup')?.status).toBe('fail');
   });
 });
+
+describe("what rd changes in the VM's files or settings cannot stand in for the level's work", () => {
+  /** Level `id`'s solution, with `attack` run first at every rd call (after the imports). */
+  const withAttack = (id: string, attack: string) => {
+    const forged = level(id).solution().replace(/^(import \* as linux .*)$/m, `$1\n${attack}`);
+    expect(forged).toContain(attack);
+    return forged;
+  };
+
+  // An absolute link resolves in the root of whoever follows it: the harness, reading the sandbox's files from
+  // outside, would find its own copy of the image (read-only, pristine) where rd finds one it changes at will.
+  test('the image folder swapped for a link into the harness\'s tree: the unpack checks fail on the link', async () => {
+    const o = await check(withAttack('04', `
+      if (!fs.lstatSync('/workshop/images').isSymbolicLink()) {
+        const theirs = '/run/sandbox/image/workshop/images';
+        fs.mkdirSync(theirs, { recursive: true });
+        for (const name of fs.readdirSync('/workshop/images')) fs.copyFileSync(\`/workshop/images/\${name}\`, \`\${theirs}/\${name}\`);
+        fs.rmSync('/workshop/images', { recursive: true, force: true });
+        fs.symlinkSync(theirs, '/workshop/images');
+      }`), '04', { only: true });
+    for (const key of ['04/unpack-interrupted', '04/image-read-once']) {
+      expect(result(o, key)?.status, key).toBe('fail');
+      expect(result(o, key)?.message, key).toMatch(/^in the VM, a symbolic link is at or on the way to \/workshop\/images/);
+    }
+  });
+
+  // A user namespace refused by a lowered limit (ENOSPC), not by the filter, looks refused all the same.
+  test('max_user_namespaces lowered to 0: default-filter-denies-unshare fails on the harness\'s own unshare', async () => {
+    const o = await check(withAttack('14', `
+      try { fs.writeFileSync('/proc/sys/user/max_user_namespaces', '0'); } catch {}`), '14', { only: true });
+    const denied = result(o, '14/default-filter-denies-unshare');
+    expect(denied?.status).toBe('fail');
+    expect(denied?.message).toMatch(/^the harness's own unshare\(CLONE_NEWUSER\), made in the container's user namespace with no filter, failed too/);
+  });
+});
