@@ -19,6 +19,11 @@ try {
   // learner's supplementary group is another than its primary one: a runtime taking the group from /etc/group shows.
   await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearners:x:1100:\nstaff:x:1200:learner\n');
   await fs.writeFile(path.join(root, 'etc/rubber-image'), 'busybox\n');
+  // A set-user-ID and set-group-ID file (a script: the kernel honours neither bit for one, so it grants nothing):
+  // chown clears both bits, so a runtime that moves owners (user namespaces) must put them back, and shows if not.
+  await fs.mkdirp(path.join(root, 'usr/local/bin'));
+  await fs.writeFile(path.join(root, 'usr/local/bin/setuid-example'), '#!/bin/sh\necho "set-user-ID and set-group-ID: $(ls -l "$0")"\n');
+  await fs.chmod(path.join(root, 'usr/local/bin/setuid-example'), 0o6755);
   // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable. Root's all but
   // learner's home, learner's (1000:1100): a runtime that sets owners instead of moving them (user namespaces) shows.
   const tar = ['--numeric-owner', '--mtime=@0', '--sort=name', '-C', root];
