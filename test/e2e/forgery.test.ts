@@ -29,6 +29,7 @@ const argv = process.argv.slice(3);
 let i = 0;
 while (argv[i]?.startsWith('-') && argv[i] !== '--') i += 2;
 const cmd = argv.slice(i).filter((a, j, all) => a !== '--' || all.indexOf('--') !== j);
+process.on('SIGINT', () => {}); // (a ^C reaches the command too: rd reports how it ended)
 ${before}
 const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit' });
 console.error(r.signal ? \`\${r.pid} killed by signal \${r.signal}\` : \`\${r.pid} exited with status \${r.status}\`);
