@@ -178,10 +178,10 @@ fi
 # of and then holds open, so rd is stopped (SIGKILL, as a power cut) while its unpack is halfway, every
 # time; then the fifo becomes the whole tar, and the next container of that image must have all of it.
 check unpack-interrupted
-# (Both where the harness reaches them through no link, or nowhere: rd could point a link into the harness's
-# own files. Every write to the tar comes right after an rm, as rd may have left a link there.)
 # (Looked at again for each verdict: rd may make a link at any of its calls.)
 halfway_linked() { s_linked "$IMAGES" "$CONTAINERS/images/halfway/bin"; }
+# (Both where the harness reaches them through no link, or nowhere: rd could point a link into the harness's
+# own files. Every write to the tar comes right after an rm, as rd may have left a link there.)
 half_tar=$(s_file "$IMAGES")/halfway.tar
 half_lower=$(s_file "$CONTAINERS/images")/halfway
 last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)

@@ -389,12 +389,13 @@ probe_missing() {
 
 # rd_process: the PID of rd's own process (in the harness's /proc) that started the probe: the call's first process
 # in the sandbox (timeout execs rd there), found by its place among the probe's ancestors, not by its program
-# (rd may run Node under another name). Empty if the probe is gone.
+# (rd may run Node under another name). Empty if the probe is gone, or if rd is: its orphans are the sandbox
+# holder's (PID 1 of the sandbox), which is never rd.
 rd_process() {
   _p=$PROBE _n=0 _harness=$(readlink /proc/self/ns/pid)
   while [ $((_n += 1)) -le 30 ]; do
     _up=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_p/status" 2> /dev/null)
-    [ -n "$_up" ] && [ "$_up" != 0 ] || return 0
+    [ -n "$_up" ] && [ "$_up" != 0 ] && [ "$_up" != "$SANDBOX" ] || return 0
     # (Its parent, nsenter, is in the harness's PID namespace.)
     if [ "$(readlink "/proc/$_up/ns/pid")" = "$_harness" ]; then echo "$_p"; return 0; fi
     _p=$_up
