@@ -62,9 +62,10 @@ if [ -n "$PROBE" ]; then
   stdin_is=$(readlink "/proc/$PROBE/fd/0" 2> /dev/null || echo 'closed')
   vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
   # A ^C at the terminal reaches rd too (the whole foreground group gets SIGINT): rd must outlive it and report
-  # how the command ended. The harness sends it to rd alone, then kills the command as below.
+  # how the command ended. The harness sends it to rd alone, then kills the command as below. (No wait: a SIGINT
+  # rd does not handle ends it when it next runs, before it can see the command end.)
   rd_pid=$(rd_process)
-  [ -n "$rd_pid" ] && kill -INT "$rd_pid" && usleep 200000
+  [ -n "$rd_pid" ] && kill -INT "$rd_pid"
 fi
 probe_end
 exec 7>&-

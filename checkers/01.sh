@@ -66,11 +66,12 @@ same_run
 # in this VM may have changed it already): image tars only, and busybox.tar as it came.
 linked=$(s_linked "$IMAGES/busybox.tar")
 not_images=$(ls -A "$(s_file "$IMAGES")" | grep -v '\.tar$' | tr '\n' ' ')
+tar_now=$(cmp -s "$(s_file "$IMAGES/busybox.tar")" "$BUSYBOX_TAR" && echo 'as it was' || echo changed)
 if [ -n "$linked" ]; then
   links_refused "$linked"
-elif [ -n "$not_images" ] || ! cmp -s "$(s_file "$IMAGES/busybox.tar")" "$BUSYBOX_TAR"; then
+elif [ -n "$not_images" ] || [ "$tar_now" != 'as it was' ]; then
   fail "rd changed the image folder $IMAGES: images are shared by every container, so unpack each container's copy into <container-dir>/<id>/rootfs" \
-    'image tars only; busybox.tar as it was' "${not_images:-image tars only}; busybox.tar $(cmp -s "$(s_file "$IMAGES/busybox.tar")" "$BUSYBOX_TAR" && echo 'as it was' || echo changed)"
+    'image tars only; busybox.tar as it was' "${not_images:-image tars only}; busybox.tar $tar_now"
 elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$in_vm_root" ]; then

@@ -300,7 +300,7 @@ elif [ "$owner" != 0:0 ]; then
   fail "with CAP_CHOWN dropped ($chown_flag), chown to another owner must fail (EPERM) and the file stay root's; the harness sees its owner ${owner:-(no file /tmp/owned-$mark)}. A capability's name takes any case, with or without CAP_ (chown, CAP_CHOWN and cap_chown are one)" \
     'owner 0:0' "owner ${owner:-none}"
 else
-  expect_sets "$(cap_mask "$kept $both")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added) and with $both, both added and dropped: an added capability wins"
+  expect_sets "$(cap_mask "$kept")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added) and with $both, both added and dropped: an added capability wins"
 fi
 
 check sys-admin-allows-unshare
