@@ -20,7 +20,7 @@ if [ -n "$PROBE" ]; then
   dev_fs=$(p_mounts | awk '$1 == "/dev" { print $2 }')
   # The same folder as the VM's /dev (a bind of it, not a tmpfs of its own): the VM's devices, all of them.
   same_file "/proc/$PROBE/root/dev" "/proc/$SANDBOX/root/dev" && dev_is_vms=yes || dev_is_vms=
-  links=$(for n in stdin stdout stderr; do f=$(p_file /dev/$n) && readlink "$f"; done | tr '\n' ' ')
+  links=$(for n in fd stdin stdout stderr; do f=$(p_file /dev/$n) && readlink "$f" || echo "(no $n)"; done | tr '\n' ' ')
   # Terminals: the device (major:minor) of what is mounted on its /dev/pts, beside the VM's devpts instances'.
   pts_dev=$(awk '$5 == "/dev/pts" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
   vm_pts=$(awk '$(NF - 2) == "devpts" { printf " %s ", $3 }' "/proc/$SANDBOX/mountinfo")
@@ -130,8 +130,8 @@ else
   [ "$dev_fs" = tmpfs ] || wrong="$wrong; /dev is not a tmpfs of its own (${dev_fs:-nothing} is mounted there)"
   # (A tmpfs starts 1777: anyone in the container could add a file to /dev. mode=755, as a host's /dev.)
   [ "$dev_fs" != tmpfs ] || [ "$dev_mode" = 755 ] || wrong="$wrong; /dev has mode ${dev_mode:-?}, not 755: mount its tmpfs with the option mode=755"
-  [ "$links" = '/proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ' ] ||
-    wrong="$wrong; /dev/stdin, stdout and stderr do not link to /proc/self/fd/0, 1 and 2"
+  [ "$links" = '/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ' ] ||
+    wrong="$wrong; /dev/fd, stdin, stdout and stderr do not link to /proc/self/fd and its 0, 1 and 2"
   # A devpts is optional here; the VM's own, bound in, is not: it hands the container the VM's terminals.
   case $vm_pts in *" $pts_dev "*) [ -n "$pts_dev" ] &&
     wrong="$wrong; /dev/pts is the VM's devpts (device $pts_dev), bound in: the command can open the VM's terminals. Mount a devpts of its own there (options newinstance,ptmxmode=0666)" ;; esac

@@ -4,11 +4,17 @@
 TRACE_CALLS='mount|umount2'
 lower=$CONTAINERS/images/busybox
 image_passwd=$(tar -xOf "$BUSYBOX_TAR" ./etc/passwd | md5sum)
+# The tar's last file, as a path in the image: an unpack cut off halfway lacks it.
+last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)
+last=/${last#./}
 # slower PATH: PATH in the unpacked image, as the harness reaches it (nowhere if a link is on the way).
 slower() { s_file "$lower$1"; }
 
 # What the containers leave: folders in the container folder (the unpacked images aside) and mounts under it.
 leftovers() { ls -A "$(s_file "$CONTAINERS")" | grep -vx images; mounts_under "$CONTAINERS"; }
+
+# root_layers: the probe's root, "FSTYPE lowerdir=…" (the lowerdir only of an overlay).
+root_layers() { p_mounts | awk '$1 == "/" { t = $2; n = split($4, o, ","); l = ""; for (i = 1; i <= n; i++) if (o[i] ~ /^lowerdir=/) l = o[i] } END { print t, l }'; }
 
 # Whether the unpacked image was touched: the inode and change time of a file in it.
 stamp() { stat -c '%i %z' "$(slower /etc/passwd)" 2>&1; }
@@ -184,8 +190,6 @@ halfway_linked() { s_linked "$IMAGES" "$CONTAINERS/images/halfway/bin"; }
 # own files. Every write to the tar comes right after an rm, as rd may have left a link there.)
 half_tar=$(s_file "$IMAGES")/halfway.tar
 half_lower=$(s_file "$CONTAINERS/images")/halfway
-last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)
-last=/${last#./}
 rm -f "$half_tar"
 mkfifo -m 644 "$half_tar"
 ( head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" && : > /run/check/half-fed
@@ -210,7 +214,7 @@ cp "$BUSYBOX_TAR" "$half_tar"
 probe 'echo started' -i halfway
 if [ -n "$PROBE" ]; then
   f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && sees_last=yes || sees_last=
-  half_root="$(p_mounts | awk '$1 == "/" { print $2 }') $(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^lowerdir=')"
+  half_root=$(root_layers)
 fi
 probe_end
 linked=$(halfway_linked)
@@ -261,6 +265,101 @@ elif [ -e /run/check/tar-opened ]; then
     'the tar not opened' 'the tar opened'
 elif [ -z "$ran" ]; then
   probe_missing
+else
+  pass
+fi
+
+# part: two containers of one image at once, the first's unpack under way. The first's tar is a fifo fed half
+# of the image and then held, as above; once the first has read that half, a whole tar takes its place at the
+# same path, and a second container of the image starts: it unpacks, renames its folder into place and runs
+# (or waits for the first, up to 8 s). Then the fifo gets the rest: the first's unpack ends, finds the image in
+# place, and its container must run on the image as it is, whole. Nothing may write the image again once a
+# container runs on it (an overlay's lowerdir must not change under it). Each container is judged by the kernel
+# (its root, as the harness reaches it), the image by the inodes and change times of its files.
+check unpacked-at-once
+pair_tar=$(s_file "$IMAGES")/together.tar
+pair_lower=$(s_file "$CONTAINERS/images")/together
+pair_linked() { s_linked "$IMAGES" "$CONTAINERS/images/together/bin"; }
+# pair_state: every file of the image in place, "INODE CHANGE-TIME PATH" a line (tar's rewrite changes both).
+pair_state() { find "$pair_lower" -xdev -exec stat -c '%i %z %n' {} + 2> /dev/null | sort | md5sum; }
+# held MARK RD-PID TENTHS: sets HELD to the PID of the container's command `sleep MARK` once it runs, waiting
+# while its rd runs, up to TENTHS tenths of a second (a scan of /proc each fifth). In this shell, not a
+# subshell: only this shell reaps an rd that ended, and kill -0 finds an unreaped one still there.
+held() {
+  _i=0
+  until HELD=$(_processes_running "sleep $1 ") && [ -n "$HELD" ] || ! kill -0 "$2" 2> /dev/null || [ $((_i += 2)) -gt "$3" ]; do
+    usleep 200000
+  done
+}
+vm "rm -rf $CONTAINERS/images/together $CONTAINERS/images/together.*" # (an earlier run in this VM)
+rm -f "$pair_tar" /run/check/pair-fed /run/check/pair-go
+mkfifo -m 644 "$pair_tar"
+half=$(( $(stat -c %s "$BUSYBOX_TAR") / 2 ))
+( head -c "$half" "$BUSYBOX_TAR" && : > /run/check/pair-fed
+  until [ -e /run/check/pair-go ]; do usleep 50000; done
+  exec tail -c +$((half + 1)) "$BUSYBOX_TAR" ) > "$pair_tar" 2> /dev/null &
+feeder=$!
+mark_a=$(random_in 3600 60000).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+mark_b=$(random_in 3600 60000).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+PROBE_HOLDS=3
+rd_start run -i together -- /bin/sh -c "exec sleep $mark_a"
+i=0
+until [ -e /run/check/pair-fed ] || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((i += 1)) -gt 100 ]; do usleep 100000; done
+fed=$([ -e /run/check/pair-fed ] && echo yes)
+rm -f "$pair_tar"
+cp "$BUSYBOX_TAR" "$pair_tar"
+probe_aside
+rd_start run -i together -- /bin/sh -c "exec sleep $mark_b"
+PROBE_HOLDS=
+b_pid= a_pid= b_state= a_state=
+if [ -n "$fed" ]; then
+  held "$mark_b" "$_rd_bg" 80
+  b_pid=$HELD
+  [ -n "$b_pid" ] && b_state=$(pair_state)
+fi
+: > /run/check/pair-go
+if [ -n "$fed" ]; then
+  held "$mark_a" "$_aside_bg" 200
+  a_pid=$HELD
+  if [ -z "$b_pid" ]; then
+    held "$mark_b" "$_rd_bg" 100
+    b_pid=$HELD b_state=$(pair_state)
+  fi
+  a_state=$(pair_state)
+  b_root=$(PROBE=$b_pid && root_layers)
+  a_last=$(PROBE=$a_pid && f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && echo yes)
+  b_last=$(PROBE=$b_pid && f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && echo yes)
+fi
+PROBE=$b_pid PROBE_ASIDE=$a_pid
+probe_end
+kill "$feeder" 2> /dev/null
+wait "$feeder"
+rm -f "$pair_tar"
+linked=$(pair_linked)
+if [ -n "$linked" ]; then
+  links_refused "$linked"
+elif [ -z "$fed" ]; then
+  aside_run
+  fail "rd did not read $IMAGES/together.tar while it was a named pipe (the checker feeds one slowly, to hold an unpack halfway), so two containers unpacking at once could not be judged: unpack the tar as it is (tar -xf reads a pipe); rd's output is below" \
+    'the first half of the tar read' 'nothing read'
+elif [ -z "$b_pid" ]; then
+  fail "a second container of an image whose unpack was under way for another never ran (rd's output is below): two unpacks of one image at once must not collide. Unpack into a folder of a random name beside <container-dir>/images/<image>, then rename it into place"
+elif [ "$b_root" != "overlay lowerdir=$CONTAINERS/images/together" ]; then
+  fail "the second container of image together did not run on an overlay whose lowerdir is $CONTAINERS/images/together, so how two unpacks of one image at once went could not be judged: fix overlay-root and unpacked-once first" \
+    "overlay lowerdir=$CONTAINERS/images/together" "$b_root"
+elif [ -z "$b_last" ]; then
+  fail "a second container, started while another unpacked its image, ran without the tar's last file, $last: it used half an image. Unpack into a folder of a random name beside <container-dir>/images/<image>, and use the image only once it is there, renamed into place whole" \
+    "$last" '(missing)'
+elif [ "$a_state" != "$b_state" ]; then
+  fail "the image in $CONTAINERS/images/together was written again while a container ran on it: the first unpack, cut off until then, went on writing into the folder the second had renamed into place (both unpacked into one folder of a fixed name, and tar stays in the folder it started in). Give each unpack a folder of a random name" \
+    'the image unchanged' 'files rewritten'
+elif [ -z "$a_pid" ]; then
+  aside_run
+  fail "a container whose unpack was under way while a second one unpacked the same image and renamed it into place never ran (its rd's output is below): when the rename finds the image there already (ENOTEMPTY or EEXIST), another container was quicker. Remove your own unpacked folder and use the image in place"
+elif [ -z "$a_last" ]; then
+  aside_run
+  fail "a container whose unpack was cut off while another unpacked the same image ran without the tar's last file, $last" \
+    "$last" '(missing)'
 else
   pass
 fi

@@ -2,8 +2,9 @@
 # a veth pair, up, with an address of 10.13.0.0/24 and a default route via 10.13.0.1; the other end is in the
 # VM, up, on the bridge rd0 (10.13.0.1/24). The harness sends random tokens both ways, with its own nc in each
 # namespace, and the server's side decides what arrived. Two containers at once get two addresses and reach
-# each other; once rd has ended, the VM has no interface the container added. Judged from outside: the
-# kernel's answers (the harness's own ip, through netlink) in the container's and the VM's network namespaces.
+# each other; once rd has ended, the VM has no interface the container added; with --net none the container
+# keeps lo alone. Judged from outside: the kernel's answers (the harness's own ip, through netlink) in the
+# container's and the VM's network namespaces.
 TRACE_CALLS='linkAddVeth|linkSetNetns|linkSetMaster|linkSetUp|addrAdd|routeAddDefault|setns'
 SUBNET=10.13.0
 GATEWAY=$SUBNET.1
@@ -185,6 +186,27 @@ else
   left=${left:+left: $left}
   expect_eq 'no interface left' "${left:-no interface left}" \
     "once the container has ended the VM still has interfaces it made: a veth goes with the container's network namespace when nothing holds it (no bind mount, no process, no open fd of it), and rd removes what else it made (linkDel)"
+fi
+
+# holds before this level: net-none — before this level no container is ever connected
+check net-none
+# --net none, said outright, is level 07's empty namespace: a runtime that connects whatever --net names fails.
+probe 'true' --net none
+none_links= none_net=
+if [ -n "$PROBE" ]; then
+  none_links=$(links "$PROBE" | awk '{ print $2 }' | tr '\n' ' ' | sed 's/ $//')
+  none_net=$(p_ns net)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$none_net" = "$(s_ns net)" ]; then
+  fail "with --net none the container is in the VM's network namespace: it keeps a namespace of its own, empty, as without --net (level 07)" \
+    "a namespace other than $(s_ns net)" "$none_net"
+else
+  trace_point 'linkAddVeth'
+  expect_eq 'lo' "${none_links:-(none)}" \
+    "with --net none the container's network namespace must hold lo alone, as without --net (level 07): only --net bridge connects it"
 fi
 
 # part: two containers at once, then a third

@@ -56,7 +56,7 @@ expect_sets() {
   fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
 }
 
-# The checker's program, handed to a container's command on its stdin: eleven children, each making one call
+# The checker's program, handed to a container's command on its stdin: fourteen children, each making one call
 # a filter may refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
 # stopped (the call worked) or a zombie with its exit status (the call's errno) or the signal that killed it.
 # Only the program itself counts: the harness's copy of it (the same bytes), started by the probe's command.
@@ -74,9 +74,15 @@ expect_sets() {
 #   rename       rename(argv[0], argv[0]), 82: the program's own file, a no-op that works
 #   chmod        chmod(argv[0], 0700), 90
 #   chdir        chdir("/"), 80
-# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 857 bytes, made by
+#   mount        mount(NULL, NULL, NULL, 0, NULL), 165: fails with EFAULT (14) unfiltered, no target to look up
+#   umount2      umount2("/", 0x100), 166: fails with EINVAL (22) unfiltered, a flag no kernel knows
+#   setns        setns(-1, 0), 308: fails with EBADF (9) unfiltered
+#                (each checked before any capability: let through, they fail so with or without CAP_SYS_ADMIN,
+#                so a capability's EPERM cannot pass for the filter's. pivot_root looks at the capability
+#                first: without CAP_SYS_ADMIN the filter's refusal of it cannot be seen, so it is not made)
+# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 1044 bytes, made by
 # scripts/seccomp-program.mjs (its instructions are listed there; a unit test keeps the two the same).
-SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAWQMAAAAAAABZAwAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvtsCQAAPBbg2AQAAuwAAABDNgOkHAgAAuDkAAAAPBYXAdTi4nQAAAL8PAAAAvuECQAAPBbj4AAAAvzEDQAC+NgNAALo2A0AAQboCAAAAQbj+////DwXpxAEAALg5AAAADwWFwHUsuJ0AAAC/DwAAAL7pAkAADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6Y0BAAC4OQAAAA8FhcB1LLidAAAAvw8AAAC+8AJAAA8FuPkAAAC/MQNAAL42A0AAMdJFMdIPBelWAQAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvvwCQAAPBbgQAQAAvwAAABAPBekpAQAAuDkAAAAPBYXAdSe4nQAAAL8PAAAAvgQDQAAPBbiqAAAAvzYDQAC+AgAAAA8F6fcAAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+EANAAA8FuFMAAAC/OQNAAL7AAQAADwXpxQAAALg5AAAADwWFwHUnuJ0AAAC/DwAAAL4WA0AADwW4WAAAAL82A0AAvkkDQAAPBemTAAAAuDkAAAAPBYXAdSe4nQAAAL8PAAAAvh4DQAAPBbhSAAAASIt8JAhIi3QkCA8F6WEAAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+JQNAAA8FuFoAAABIi3wkCL7AAQAADwXpLwAAALg5AAAADwWFwHUiuJ0AAAC/DwAAAL4rA0AADwW4UAAAAL9XA0AADwXpAgAAAOsmhcB4F7gnAAAADwWJx74TAAAAuD4AAAAPBesL99iJx7g8AAAADwW4IgAAAA8F6/dpbnQ4MABrZXlyaW5nAGtleWN0bAByZXF1ZXN0X2tleQB1bnNoYXJlAHNldGhvc3RuYW1lAG1rZGlyAHN5bWxpbmsAcmVuYW1lAGNobW9kAGNoZGlyAHVzZXIAcncAL3RtcC8ucnctZm9sZGVyAC90bXAvLnJ3LWxpbmsALwA=
+SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAFAQAAAAAAAAUBAAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvoIDQAAPBbg2AQAAuwAAABDNgOmuAgAAuDkAAAAPBYXAdTi4nQAAAL8PAAAAvogDQAAPBbj4AAAAv+wDQAC+8QNAALrxA0AAQboCAAAAQbj+////DwXpawIAALg5AAAADwWFwHUsuJ0AAAC/DwAAAL6QA0AADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6TQCAAC4OQAAAA8FhcB1LLidAAAAvw8AAAC+lwNAAA8FuPkAAAC/7ANAAL7xA0AAMdJFMdIPBen9AQAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvqMDQAAPBbgQAQAAvwAAABAPBenQAQAAuDkAAAAPBYXAdSe4nQAAAL8PAAAAvqsDQAAPBbiqAAAAv/EDQAC+AgAAAA8F6Z4BAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+twNAAA8FuFMAAAC/9ANAAL7AAQAADwXpbAEAALg5AAAADwWFwHUnuJ0AAAC/DwAAAL69A0AADwW4WAAAAL/xA0AAvgQEQAAPBek6AQAAuDkAAAAPBYXAdSe4nQAAAL8PAAAAvsUDQAAPBbhSAAAASIt8JAhIi3QkCA8F6QgBAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+zANAAA8FuFoAAABIi3wkCL7AAQAADwXp1gAAALg5AAAADwWFwHUiuJ0AAAC/DwAAAL7SA0AADwW4UAAAAL8SBEAADwXpqQAAALg5AAAADwWFwHU4uJ0AAAC/DwAAAL7YA0AADwW4pQAAAL8AAAAAvgAAAAC6AAAAAEG6AAAAAEG4AAAAAA8F6WYAAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+3gNAAA8FuKYAAAC/EgRAAL4AAQAADwXpNAAAALg5AAAADwWFwHUnuJ0AAAC/DwAAAL7mA0AADwW4NAEAAL//////vgAAAAAPBekCAAAA6yaFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAa2V5Y3RsAHJlcXVlc3Rfa2V5AHVuc2hhcmUAc2V0aG9zdG5hbWUAbWtkaXIAc3ltbGluawByZW5hbWUAY2htb2QAY2hkaXIAbW91bnQAdW1vdW50MgBzZXRucwB1c2VyAHJ3AC90bXAvLnJ3LWZvbGRlcgAvdG1wLy5ydy1saW5rAC8A
 echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
 # program_run NAME: the command's part that writes the program from its stdin to /tmp/NAME and starts it. The
 # file is made executable as a copy of /bin/sh (cp gives a new file its source's mode), then overwritten: no
@@ -110,6 +116,27 @@ program_missing() {
     'the program ran' "no process $1"
 }
 
+# calls_how NAME CALL…: " CALL:HOW" for each call of the program started as /tmp/NAME (HOW as program_call
+# says it, _ for spaces), up to the first child missing, shown "CALL:missing": the others are not waited for.
+calls_how() {
+  _n=$1
+  shift
+  for _c; do
+    _h=$(program_call "$_n" "$_c" | tr ' ' _)
+    printf ' %s:%s' "$_c" "${_h:-missing}"
+    [ -n "$_h" ] || break
+  done
+}
+# not_refused CALL:HOW…: the first call that did not fail with EPERM, or nothing.
+not_refused() { for _c in $1; do [ "${_c#*:}" = failed_1 ] || { echo "$_c"; break; }; done; }
+# let_through CALL…: " CALL:failed_ERRNO" for each of mount, umount2 and setns as the program makes them, let
+# through (see above).
+let_through() { for _c; do case $_c in mount) printf ' mount:failed_14' ;; umount2) printf ' umount2:failed_22' ;; setns) printf ' setns:failed_9' ;; esac; done; }
+# how_shown CALL:HOW…: the same, as a learner reads it.
+how_shown() {
+  echo $1 | sed 's/ /, /g; s/:failed_1$/ refused (EPERM)/; s/:failed_1,/ refused (EPERM),/g; s/:failed_\([0-9]*\)/ failed (errno \1)/g; s/:killed_\([0-9]*\)/ killed (signal \1)/g; s/:worked/ worked/g; s/:missing/ never ran/g'
+}
+
 # A number new each run, in the names of what the containers' commands make.
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 
@@ -127,6 +154,8 @@ if [ -n "$PROBE" ]; then
   # The same call without the filter, by the harness in the container's user namespace: it must work, or what
   # refused the program's was not the filter (rd can lower /proc/sys/user/max_user_namespaces: ENOSPC).
   unfiltered=$(nsenter -t "$PROBE" -U unshare -U true 2>&1) && unfiltered=worked
+  mount_calls=' mount:missing'
+  [ -n "$unshared" ] && mount_calls=$(calls_how "sc-$mark" mount umount2 setns)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -178,6 +207,32 @@ else
   trace_point seccomp
   fail "the checker's program made a user namespace in the container with unshare(CLONE_NEWUSER): rd's default filter must refuse unshare (and mount, umount2, pivot_root, setns) unless --cap-add SYS_ADMIN, as Docker's default profile does — a user namespace needs no capability, only the filter stops it" \
     'unshare refused' 'unshare ran'
+fi
+
+# (pivot_root, also on that list, is not made: it looks at the capability before anything the checker could
+# make fail, so without CAP_SYS_ADMIN the filter's EPERM and the kernel's look the same.)
+check default-filter-denies-mount-calls
+same_run
+call=$(not_refused "$mount_calls")
+name=${call%%:*} how=$(echo "${call#*:}" | tr _ ' ')
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$how" = missing ]; then
+  program_missing "sc-$mark"
+elif [ -z "$call" ]; then
+  pass
+else
+  trace_point seccomp
+  case " $(let_through "$name") " in
+    *" $call "*) _why="$name reached the kernel: it failed with errno ${how#failed }, as the checker's call does when let through" ;;
+    *) case $how in
+      killed*) _why="$name killed the program (signal ${how#killed }): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM), so that a program can go on" ;;
+      worked) _why="$name worked" ;;
+      *) _why="$name failed with errno ${how#failed }, not EPERM (1): a refusal of the filter is SECCOMP_RET_ERRNO | EPERM" ;;
+    esac ;;
+  esac
+  fail "without --cap-add SYS_ADMIN, $_why. rd's default filter refuses mount, umount2, pivot_root, unshare and setns to a container without CAP_SYS_ADMIN, as Docker's default profile does, all five together (the missing capability alone is not enough: in a user namespace of its own a process holds every capability over it)" \
+    'mount, umount2 and setns refused (EPERM)' "$(how_shown "$mount_calls")"
 fi
 
 check filter-checks-architecture
@@ -278,15 +333,13 @@ if [ -n "$PROBE" ]; then
   owner=$(f=$(p_file "/tmp/owned-$mark") && [ ! -L "$f" ] && stat -c '%u %g' "$f" 2> /dev/null)
   owner=$(inside_ids "$owner" | tr ' ' :)
   admin_mode=$(p_status Seccomp)
-  # How unshare went; then "CALL:HOW" for each keyring call (HOW with _ for spaces). A missing child means no
+  # How unshare went; then how the keyring calls and mount, umount2 and setns went. A missing child means no
   # program at all: the others are not waited for.
   admin_unshare=$(program_call "sk-$mark" unshare)
-  keyring=
-  for _c in keyring keyctl request_key; do
-    _how=$([ -n "$admin_unshare" ] && program_call "sk-$mark" $_c | tr ' ' _)
-    keyring="$keyring $_c:$_how"
-    [ -n "$_how" ] || break
-  done
+  keyring=' keyring:missing' admin_mount=' mount:missing'
+  if [ -n "$admin_unshare" ]; then
+    keyring=$(calls_how "sk-$mark" keyring keyctl request_key) admin_mount=$(calls_how "sk-$mark" mount umount2 setns)
+  fi
 fi
 probe_end
 cap_flags="$*"
@@ -303,29 +356,33 @@ else
   expect_sets "$(cap_mask "$kept")" "$seen" "with $*: Docker's default set without$(printf ' %s' $dropped), with$(printf ' %s' $added) and with $both, both added and dropped: an added capability wins"
 fi
 
-check sys-admin-allows-unshare
+check sys-admin-allows-namespace-calls
 same_run
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$admin_mode" != 2 ]; then
   fail "with $cap_flags no seccomp filter holds the command (Seccomp: ${admin_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities (with SYS_ADMIN kept it refuses only the keyring calls)" \
     'Seccomp 2, unshare ran' "Seccomp ${admin_mode:-?}"
-elif [ "$admin_unshare" = made ] || [ "$admin_unshare" = worked ]; then
+elif { [ "$admin_unshare" = made ] || [ "$admin_unshare" = worked ]; } && [ "$admin_mount" = "$(let_through mount umount2 setns)" ]; then
   pass
-elif [ -z "$admin_unshare" ]; then
+elif [ -z "$admin_unshare" ] || [ "${admin_mount%:missing}" != "$admin_mount" ]; then
   program_missing "sk-$mark"
 elif [ $(((0x0${seen%% *} >> 21) & 1)) = 0 ]; then
   fail "with --cap-add SYS_ADMIN the command lacks CAP_SYS_ADMIN (CapEff ${seen%% *}): fix cap-drop-and-add first"
-else
+elif [ "$admin_unshare" != made ] && [ "$admin_unshare" != worked ]; then
   trace_point seccomp
   fail "with $cap_flags, the checker's program's unshare(CLONE_NEWUSER) was refused ($admin_unshare): rd's default filter refuses mount, umount2, pivot_root, unshare and setns only to a container without CAP_SYS_ADMIN, as Docker's default profile does (with it, they are the capability's to allow); decide the list after the capabilities are known" \
     'unshare ran' 'unshare refused'
+else
+  trace_point seccomp
+  fail "with $cap_flags, the default filter still refused what CAP_SYS_ADMIN allows (the checker's calls fail with an errno of their own when let through): rd's default filter refuses mount, umount2, pivot_root, unshare and setns only to a container without CAP_SYS_ADMIN, all five together, as Docker's default profile does" \
+    "$(how_shown "$(let_through mount umount2 setns)")" "$(how_shown "$admin_mount")"
 fi
 
 check keyring-always-denied
 same_run
 # The first of the three keyring calls (add_key, keyctl, request_key) not refused with EPERM.
-call=$(for c in $keyring; do [ "${c#*:}" = failed_1 ] || { echo "$c"; break; }; done)
+call=$(not_refused "$keyring")
 name=${call%%:*}
 [ "$name" = keyring ] && name=add_key
 how=$(echo "${call#*:}" | tr _ ' ')
@@ -333,7 +390,7 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -z "$call" ]; then
   pass
-elif [ -z "$how" ]; then
+elif [ "$how" = missing ]; then
   program_missing "sk-$mark"
 else
   trace_point seccomp
@@ -381,10 +438,6 @@ probe_end
 expected=$(for c in sethostname mkdir symlink rename chmod chdir; do
   case " $deny chdir " in *" $c "*) printf ' %s:failed_1' "$c" ;; *) printf ' %s:worked' "$c" ;; esac
 done)
-# how_shown CALL:HOW…: the same, as a learner reads it.
-how_shown() {
-  echo $1 | sed 's/ /, /g; s/:failed_1/ refused (EPERM)/g; s/:failed_\([0-9]*\)/ failed (errno \1)/g; s/:killed_\([0-9]*\)/ killed (signal \1)/g; s/:worked/ worked/g'
-}
 if [ -z "$PROBE" ] && [ "$RC" = 159 ]; then
   trace_point seccomp
   fail "the command's shell was killed by SIGSYS at a refused call: the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints, as base64, the program checkers/14.sh hands a container's command to see what its seccomp filter
-// refuses: a static x86-64 ELF, assembled here by hand (no assembler needed), 485 bytes. Its five children
-// each make one call a filter may refuse, then show in /proc how it went (see checkers/14.sh).
+// refuses: a static x86-64 ELF, assembled here by hand (no assembler needed). Its children each make one call
+// a filter may refuse, then show in /proc how it went (see checkers/14.sh).
 // usage: node scripts/seccomp-program.mjs   (then paste it into SECCOMP_PROGRAM in checkers/14.sh)
 
 const BASE = 0x400000; // where the one program header loads the file
@@ -49,6 +49,14 @@ child('symlink', 'c10', () => { eax(88); bytes(0xbf); address('rw'); bytes(0xbe)
 child('rename', 'c11', () => { eax(82); argv0(RDI); argv0(RSI); syscall(); }); //    rename(argv[0], argv[0]): a no-op that works
 child('chmod', 'c12', () => { eax(90); argv0(RDI); bytes(0xbe, ...le32(0o700)); syscall(); }); // chmod(argv[0], 0700), as it is
 child('chdir', 'c13', () => { eax(80); bytes(0xbf); address('root'); syscall(); }); //  chdir("/")
+// Calls the default filter refuses unless SYS_ADMIN is kept, each made so that, let through, it fails with an
+// errno of its own before the kernel looks at capabilities (so a capability's EPERM cannot pass for the filter's).
+child('mount', 'c14', () => { //                                     mount(NULL, NULL, NULL, 0, NULL): EFAULT, no target
+  eax(165); bytes(0xbf, ...le32(0)); bytes(0xbe, ...le32(0)); bytes(0xba, ...le32(0));
+  bytes(0x41, 0xba, ...le32(0)); bytes(0x41, 0xb8, ...le32(0)); syscall();
+});
+child('umount2', 'c15', () => { eax(166); bytes(0xbf); address('root'); bytes(0xbe, ...le32(0x100)); syscall(); }); // umount2("/", 0x100): EINVAL, no such flag
+child('setns', 'c16', () => { eax(308); bytes(0xbf, ...le32(-1)); bytes(0xbe, ...le32(0)); syscall(); }); // setns(-1, 0): EBADF
 jump(0xeb, 'pause'); //                                               the parent: pause
 label('report');
 bytes(0x85, 0xc0); jump(0x78, 'failed'); //                            the call returned -errno: failed
@@ -58,7 +66,7 @@ label('failed');
 bytes(0xf7, 0xd8); bytes(0x89, 0xc7); eax(60); syscall(); //           exit(errno)
 label('pause');
 eax(34); syscall(); jump(0xeb, 'pause'); //                            pause() for ever, unreaped children kept
-for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'sethostname', 'mkdir', 'symlink', 'rename', 'chmod', 'chdir', 'user', 'rw']) {
+for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'sethostname', 'mkdir', 'symlink', 'rename', 'chmod', 'chdir', 'mount', 'umount2', 'setns', 'user', 'rw']) {
   label(name);
   bytes(...Buffer.from(`${name}\0`));
 }
