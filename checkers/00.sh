@@ -2,24 +2,28 @@
 # it ended ("<pid> exited with status N" / "<pid> killed by signal NAME").
 TRACE_CALLS='execve|which|clearCloexec'
 
-# part: one run shows stdout, stderr, arguments and the exit status; stdout and stderr are captured apart.
+# part: one run shows stdout, stderr, arguments and the exit status; stdout and stderr are captured apart. The
+# command's arguments hold a `--` of its own: only the first, rd's, is dropped.
 check stdout
-rd_split run -- /bin/sh -c 'echo "out:$1"; echo "err:$1" >&2; exit 3' sh 'two  words'
+rd_split run -- /bin/sh -c 'echo "out:$*"; echo "err:$2" >&2; exit 3' sh -- 'two  words'
 if rd_timed_out; then
   ran_ok 3
-elif has_line '^out:two  words$' && [ "$OUT" = 'out:two  words' ]; then
+elif has_line '^out:-- two  words$' && [ "$OUT" = 'out:-- two  words' ]; then
   pass
-elif has_line '^out:two  words$'; then
+elif has_line '^out:-- two  words$'; then
   fail "rd's stdout carried lines of rd's own beside the command's output: stdout is the command's alone (rd run -- cat f > copy must copy f, nothing more), so print rd's own lines, its report too, to stderr (console.error)" \
-    'out:two  words' "$OUT"
+    'out:-- two  words' "$OUT"
+elif has_line '^out:two  words$'; then
+  fail "the command's own \`--\` was dropped (its arguments were -- and 'two  words'): only the first \`--\`, the one that ends rd's options, is rd's; every later one is the command's (rd run -- grep -- -v f)" \
+    'out:-- two  words' 'out:two  words'
 elif has_line '^out:'; then
   fail "the command's arguments changed on the way: pass the command and its arguments to execve exactly as given" \
-    'out:two  words' "$(printf '%s\n' "$OUT" | grep '^out:')"
+    'out:-- two  words' "$(printf '%s\n' "$OUT" | grep '^out:')"
 elif [ "$RC" != 3 ]; then
   ran_ok 3
 else
   fail "the command's stdout never reached rd's stdout: clear close-on-exec on fds 0-2 (linux.clearCloexec) before execve, and spawn the init stage with stdio: 'inherit'" \
-    'out:two  words' "$OUT"
+    'out:-- two  words' "$OUT"
 fi
 
 check stderr
@@ -54,18 +58,21 @@ fi
 # is then killed from outside, for the signal check.
 check stdin
 mkfifo /run/check/stdin && exec 7<> /run/check/stdin && echo 'a line for the command' >&7
-RD_STDIN=/run/check/stdin
+RD_STDIN=/run/check/stdin streams_not_rds=
 probe 'read -r line'
 RD_STDIN=
 if [ -n "$PROBE" ]; then
   same_file "/proc/$PROBE/fd/0" /run/check/stdin && stdin_ok=yes || stdin_ok=
   stdin_is=$(readlink "/proc/$PROBE/fd/0" 2> /dev/null || echo 'closed')
+  # Its stdout and stderr: rd's own (the file the probe's rd writes to), not pipes rd copies from.
+  for fd in 1 2; do same_file "/proc/$PROBE/fd/$fd" "$_out_file" || streams_not_rds="$streams_not_rds $fd:$(readlink "/proc/$PROBE/fd/$fd" 2> /dev/null || echo closed)"; done
   vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
   # A ^C at the terminal reaches rd too (the whole foreground group gets SIGINT): rd must outlive it and report
   # how the command ended. The harness sends it to rd alone, then kills the command as below. (No wait: a SIGINT
   # rd does not handle ends it when it next runs, before it can see the command end.)
+  # A second ^C, once rd has had time to take the first: a guard that held once only (process.once) ends rd now.
   rd_pid=$(rd_process)
-  [ -n "$rd_pid" ] && kill -INT "$rd_pid"
+  [ -n "$rd_pid" ] && kill -INT "$rd_pid" && usleep 200000 && kill -INT "$rd_pid"
 fi
 probe_end
 exec 7>&-
@@ -78,6 +85,17 @@ else
     "stdin: rd's stdin" "stdin: $stdin_is"
 fi
 
+check streams-inherited
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$streams_not_rds" ]; then
+  pass
+else
+  fail "the command's stdout and stderr must be rd's own, as the kernel hands them on (stdio: 'inherit'), not pipes rd reads and copies: the command then never sees rd's terminal (no colours, no line editing, no job control), and dies of SIGPIPE when rd goes. Seen by the harness, the command's fds:$streams_not_rds" \
+    "fds 1 and 2: rd's stdout and stderr" "$(echo $streams_not_rds)"
+fi
+
 check signal
 # The stdin check's container, killed from outside as `docker kill` does: from level 06 the command is its
 # namespace's PID 1, which ignores signals sent from inside it, but SIGKILL from an ancestor namespace always
@@ -88,7 +106,7 @@ report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$RC" = 130 ] && [ -z "$report" ]; then
-  fail "rd itself died of a SIGINT (what ^C sends to the terminal's whole foreground group, rd and the command alike) while the command ran, so no one reported how the command ended: in the parent, process.on('SIGINT', () => {}) before spawning, and let the command decide" \
+  fail "rd itself died of a SIGINT (what ^C sends to the terminal's whole foreground group, rd and the command alike; the harness sent rd two, 0.2 s apart) while the command ran, so no one reported how the command ended: in the parent, process.on('SIGINT', () => {}) before spawning (on, not once: every ^C), and let the command decide" \
     "rd outlives SIGINT; $vm_pid killed by signal SIGKILL" 'rd killed by SIGINT (exit status 130)'
 elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
   fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
@@ -105,12 +123,18 @@ fi
 # part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
 # (env is in /usr/bin, not in /bin, in the VM and in the image alike: /bin/NAME is no lookup.)
 check path-lookup
-PROBE_SHELL='env sh' PROBE_SPLIT=yes
+# env sets a variable of the checker's on its way to sh: the command's environment shows that env ran.
+via_env=RW_VIA_ENV=$(random_in 1000 60000) env_ran=
+PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT=
+[ -n "$PROBE" ] && env_ran=$(tr '\0' '\n' < "/proc/$PROBE/environ" | grep -x "$via_env")
 probe_end
-if [ -n "$PROBE" ]; then
-  pass # the command's process ran, so 'env' was found
+if [ -n "$env_ran" ]; then
+  pass # the command's process ran through env, so 'env' was found
+elif [ -n "$PROBE" ]; then
+  fail "the command ran without 'env', which was the command: in \`rd run OPTIONS CMD -- ARGS\`, CMD is the command and ARGS its arguments (the first \`--\` is dropped wherever it is); the harness saw no $via_env, which env sets, in the command's environment" \
+    "$via_env in the environment" 'env never ran'
 elif rd_timed_out || ! has_line 'ENOENT'; then
   probe_missing
 else

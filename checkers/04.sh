@@ -167,11 +167,13 @@ elif [ -n "$left" ]; then
     'nothing new' "$left"
 else
   # An image that is not there (a typo): rd fails, and makes nothing for a container it cannot start.
-  rd run -i no-such-image-$$ -- /bin/true
+  rd_split run -i no-such-image-$$ -- /bin/true
   left=$(leftovers | grep -vxFf /run/check/left-before)
   if [ "$RC" = 0 ]; then
     fail "rd run -i no-such-image-$$ exited with status 0, though $IMAGES has no such image: fail with rd's own error" \
       'an error' 'exit status 0'
+  elif has_line '^rd: ' && ! has_line '^rd: ' "$ERR"; then
+    errors_on_stdout
   elif [ -n "$left" ]; then
     fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $CONTAINERS: find the image's tar before making the container's folders" \
       'nothing new' "$left"
@@ -287,7 +289,7 @@ pair_state() { find "$pair_lower" -xdev -exec stat -c '%i %z %n' {} + 2> /dev/nu
 # subshell: only this shell reaps an rd that ended, and kill -0 finds an unreaped one still there.
 held() {
   _i=0
-  until HELD=$(_processes_running "sleep $1 ") && [ -n "$HELD" ] || ! kill -0 "$2" 2> /dev/null || [ $((_i += 2)) -gt "$3" ]; do
+  until HELD=$(_processes_running "sleep $1 "); [ -n "$HELD" ] || ! kill -0 "$2" 2> /dev/null || [ $((_i += 2)) -gt "$3" ]; do
     usleep 200000
   done
 }

@@ -48,16 +48,18 @@ else
 fi
 
 # A name is no number: taken for one (Number('learner') is NaN, which koffi hands to setuid as 0), it runs the
-# command as root. A runtime that knows names finds no such group in the image.
+# command as root. A runtime that knows names finds no such group in the image. Nor is a number past 32 bits:
+# koffi hands setuid 4294967296 as 0 too.
 check user-as-numbers
 if [ -z "$user_dropped" ]; then
   fail "rd does not run the command as the user --user names yet: fix user-and-group first"
-elif refused --user "UID or UID:GID, as numbers" --user learner:no-such-group; then
+elif refused --user "UID or UID:GID, as numbers" --user learner:no-such-group &&
+  refused --user "ids from 0 to 2147483647, as Docker does: 4294967296 does not fit an id's 32 bits, and koffi hands it to setuid as 0, root" --user 4294967296:4294967296; then
   pass
 fi
 
 # part: --user without a group, which comes from the image's /etc/passwd; a uid it does not list is refused
-# (not run with group 0, root's, as a runtime that falls back to 0 would).
+# (not run with group 0, root's, as a runtime that falls back to 0 would); with a group, the listed user gets it.
 check user-without-group
 probe 'id' -i busybox --user 1000
 if [ -n "$PROBE" ]; then
@@ -72,4 +74,18 @@ elif [ "uid $uids, gid $gids, groups: ${groups:-(none)}" != 'uid 1000 1000 1000 
     "with --user 1000 and no group, the group is the user's primary group in the image's /etc/passwd (learner:x:1000:1100:…): read it after pivot_root, where /etc/passwd is the image's, not the VM's"
 elif refused --user "UID:GID, or a UID the image's /etc/passwd lists (4242 is not in it: there is no group to take)" --user 4242; then
   pass
+fi
+
+# A listed user with a group given: the group given wins over the one /etc/passwd lists.
+check listed-user-given-group
+G2=$(random_in 6000 3000)
+probe 'id' -i busybox --user 1000:$G2
+[ -n "$PROBE" ] && p_ids
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+else
+  point_10_ids
+  expect_eq "uid 1000 1000 1000 1000, gid $G2 $G2 $G2 $G2" "uid $uids, gid $gids" \
+    "with --user 1000:$G2 the group is $G2, as given, though /etc/passwd lists user 1000 with group 1100: look the group up only when --user names none"
 fi

@@ -9,10 +9,10 @@ TRACE_CALLS='setgroups|setgid|setuid|unshare|write'
 inside_owner() { inside_ids "$(echo "$1" | tr : ' ')" | tr ' ' :; }
 UIDS="$(random_in 10000 10000) $(random_in 3000 1000)" # start count; within the VM's 0–65535
 GIDS="$(random_in 30000 20000) $(random_in 5000 1000)"
-# Another user's ranges come first in each file, as they may (usermod adds lines in any order): rd must take
-# root's line, not the first.
+# Other users' ranges come before and after root's in each file, as they may (usermod adds lines in any order):
+# rd must take root's line, not the first or the last, nor one whose name only starts with root.
 OTHER_UIDS="$(random_in 25000 10000) $(random_in 1000 1000)" OTHER_GIDS="$(random_in 2000 5000) $(random_in 1000 1000)"
-vm "printf 'learner:%s:%s\nroot:%s:%s\n' $OTHER_UIDS $UIDS > /etc/subuid && printf 'learner:%s:%s\nroot:%s:%s\n' $OTHER_GIDS $GIDS > /etc/subgid"
+vm "printf 'rootless:%s:%s\nroot:%s:%s\nlearner:%s:%s\n' $OTHER_UIDS $UIDS $OTHER_UIDS > /etc/subuid && printf 'rootless:%s:%s\nroot:%s:%s\nlearner:%s:%s\n' $OTHER_GIDS $GIDS $OTHER_GIDS > /etc/subgid"
 # kernel ids, as the harness sees the container's root
 ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
 
@@ -29,7 +29,7 @@ _map() { awk -v o="$SANDBOX_ID" '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1
 # gid_map) is "0 RANGE", root's line in SUBID-FILE; else fails with the likely cause.
 _expect_map() {
   case $2 in
-    "0 $6") _cause="that is the line of another user, learner, the first in $4: take the line that starts with root: (rd runs as root)" ;;
+    "0 $6") _cause="that is the line of another user, rootless (the first in $4) or learner (the last): take the line whose name is root, up to the colon (rd runs as root)" ;;
     '') _cause="the map is empty: rd run must write /proc/PID/$1 of unshare(1)'s process, once the init stage says it is in the namespace" ;;
     "0 $5") _cause="that is the other kind's range: are uid_map and gid_map swapped, or one read from the wrong subordinate-id file?" ;;
     '0 0 65536') _cause="that is the VM's own map: the container has no user namespace of its own (unshare --user)" ;;
@@ -68,11 +68,18 @@ if [ -n "$PROBE" ]; then
   # And every other file of its root (the overlay; not what is mounted on it): owners outside the maps are nobody
   # inside. (The few above name the likely mistake; this one finds a move that stopped short.)
   # (find names the points where others are mounted, /proc and /sys, with their mounts' owners: not judged.)
-  unmapped=$(find "/proc/$PROBE/root/" -xdev -exec stat -c '%u %g %n' {} + 2> /dev/null |
-    awk -v u="$ROOT_UID" -v g="$ROOT_GID" -v uc="${UIDS#* }" -v gc="${GIDS#* }" -v points=" $(echo $(p_mounts | awk '{ print $1 }')) " \
-      '{ sub("^/proc/[0-9]+/root/", "/", $3) } index(points, " " $3 " ") { next }
-       $1 < u || $1 >= u + uc || $2 < g || $2 >= g + gc { n++; if (n <= 3) printf "%s%s", (n > 1 ? ", " : ""), $3 }
-       END { if (n > 3) printf " and %d more", n - 3 }')
+  # Modes too: a file that is no link may not have become writable by anyone (chmod follows a link, whose own
+  # mode is 777: a mode put back through one lands on its target). Its root's own owner, the upper folder's.
+  find "/proc/$PROBE/root/" -xdev -exec stat -c '%u %g %A %n' {} + 2> /dev/null | sed 's#^\([^ ]* [^ ]* [^ ]*\) /proc/[0-9]*/root/#\1 /#' > /run/check/11-files
+  points=" $(echo $(p_mounts | awk '{ print $1 }')) "
+  unmapped=$(awk -v u="$ROOT_UID" -v g="$ROOT_GID" -v uc="${UIDS#* }" -v gc="${GIDS#* }" -v points="$points" \
+      'index(points, " " $4 " ") { next }
+       $1 < u || $1 >= u + uc || $2 < g || $2 >= g + gc { n++; if (n <= 3) printf "%s%s", (n > 1 ? ", " : ""), $4 }
+       END { if (n > 3) printf " and %d more", n - 3 }' /run/check/11-files)
+  writable=$(awk -v points="$points" 'index(points, " " $4 " ") { next }
+       $3 !~ /^l/ && substr($3, 9, 1) == "w" && substr($3, 10, 1) !~ /[tT]/ { n++; if (n <= 3) printf "%s%s (%s)", (n > 1 ? ", " : ""), $4, $3 }
+       END { if (n > 3) printf " and %d more", n - 3 }' /run/check/11-files)
+  top=$(stat -c '%u:%g' "/proc/$PROBE/root/")
   # What the container's root may do, tried by the harness with its own programs, entering the container's
   # namespaces as its root (whatever the command did or left out): make a file in the image's /etc, set the
   # hostname of the container's UTS namespace (only its user namespace's root may), and, below, change a
@@ -156,11 +163,17 @@ elif [ "$sh_link" != "$ROOT_UID:$ROOT_GID" ]; then
   fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_owner "$sh_link") outside: a link has an owner of its own, which lchownSync moves (chownSync would change its target instead; a link left alone stays the VM root's, nobody inside)" \
     "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_owner "$sh_link")"
 elif [ "$suid_mode" != 6755 ]; then
-  fail "the image's /usr/local/bin/setuid-example, mode 6755 (set-user-ID and set-group-ID) in the image, has mode ${suid_mode:-?} in the container's copy: chown (lchownSync) clears both bits, so a program such as su or passwd would lose its powers. Put the mode back after moving the owner (fs.chmodSync(file, mode & 0o7777))" \
+  fail "the image's /usr/local/bin/setuid-example, mode 6755 (set-user-ID and set-group-ID) in the image, has mode ${suid_mode:-?} in the container's copy: chown (lchownSync) clears both bits, so a program such as su or passwd would lose its powers. Put the mode back after moving the owner, on files that are no links (fs.chmodSync(file, mode & 0o7777): chmod follows a link)" \
     'mode 6755' "mode ${suid_mode:-?}"
 elif [ -n "$unmapped" ]; then
   fail "some of the image's files still belong to ids outside the container's maps (nobody inside), though /etc, /etc/passwd, /home/learner and /bin/sh were moved: move the owner of every file and folder of the unpacked image, at every depth" \
     'every owner within the maps' "not moved: $unmapped"
+elif [ -n "$writable" ]; then
+  fail "files of the image became writable by anyone in the container's copy: $writable. chmod follows a symbolic link, whose own mode is 777, so a mode put back through a link lands on its target: put modes back on files that are no links only" \
+    'modes as in the image' "writable by anyone: $writable"
+elif [ "$top" != "$ROOT_UID:$ROOT_GID" ]; then
+  fail "the container's / (the overlay's top, which takes its upper folder's owner) belongs to $(inside_owner "$top") outside, not to the container's root (${UIDS% *}:${GIDS% *} outside): give the container's upper, work and merged folders the ranges' starts as owner, uid's and gid's each" \
+    "/ owned by ${UIDS% *}:${GIDS% *}" "/ owned by $(inside_owner "$top")"
 else
   expect_eq "the container's root makes a file in /etc" "the container's root $etc_made a file in /etc" \
     "the harness, entering the container's namespaces as its root, could not make a file in the image's /etc, though /etc is its own: is the overlay's upperdir the container's root's (owned by uid ${UIDS% *}, gid ${GIDS% *} outside)?"

@@ -239,35 +239,44 @@ clear_cgroups_left() {
 }
 
 # refused FLAG TAKES OPTIONS…: the runtime started with bad OPTIONS (`rd run -i busybox OPTIONS -- /bin/true`)
-# refused them with its own error naming FLAG (e.g. --pids-limit), no stack trace, and nothing created: no new
-# cgroup in rubber-workshop. True if it did; else fails the current check (TAKES: what FLAG takes, for the
+# refused them with its own error naming FLAG (e.g. --pids-limit) on stderr, no stack trace, and nothing created:
+# no new cgroup in rubber-workshop. True if it did; else fails the current check (TAKES: what FLAG takes, for the
 # message). Sets REFUSED to the OPTIONS tried.
 refused() {
   _flag=$1 _takes=$2
   shift 2
   REFUSED="$*"
   _before=$(cgroups_left)
-  rd run -i busybox "$@" -- /bin/true
+  rd_split run -i busybox "$@" -- /bin/true
+  _both=$(printf '%s\n%s\n' "$OUT" "$ERR")
   _left=$(cgroups_left | grep -vxF "${_before:-/}" | tr '\n' ' ')
-  _said=$(printf '%s\n' "$OUT" | grep -m1 '^rd: ' || echo '(no rd: line)')
+  _said=$(printf '%s\n' "$_both" | grep -m1 '^rd: ' || echo '(no rd: line)')
   if [ "$RC" = 0 ]; then
     fail "rd ran the container with $REFUSED: refuse it with rd's own error, before creating anything ($_flag takes $_takes)" \
       "rd: $_flag … (exit status 1)" 'exit status 0'
-  elif has_line '^ +at '; then
+  elif has_line '^ +at ' "$_both"; then
     fail "rd refused $REFUSED with a stack trace: throw an Error whose message says what $_flag takes ($_takes); main() prints it as 'rd: …'" \
       "rd: $_flag …" 'a stack trace'
-  elif ! has_line "^rd: .*$_flag" && [ -n "$_left" ]; then
+  elif ! has_line "^rd: .*$_flag" "$_both" && [ -n "$_left" ]; then
     fail "rd took $REFUSED and began the container: what failed was a later step on it (rd's error, below, does not name $_flag; the kernel refuses such a limit with EINVAL). Check the flag yourself before creating anything, and say what it takes ($_takes)" \
       "rd: $_flag …" "$_said; left: $_left"
-  elif ! has_line "^rd: .*$_flag"; then
+  elif ! has_line "^rd: .*$_flag" "$_both"; then
     fail "rd failed with $REFUSED but its error does not name $_flag: say which flag is wrong and what it takes ($_takes)" \
       "rd: $_flag …" "$_said"
+  elif ! has_line "^rd: " "$ERR"; then
+    errors_on_stdout
   elif [ -n "$_left" ]; then
     fail "rd refused $REFUSED, but left a cgroup behind: check the flag before creating anything" '(none)' "$_left"
   else
     return 0
   fi
   return 1
+}
+
+# errors_on_stdout: a fail for an rd whose error ("rd: …") came out on its stdout, the command's alone.
+errors_on_stdout() {
+  fail "rd printed its error on stdout: stdout is the command's alone (rd run -- cat f > copy must copy f, nothing more), so rd's own lines, its errors too, go to stderr (console.error)" \
+    'rd: … on stderr' "$(printf '%s\n' "$OUT" | grep -m1 '^rd: ') on stdout"
 }
 
 # rd_timed_out: true if the last rd call was stopped at its time limit.
