@@ -99,13 +99,14 @@ else
 fi
 
 # part: the folders rd is told to use: an image that only --image-dir holds, containers made in --container-dir.
+# Their paths hold a space, as a folder's name may: passed on as one word each, never through a shell.
 check dirs-from-flags
-FLAG_IMAGES=/tmp/rw-check/images FLAG_CONTAINERS=/tmp/rw-check/containers
-vm "mkdir -p $FLAG_IMAGES $FLAG_CONTAINERS && cp $IMAGES/busybox.tar $FLAG_IMAGES/elsewhere.tar" || exit 1
+FLAG_IMAGES='/tmp/rw check/images' FLAG_CONTAINERS='/tmp/rw check/containers'
+vm "mkdir -p '$FLAG_IMAGES' '$FLAG_CONTAINERS' && cp $IMAGES/busybox.tar '$FLAG_IMAGES/elsewhere.tar'" || exit 1
 # What the default container folder holds, two levels deep (an earlier container may have left its folder).
 in_default() { (cd "$(s_file "$CONTAINERS")" && find . -maxdepth 2 | sort); }
 default_before=$(in_default)
-probe '' -i elsewhere --image-dir $FLAG_IMAGES --container-dir $FLAG_CONTAINERS
+probe '' -i elsewhere --image-dir "$FLAG_IMAGES" --container-dir "$FLAG_CONTAINERS"
 if [ -n "$PROBE" ]; then
   default_now=$(in_default)
   made=$(ls -A "$(s_file "$FLAG_CONTAINERS")")

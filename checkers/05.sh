@@ -53,6 +53,9 @@ elif [ -z "$id" ]; then
 elif [ "$inside_hostname" != "$id" ]; then
   fail "inside the container the hostname must be the container's id, the name of its folder in $CONTAINERS: call linux.sethostname(container.id) in the init stage, after unshare" \
     "hostname: $id" "hostname: $inside_hostname"
+elif ! printf '%s\n' "$id" | grep -Eqx '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?'; then
+  fail "the container's id, $id, is its hostname, so it must be one a network can use: lowercase letters, digits and inner hyphens, 63 at most (a DNS label; _ is none, and names are compared without case). Make it hex, as Docker does: randomBytes(6).toString('hex')" \
+    'an id of lowercase hex digits' "$id"
 else
   pass
 fi

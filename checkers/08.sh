@@ -146,3 +146,10 @@ else
   fail "cgroups were left in /sys/fs/cgroup/rubber-workshop after their containers exited: once the command has exited, rmdir the container's cgroup (allowed as soon as no process is left in it; its files go with it)" \
     '(none)' "$(echo $left)"
 fi
+
+# Shares out of range, or not all a number: refused before anything is made (parseInt would read 512x as 512).
+check bad-shares-refused
+if refused --cpu-shares 'a whole number from 2 to 262144' --cpu-shares 1 &&
+  refused --cpu-shares 'a whole number from 2 to 262144, all of it a number' --cpu-shares 512x; then
+  pass
+fi

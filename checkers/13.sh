@@ -209,6 +209,13 @@ else
     "with --net none the container's network namespace must hold lo alone, as without --net (level 07): only --net bridge connects it"
 fi
 
+# An unknown --net (a typo, or host, which rd does not offer) is refused, not run without a network.
+# holds before this level: bad-net-refused — the stub's code refuses it, and an earlier rd knows no --net at all
+check bad-net-refused
+if refused --net "bridge or none" --net "$(pick 1 brdige host bridged container:x)"; then
+  pass
+fi
+
 # part: two containers at once, then a third
 check two-containers
 # Two containers at once, then the first ends while the second runs: the second must keep its network (what

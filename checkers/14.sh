@@ -404,6 +404,13 @@ else
     'add_key, keyctl and request_key failed with EPERM' "$name ${how}"
 fi
 
+# A name the kernel does not know (a typo): dropping nothing would leave the container the capability.
+check unknown-capability-refused
+typo=$(echo "$(pick 1 NET_RAW MKNOD SYS_CHROOT SETFCAP)" | tr 'A-Z ' 'a-z\n' | head -n 1)x
+if refused --cap-drop "capability names such as NET_RAW, cap_net_raw or ALL ($typo is none: dropping nothing would keep one)" --cap-drop "$typo"; then
+  pass
+fi
+
 # part: a filter of the checker's choosing: chdir and two more of five calls are refused, the other three must
 # work; each made by a child of the checker's program, so the kernel says how it went.
 check seccomp-deny-chosen

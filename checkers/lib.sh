@@ -436,11 +436,13 @@ p_mounts() { sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk '{ print $5, $(NF - 2
 # false) a path whose folders pass through a symbolic link: an absolute link resolves in the root of whoever
 # follows it, here the harness's own files. (The last part may be a link: read it with readlink, or test -L.)
 in_root() {
-  _path=$1
-  for _part in $(dirname "$2" | tr / ' '); do
+  _path=$1 _folders=$(dirname "$2") _ifs=$IFS
+  IFS=/ # (a part may hold a space)
+  for _part in ${_folders#/}; do
     _path=$_path/$_part
-    [ -L "$_path" ] && return 1
+    [ -L "$_path" ] && IFS=$_ifs && return 1
   done
+  IFS=$_ifs
   echo "$_path/$(basename "$2")"
 }
 # p_file PATH: PATH inside the probe's root.

@@ -24,6 +24,10 @@ try {
   await fs.mkdirp(path.join(root, 'usr/local/bin'));
   await fs.writeFile(path.join(root, 'usr/local/bin/setuid-example'), '#!/bin/sh\necho "set-user-ID and set-group-ID: $(ls -l "$0")"\n');
   await fs.chmod(path.join(root, 'usr/local/bin/setuid-example'), 0o6755);
+  // A file of two names (a hard link, as Docker Hub's busybox links its applets): one file, whose owner a runtime
+  // that moves owners once per name would move twice.
+  await fs.mkdirp(path.join(root, 'usr/share/rubber'));
+  await fs.link(path.join(root, 'etc/rubber-image'), path.join(root, 'usr/share/rubber/image-name'));
   // Fixed owners and times: the same inputs give the same bytes, so the asset digest is stable. Root's all but
   // learner's home, learner's (1000:1100): a runtime that sets owners instead of moving them (user namespaces) shows.
   const tar = ['--numeric-owner', '--mtime=@0', '--sort=name', '-C', root];
