@@ -4,9 +4,10 @@
 TRACE_CALLS='mount|umount2'
 lower=$CONTAINERS/images/busybox
 image_passwd=$(tar -xOf "$BUSYBOX_TAR" ./etc/passwd | md5sum)
-# The tar's last file, as a path in the image: an unpack cut off halfway lacks it.
+# The tar's last file, as a path in the image: an unpack cut off halfway lacks it. has_last: the probe's root has it.
 last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)
 last=/${last#./}
+has_last() { _f=$(p_file "$last") && { [ -e "$_f" ] || [ -L "$_f" ]; }; }
 # slower PATH: PATH in the unpacked image, as the harness reaches it (nowhere if a link is on the way).
 slower() { s_file "$lower$1"; }
 
@@ -215,7 +216,7 @@ rm -f "$half_tar"
 cp "$BUSYBOX_TAR" "$half_tar"
 probe 'echo started' -i halfway
 if [ -n "$PROBE" ]; then
-  f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && sees_last=yes || sees_last=
+  has_last && sees_last=yes || sees_last=
   half_root=$(root_layers)
 fi
 probe_end
@@ -329,8 +330,8 @@ if [ -n "$fed" ]; then
   fi
   a_state=$(pair_state)
   b_root=$(PROBE=$b_pid && root_layers)
-  a_last=$(PROBE=$a_pid && f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && echo yes)
-  b_last=$(PROBE=$b_pid && f=$(p_file "$last") && { [ -e "$f" ] || [ -L "$f" ]; } && echo yes)
+  a_last=$(PROBE=$a_pid && has_last && echo yes)
+  b_last=$(PROBE=$b_pid && has_last && echo yes)
 fi
 PROBE=$b_pid PROBE_ASIDE=$a_pid
 probe_end
