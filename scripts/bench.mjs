@@ -117,19 +117,23 @@ async function watchRuns(level) {
     return performance.now();
   };
   const runs = [];
-  await waitFor(/Watching rd\.ts/);
-  for (let i = 0; i < RUNS; i++) {
-    await new Promise((r) => setTimeout(r, IDLE_MS));
-    out = '';
-    fs.appendFileSync(path.join(cwd, 'rd.ts'), `// saved ${i}\n`);
-    const start = performance.now();
-    const own = await waitFor(levelVerdict(level));
-    const all = await waitFor(/Watching rd\.ts/);
-    if (!/passed \(/.test(out)) throw new Error(`the solution of ${level} did not pass under check --watch: ${out}`);
-    runs.push({ own: own - start, all: all - start });
+  try {
+    await waitFor(/Watching rd\.ts/);
+    for (let i = 0; i < RUNS; i++) {
+      await new Promise((r) => setTimeout(r, IDLE_MS));
+      out = '';
+      fs.appendFileSync(path.join(cwd, 'rd.ts'), `// saved ${i}\n`);
+      const start = performance.now();
+      const own = await waitFor(levelVerdict(level));
+      const all = await waitFor(/Watching rd\.ts/);
+      if (!/passed \(/.test(out)) throw new Error(`the solution of ${level} did not pass under check --watch: ${out}`);
+      runs.push({ own: own - start, all: all - start });
+    }
+  } finally {
+    // Also when a run failed: a watch left behind keeps its spare VMs running.
+    child.kill('SIGINT');
+    await closed;
   }
-  child.kill('SIGINT');
-  await closed;
   return runs;
 }
 for (const level of process.env.BENCH_LEVELS?.split(/\s+/) ?? levels) {
