@@ -28,6 +28,12 @@ export interface CheckPanelProps {
   traceShown: boolean;
 }
 
+/**
+ * Other failures shown with their messages; the rest by name only, so that a stub's dozen failures (often for
+ * one cause, the first's) leave the check's stages on a small terminal. `check` and its reports list them all.
+ */
+const OTHERS_DETAILED = 3;
+
 /** The failure whose details the panel shows, and so whose trace t shows. */
 export function shownFailure(outcome: Outcome | undefined): CheckResult | undefined {
   return outcome?.results.find((r) => r.status === 'fail');
@@ -98,12 +104,18 @@ function Verdict({ outcome, title, hints, next, recap, traceShown }: CheckPanelP
       {failed.length > 1 && (
         <Box flexDirection="column">
           <Text dimColor>Also failed:</Text>
-          {failed.slice(1).map((r) => (
+          {failed.slice(1, 1 + OTHERS_DETAILED).map((r) => (
             <Prose key={`${r.level}/${r.name}`}>
               <Text color={theme.fail}>✗ {r.level}/{r.name}</Text>
               {r.message && `: ${r.message}`}
             </Prose>
           ))}
+          {failed.length > 1 + OTHERS_DETAILED && (
+            <Prose>
+              <Text color={theme.fail}>✗ </Text>
+              {failed.slice(1 + OTHERS_DETAILED).map((r) => `${r.level}/${r.name}`).join(', ')}
+            </Prose>
+          )}
         </Box>
       )}
       {(outcome.verdict === 'error' || !failed[0]?.output) && outcome.tail.length > 0 && (

@@ -203,6 +203,16 @@ describe('checking', () => {
     await see('Also failed: ✗ 00/second: second went wrong');
   });
 
+  it('names the failures past the first four without their messages', async () => {
+    const names = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+    const runner = start({ scripts: [outcomeOf('00', names.map((n) => result('00', n, 'fail')))] });
+    await press('c');
+    runner.finish();
+    await see('✗ 00/fourth: fourth went wrong');
+    await see('✗ 00/fifth, 00/sixth');
+    expect(frame()).not.toContain('fifth went wrong');
+  });
+
   it('saves the outcome after every check', async () => {
     const runner = start({ scripts: [failing()] });
     await press('c');
