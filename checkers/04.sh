@@ -2,7 +2,10 @@
 # read-only as overlay's lowerdir; each writes only to its own upperdir; nothing is left when they end.
 # Judged from outside: the container's root mount, in the harness's /proc, and the sandbox's files between runs.
 TRACE_CALLS='mount|umount2'
-lower=$CONTAINERS/images/busybox
+# The first part's containers live in a container folder of the checker's, given with --container-dir: every
+# container's things must be made, used and removed there (a cleanup of the default folder alone would not do).
+GIVEN=/tmp/rw-given
+lower=$GIVEN/images/busybox
 image_passwd=$(tar -xOf "$BUSYBOX_TAR" ./etc/passwd | md5sum)
 # The tar's last file, as a path in the image: an unpack cut off halfway lacks it. has_last: the probe's root has it.
 last=$(tar -tf "$BUSYBOX_TAR" | tail -n 1)
@@ -12,7 +15,7 @@ has_last() { _f=$(p_file "$last") && { [ -e "$_f" ] || [ -L "$_f" ]; }; }
 slower() { s_file "$lower$1"; }
 
 # What the containers leave: folders in the container folder (the unpacked images aside) and mounts under it.
-leftovers() { ls -A "$(s_file "$CONTAINERS")" | grep -vx images; mounts_under "$CONTAINERS"; }
+leftovers() { ls -A "$(s_file "$GIVEN")" | grep -vx images; mounts_under "$GIVEN"; }
 
 # root_layers: the probe's root, "FSTYPE lowerdir=…" (the lowerdir only of an overlay).
 root_layers() { p_mounts | awk '$1 == "/" { t = $2; n = split($4, o, ","); l = ""; for (i = 1; i <= n; i++) if (o[i] ~ /^lowerdir=/) l = o[i] } END { print t, l }'; }
@@ -60,18 +63,18 @@ lease_opened() {
 # so that what these containers leave is judged alike wherever this part runs: a fixed-name item rd keeps there
 # would otherwise pass or fail by whether an earlier call made it. Mounts cannot go; they are the baseline
 # (its first line keeps the pattern file non-empty: busybox grep -v -f with no patterns prints nothing).
-vm "cd $CONTAINERS && ls -A | grep -vx images | while read -r f; do rm -rf -- \"\$f\"; done" 2>/dev/null
+vm "mkdir -p $GIVEN && cd $GIVEN && ls -A | grep -vx images | while read -r f; do rm -rf -- \"\$f\"; done" 2>/dev/null
 { echo '(none)'; leftovers; } > /run/check/left-before
 # Container A writes a new file and changes one of the image's.
 check overlay-root
-probe 'echo written-by-a > /written-by-a && echo changed-by-a >> /etc/passwd && echo "a: wrote /written-by-a and /etc/passwd"'
+probe 'echo written-by-a > /written-by-a && echo changed-by-a >> /etc/passwd && echo "a: wrote /written-by-a and /etc/passwd"' --container-dir $GIVEN
 if [ -n "$PROBE" ]; then
   root_mount=$(p_mounts | awk '$1 == "/" { print $2, $4 }')
   lowerdir=$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')
   # (A's root is where its writes must land: a read-only overlay takes none.)
   a_wrote=$(f=$(p_file /written-by-a) && [ -f "$f" ] && [ ! -L "$f" ] && echo yes)
   # The VM's mounts under the container folder while A runs: its overlay belongs to its own mount namespace.
-  vm_sees=$(mounts_under "$CONTAINERS" | grep -vxFf /run/check/left-before | tr '\n' ' ')
+  vm_sees=$(mounts_under "$GIVEN" | grep -vxFf /run/check/left-before | tr '\n' ' ')
 fi
 probe_end
 stamp_after_a=$(stamp)
@@ -88,7 +91,7 @@ elif [ "$lowerdir" != "lowerdir=$lower" ]; then
 elif [ -n "$vm_sees" ]; then
   point_04_overlay
   fail "while container A ran, the VM had $vm_sees mounted: the overlay was mounted in the VM's mount namespace, so every running container's root is the VM's to see and to change. Mount it in the init stage, after unshare(CLONE_NEWNS)" \
-    "no mount in the VM under $CONTAINERS" "$vm_sees"
+    "no mount in the VM under $GIVEN" "$vm_sees"
 elif [ -z "$a_wrote" ]; then
   point_04_overlay
   fail "container A could not write to its / (the harness finds no /written-by-a in it; the command's output is below): the overlay needs an upperdir and a workdir of the container's own, and no MS_RDONLY, so that writes land in the upperdir" \
@@ -103,7 +106,7 @@ if ! cmp -s "$(s_file "$IMAGES/busybox.tar")" "$BUSYBOX_TAR"; then
   fail "rd changed the image file $IMAGES/busybox.tar: images are read-only for every container"
 elif [ ! -d "$(slower /bin)" ]; then
   fail "found no unpacked image at $lower: unpack each image once into <container-dir>/images/<name> and use that folder as the overlay's lowerdir" \
-    "$lower/bin/…" "$(ls -A "$(s_file "$CONTAINERS")" | tr '\n' ' ')"
+    "$lower/bin/…" "$(ls -A "$(s_file "$GIVEN")" | tr '\n' ' ')"
 elif [ -e "$(slower /written-by-a)" ] || [ "$(md5sum < "$(slower /etc/passwd)")" != "$image_passwd" ]; then
   point_04_overlay
   fail "container A's writes landed in the shared image at $lower: they must go to A's own upperdir. The order is lowerdir=<image>,upperdir=<container>/upper,workdir=<container>/work" \
@@ -125,7 +128,7 @@ check containers-isolated
 PROBE_HOLDS=2
 probe "[ -e /written-by-a ] && echo 'sees: /written-by-a'
   grep -q changed-by-a /etc/passwd && echo 'sees: the line container A added to /etc/passwd'
-  for d in $spots; do echo b > \$d/.written-by-b 2> /dev/null; done"
+  for d in $spots; do echo b > \$d/.written-by-b 2> /dev/null; done" --container-dir $GIVEN
 PROBE_HOLDS=
 b_ran=
 if [ -n "$PROBE" ]; then
@@ -134,7 +137,7 @@ if [ -n "$PROBE" ]; then
     f=$(p_file /etc/passwd) && grep -q changed-by-a "$f" && echo "sees: the line container A added to /etc/passwd"; } 2> /dev/null)
   b_upper=$(upperdir)
   probe_aside
-  probe "for d in $spots; do echo c > \$d/.written-by-c 2> /dev/null; done; echo 'c: wrote'"
+  probe "for d in $spots; do echo c > \$d/.written-by-c 2> /dev/null; done; echo 'c: wrote'" --container-dir $GIVEN
   if [ -n "$PROBE" ]; then
     c_upper=$(upperdir)
     shared=$(for d in $spots; do
@@ -199,11 +202,11 @@ left=$(leftovers | grep -vxFf /run/check/left-before)
 if [ "${root_mount%% *}" != overlay ] || [ "$lowerdir" != "lowerdir=$lower" ]; then
   fail "no container ran on an overlay of the image, so there was nothing to clean up: fix overlay-root first"
 elif [ -n "$left" ]; then
-  fail "the containers ended, but rd left this in $CONTAINERS: remove <container-dir>/<id> after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
+  fail "the containers, run with --container-dir $GIVEN, ended, but rd left this there: remove <container-dir>/<id>, in the container folder given, after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
 else
   # An image that is not there (a typo): rd fails, and makes nothing for a container it cannot start.
-  rd_split run -i no-such-image-$$ -- /bin/true
+  rd_split run -i no-such-image-$$ --container-dir $GIVEN -- /bin/true
   left=$(leftovers | grep -vxFf /run/check/left-before)
   if [ "$RC" = 0 ]; then
     fail "rd run -i no-such-image-$$ exited with status 0, though $IMAGES has no such image: fail with rd's own error" \
@@ -211,7 +214,7 @@ else
   elif has_line '^rd: ' && ! has_line '^rd: ' "$ERR"; then
     errors_on_stdout
   elif [ -n "$left" ]; then
-    fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $CONTAINERS: find the image's tar before making the container's folders" \
+    fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $GIVEN: find the image's tar before making the container's folders" \
       'nothing new' "$left"
   else
     pass
