@@ -68,11 +68,14 @@ if [ -n "$PROBE" ]; then
   for fd in 1 2; do same_file "/proc/$PROBE/fd/$fd" "$_out_file" || streams_not_rds="$streams_not_rds $fd:$(readlink "/proc/$PROBE/fd/$fd" 2> /dev/null || echo closed)"; done
   vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
   # A ^C at the terminal reaches rd too (the whole foreground group gets SIGINT): rd must outlive it and report
-  # how the command ended. The harness sends it to rd alone, then kills the command as below. (No wait: a SIGINT
-  # rd does not handle ends it when it next runs, before it can see the command end.)
-  # A second ^C, once rd has had time to take the first: a guard that held once only (process.once) ends rd now.
-  rd_pid=$(rd_process)
-  [ -n "$rd_pid" ] && kill -INT "$rd_pid" && usleep 200000 && kill -INT "$rd_pid"
+  # how the command ended. The harness sends it to every process of rd's group above the command (rd's own and
+  # any it runs through), sparing the command, then kills the command as below. (No wait: a SIGINT rd does not
+  # handle ends it when it next runs, before it can see the command end.) A second ^C, once rd has had time to
+  # take the first: a guard that held once only (process.once) ends rd now.
+  rd_pids=$(rd_processes)
+  rd_group=$(process_group "${rd_pids##* }") command_group=$(process_group "$PROBE")
+  sigint_rd() { for p in $rd_pids; do [ "$(process_group "$p")" = "$rd_group" ] && kill -INT "$p"; done; }
+  sigint_rd; usleep 200000; sigint_rd
 fi
 probe_end
 exec 7>&-
@@ -105,6 +108,9 @@ same_run
 report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if [ -z "$PROBE" ]; then
   probe_missing
+elif [ -n "$rd_group" ] && [ "$command_group" != "$rd_group" ]; then
+  fail "the command is not in rd's process group: a ^C at the terminal goes to its foreground group, rd's, so it never reaches the container, which runs on. Start the init stage as a child in rd's group (spawn without detached: true; no setsid or setpgid)" \
+    "process group $rd_group, rd's" "process group ${command_group:-(none)}"
 elif [ "$RC" = 130 ] && [ -z "$report" ]; then
   fail "rd itself died of a SIGINT (what ^C sends to the terminal's whole foreground group, rd and the command alike; the harness sent rd two, 0.2 s apart) while the command ran, so no one reported how the command ended: in the parent, process.on('SIGINT', () => {}) before spawning (on, not once: every ^C), and let the command decide" \
     "rd outlives SIGINT; $vm_pid killed by signal SIGKILL" 'rd killed by SIGINT (exit status 130)'

@@ -65,7 +65,12 @@ same_run
 # Judged against the VM as it was built, not against what the folder held before (an earlier level's container
 # in this VM may have changed it already): image tars only, and busybox.tar as it came.
 linked=$(s_linked "$IMAGES/busybox.tar")
-not_images=$(ls -A "$(s_file "$IMAGES")" | grep -v '\.tar$' | tr '\n' ' ')
+# (Any name but a regular file NAME.tar: a folder may be named like a tar, too.)
+not_images=$(cd "$(s_file "$IMAGES")" && for f in * .[!.]* ..?*; do
+  [ -e "$f" ] || [ -L "$f" ] || continue
+  case $f in *.tar) [ -f "$f" ] && [ ! -L "$f" ] && continue ;; esac
+  printf '%s ' "$f"
+done)
 tar_now=$(cmp -s "$(s_file "$IMAGES/busybox.tar")" "$BUSYBOX_TAR" && echo 'as it was' || echo changed)
 if [ -n "$linked" ]; then
   links_refused "$linked"

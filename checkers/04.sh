@@ -25,12 +25,13 @@ stamp() { stat -c '%i %z' "$(slower /etc/passwd)" 2>&1; }
 
 # A tar held at its open, for an rd that will not read a named pipe: lease_hold FILE takes a write lease on FILE
 # (fcntl F_SETLEASE) in a background process, LEASER, so that any other open of FILE waits until lease_release
-# (a stat does not); lease_state BREAKING is true once one waits. The holder is a static x86-64 ELF of 206 bytes,
+# (a stat does not); lease_state BREAKING is true once one waits. lease_hold FILE once: the first open of FILE
+# ends the holder instead (lease_release then returns 157), and goes on at once. The holder is a static x86-64 ELF of 213 bytes,
 # made by scripts/lease-program.mjs (its instructions are listed there; a unit test keeps the two the same).
-LEASE_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAzgAAAAAAAADOAAAAAAAAAAAQAAAAAAAASIt8JBAx9rgCAAAADwWFwHg5icOJ374KAAAAuhcAAAC4SAAAAA8FhcB4IInfvgAEAAC6AQAAALhIAAAADwWFwHgJuCIAAAAPBev399iJx7g8AAAADwU=
+LEASE_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAA1QAAAAAAAADVAAAAAAAAAAAQAAAAAAAASIt8JBAx9rgCAAAADwWFwHhAicNIgzwkA3QXid++CgAAALoXAAAAuEgAAAAPBYXAeCCJ374ABAAAugEAAAC4SAAAAA8FhcB4CbgiAAAADwXr9/fYice4PAAAAA8F
 lease_hold() {
   echo "$LEASE_PROGRAM" | base64 -d > /run/check/lease-holder && chmod 755 /run/check/lease-holder
-  /run/check/lease-holder "$1" &
+  /run/check/lease-holder "$@" &
   LEASER=$!
   _i=0
   until lease_state ACTIVE; do
@@ -49,7 +50,8 @@ lease_release() {
   [ -n "$LEASER" ] || return 0
   kill "$LEASER" 2> /dev/null
   wait "$LEASER"
-  LEASER=
+  _rc=$? LEASER=
+  return "$_rc"
 }
 # lease_opened RD-PID: waits until rd's open of the held tar waits, or rd ends, up to 10 s; true in the first case.
 lease_opened() {
@@ -205,16 +207,19 @@ elif [ -n "$left" ]; then
   fail "the containers, run with --container-dir $GIVEN, ended, but rd left this there: remove <container-dir>/<id>, in the container folder given, after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
 else
-  # An image that is not there (a typo): rd fails, and makes nothing for a container it cannot start.
+  # An image that is not there (a typo): rd fails, and makes nothing for a container it cannot start, nor
+  # beside the unpacked images.
+  with_images() { leftovers; ls -A "$(s_file "$GIVEN/images")" | sed 's#^#images/#'; }
+  { cat /run/check/left-before; with_images; } > /run/check/left-before-typo
   rd_split run -i no-such-image-$$ --container-dir $GIVEN -- /bin/true
-  left=$(leftovers | grep -vxFf /run/check/left-before)
+  left=$(with_images | grep -vxFf /run/check/left-before-typo)
   if [ "$RC" = 0 ]; then
     fail "rd run -i no-such-image-$$ exited with status 0, though $IMAGES has no such image: fail with rd's own error" \
       'an error' 'exit status 0'
   elif has_line '^rd: ' && ! has_line '^rd: ' "$ERR"; then
     errors_on_stdout
   elif [ -n "$left" ]; then
-    fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $GIVEN: find the image's tar before making the container's folders" \
+    fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $GIVEN: find the image's tar before making the container's folders, or a folder to unpack it in" \
       'nothing new' "$left"
   else
     pass
@@ -285,23 +290,22 @@ else
 fi
 
 # Once an image is unpacked, a container of it must not read its tar at all: an unpack beside the image, thrown
-# away when the rename finds the image there, costs every start the whole unpack. The tar becomes a fifo whose
-# writer notes when a reader opens it (and then feeds it the whole tar, so the run goes on); stat and existsSync
-# do not open it.
+# away when the rename finds the image there, costs every start the whole unpack. The tar is held by a lease
+# that its first open ends (lease_hold FILE once): that open is seen, goes on at once, and the run goes on. A
+# stat or existsSync does not open it. (A regular file, as every start's tar is: a pipe rd could tell apart.)
 check image-read-once
-read_before= ran=
+read_before= ran= opened=
 if [ -d "$half_lower/bin" ]; then
   read_before=yes
   rm -f "$half_tar"
-  mkfifo -m 644 "$half_tar"
-  ( exec > "$half_tar" && : > /run/check/tar-opened && exec cat "$BUSYBOX_TAR" ) 2> /dev/null &
-  opener=$!
+  cp "$BUSYBOX_TAR" "$half_tar"
+  lease_hold "$half_tar" once || opened=unknown
   # A container that runs, not only an rd that ends well: one that returns once the image is there passes no tar.
   probe '' -i halfway
   ran=$PROBE
   probe_end
-  kill "$opener" 2> /dev/null
-  wait "$opener" 2> /dev/null
+  lease_release
+  [ $? = 157 ] && opened=${opened:-yes}
   rm -f "$half_tar"
 fi
 linked=$(halfway_linked)
@@ -309,7 +313,9 @@ if [ -n "$linked" ]; then
   links_refused "$linked"
 elif [ -z "$read_before" ]; then
   fail "the image halfway was never unpacked whole into $CONTAINERS/images/halfway, so whether a later container reads its tar again could not be judged: fix unpack-interrupted first"
-elif [ -e /run/check/tar-opened ]; then
+elif [ "$opened" = unknown ]; then
+  fail "the checker could not take a lease on $IMAGES/halfway.tar (something held it open), so whether a container opened it could not be seen"
+elif [ -n "$opened" ]; then
   fail "a container of the image halfway, already unpacked in $CONTAINERS/images/halfway, opened $IMAGES/halfway.tar again: every start still pays for a whole unpack, even if it is thrown away after. Check whether <container-dir>/images/<image> exists before anything else, and use it as it is" \
     'the tar not opened' 'the tar opened'
 elif [ -z "$ran" ]; then
@@ -349,6 +355,9 @@ half=$(( $(stat -c %s "$BUSYBOX_TAR") / 2 ))
   until [ -e /run/check/pair-go ]; do usleep 50000; done
   exec tail -c +$((half + 1)) "$BUSYBOX_TAR" ) > "$pair_tar" 2> /dev/null &
 feeder=$!
+# What the image folder holds before: what the first rd makes beside the image while it is held is then its own.
+pair_images=$(s_file "$CONTAINERS/images")
+{ echo together; ls -A "$pair_images"; } > /run/check/pair-images-before
 mark_a=$(random_in 3600 60000).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 mark_b=$(random_in 3600 60000).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 PROBE_HOLDS=3
@@ -369,6 +378,7 @@ if [ -z "$fed" ] && ! kill -0 "$_rd_bg" 2> /dev/null; then
   rm -f "$pair_tar"
   cp "$BUSYBOX_TAR" "$pair_tar"
 fi
+a_made=$([ -n "$fed" ] && ls -A "$pair_images" | grep -vxFf /run/check/pair-images-before)
 probe_aside
 rd_start run -i together -- /bin/sh -c "exec sleep $mark_b"
 PROBE_HOLDS=
@@ -378,6 +388,8 @@ if [ -n "$fed" ]; then
   b_pid=$HELD
   [ -n "$b_pid" ] && b_state=$(pair_state)
 fi
+# (While the first is still held: nothing but the second can have taken what the first made.)
+a_gone=$(printf '%s\n' "$a_made" | while IFS= read -r made; do [ -z "$made" ] || [ -e "$pair_images/$made" ] || printf '%s ' "$made"; done | sed 's/ $//')
 : > /run/check/pair-go
 lease_release
 if [ -n "$fed" ]; then
@@ -404,6 +416,9 @@ elif [ -z "$fed" ]; then
   aside_run
   fail "the first rd run -i together did not open $IMAGES/together.tar within 10 s (a named pipe the checker fed half an image, to hold the unpack halfway, or, for an rd that will not read a pipe, a regular file): does it hang, or fail? Its output is below" \
     'the tar opened' 'not opened'
+elif [ -n "$a_gone" ]; then
+  fail "the first container's unpack, held $([ "$fed" = lease ] && echo 'at its open of the tar' || echo halfway), had made $a_gone beside the image; while it was held, the second container's start took that away: the second unpacked into the same folder, of a fixed name, and renamed it into place (or removed it). Give each unpack a folder of a random name" \
+    "$a_gone kept" "$a_gone gone"
 elif [ -z "$b_pid" ]; then
   fail "a second container of an image whose unpack was under way for another never ran (rd's output is below): two unpacks of one image at once must not collide. Unpack into a folder of a random name beside <container-dir>/images/<image>, then rename it into place"
 elif [ "$b_root" != "overlay lowerdir=$CONTAINERS/images/together" ]; then

@@ -396,20 +396,25 @@ probe_missing() {
   fi
 }
 
-# rd_process: the PID of rd's own process (in the harness's /proc) that started the probe: the call's first process
-# in the sandbox (timeout execs rd there), found by its place among the probe's ancestors, not by its program
-# (rd may run Node under another name). Empty if the probe is gone, or if rd is: its orphans are the sandbox
-# holder's (PID 1 of the sandbox), which is never rd.
-rd_process() {
-  _p=$PROBE _n=0 _harness=$(readlink /proc/self/ns/pid)
+# rd_processes: the probe's ancestors up to rd's own process (PIDs in the harness's /proc), the nearest first;
+# rd_process: the last of them, rd's own: the call's first process in the sandbox (timeout execs rd there), found
+# by its place among the probe's ancestors, not by its program (rd may run Node under another name). Empty if the
+# probe is gone, or if rd is: its orphans are the sandbox holder's (PID 1 of the sandbox), which is never rd.
+rd_processes() {
+  _p=$PROBE _n=0 _harness=$(readlink /proc/self/ns/pid) _chain=
   while [ $((_n += 1)) -le 30 ]; do
     _up=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_p/status" 2> /dev/null)
     [ -n "$_up" ] && [ "$_up" != 0 ] && [ "$_up" != "$SANDBOX" ] || return 0
-    # (Its parent, nsenter, is in the harness's PID namespace.)
-    if [ "$(readlink "/proc/$_up/ns/pid")" = "$_harness" ]; then echo "$_p"; return 0; fi
-    _p=$_up
+    # (rd's parent, nsenter, is in the harness's PID namespace.)
+    if [ "$(readlink "/proc/$_up/ns/pid")" = "$_harness" ]; then echo ${_chain:-$_p}; return 0; fi
+    _chain="$_chain $_up" _p=$_up
   done
 }
+rd_process() { _r=$(rd_processes) && echo "${_r##* }"; }
+
+# process_group PID: the process group of PID, as the harness numbers it (the fifth field of its stat, which
+# follows the program's name in parentheses).
+process_group() { sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 3; }
 
 # p_ns NAME / s_ns NAME: the probe's / the sandbox's namespace of a kind (mnt, pid, net, uts, cgroup, user).
 p_ns() { readlink "/proc/$PROBE/ns/$1"; }
