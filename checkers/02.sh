@@ -25,6 +25,8 @@ if [ -n "$PROBE" ]; then
   pts_dev=$(awk '$5 == "/dev/pts" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
   vm_pts=$(awk '$(NF - 2) == "devpts" { printf " %s ", $3 }' "/proc/$SANDBOX/mountinfo")
   ptmx=$(f=$(p_file /dev/ptmx) && stat -c '%F %t,%T' "$f" 2> /dev/null)
+  # (The device of what is mounted on /dev/ptmx, if anything: a bind of the container's own pts/ptmx, as LXC makes.)
+  ptmx_dev=$(awk '$5 == "/dev/ptmx" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
   dev_mode=$(f=$(p_file /dev) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
   # rd's own process stays in the VM's mount namespace: the container's is made by the init stage.
   parent=$(rd_process)
@@ -135,7 +137,7 @@ else
   # A devpts is optional here; the VM's own, bound in, is not: it hands the container the VM's terminals.
   case $vm_pts in *" $pts_dev "*) [ -n "$pts_dev" ] &&
     wrong="$wrong; /dev/pts is the VM's devpts (device $pts_dev), bound in: the command can open the VM's terminals. Mount a devpts of its own there (options newinstance,ptmxmode=0666)" ;; esac
-  [ "$ptmx" = 'character special file 5,2' ] &&
+  [ "$ptmx" = 'character special file 5,2' ] && { [ -z "$pts_dev" ] || [ "$ptmx_dev" != "$pts_dev" ]; } &&
     wrong="$wrong; /dev/ptmx is the VM's: every terminal the command opens is made in the VM's devpts. Make it a link to pts/ptmx"
   if [ -n "$wrong" ]; then
     fail "/dev is not what programs expect: ${wrong#; }. Mount a tmpfs on <rootfs>/dev, bind-mount each of the VM's devices onto an empty file there, and symlink the std streams" \
