@@ -111,7 +111,9 @@ vm "mkdir -p '$FLAG_IMAGES' '$FLAG_CONTAINERS' && cp $IMAGES/busybox.tar '$FLAG_
 # What the default container folder holds, two levels deep (an earlier container may have left its folder).
 in_default() { (cd "$(s_file "$CONTAINERS")" && find . -maxdepth 2 | sort); }
 default_before=$(in_default)
-probe '' -i elsewhere --image-dir "$FLAG_IMAGES" --container-dir "$FLAG_CONTAINERS"
+# --image-dir is given as a user may type it, relative to the folder rd runs from (RD_CWD): FLAG_IMAGES again.
+REL_IMAGES="../../rw check/images"
+probe '' -i elsewhere --image-dir "$REL_IMAGES" --container-dir "$FLAG_CONTAINERS"
 if [ -n "$PROBE" ]; then
   default_now=$(in_default)
   made=$(ls -A "$(s_file "$FLAG_CONTAINERS")")
@@ -120,7 +122,7 @@ if [ -n "$PROBE" ]; then
 fi
 probe_end
 if [ -z "$PROBE" ] && [ "$PROBES" = 0 ] && [ "$RC" != 137 ] && ! rd_timed_out; then
-  fail "with -i elsewhere --image-dir $FLAG_IMAGES, rd exited with status $RC before the command ran; elsewhere.tar is only in $FLAG_IMAGES ($IMAGES has none): build the image's path from the --image-dir given (options.imageDir), not from its default. rd's output is below" \
+  fail "with -i elsewhere --image-dir '$REL_IMAGES', run from $RD_CWD, rd exited with status $RC before the command ran; elsewhere.tar is only in that folder, $FLAG_IMAGES ($IMAGES has none): build the image's path from the --image-dir given (options.imageDir), not from its default, and hand it to tar as it is, relative to rd's own folder (tar -C changes only where tar unpacks to). rd's output is below" \
     'the command running' "rd exited with status $RC"
 elif [ -z "$PROBE" ]; then
   probe_missing
