@@ -109,8 +109,11 @@ report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$rd_group" ] && [ "$command_group" != "$rd_group" ]; then
-  fail "the command is not in rd's process group: a ^C at the terminal goes to its foreground group, rd's, so it never reaches the container, which runs on. Start the init stage as a child in rd's group (spawn without detached: true; no setsid or setpgid)" \
+  fail "the command runs in a process group of its own, not rd's: a ^C at the terminal goes to the foreground group, rd's, so the command gets none (only what rd might pass on), and runs on. rd gives the container no terminal of its own: keep the command in rd's group, starting the init stage without detached: true (no setsid or setpgid)" \
     "process group $rd_group, rd's" "process group ${command_group:-(none)}"
+elif has_line '^[0-9]+ killed by signal SIGINT$' "$report"; then
+  fail "rd reported an end by SIGINT, though the harness sent its ^C only to rd's processes above the command (rd's own, and any between it and the command), to see the command killed as docker kill does: either rd passed the ^C on to the command, or a process between rd and the command died of it and rd reported that one. A terminal's ^C reaches the command itself (it is in rd's group): rd only outlives it, and waits for the init stage, which becomes the command (execve)" \
+    "$vm_pid killed by signal SIGKILL" "$report"
 elif [ "$RC" = 130 ] && [ -z "$report" ]; then
   fail "rd itself died of a SIGINT (what ^C sends to the terminal's whole foreground group, rd and the command alike; the harness sent rd two, 0.2 s apart) while the command ran, so no one reported how the command ended: in the parent, process.on('SIGINT', () => {}) before spawning (on, not once: every ^C), and let the command decide" \
     "rd outlives SIGINT; $vm_pid killed by signal SIGKILL" 'rd killed by SIGINT (exit status 130)'

@@ -49,7 +49,7 @@ lease_state() {
 lease_release() {
   [ -n "$LEASER" ] || return 0
   kill "$LEASER" 2> /dev/null
-  wait "$LEASER"
+  wait "$LEASER" 2> /dev/null
   _rc=$? LEASER=
   return "$_rc"
 }
@@ -88,7 +88,7 @@ elif [ "${root_mount%% *}" != overlay ]; then
     'an overlay at /' "${root_mount%% *} at /"
 elif [ "$lowerdir" != "lowerdir=$lower" ]; then
   point_04_overlay
-  fail "the container's overlay does not use the unpacked image $lower as its lowerdir: unpack each image once into <container-dir>/images/<name> and name that folder as lowerdir" \
+  fail "the container's overlay does not use the unpacked image $lower as its lowerdir (rd was given --container-dir $GIVEN): unpack each image once into <container-dir>/images/<name>, in the container folder given, and name that folder as lowerdir" \
     "lowerdir=$lower" "$lowerdir"
 elif [ -n "$vm_sees" ]; then
   point_04_overlay
@@ -314,7 +314,7 @@ if [ -n "$linked" ]; then
 elif [ -z "$read_before" ]; then
   fail "the image halfway was never unpacked whole into $CONTAINERS/images/halfway, so whether a later container reads its tar again could not be judged: fix unpack-interrupted first"
 elif [ "$opened" = unknown ]; then
-  fail "the checker could not take a lease on $IMAGES/halfway.tar (something held it open), so whether a container opened it could not be seen"
+  fail "the checker could not take a lease on $IMAGES/halfway.tar within 2 s (something held it open?), so whether a container opened it could not be seen"
 elif [ -n "$opened" ]; then
   fail "a container of the image halfway, already unpacked in $CONTAINERS/images/halfway, opened $IMAGES/halfway.tar again: every start still pays for a whole unpack, even if it is thrown away after. Check whether <container-dir>/images/<image> exists before anything else, and use it as it is" \
     'the tar not opened' 'the tar opened'
@@ -357,7 +357,8 @@ half=$(( $(stat -c %s "$BUSYBOX_TAR") / 2 ))
 feeder=$!
 # What the image folder holds before: what the first rd makes beside the image while it is held is then its own.
 pair_images=$(s_file "$CONTAINERS/images")
-{ echo together; ls -A "$pair_images"; } > /run/check/pair-images-before
+images_before() { { echo together; ls -A "$pair_images"; } > /run/check/pair-images-before; }
+images_before
 mark_a=$(random_in 3600 60000).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 mark_b=$(random_in 3600 60000).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 PROBE_HOLDS=3
@@ -372,6 +373,7 @@ if [ -z "$fed" ] && ! kill -0 "$_rd_bg" 2> /dev/null; then
   # held at its open (lease_hold), not halfway; the second reads a new file at that path meanwhile, and the
   # first's open goes on once the second has run.
   rd_wait
+  images_before # (what the rd that refused the pipe left is not the held one's)
   lease_hold "$pair_tar"
   rd_start run -i together -- /bin/sh -c "exec sleep $mark_a"
   lease_opened "$_rd_bg" && fed=lease
@@ -389,7 +391,7 @@ if [ -n "$fed" ]; then
   [ -n "$b_pid" ] && b_state=$(pair_state)
 fi
 # (While the first is still held: nothing but the second can have taken what the first made.)
-a_gone=$(printf '%s\n' "$a_made" | while IFS= read -r made; do [ -z "$made" ] || [ -e "$pair_images/$made" ] || printf '%s ' "$made"; done | sed 's/ $//')
+a_gone=$(printf '%s\n' "$a_made" | while IFS= read -r made; do [ -z "$made" ] || [ -e "$pair_images/$made" ] || [ -L "$pair_images/$made" ] || printf '%s ' "$made"; done | sed 's/ $//')
 : > /run/check/pair-go
 lease_release
 if [ -n "$fed" ]; then
@@ -432,7 +434,10 @@ elif [ "$a_state" != "$b_state" ]; then
     'the image unchanged' 'files rewritten'
 elif [ -z "$a_pid" ]; then
   aside_run
-  if has_line 'ENOTEMPTY|EEXIST|rename'; then
+  if [ "$fed" = lease ] && has_line 'EAGAIN|EWOULDBLOCK|temporarily unavailable'; then
+    fail "the first rd's open of $IMAGES/together.tar failed at once (EAGAIN; its output is below): it opened the tar with O_NONBLOCK, and the checker holds it with a file lease (as a pipe holds an unpack halfway, for an rd that will not read a pipe), which a non-blocking open does not wait for. Open the image's tar without O_NONBLOCK" \
+      'the open waits' 'EAGAIN'
+  elif has_line 'ENOTEMPTY|EEXIST|rename'; then
     fail "a container whose unpack was under way while a second one unpacked the same image and renamed it into place never ran (its rd's output is below): when the rename finds the image there already (ENOTEMPTY or EEXIST), another container was quicker. Remove your own unpacked folder and use the image in place"
   else
     fail "a container whose unpack was under way while a second one unpacked the same image and renamed it into place never ran (its rd's output is below): did both unpack into one folder of a fixed name, which the second renamed away? Give each unpack a folder of a random name"

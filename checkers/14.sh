@@ -137,10 +137,10 @@ how_shown() {
   echo $1 | sed 's/ /, /g; s/:failed_1$/ refused (EPERM)/; s/:failed_1,/ refused (EPERM),/g; s/:failed_\([0-9]*\)/ failed (errno \1)/g; s/:killed_\([0-9]*\)/ killed (signal \1)/g; s/:worked/ worked/g; s/:missing/ never ran/g'
 }
 
-# root_not_top: a fail for a container whose root is root_mounts mounts, not one (see below).
+# root_not_top: a fail for a container whose root is not the one mount its mountinfo shows at / (see below).
 root_not_top() {
-  fail "the container's / is $root_mounts mounts, not one: a root that is not the top of its mount namespace (a mount stacked on /, or a chroot) is refused user namespaces by the kernel itself (EPERM), so the filter's refusal cannot be seen. Pivot into the root once (level 03) and mount nothing over /" \
-    'one mount at /' "$root_mounts mounts at /"
+  fail "the container's root (mount $root_id) is not the one mount at / of its mount namespace (mounts at /: ${root_tops:-none}): a root under another mount (a bind of / onto itself) or beside the namespace's root (a chroot) is refused user namespaces by the kernel itself (EPERM), so the filter's refusal cannot be seen. Pivot into the root once (level 03) and mount nothing over /" \
+    "mount $root_id alone at /" "at /: ${root_tops:-none}"
 }
 
 # A number new each run, in the names of what the containers' commands make.
@@ -161,8 +161,11 @@ if [ -n "$PROBE" ]; then
   # refused the program's was not the filter (rd can lower /proc/sys/user/max_user_namespaces: ENOSPC).
   unfiltered=$(nsenter -t "$PROBE" -U unshare -U true 2>&1) && unfiltered=worked
   # That call comes from the harness's own root: a container whose root is not its mount namespace's top (a
-  # mount stacked on /, a chroot) is refused user namespaces by the kernel itself (EPERM, as in a chroot).
-  root_mounts=$(p_mounts | awk '$1 == "/"' | wc -l)
+  # mount stacked on /, a chroot) is refused user namespaces by the kernel itself (EPERM, as in a chroot). The
+  # mount of its root (mnt_id of an open of /proc/PID/root) must be the one line at / in its mountinfo (a root
+  # beside the namespace's shows none there, one under another mount shows two).
+  root_id=$(exec 8< "/proc/$PROBE/root" && sed -n 's/^mnt_id:[[:space:]]*//p' /proc/self/fdinfo/8)
+  root_tops=$(awk '$5 == "/" { print $1 }' "/proc/$PROBE/mountinfo" | tr '\n' ' ' | sed 's/ $//')
   mount_calls=' mount:missing'
   [ -n "$unshared" ] && mount_calls=$(calls_how "sc-$mark" mount umount2 setns)
 fi
@@ -199,7 +202,7 @@ elif [ -z "$unshared" ]; then
 elif [ "$unfiltered" != worked ]; then
   fail "the harness's own unshare(CLONE_NEWUSER), made in the container's user namespace with no filter, failed too ($unfiltered): something other than the filter refuses user namespaces there (was /proc/sys/user/max_user_namespaces lowered?), so the filter's refusal cannot be seen. Leave the VM's settings as they are" \
     'a user namespace made without the filter' "$unfiltered"
-elif [ "$unshared" = 'failed 1' ] && [ "$root_mounts" != 1 ]; then
+elif [ "$unshared" = 'failed 1' ] && [ "$root_tops" != "$root_id" ]; then
   root_not_top
 elif [ "$unshared" = 'failed 1' ]; then
   pass
@@ -256,7 +259,7 @@ elif [ "$int80" = made ] || [ "$int80" = worked ]; then
   trace_point seccomp
   fail "a 32-bit call (int 0x80) to unshare, number 310 in that table, made a user namespace: the filter compared the call's number without looking at seccomp_data.arch, and on x86-64 310 is process_vm_readv, which the list lets through. Load SECCOMP_DATA_ARCH first and return SECCOMP_RET_KILL_PROCESS unless it is linux.auditArch(), then load SECCOMP_DATA_NR" \
     '32-bit unshare killed or refused' '32-bit unshare made a user namespace'
-elif [ "$int80" = 'failed 1' ] && [ "$root_mounts" != 1 ]; then
+elif [ "$int80" = 'failed 1' ] && [ "$root_tops" != "$root_id" ]; then
   root_not_top
 elif [ "$int80" = 'failed 1' ] || [ "$int80" = 'killed 31' ]; then
   pass
