@@ -54,6 +54,18 @@ reach() {
   [ "$(cat "/run/check/received-$_token")" = "$_token" ]
 }
 
+# reach_retried FROM TO ADDRESS: reach, tried twice more 2 and 4 s apart when it fails. Now and then on a
+# crowded host a reach between two namespaces failed with both ends up and on the bridge (a new veth's first
+# frames, or the kernel still tearing down an ended container's namespace); a runtime that wired it wrong
+# fails all three.
+reach_retried() {
+  for _wait in 0 2 4; do
+    sleep $_wait
+    reach "$@" && return 0
+  done
+  return 1
+}
+
 # why_unreachable: the likely cause, from what the kernel showed of both namespaces (c_* and v_* below).
 why_unreachable() {
   if [ -z "$c_if" ] || ! in_subnet "$c_addr"; then echo "the container has no veth with an address of $SUBNET.0/24 (see own-interface)"
@@ -233,7 +245,7 @@ if [ -n "$PROBE" ]; then
     second_ran=yes
     second=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
     between=no
-    [ -n "$first" ] && [ "$first" != "$second" ] && reach "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
+    [ -n "$first" ] && [ "$first" != "$second" ] && reach_retried "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
     # (Only when the two reached each other: otherwise there is nothing for the first's end to break.)
     if [ "$between" = yes ]; then
       # The first's veth, by its index in the VM: the kernel removes it some time after the first's end, with
@@ -245,13 +257,8 @@ if [ -n "$PROBE" ]; then
       _i=0
       while [ -n "$first_end" ] && [ -n "$(by_index "$(links "$SANDBOX")" "$first_end")" ] && [ $((_i += 1)) -le 50 ]; do usleep 100000; done
       v_links=$(links "$SANDBOX") v_addrs=$(addrs "$SANDBOX")
-      # Twice more, 2 and 4 s apart: right after the first's end the kernel is still tearing its namespace down
-      # (now and then on a crowded host this reach failed with the bridge up and its address on it; what the
-      # second then knew of its neighbours and links goes into the message, to find out why).
-      for _wait in 0 2 4; do
-        sleep $_wait
-        reach "$PROBE" "$SANDBOX" "$GATEWAY" && kept_network=yes && break
-      done
+      # (What the second knew of its neighbours and links when all tries failed goes into the message.)
+      reach_retried "$PROBE" "$SANDBOX" "$GATEWAY" && kept_network=yes
       [ -n "$kept_network" ] || seen_by_second="its neighbours: $(nsenter -t "$PROBE" -n ip neigh 2> /dev/null | tr '\n' ';'); its links: $(links "$PROBE" | tr '\n' ';')"
       probe_aside
       PROBE_HOLDS=
