@@ -35,11 +35,12 @@ probe_end
 plain_rc=$RC
 # The command's first act starts a child that holds still (a process moved into a cgroup takes none of its
 # children along: a runtime that moves the command only once it runs is too late for that one), then it leaves
-# a busy loop pinned to CPU 0 running while it holds still. 211 shares: weight 8, where a formula rounding up,
-# without its "- 2" or with "- 1" gives 9 (at 200 every rounding agrees; at 210 "- 1" still gives 8).
+# a busy loop pinned to CPU 0 running while it holds still. 369 shares: weight 14, where a formula rounding up,
+# without its "- 2", with "- 1", or multiplying by 10000 (and clamping at 10000, to pass 262144) gives 15. (Of the
+# values up to 1000, only 369, 736 and 972 tell every formula below from the right one alongside 2048 and 262144.)
 early_mark=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 probe "sleep $early_mark &
-  taskset 1 /bin/sh -c 'while :; do :; done' &" -i busybox --cpu-shares 211
+  taskset 1 /bin/sh -c 'while :; do :; done' &" -i busybox --cpu-shares 369
 if [ -n "$PROBE" ]; then
   host=$(p_hostname)
   cgroup=$(p_cgroup)
@@ -64,7 +65,7 @@ if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && ha
 elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ] && [ -z "$plain_probe" ]; then
-  fail "rd run without --cpu-shares did not start its container (rd's exit status $plain_rc), where the same with --cpu-shares 211 did: every flag is optional. Try rubber-workshop rd run -- /bin/true" \
+  fail "rd run without --cpu-shares did not start its container (rd's exit status $plain_rc), where the same with --cpu-shares 369 did: every flag is optional. Try rubber-workshop rd run -- /bin/true" \
     'a container' "exit status $plain_rc"
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ] && [ "$plain_cgroup" != "/rubber-workshop/$plain_host" ]; then
   fail "a container started without --cpu-shares ran in ${plain_cgroup:-?}, not in a cgroup of its own: every container gets one, /sys/fs/cgroup/rubber-workshop/<id>, with or without a limit to write into it (the later levels' limits and cleanup rely on it)" \
@@ -90,7 +91,7 @@ else
 fi
 
 check cpu-weight
-# Two more values, where formulas that happen to agree at 211 part: 2048 shares (weight 79; shares * 10000 /
+# Two more values, where formulas that happen to agree at 369 part: 2048 shares (weight 79; shares * 10000 /
 # 262144 gives 78) and the largest, 262144 (weight 10000; dividing by 262144 gives 9999, and multiplying by 10000
 # 10001, which the kernel refuses). The CPU time measured beside it is part of this check, not one of its own:
 # once the process is in its cgroup and the weight in cpu.weight, the share is the kernel's doing, and no runtime
@@ -114,10 +115,10 @@ elif [ -z "$weight" ]; then
   point_cgroup_handed_down
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 8' 'no cpu.weight'
-elif [ "$weight $weight2048 $weight_max" != '8 79 10000' ]; then
+elif [ "$weight $weight2048 $weight_max" != '14 79 10000' ]; then
   point_08_cpu_weight
-  expect_eq 'weight: 8 (211 shares), 79 (2048 shares), 10000 (262144 shares)' "weight: $weight (211 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares)" \
-    "--cpu-shares 211 means cpu.weight 8, 2048 means 79 and 262144 means 10000: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
+  expect_eq 'weight: 14 (369 shares), 79 (2048 shares), 10000 (262144 shares)' "weight: $weight (369 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares)" \
+    "--cpu-shares 369 means cpu.weight 14, 2048 means 79 and 262144 means 10000: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
 elif [ -n "$plain_weight" ] && [ "$plain_weight" != 100 ]; then
   point_08_cpu_weight
   fail "a container started without --cpu-shares has cpu.weight $plain_weight: without the flag, write no weight, so that the container keeps cgroup v2's default, 100, as Docker's does (1024 shares are v1's default, not a value to write)" \
@@ -125,31 +126,43 @@ elif [ -n "$plain_weight" ] && [ "$plain_weight" != 100 ]; then
 elif [ -z "$cpu" ]; then
   fail "the checker could not measure the container's CPU share beside a cgroup of its own in /sys/fs/cgroup/rubber-workshop" \
     'a CPU time for each' '(none)'
-elif [ $((container * 100)) -lt $((reference * 8)) ]; then
-  fail "on one CPU, a busy container with --cpu-shares 211 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container got almost nothing, less than the about one fifth (211/1024) its weight is worth. Are its processes in the weighted cgroup?" \
-    'about 1/5 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
-elif [ $((reference * 10)) -ge $((container * 25)) ]; then
+elif [ $((container * 100)) -lt $((reference * 14)) ]; then
+  fail "on one CPU, a busy container with --cpu-shares 369 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container got almost nothing, less than a seventh of its neighbour's, where its weight (14 against 39) is worth about a third. Are its processes in the weighted cgroup?" \
+    'about 1/3 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
+elif [ $((reference * 10)) -ge $((container * 14)) ]; then
   pass
 else
-  fail "on one CPU, a busy container with --cpu-shares 211 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container should get about a fifth as much (1024/211), at most 1/2.5. Set its cpu.weight before the command starts" \
-    'about 1/5 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
+  fail "on one CPU, a busy container with --cpu-shares 369 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container should get about a third as much (14 against 39), at most 1/1.4. Set its cpu.weight before the command starts" \
+    'about 1/3 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
 fi
 
 check cgroups-removed
 same_run
 if [ "$cgroup" != "/rubber-workshop/$host" ]; then
   fail "the container had no cgroup of its own, so none was left to remove: fix in-own-cgroup first"
-elif [ -z "$left" ]; then
-  pass
-else
+elif [ -n "$left" ]; then
   point_cgroup_removed
   fail "cgroups were left in /sys/fs/cgroup/rubber-workshop after their containers exited: once the command has exited, rmdir the container's cgroup (allowed as soon as no process is left in it; its files go with it)" \
     '(none)' "$(echo $left)"
+else
+  # A start that fails leaves none either: here the image is not there (a typo), which rd finds out only if it
+  # looks for the image before it makes the cgroup, or removes the cgroup when the start fails.
+  before=$(cgroups_left)
+  rd_split run -i no-such-image-$$ -- /bin/true
+  left=$(cgroups_left | grep -vxF "${before:-/}" | tr '\n' ' ')
+  if [ -z "$left" ]; then
+    pass
+  else
+    fail "rd run -i no-such-image-$$ (there is no such image) left a cgroup in /sys/fs/cgroup/rubber-workshop: find the image before making the container's cgroup, or remove the cgroup when the start fails" \
+      '(none)' "$left"
+  fi
 fi
 
-# Shares out of range, or not all a number: refused before anything is made (parseInt would read 512x as 512).
+# Shares out of range, below or above (cpu.weight takes up to 10000: 262145 would be 10000 too, and more EINVAL once
+# the cgroup is made), or not all a number: refused before anything is made (parseInt would read 512x as 512).
 check bad-shares-refused
 if refused --cpu-shares 'a whole number from 2 to 262144' --cpu-shares 1 &&
+  refused --cpu-shares 'a whole number from 2 to 262144' --cpu-shares 262145 &&
   refused --cpu-shares 'a whole number from 2 to 262144, all of it a number' --cpu-shares 512x; then
   pass
 fi
