@@ -72,6 +72,8 @@ check overlay-root
 probe 'echo written-by-a > /written-by-a && echo changed-by-a >> /etc/passwd && echo "a: wrote /written-by-a and /etc/passwd"' --container-dir $GIVEN
 if [ -n "$PROBE" ]; then
   root_mount=$(p_mounts | awk '$1 == "/" { print $2, $4 }')
+  # The root mount's own flags (mountinfo's sixth field; the last mount at / is the one on top).
+  root_flags=$(sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk '$5 == "/" { f = $6 } END { print f }')
   lowerdir=$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')
   # (A's root is where its writes must land: a read-only overlay takes none.)
   a_wrote=$(f=$(p_file /written-by-a) && [ -f "$f" ] && [ ! -L "$f" ] && echo yes)
@@ -98,6 +100,10 @@ elif [ -z "$a_wrote" ]; then
   point_04_overlay
   fail "container A could not write to its / (the harness finds no /written-by-a in it; the command's output is below): the overlay needs an upperdir and a workdir of the container's own, and no MS_RDONLY, so that writes land in the upperdir" \
     'a writable overlay at /: /written-by-a made' "no /written-by-a; / is ${root_mount}"
+elif ! printf ',%s,' "$root_flags" | grep -q ',nodev,'; then
+  point_04_overlay
+  fail "the container's overlay is mounted without MS_NODEV: a device file on it (in the image, or made by a container that may mknod) would open the VM's device of that number. Mount it with the flag linux.MS_NODEV" \
+    'the root mounted nodev' "the root mounted ${root_flags:-?}"
 else
   pass
 fi
@@ -405,6 +411,8 @@ if [ -n "$fed" ]; then
   b_root=$(PROBE=$b_pid && root_layers)
   a_last=$(PROBE=$a_pid && has_last && echo yes)
   b_last=$(PROBE=$b_pid && has_last && echo yes)
+  # Both run: any folder left beside the image now is an unpack nobody will use (files, as a lock, may stay).
+  left_beside=$(ls -A "$pair_images" | grep -vxFf /run/check/pair-images-before | while IFS= read -r made; do [ -d "$pair_images/$made" ] && [ ! -L "$pair_images/$made" ] && printf '%s ' "$made"; done | sed 's/ $//')
 fi
 PROBE=$b_pid PROBE_ASIDE=$a_pid
 probe_end
@@ -446,6 +454,9 @@ elif [ -z "$a_last" ]; then
   aside_run
   fail "a container whose unpack was cut off while another unpacked the same image ran without the tar's last file, $last" \
     "$last" '(missing)'
+elif [ -n "$left_beside" ]; then
+  fail "both containers ran, but $left_beside is left beside the image in $CONTAINERS/images: the unpack whose rename found the image in place already (ENOTEMPTY or EEXIST) must remove its own folder, or every lost race keeps a whole copy of the image" \
+    'nothing beside the image' "$left_beside"
 else
   pass
 fi
