@@ -132,15 +132,24 @@ fi
 # part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
 # (env is in /usr/bin, not in /bin, in the VM and in the image alike: /bin/NAME is no lookup.)
 check path-lookup
-# env sets a variable of the checker's on its way to sh: the command's environment shows that env ran.
-via_env=RW_VIA_ENV=$(random_in 1000 60000) env_ran=
+# env sets a variable of the checker's on its way to sh: the command's environment shows that env ran. And rd
+# is started with one of the checker's: the command gets rd's environment (busybox's sh gives itself a PATH
+# when it has none, so a PATH says nothing).
+via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
+export RW_GIVEN_TO_RD=$(random_in 1000 60000)
 PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT=
-[ -n "$PROBE" ] && env_ran=$(tr '\0' '\n' < "/proc/$PROBE/environ" | grep -x "$via_env")
+[ -n "$PROBE" ] && environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
 probe_end
-if [ -n "$env_ran" ]; then
-  pass # the command's process ran through env, so 'env' was found
+given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
+unset RW_GIVEN_TO_RD
+env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
+if [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
+  pass # the command's process ran through env, so 'env' was found, and it has rd's environment
+elif [ -n "$env_ran" ]; then
+  fail "rd was started with $given in its environment, and the command's (the harness read its /proc/PID/environ) does not have it: the command gets rd's environment, PATH and all, as a shell's command gets the shell's. Pass it on: linux.execve(path, argv, process.env)" \
+    "$given in the environment" "$(printf '%s\n' "$environ" | tr '\n' ' ')"
 elif [ -n "$PROBE" ]; then
   fail "the command ran without 'env', which was the command: in \`rd run OPTIONS CMD -- ARGS\`, CMD is the command and ARGS its arguments (the first \`--\` is dropped wherever it is); the harness saw no $via_env, which env sets, in the command's environment" \
     "$via_env in the environment" 'env never ran'
