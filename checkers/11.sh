@@ -43,7 +43,9 @@ _expect_map() {
 # part: a container in a user namespace of its own, as root
 check uid-map
 # A container without a user namespace first, so that the image is unpacked as it is, owned by the VM's root:
-# a runtime that keeps one copy of an image for every user namespace then shows.
+# a runtime that keeps one copy of an image for every user namespace then shows. rd starts as a root login does,
+# with root's supplementary groups, which the container's root must not keep (setgroups is denied inside).
+as_root_login
 rd run -i busybox -- /bin/true
 # /etc is the image's, /tmp's file new: who owns them outside says whose ids the image and the command use.
 privileged
@@ -52,6 +54,7 @@ if [ -n "$PROBE" ]; then
   own_userns=$(p_ns user) vm_userns=$(s_ns user)
   uid_map=$(_map /proc/$PROBE/uid_map) gid_map=$(_map /proc/$PROBE/gid_map)
   setgroups=$(cat /proc/$PROBE/setgroups)
+  p_ids
   ids="uid $(p_status Uid), gid $(p_status Gid)"
   caps=$(p_status CapEff)
   made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
@@ -121,6 +124,18 @@ else
   point_11_setgroups
   expect_eq deny "$setgroups" \
     "/proc/PID/setgroups of the container says '$setgroups': write deny to it before gid_map, as a writer without privilege over the VM's ids must, so that no process inside can shed a group"
+fi
+
+check root-without-groups
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$own_userns" = "$vm_userns" ]; then
+  fail "the container runs in the VM's user namespace, so whose groups its root holds there says nothing of this level: fix uid-map first"
+else
+  point_10_groups
+  expect_eq 'groups: (none)' "groups: ${groups:-(none)}" \
+    "the container's root kept rd's supplementary groups (rd ran as a root login, with root's group 0), and with setgroups denied nothing inside can ever shed them: rd run calls setgroups([]) before it starts unshare, with or without --user"
 fi
 
 check files-owned-by-mapped-root
