@@ -62,7 +62,7 @@ test("a runtime that writes its own PID to cgroup.procs fails with that write po
     'mkdir("/sys/fs/cgroup/rubber-workshop", {"recursive":true}) = 0',
     'write("/sys/fs/cgroup/rubber-workshop/cgroup.subtree_control", "+cpu") = 0',
     `mkdir("/sys/fs/cgroup/rubber-workshop/${id}") = 0`,
-    `write("/sys/fs/cgroup/rubber-workshop/${id}/cpu.weight", "8") = 0`,
+    `write("/sys/fs/cgroup/rubber-workshop/${id}/cpu.weight", "14") = 0`,
   ]);
   expect(lines.some((l) => /^init \d+ write\(/.test(l.call))).toBe(false);
   expect(formatResult(failed, false)).toMatch(/\n {4}→ parent \d+ write\("\/sys\/fs\/cgroup\/rubber-workshop\/\w+\/cgroup\.procs", "\d+"\) = 0\n/);
