@@ -103,8 +103,10 @@ links_new() {
   links "$SANDBOX" | awk -v before=" $(printf '%s\n' "$v_before" | awk '{ print $2 }' | tr '\n' ' ') rd0 " \
     'index(before, " " $2 " ") == 0 { print $2 }' | tr '\n' ' ' | sed 's/ $//'
 }
-left=$(links_new) _i=0
-while [ -n "$left" ] && [ $((_i += 1)) -le 50 ]; do usleep 100000; left=$(links_new); done
+left=$(links_new)
+_now
+gone_by=$((_ms + 5000))
+while [ -n "$left" ] && _now && [ "$_ms" -lt "$gone_by" ]; do usleep 100000; left=$(links_new); done
 c_flags=$(link_field "$c_links" "$c_if" 4)
 if [ -z "$PROBE" ]; then
   probe_missing
@@ -216,18 +218,20 @@ else
 fi
 
 check address-given-back
-# Once the container has ended, no record of its address may stay in the container folder: a file named after
-# it (a lease), or one naming both it and the container's id (an entry of a list of leases). Else every start
-# takes one more address, and after 253 --net bridge fails for good. (A file naming the address alone may be a
-# round-robin's last address given, and is no lease.)
+# Once the container has ended, no lease of its address may stay in the container folder: a file or folder named
+# after the address that holds nothing, or the container's id (a lease), or a file naming both the address and
+# the id (an entry of a list of leases). Else every start takes one more address, and after 253 --net bridge
+# fails for good. (A file naming the address alone may be a round-robin's last address given, one named after
+# it and saying something else an address marked free: no leases.)
 same_run
 kept=
-if [ -n "$PROBE" ] && in_subnet "$c_addr"; then
+if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
   c_ip=${c_addr%/*} held_in=$(s_file "$CONTAINERS")
-  kept=$(find "$held_in" -mindepth 1 \( -path "$held_in/images" -prune -o -print \) 2> /dev/null | while IFS= read -r f; do
+  kept=$(find "$held_in" -mindepth 1 2> /dev/null | grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
     name=${f#"$held_in"/}
-    if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then printf '%s ' "$name"
-    elif [ -n "$c_id" ] && [ -f "$f" ] && [ ! -L "$f" ] && grep -qwF "$c_ip" "$f" 2> /dev/null &&
+    if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
+      { [ -L "$f" ] || [ -d "$f" ] || [ ! -s "$f" ] || grep -qF "$c_id" "$f"; } && printf '%s ' "$name"
+    elif [ -f "$f" ] && [ ! -L "$f" ] && grep -qwF "$c_ip" "$f" 2> /dev/null &&
       { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; }; then printf '%s ' "$name"
     fi
   done | sed 's/ $//')
@@ -276,7 +280,9 @@ check two-containers
 # Two containers at once, then the first ends while the second runs: the second must keep its network (what
 # the first's rd removes is its own only), and a third, started then, must get an address the second does
 # not hold (the first's, given back, or another).
-PROBE_HOLDS=2
+# (Four times rd's time: each reach between them may be tried three times, ≈ 14 s a try when it fails, while both
+# rds run; a runtime hung past that is still caught.)
+PROBE_HOLDS=4
 probe 'true' --net bridge
 first= second= third= first_ran= second_ran= kept_network= seen_by_second=
 if [ -n "$PROBE" ]; then
