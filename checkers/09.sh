@@ -66,30 +66,30 @@ check sizes-and-swap
 # memory-limits' lower-case m); each swap worked out from both, with values that a swap of the two flags, a
 # swap written as given, or powers of 1000 all change. The second's swap is 0 (--memory-swap equal to --memory,
 # Docker's way to allow no swap): neither refused nor skipped as if no swap had been asked for. The first's sizes
-# are over 2 GiB: worked out in 32 bits (n << 30, or | 0, as JavaScript's bit operators do) they go negative.
-probe '' -i busybox --memory 3G --memory-swap 3612424k
+# are over 4 GiB: worked out in 32 bits, as JavaScript's bit operators do (n << 30, | 0, or >>> 0), they go wrong.
+probe '' -i busybox --memory 5G --memory-swap 5709576k
 [ -n "$PROBE" ] && limits1=$(limits_of_probe)
 probe_end
 probe '' -i busybox --memory 262144K --memory-swap 268435456
 [ -n "$PROBE" ] && limits2=$(limits_of_probe)
 probe_end
-if [ "$limits1; $limits2" = '3221225472 477896704; 268435456 0' ]; then
+if [ "$limits1; $limits2" = '5368709120 477896704; 268435456 0' ]; then
   pass
 elif has_line 'No such file' "$limits1 $limits2"; then
   fail "the container's cgroup has no memory.max or memory.swap.max: hand the memory controller down (memory-limits says more)" \
-    '3221225472 477896704' "${limits1:-(no container)}"
+    '5368709120 477896704' "${limits1:-(no container)}"
 else
   point_09_memory_limits
-  expect_eq '--memory 3G --memory-swap 3612424k: 3221225472 477896704; --memory 262144K --memory-swap 268435456: 268435456 0' \
-    "--memory 3G --memory-swap 3612424k: ${limits1:-(rd failed)}; --memory 262144K --memory-swap 268435456: ${limits2:-(rd failed)}" \
+  expect_eq '--memory 5G --memory-swap 5709576k: 5368709120 477896704; --memory 262144K --memory-swap 268435456: 268435456 0' \
+    "--memory 5G --memory-swap 5709576k: ${limits1:-(rd failed)}; --memory 262144K --memory-swap 268435456: ${limits2:-(rd failed)}" \
     "memory.max and memory.swap.max of the container's cgroup: k, m and g, in either case, are powers of 1024, no suffix means bytes, and cgroup v2 limits swap on its own, so memory.swap.max is memory-swap minus memory (0 when the two are equal: no swap, written as 0)"
 fi
 
 # A refusal counts only from a runtime that takes good sizes: one that knows no --memory refuses them all.
-sizes_not_taken="rd does not take good sizes yet (with --memory 3G --memory-swap 3612424k the container's limits were ${limits1:-not there}), so refusing bad ones says nothing: fix sizes-and-swap first"
+sizes_not_taken="rd does not take good sizes yet (with --memory 5G --memory-swap 5709576k the container's limits were ${limits1:-not there}), so refusing bad ones says nothing: fix sizes-and-swap first"
 
 check swap-without-memory-refused
-if [ "$limits1" != '3221225472 477896704' ]; then
+if [ "$limits1" != '5368709120 477896704' ]; then
   fail "$sizes_not_taken"
 else
   all_refused=yes
@@ -103,7 +103,7 @@ fi
 
 check bad-size-refused
 # (What parseInt would read as 12 bytes; a suffix that is no unit.)
-if [ "$limits1" != '3221225472 477896704' ]; then
+if [ "$limits1" != '5368709120 477896704' ]; then
   fail "$sizes_not_taken"
 elif refused --memory 'a size: a number of bytes, or of k, m or g (powers of 1024), such as 128m' --memory 12x; then
   pass
