@@ -55,7 +55,8 @@ if [ -z "$user_dropped" ]; then
   fail "rd does not run the command as the user --user names yet: fix user-and-group first"
 elif refused --user "UID or UID:GID, as numbers" --user learner:no-such-group &&
   refused --user "ids from 0 to 2147483647, as Docker does: 4294967296 does not fit an id's 32 bits, and koffi hands it to setuid as 0, root" --user 4294967296:4294967296 &&
-  refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group)" --user "$U:"; then
+  refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group)" --user "$U:" &&
+  refused --user "UID or UID:GID, each a number: an empty user is no number (Number('') is 0, root)" --user ":$G"; then
   pass
 fi
 

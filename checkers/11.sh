@@ -133,7 +133,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$own_userns" = "$vm_userns" ]; then
   fail "the container runs in the VM's user namespace, so whose groups its root holds there says nothing of this level: fix uid-map first"
 else
-  point_10_groups
+  point_first '^parent [0-9]+ setgroups\(' 'write\("/proc/[^/]+/setgroups"'
   expect_eq 'groups: (none)' "groups: ${groups:-(none)}" \
     "the container's root kept rd's supplementary groups (rd ran as a root login, with root's group 0), and with setgroups denied nothing inside can ever shed them: rd run calls setgroups([]) before it starts unshare, with or without --user"
 fi
