@@ -114,7 +114,7 @@ elif [ "$cgroup" != "/rubber-workshop/$host" ]; then
 elif [ -z "$weight" ]; then
   point_cgroup_handed_down
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
-    'weight: 8' 'no cpu.weight'
+    'weight: 14' 'no cpu.weight'
 elif [ "$weight $weight2048 $weight_max" != '14 79 10000' ]; then
   point_08_cpu_weight
   expect_eq 'weight: 14 (369 shares), 79 (2048 shares), 10000 (262144 shares)' "weight: $weight (369 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares)" \
