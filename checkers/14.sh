@@ -143,6 +143,10 @@ root_not_top() {
     "mount $root_id alone at /" "at /: ${root_tops:-none}"
 }
 
+# subordinate_ids: root's subordinate ids for --userns auto (level 11's checker writes its own, at random, where it
+# runs).
+subordinate_ids() { vm "echo root:$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 )):5000 | tee /etc/subuid > /etc/subgid"; }
+
 # A number new each run, in the names of what the containers' commands make.
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 
@@ -282,8 +286,7 @@ added=$(pick 2 NET_ADMIN SYS_PTRACE SYS_NICE KILL SETFCAP MKNOD NET_RAW)
 set -- --cap-drop all # (in lower case: ALL is what every runtime takes)
 for c in $added; do set -- "$@" --cap-add "$(spelled "$c")"; done
 flags="$*"
-# Root's subordinate ids for --userns auto (level 11's checker writes its own, at random, where it runs).
-vm "echo root:$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 )):5000 | tee /etc/subuid > /etc/subgid"
+subordinate_ids
 probe '' -i busybox --userns auto --user 1000:2000 "$@" --security-opt seccomp=unconfined
 if [ -n "$PROBE" ]; then
   seen=$(sets_seen) mode=$(p_status Seccomp)
@@ -439,46 +442,61 @@ for c in $deny; do
   esac
 done
 # First a list without SYS_ADMIN, where rd's default list would refuse unshare: the list given replaces it, so
-# the checker's program's unshare(CLONE_NEWUSER) (which needs no capability) must work.
+# the checker's program's unshare(CLONE_NEWUSER) (which needs no capability) must work. Run by a user in a user
+# namespace of its own: the filter holds every container, not only root's, or those in the VM's user namespace.
 RD_STDIN=/run/check/seccomp-program
-probe "$(program_run "su-$mark")" -i busybox --security-opt seccomp-deny=chdir,fchdir
-u_probe=$PROBE
-unshare_ran=
-[ -n "$PROBE" ] && case $(program_call "su-$mark" unshare) in made | worked) unshare_ran=yes ;; esac
-probe_end
-probe "$(program_run "sd-$mark")" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
-RD_STDIN=
-# "CALL:HOW" for each call (HOW with _ for spaces), up to the first child missing.
-seen=
+subordinate_ids
+user_flags='--userns auto --user 1000:2000 --security-opt seccomp-deny=chdir,fchdir'
+# shellcheck disable=SC2086 # (the flags' words)
+probe "$(program_run "su-$mark")" -i busybox $user_flags
+unshare_ran= user_mode=
 if [ -n "$PROBE" ]; then
-  for c in sethostname mkdir symlink rename chmod chdir; do
-    how=$(program_call "sd-$mark" $c | tr ' ' _)
-    seen="$seen $c:${how:-missing}"
-    [ -n "$how" ] || break
-  done
+  user_mode=$(p_status Seccomp)
+  case $(program_call "su-$mark" unshare) in made | worked) unshare_ran=yes ;; esac
 fi
 probe_end
-expected=$(for c in sethostname mkdir symlink rename chmod chdir; do
-  case " $deny chdir " in *" $c "*) printf ' %s:failed_1' "$c" ;; *) printf ' %s:worked' "$c" ;; esac
-done)
-if [ -z "$PROBE" ] && [ "$RC" = 159 ]; then
-  trace_point seccomp
-  fail "the command's shell was killed by SIGSYS at a refused call: the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
-    'the denied calls fail with EPERM' 'killed by signal SIGSYS'
-elif [ -z "$PROBE" ]; then
+if [ -z "$PROBE" ]; then
+  RD_STDIN=
   probe_missing
-elif [ "${seen%:missing}" != "$seen" ]; then
-  program_missing "sd-$mark"
-elif [ "$seen" = "$expected" ] && [ -n "$u_probe" ] && [ "$unshare_ran" != yes ]; then
-  trace_point seccomp
-  fail "with --security-opt seccomp-deny=chdir,fchdir (and no SYS_ADMIN), the checker's program's unshare(CLONE_NEWUSER) was refused (or never ran), though the list does not name it: the calls seccomp-deny lists must take the place of rd's default list, not be added to it" \
-    'unshare ran' 'unshare refused'
-elif case $seen in *:killed_*) true ;; *) false ;; esac; then
-  trace_point seccomp
-  fail "with --security-opt seccomp-deny=$calls, a refused call killed the checker's program (below; signal 31 is SIGSYS): the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
-    "$(how_shown "$expected")" "$(how_shown "$seen")"
 else
-  trace_point seccomp
-  expect_eq "$(how_shown "$expected")" "$(how_shown "$seen")" \
-    "with --security-opt seccomp-deny=$calls, exactly those calls must fail, with EPERM (failed 1): of sethostname, mkdir, symlink, rename, chmod and chdir, each made by the checker's program, the kernel says how each went. The filter must refuse exactly the calls seccomp-deny lists (in place of rd's default list), each by its number on this machine (linux.syscallNumber), and allow every other"
+  probe "$(program_run "sd-$mark")" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
+  RD_STDIN=
+  # "CALL:HOW" for each call (HOW with _ for spaces), up to the first child missing.
+  seen=
+  if [ -n "$PROBE" ]; then
+    for c in sethostname mkdir symlink rename chmod chdir; do
+      how=$(program_call "sd-$mark" $c | tr ' ' _)
+      seen="$seen $c:${how:-missing}"
+      [ -n "$how" ] || break
+    done
+  fi
+  probe_end
+  expected=$(for c in sethostname mkdir symlink rename chmod chdir; do
+    case " $deny chdir " in *" $c "*) printf ' %s:failed_1' "$c" ;; *) printf ' %s:worked' "$c" ;; esac
+  done)
+  if [ -z "$PROBE" ] && [ "$RC" = 159 ]; then
+    trace_point seccomp
+    fail "the command's shell was killed by SIGSYS at a refused call: the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
+      'the denied calls fail with EPERM' 'killed by signal SIGSYS'
+  elif [ -z "$PROBE" ]; then
+    probe_missing
+  elif [ "${seen%:missing}" != "$seen" ]; then
+    program_missing "sd-$mark"
+  elif [ "$seen" = "$expected" ] && [ "$user_mode" != 2 ]; then
+    trace_point 'seccomp|setuid'
+    fail "with $user_flags no seccomp filter held the command (Seccomp: ${user_mode:-?}; 2 means a filter), though it did as root: the filter goes on for every container, a user's in a user namespace of its own too. Set no_new_privs and install it as the init stage's last step, after setuid: neither needs a capability" \
+      'Seccomp 2' "Seccomp ${user_mode:-?}"
+  elif [ "$seen" = "$expected" ] && [ "$unshare_ran" != yes ]; then
+    trace_point seccomp
+    fail "with $user_flags (no SYS_ADMIN), the checker's program's unshare(CLONE_NEWUSER) was refused (or never ran), though the list does not name it: the calls seccomp-deny lists must take the place of rd's default list, not be added to it" \
+      'unshare ran' 'unshare refused'
+  elif case $seen in *:killed_*) true ;; *) false ;; esac; then
+    trace_point seccomp
+    fail "with --security-opt seccomp-deny=$calls, a refused call killed the checker's program (below; signal 31 is SIGSYS): the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
+      "$(how_shown "$expected")" "$(how_shown "$seen")"
+  else
+    trace_point seccomp
+    expect_eq "$(how_shown "$expected")" "$(how_shown "$seen")" \
+      "with --security-opt seccomp-deny=$calls, exactly those calls must fail, with EPERM (failed 1): of sethostname, mkdir, symlink, rename, chmod and chdir, each made by the checker's program, the kernel says how each went. The filter must refuse exactly the calls seccomp-deny lists (in place of rd's default list), each by its number on this machine (linux.syscallNumber), and allow every other"
+  fi
 fi
