@@ -76,11 +76,22 @@ export function installCommand(names) {
   return isRoot() ? install : `sudo ${install}`;
 }
 
-/** A required tool is missing; the message names each one, what it is for, and one command installing them all. */
+/**
+ * What makes these missing tools found, as a sentence: correct a variable that names no program (installing the
+ * package would not help), and the one command installing the rest.
+ */
+export function fixFor(names, env = process.env) {
+  const misnamed = names.filter((n) => tools[n].env && env[tools[n].env]);
+  const rest = names.filter((n) => !misnamed.includes(n));
+  const fixes = misnamed.map((n) => `${tools[n].env}=${env[tools[n].env]} names no program here: correct it, or unset it`);
+  return [...fixes, ...(rest.length ? [`run ${installCommand(rest)}`] : [])].join('; ');
+}
+
+/** A required tool is missing; the message names each one, what it is for, and what to do (fixFor). */
 export class MissingToolError extends UserError {
-  constructor(names) {
+  constructor(names, env = process.env) {
     const list = names.map((n) => `${n} (${tools[n].does})`).join(', ');
-    super(`${list} ${names.length > 1 ? 'are' : 'is'} missing: run ${installCommand(names)}`);
+    super(`${list} ${names.length > 1 ? 'are' : 'is'} missing: ${fixFor(names, env)}`);
     this.tools = names;
   }
 }
@@ -88,7 +99,7 @@ export class MissingToolError extends UserError {
 /** Throws MissingToolError for the required tools these users need that are not here. */
 export function requireTools(users, env = process.env) {
   const missing = toolsFor(users).filter((n) => !tools[n].optional && !toolPath(n, env));
-  if (missing.length) throw new MissingToolError(missing);
+  if (missing.length) throw new MissingToolError(missing, env);
 }
 
 /** For the rootfs scripts: requireTools, but a missing tool ends the script with its message, not a stack trace. */

@@ -3,7 +3,7 @@ process.env.NODE_ENV ??= 'production';
 
 import { withUsage } from './cli/args.js';
 import { findCommand } from './cli/commands.js';
-import { internalErrorText, UserError, userErrorText } from './errors.js';
+import { fileErrorText, internalErrorText, UserError, userErrorText } from './errors.js';
 import { version } from './version.js';
 
 const HELP = `rubber-workshop ${version} — build a container runtime in TypeScript, level by level
@@ -29,13 +29,16 @@ Usage:
   rubber-workshop dev traces [LEVEL…] for lesson authors: record each solution's trace for the TUI's s
   rubber-workshop --version | --help   (COMMAND --help: the usage and options of each command)
 
-Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_ACCEL=kvm|tcg,
-RUBBER_WORKSHOP_VMS (VMs one check runs at once), RUBBER_WORKSHOP_KERNEL + RUBBER_WORKSHOP_MODULES,
-RUBBER_WORKSHOP_BUSYBOX, RUBBER_WORKSHOP_QEMU, NO_COLOR.
+Environment: RUBBER_WORKSHOP_CACHE (assets folder), RUBBER_WORKSHOP_IMAGES (added images' folder),
+RUBBER_WORKSHOP_ACCEL=kvm|tcg, RUBBER_WORKSHOP_VMS (VMs one check runs at once), RUBBER_WORKSHOP_SPARES,
+RUBBER_WORKSHOP_SNAPSHOT=0, RUBBER_WORKSHOP_KERNEL + RUBBER_WORKSHOP_MODULES, RUBBER_WORKSHOP_BUSYBOX,
+RUBBER_WORKSHOP_QEMU, RUBBER_WORKSHOP_DEBUG=1 (stack traces), NO_COLOR.
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [name] = argv;
+  // `help CMD` as `CMD --help`.
+  if (name === 'help' && argv.length > 1) return main([...argv.slice(1), '--help']);
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP);
     return 0;
@@ -70,7 +73,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const known = err instanceof UserError;
-    process.stderr.write(known ? userErrorText(err) : internalErrorText(err));
+    process.stderr.write(known ? userErrorText(err) : (fileErrorText(err) ?? internalErrorText(err)));
     process.exitCode = known ? err.exitCode : 2;
   },
 );

@@ -76,10 +76,15 @@ export function levelProgress(p: Progress, level: string): LevelProgress {
  * is renamed to `progress.json.corrupt-<time>` (so nothing is destroyed) and fresh progress is returned,
  * with `corrupt` saying what was wrong and where the old file went (see {@link corruptNotice}).
  */
-export function loadProgress(workspaceDir: string): LoadedProgress {
+export function loadProgress(workspaceDir: string, levelIds: string[]): LoadedProgress {
   const file = progressFile(workspaceDir);
+  const shown = path.relative(workspaceDir, file);
   try {
-    return { progress: readJsonFile(file, ProgressFile, path.relative(workspaceDir, file)) };
+    const progress = readJsonFile(file, ProgressFile, shown);
+    // (A level this version does not have, by a hand's edit or a later version's workspace: nothing to open.)
+    if (!levelIds.includes(progress.current))
+      throw new FileFormatError(`${shown}: current: "${progress.current}" is not a level of this version (${levelIds[0]}–${levelIds.at(-1)})`);
+    return { progress };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: freshProgress() };
     if (!(err instanceof FileFormatError)) throw err;
@@ -93,7 +98,7 @@ export function loadProgress(workspaceDir: string): LoadedProgress {
 export function corruptNotice(workspaceDir: string, corrupt: NonNullable<LoadedProgress['corrupt']>): string {
   const copy = path.relative(workspaceDir, corrupt.copy);
   return `Your progress file could not be read (${corrupt.problem}). It was kept as ${copy}, and progress starts fresh; `
-    + `your rd.ts is untouched. To get your progress back, fix that field in ${copy} and move it back to ${path.relative(workspaceDir, progressFile(workspaceDir))}.`;
+    + `your rd.ts is untouched. To get your progress back, fix ${corrupt.problem.includes('not valid JSON') ? 'it' : 'that field'} in ${copy} and move it back to ${path.relative(workspaceDir, progressFile(workspaceDir))}.`;
 }
 
 /**

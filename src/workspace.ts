@@ -72,6 +72,8 @@ export interface InitReport {
   created: string[];
   /** Files that already existed and were left alone. */
   kept: string[];
+  /** linux.ts was there and is brought up to date: where the learner's edited copy went, if they had edited it. */
+  toolkitUpdated?: { backup?: string };
 }
 
 /**
@@ -99,8 +101,11 @@ export function initWorkspace(dir: string, sources: Sources = packageSources()):
     report.created.push(name);
   };
   writeIfAbsent('rd.ts', stub);
-  if (refreshToolkit(files.dir, sources.toolkitFile).written) report.created.push('linux.ts');
-  else report.kept.push('linux.ts');
+  const hadToolkit = fs.existsSync(files.linux);
+  const refreshed = refreshToolkit(files.dir, sources.toolkitFile);
+  if (!refreshed.written) report.kept.push('linux.ts');
+  else if (hadToolkit) report.toolkitUpdated = refreshed.backup ? { backup: refreshed.backup } : {};
+  else report.created.push('linux.ts');
   writeIfAbsent('tsconfig.json', editorTsconfig());
   writeIfAbsent('package.json', editorPackageJson());
   // `node_modules` without a slash matches a link there too, which `git add .` would commit (and check refuses).
@@ -234,7 +239,7 @@ function editorPackageJson(): string {
     name: 'rubber-workshop-workspace',
     private: true,
     type: 'module',
-    description: 'Your container runtime. Run `npm install` once so your editor knows the types; `npx rubber-workshop` checks it.',
+    description: 'Your container runtime. Run `npm install` once so your editor knows the types; `rubber-workshop check` checks it.',
     devDependencies: {
       '@types/node': `^${own.devDependencies['@types/node']}`,
       koffi: `^${own.dependencies.koffi}`,

@@ -88,7 +88,7 @@ try {
   await $`install -d -o 1000 -g 100 ${mnt}/home/jovyan`;
   await $`buildah umount ${container}`;
 
-  const env = ['HOME=/home/jovyan', `RUBBER_WORKSHOP_CACHE=${CACHE}`, 'NO_UPDATE_NOTIFIER=1', 'LANG=C.UTF-8'];
+  const env = ['HOME=/home/jovyan', `RUBBER_WORKSHOP_CACHE=${CACHE}`, 'RUBBER_WORKSHOP_IMAGES=/home/jovyan/.local/share/rubber-workshop/images', 'NO_UPDATE_NOTIFIER=1', 'LANG=C.UTF-8'];
   // The VM assets and the saved guest, built by the image's own Node and QEMU; TCG, the one every pod has.
   await $`buildah run --isolation chroot ${env.flatMap((e) => ['--env', e])} --env RUBBER_WORKSHOP_ACCEL=tcg ${container} rubber-workshop setup`;
   await $`buildah run --isolation chroot ${container} sh -c ${`rm -f ${CACHE}/accel.json; chmod -R a+rX ${CACHE}; rm -rf /tmp/* /root/.npm`}`;

@@ -107,7 +107,10 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
 
   yield { type: 'plan', checks: planned };
   yield { type: 'stage', stage: 'bundle' };
-  const bundle = await bundleRuntime(opts.entry ?? path.join(opts.workspaceDir, 'rd.ts'), opts.toolkit, opts.source, opts.origin);
+  const entry = opts.entry ?? path.join(opts.workspaceDir, 'rd.ts');
+  if (opts.source === undefined && !fs.existsSync(entry))
+    return yield* finish('error', `there is no ${path.basename(entry)} in ${path.dirname(entry)}: rubber-workshop init puts level 00's stub back (it keeps your other files), or r in the workshop resets a level`);
+  const bundle = await bundleRuntime(entry, opts.toolkit, opts.source, opts.origin);
   if (!bundle.ok) return yield* finish('error', `rd.ts does not build:\n${bundle.error}`);
 
   yield { type: 'stage', stage: 'boot' };

@@ -81,7 +81,10 @@ function describeParseError(err: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${option}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(err.message) ? `option ${option} needs a value` : `option ${option} takes no value`;
+      if (/argument missing/.test(err.message)) return `option ${option} needs a value`;
+      // (The value given starts with '-', so parseArgs took it for an option.)
+      if (/ambiguous/.test(err.message)) return `option ${option} needs a value (for one that starts with -, write ${option}=VALUE)`;
+      return `option ${option} takes no value`;
     default:
       return err.message.split('.')[0] ?? 'bad arguments';
   }

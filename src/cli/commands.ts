@@ -38,6 +38,6 @@ export async function findCommand(argv: readonly string[], out: NodeJS.WritableS
     return undefined;
   }
   const which = group.map((name) => name.split(' ')[1]).join(', ');
-  throw new UsageError(second === undefined ? `say which: ${which}` : `no command "${first} ${second}": there is ${which}`, usage);
+  throw new UsageError(second === undefined ? `say which: ${which}` : `no command "${first} ${second}" (${first}'s commands: ${which})`, usage);
 }
 

@@ -58,7 +58,10 @@ export function parseCheckArgs(argv: string[]): CheckArgs | undefined {
   if (!parsed) return undefined;
   const { values: { watch, json, tap, junit }, positionals: [given] } = parsed;
   if (json && tap) throw new UsageError('choose one of --json and --tap (both write to standard output)');
-  if (watch && (json || tap || junit)) throw new UsageError('--watch prints results as they come, for you to read: leave out --json, --tap and --junit');
+  if (watch && (json || tap || junit !== undefined)) throw new UsageError('--watch prints results as they come, for you to read: leave out --json, --tap and --junit');
+  if (junit === '') throw new UsageError('--junit needs the name of the file to write');
+  if (junit !== undefined && fs.statSync(junit, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--junit ${junit} is a folder: name the file to write, e.g. ${path.join(junit, 'results.xml')}`);
   return { watch, json, tap, junit, level: given === undefined ? undefined : levelId(given, loadLevels().map((l) => l.id)) };
 }
 
@@ -121,7 +124,8 @@ const say = (args: CheckArgs, line: string) => (args.json || args.tap ? process.
 async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Promise<Outcome> {
   const files = workspaceFiles(dir);
   const tracked = fs.existsSync(files.state);
-  const { progress, corrupt } = tracked ? loadProgress(dir) : { progress: undefined };
+  const levelIds = loadLevels().map((l) => l.id);
+  const { progress, corrupt } = tracked ? loadProgress(dir, levelIds) : { progress: undefined };
   const level = args.level ?? progress?.current ?? '00';
   const machine = args.json || args.tap;
   const colour = !machine && useColour();
@@ -130,7 +134,7 @@ async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Pro
   const status = new Status();
   const stageText = { bundle: 'bundling rd.ts', save: SAVING, boot: 'starting the VM', checks: 'running the checks' } as const;
   let outcome: Outcome | undefined;
-  const blocks = new LevelBlocks(level, new Map(levelsUpTo(level, loadLevels().map((l) => l.id)).map((l) => [l, expectedChecks(l).length])), colour);
+  const blocks = new LevelBlocks(level, new Map(levelsUpTo(level, levelIds).map((l) => [l, expectedChecks(l).length])), colour);
   const running = new Set<string>(); // the checks running now, "level name" (levels and parts run side by side)
   for await (const ev of runCheck({ workspaceDir: dir, level, signal, vms: defaultVms() })) {
     if (ev.type === 'stage') status.start(stageText[ev.stage]);
@@ -151,7 +155,7 @@ async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Pro
   if (!machine) for (const line of blocks.rest()) status.log(line);
   status.stop();
 
-  if (tracked && outcome.error !== CANCELLED) saveProgress(dir, recordCheck(progress!, outcome, loadLevels().map((l) => l.id)));
+  if (tracked && outcome.error !== CANCELLED) saveProgress(dir, recordCheck(progress!, outcome, levelIds));
   const provenance = args.json || args.junit ? await provenanceFor(dir, assetsDigest) : undefined;
   if (args.json) process.stdout.write(toJson(outcome, provenance));
   if (args.tap) process.stdout.write(toTap(outcome));

@@ -86,6 +86,8 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
   if (takesNames && !rest.length) throw new DeployError(what === 'class' ? 'deploy class needs the class list: rubber-workshop deploy class learners.txt --image IMAGE' : 'deploy notebook needs at least one name: rubber-workshop deploy notebook alice --image IMAGE');
   if (!takesNames && rest.length) throw new DeployError(`deploy ${what} takes no names (got "${rest[0]}"); it grades the folders on --class-claim`);
   if (what === 'class' && rest.length > 1) throw new DeployError('deploy class takes one class list file; put every learner in it');
+  const twice = what === 'notebook' ? rest.map((name) => dnsName(name)).find((name, i, all) => all.indexOf(name) !== i) : undefined;
+  if (twice) throw new DeployError(`deploy notebook was given ${twice} twice: each Notebook needs a name of its own`);
 
   const objects = what === 'class' ? readClassList(rest[0]).flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage }))
     : what === 'notebook' ? rest.map((name) => dnsName(name)).flatMap((name) => notebook(name, v.image!, { ...kvm, storage }))

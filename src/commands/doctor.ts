@@ -5,7 +5,7 @@ import { loadAssets, resolveInputs, staleSteps, toolUsers } from '../vm/assets.j
 import { chooseAccel } from '../vm/accel.js';
 import { findSnapshot, guestToSave } from '../vm/snapshot.js';
 import { findWorkspace } from '../workspace.js';
-import { installCommand, MissingToolError, toolPath, tools, toolsFor, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
+import { fixFor, MissingToolError, toolPath, tools, toolsFor, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
 import { paint, useColour } from '../ui/term.js';
 import { parseCommand, type Command } from '../cli/args.js';
 
@@ -52,7 +52,7 @@ export async function doctor(argv: string[]): Promise<number> {
     const onlyDebian = tool.by.filter((b) => users.includes(b)).every((b) => b === 'debian');
     const optional = tool.optional ?? (onlyDebian && !assets?.withDebian ? 'needed only by rubber-workshop setup --debian' : undefined);
     report(found ? { ok: true, text: `${name}: ${found}` }
-      : { ok: false, optional: Boolean(optional), text: `${name} is missing (it ${tool.does})${optional ? `: ${optional}` : ''}`, fix: installCommand([name]) });
+      : { ok: false, optional: Boolean(optional), text: `${name} is missing (it ${tool.does})${optional ? `: ${optional}` : ''}`, fix: fixFor([name]) });
   }
 
   if (inputs) {

@@ -13,7 +13,7 @@ export const IMAGE_ADD = {
   about: `Adds your own container image, for rd run -i NAME in checks, shell and rd run, in every workspace.
 FILE is a root filesystem tarball (.tar, .tar.gz, .tar.xz), a docker save / podman save archive, or an OCI
 archive or layout folder; it is flattened into one tar, which must hold /bin/sh and unpack to at most
-${mib(IMAGE_MAX_BYTES)}. NAME is [a-z0-9][a-z0-9._-]*, not a built-in image's. Nothing of a failed import is kept.
+${mib(IMAGE_MAX_BYTES)}. NAME is [a-z0-9][a-z0-9._-]*, at most 64 characters, not a built-in image's. Nothing of a failed import is kept.
 
 Options:
 ${help}`,

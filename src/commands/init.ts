@@ -2,12 +2,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { initWorkspace } from '../workspace.js';
 import { parseCommand, type Command } from '../cli/args.js';
+import { UsageError } from '../errors.js';
 
 export const INIT = {
   name: 'init',
   synopsis: 'rubber-workshop init [DIR]',
   about: `Makes DIR (default: this folder) a workspace: rd.ts at level 00, linux.ts (the toolkit), and
-.rubber-workshop/ for your progress. Files already there are kept as they are.
+.rubber-workshop/ for your progress. Files already there are kept as they are, but for linux.ts, which is
+brought up to this version (an edited copy is backed up first, in .rubber-workshop/backups).
 
 Options:
   -h, --help   show this help
@@ -20,13 +22,19 @@ Options:
 export async function init(argv: string[]): Promise<number> {
   const parsed = parseCommand(INIT, argv);
   if (!parsed) return 0;
-  const report = initWorkspace(path.resolve(parsed.positionals[0] ?? '.'));
+  const given = parsed.positionals[0] ?? '.';
+  // A quoted ~ reaches us as it is: it would make a folder named ~ here, not one in the home folder.
+  if (given === '~' || given.startsWith('~/'))
+    throw new UsageError(`${given} starts with a ~ the shell did not expand (was it quoted?): write ${path.join(os.homedir(), given.slice(1))}`);
+  const report = initWorkspace(path.resolve(given));
   const fromHere = path.relative(process.cwd(), report.dir) || '.';
   const home = os.homedir();
   const rel = !fromHere.startsWith('..') ? fromHere
     : report.dir.startsWith(home + path.sep) ? `~/${path.relative(home, report.dir)}` : report.dir;
   if (report.created.length) console.log(`Created in ${rel}: ${report.created.join(', ')}`);
   if (report.kept.length) console.log(`Kept as they were: ${report.kept.join(', ')}`);
+  const updated = report.toolkitUpdated;
+  if (updated) console.log(`Updated linux.ts to this version of the toolkit${updated.backup ? ` (your edited copy: ${path.relative(report.dir, updated.backup)})` : ''}`);
   console.log(`\nNext: ${rel === '.' ? '' : `cd ${rel} && `}rubber-workshop   (or: rubber-workshop check)`);
   console.log('For editor type-checking of rd.ts, run npm install there once (optional).');
   return 0;

@@ -24,7 +24,7 @@ and saves a booted guest, so that every check starts in well under a second. Ste
 change are kept.
 
 Options:
-  --debian     also build the bigger Debian image (debootstrap, through sudo)
+  --debian     also build the bigger Debian image (mmdebstrap; not as root, it needs subordinate ids)
   -h, --help   show this help
 `,
   options: { debian: { type: 'boolean', default: false } },

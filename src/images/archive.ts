@@ -32,7 +32,7 @@ function readHead(file: string): Buffer {
 /** The tar stream inside `file`, decompressed (gzip by Node; xz and zstd by the host's tools). */
 export function openTar(file: string): Readable {
   const compression = compressionOf(readHead(file));
-  if (compression === null) throw new ImageError(`${path.basename(file)} is not a tar archive (.tar, .tar.gz, .tar.xz), nor compressed one`);
+  if (compression === null) throw new ImageError(`${path.basename(file)} is not a tar archive (.tar, .tar.gz, .tar.xz), nor a compressed one`);
   if (compression === 'none') return fs.createReadStream(file);
   if (compression === 'gzip') return fs.createReadStream(file).pipe(zlib.createGunzip());
   return decompressedBy(compression, file);

@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as v from 'valibot';
 import { cacheDir } from '../paths.js';
 import { makeTemp } from '../temp.js';
 import { writeFileAtomic } from '../atomic.js';
+import { FileFormatError, readJsonFile } from '../json-file.js';
 import { SANDBOX_ROOT_ID } from '../vm/assets.js';
 import { requireTools } from '../../rootfs-scripts/host-tools.mjs';
 import { ImageError } from './error.js';
@@ -38,18 +40,36 @@ export const IMAGE_MAX_BYTES = 100 * 1024 * 1024;
  */
 export const IMAGES_DISK_BYTES = 2 * 1024 * 1024 * 1024;
 
-/** Added images live beside the VM assets, for every workspace of this user: <cache>/user-images. */
-export const imagesDir = () => path.join(cacheDir(), 'user-images');
+/**
+ * Added images live beside the VM assets, for every workspace of this user: <cache>/user-images, or
+ * $RUBBER_WORKSHOP_IMAGES where the cache is read-only (the classroom image's is).
+ */
+export const imagesDir = () => path.resolve(process.env.RUBBER_WORKSHOP_IMAGES || path.join(cacheDir(), 'user-images'));
 const tarsDir = () => path.join(imagesDir(), 'tars');
 const listFile = () => path.join(imagesDir(), 'images.json');
 /** The erofs filesystem of all added images that the guest mounts (vm/harness: add_images). */
 export const imagesDisk = () => path.join(imagesDir(), 'images.erofs');
 
+const ImageList = v.array(
+  v.strictObject({
+    name: v.pipe(v.string(), v.regex(IMAGE_NAME)),
+    bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    source: v.string(),
+    kind: v.picklist(['root filesystem tarball', 'docker-archive', 'OCI archive', 'OCI layout']),
+  }),
+);
+
+/**
+ * The images added so far. A damaged list is an error, not an empty one: `image add` rewrites the list from what
+ * this returns, and would drop every image added before without a word.
+ */
 export function listImages(): ImageRecord[] {
   try {
-    return JSON.parse(fs.readFileSync(listFile(), 'utf8')) as ImageRecord[];
-  } catch {
-    return [];
+    return readJsonFile(listFile(), ImageList);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (!(e instanceof FileFormatError)) throw e;
+    throw new ImageError(`the list of added images is damaged (${e.message}): move it aside and add your images again (their tars are in ${tarsDir()})`);
   }
 }
 
@@ -73,8 +93,7 @@ export async function addImage(name: string, file: string, say: (line: string) =
   if (bad) throw new ImageError(bad);
   if (!fs.existsSync(file)) throw new ImageError(`${file}: no such file`);
   requireTools(['image-add']);
-  fs.mkdirSync(tarsDir(), { recursive: true });
-  const staging = makeTemp('add-', imagesDir());
+  const staging = makeStaging('add-');
   try {
     const source = await findSource(path.resolve(file), staging, signal);
     say(`${source.kind}, ${source.layers.length} layer${source.layers.length === 1 ? '' : 's'}`);
@@ -99,6 +118,18 @@ export async function addImage(name: string, file: string, say: (line: string) =
   }
 }
 
+/** A temp folder in the store to make a change in; an ImageError where the store cannot be written. */
+function makeStaging(prefix: string): string {
+  try {
+    fs.mkdirSync(tarsDir(), { recursive: true });
+    return makeTemp(prefix, imagesDir());
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(code)) throw e;
+    throw new ImageError(`added images are kept in ${imagesDir()}, which cannot be written here (${code}): set RUBBER_WORKSHOP_IMAGES to a folder of yours to keep them there`);
+  }
+}
+
 /** Removes an added image. */
 export async function removeImage(name: string): Promise<void> {
   const images = listImages();
@@ -108,7 +139,7 @@ export async function removeImage(name: string): Promise<void> {
     throw new ImageError(`no added image is called "${name}"${names ? ` (added: ${names})` : ' (none is added)'}`);
   }
   const rest = images.filter((i) => i.name !== name);
-  const staging = makeTemp('rm-', imagesDir());
+  const staging = makeStaging('rm-');
   try {
     if (rest.length) {
       await buildDisk(rest, staging, {});

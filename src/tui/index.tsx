@@ -32,7 +32,7 @@ const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 export async function runTui(opts: TuiOptions): Promise<void> {
   const workspaceDir = path.resolve(opts.workspaceDir);
   const levels = opts.levels ?? loadLevels();
-  const { progress, corrupt } = loadProgress(workspaceDir);
+  const { progress, corrupt } = loadProgress(workspaceDir, levels.map((l) => l.id));
   const notice = startupNotice(workspaceDir, corrupt);
   const stdout = process.stdout;
   const leave = () => stdout.write(LEAVE_ALT_SCREEN);

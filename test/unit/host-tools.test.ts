@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { installCommand, MissingToolError, requireTools, toolPath, toolsFor } from '../../rootfs-scripts/host-tools.mjs';
+import { fixFor, installCommand, MissingToolError, requireTools, toolPath, toolsFor } from '../../rootfs-scripts/host-tools.mjs';
 
 const scripts = path.resolve(import.meta.dirname, '../../rootfs-scripts');
 const emptyPath = { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'no-tools-')) };
@@ -40,6 +40,13 @@ describe('host tools', () => {
     fs.writeFileSync(fake, '');
     expect(toolPath('qemu-system-x86_64', { ...emptyPath, RUBBER_WORKSHOP_QEMU: fake })).toBe(fake);
     expect(toolPath('qemu-system-x86_64', emptyPath)).toBeNull();
+  });
+
+  test('a variable naming no program is what to fix, not the package', () => {
+    const env = { ...emptyPath, RUBBER_WORKSHOP_QEMU: '/opt/qemu/bin/qemu-system-x86_64' };
+    expect(() => requireTools(['vm'], env)).toThrow(
+      'qemu-system-x86_64 (runs the VM) is missing: RUBBER_WORKSHOP_QEMU=/opt/qemu/bin/qemu-system-x86_64 names no program here: correct it, or unset it');
+    expect(fixFor(['qemu-system-x86_64'], env)).not.toMatch(/apt-get/);
   });
 
   test('a rootfs script without its tools prints the install command and exits 2, without a stack trace', () => {

@@ -21,24 +21,25 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+const IDS = ['00', '01', '02', '03'];
 const result = (level: string, name: string, status: 'pass' | 'fail'): CheckResult => ({ level, name, status, message: '', ms: 5 });
 const outcome = (level: string, verdict: Outcome['verdict'], results: CheckResult[]): Outcome => ({ verdict, level, results, tail: [], ms: 100 });
 
 describe('loadProgress', () => {
   it('gives fresh progress at level 00 when there is no file', () => {
-    expect(loadProgress(dir)).toEqual({ progress: { version: 1, current: '00', levels: {} } });
+    expect(loadProgress(dir, IDS)).toEqual({ progress: { version: 1, current: '00', levels: {} } });
   });
 
   it('reads back what saveProgress wrote', () => {
     const p = recordOutcome(freshProgress('03'), outcome('03', 'pass', [result('03', 'a', 'pass')]));
     saveProgress(dir, p);
-    expect(loadProgress(dir).progress).toEqual(p);
+    expect(loadProgress(dir, IDS).progress).toEqual(p);
   });
 
   it('keeps a corrupt file aside and starts fresh', () => {
     fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
     fs.writeFileSync(progressFile(dir), '{"version": 1, "current": "0');
-    const loaded = loadProgress(dir);
+    const loaded = loadProgress(dir, IDS);
     expect(loaded.progress).toEqual(freshProgress());
     expect(loaded.corrupt!.copy).toMatch(/progress\.json\.corrupt-\d{4}-/);
     expect(loaded.corrupt!.problem).toMatch(/^\.rubber-workshop\/progress\.json: not valid JSON/);
@@ -51,10 +52,11 @@ describe('loadProgress', () => {
     [{ version: 1, current: '02', levels: { '01': { passedEver: true, checksPassed: 1.5, checksTotal: 2, hintsRevealed: 0 } } }, 'levels.01.checksPassed: expected a whole number'],
     [{ version: 1, levels: {} }, 'current: missing'],
     [{ version: 2, current: '00', levels: {} }, 'version: expected 1, got 2'],
+    [{ version: 1, current: '99', levels: {} }, 'current: "99" is not a level of this version (00–03)'],
   ])('treats valid JSON of the wrong shape as corrupt, naming the field: %j', (data, problem) => {
     fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
     fs.writeFileSync(progressFile(dir), JSON.stringify(data));
-    expect(loadProgress(dir).corrupt!.problem).toBe(`.rubber-workshop/progress.json: ${problem}`);
+    expect(loadProgress(dir, IDS).corrupt!.problem).toBe(`.rubber-workshop/progress.json: ${problem}`);
   });
 });
 
@@ -73,7 +75,7 @@ describe('saveProgress', () => {
     saveProgress(dir, elsewhere);
     const written = saveProgress(dir, revealHint(inTui, '02', 3));
     expect(written.levels['02']).toMatchObject({ passedEver: true, verdict: 'pass', hintsRevealed: 1 });
-    expect(loadProgress(dir).progress).toEqual(written);
+    expect(loadProgress(dir, IDS).progress).toEqual(written);
   });
 });
 

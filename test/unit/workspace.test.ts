@@ -45,7 +45,7 @@ describe('initWorkspace', () => {
     const pkg = JSON.parse(read('package.json'));
     expect(pkg).toMatchObject({ private: true, type: 'module' });
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'koffi']);
-    expect(loadProgress(ws).progress.current).toBe('00');
+    expect(loadProgress(ws, ['00', '01']).progress.current).toBe('00');
   });
 
   it('never overwrites an existing rd.ts or progress', () => {
@@ -56,7 +56,7 @@ describe('initWorkspace', () => {
     fs.writeFileSync(path.join(ws, '.rubber-workshop/progress.json'), progressText);
     const again = initWorkspace(ws, sources);
     expect(read('rd.ts')).toBe('my work');
-    expect(loadProgress(ws).progress.current).toBe('01');
+    expect(loadProgress(ws, ['00', '01']).progress.current).toBe('01');
     expect(again.created).toEqual([]);
   });
 
@@ -65,6 +65,16 @@ describe('initWorkspace', () => {
     expect(() => initWorkspace(ws, sources)).toThrow(WorkspaceError);
     expect(() => initWorkspace(ws, sources)).toThrow(/missing level 00's stub .*reinstall/);
     expect(fs.existsSync(ws)).toBe(false);
+  });
+
+  it('brings an edited linux.ts up to date and says where the edited copy went', () => {
+    initWorkspace(ws, sources);
+    fs.appendFileSync(path.join(ws, 'linux.ts'), '// my edit\n');
+    const again = initWorkspace(ws, sources);
+    expect(again.created).toEqual([]);
+    expect(again.kept).not.toContain('linux.ts');
+    expect(fs.readFileSync(again.toolkitUpdated!.backup!, 'utf8')).toContain('// my edit');
+    expect(read('linux.ts')).not.toContain('// my edit');
   });
 
   it('writes nothing when the toolkit is missing', () => {

@@ -71,7 +71,7 @@ describe('subcommands', () => {
     expect(await findCommand(['vm', '--help'], out.stream)).toBeUndefined();
     expect(out.text()).toMatch(/^Usage: rubber-workshop vm exec /);
     await expect(findCommand(['vm'])).rejects.toThrow('say which: exec');
-    await expect(findCommand(['dev', 'chek'])).rejects.toThrow('no command "dev chek": there is check');
+    await expect(findCommand(['dev', 'chek'])).rejects.toThrow('no command "dev chek" (dev\'s commands: check');
     await expect(findCommand(['bogus'])).rejects.toThrow('unknown command "bogus"');
     await expect(findCommand(['toString'])).rejects.toThrow('unknown command "toString"');
   });
@@ -85,6 +85,7 @@ describe('parseCommand', () => {
     [['--out'], 'option --out needs a value'],
     [['-o'], 'option --out needs a value'],
     [['--q=1'], 'option --q takes no value'],
+    [['--out', '-5'], 'option --out needs a value (for one that starts with -, write --out=VALUE)'],
     [['1', '2'], 'unexpected argument "2"'],
   ])('%j: %s', (argv, message) => {
     expect(() => parse(...argv)).toThrow(UsageError);

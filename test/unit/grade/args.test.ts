@@ -47,7 +47,7 @@ describe('parseGradeArgs', () => {
     [['class', '--jobs', '0'], '--jobs takes a whole number of at least 1, not "0"'],
     [['class', '--jobs', 'many'], '--jobs takes a whole number'],
     [['class', '--timeout', '1.5'], '--timeout takes a whole number'],
-    [['class', '--level', '11'], 'there is no level 11: levels are 00–10'],
+    [['class', '--level', '11'], 'there is no level "11": levels are 00–10'],
     [['class', '--retry-errors'], '--retry-errors only makes sense with --resume'],
   ])('rejects %j with a short message', (argv, message) => {
     expect(() => parse(...argv)).toThrow(UsageError);

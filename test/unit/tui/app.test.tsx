@@ -39,7 +39,7 @@ function start(opts: { progress?: Progress; scripts?: ReturnType<typeof outcomeO
     <App
       workspaceDir={fx.workspace}
       levels={fx.levels}
-      progress={loadProgress(fx.workspace).progress}
+      progress={loadProgress(fx.workspace, fx.levels.map((l) => l.id)).progress}
       runCheck={runner.runCheck}
       env={opts.env ?? {}}
       watchDebounceMs={20}
@@ -69,7 +69,7 @@ const see = async (text: string) => {
   await until(() => words().includes(wanted), JSON.stringify(text)).catch(() => undefined);
   expect(words()).toContain(wanted);
 };
-const saved = () => loadProgress(fx.workspace).progress;
+const saved = () => loadProgress(fx.workspace, fx.levels.map((l) => l.id)).progress;
 const rd = () => fs.readFileSync(path.join(fx.workspace, 'rd.ts'), 'utf8');
 
 describe('level view', () => {

@@ -24,7 +24,7 @@ it.each([
   const runner = scriptedRunner([
     outcomeOf('00', Array.from({ length: 30 }, (_, i) => result('00', `check-${i}`, i === 29 ? 'fail' : 'pass', { output: 'x\n'.repeat(20) }))),
   ]);
-  app = renderSized(<App workspaceDir={fx.workspace} levels={fx.levels} progress={loadProgress(fx.workspace).progress} runCheck={runner.runCheck} env={{}} />, columns, rows);
+  app = renderSized(<App workspaceDir={fx.workspace} levels={fx.levels} progress={loadProgress(fx.workspace, fx.levels.map((l) => l.id)).progress} runCheck={runner.runCheck} env={{}} />, columns, rows);
   const screens: string[] = [];
   const look = async () => {
     await tick(30);

@@ -23,7 +23,7 @@ async function failedCheckScreen(env: NodeJS.ProcessEnv): Promise<string> {
   const runner = scriptedRunner([outcomeOf('00', [result('00', 'a', 'pass'), result('00', 'b', 'fail', { expected: '1', actual: '2' })])]);
   const app = render(
     <ThemeProvider theme={makeTheme(env)}>
-      <App workspaceDir={fx.workspace} levels={fx.levels} progress={loadProgress(fx.workspace).progress} runCheck={runner.runCheck} env={{}} />
+      <App workspaceDir={fx.workspace} levels={fx.levels} progress={loadProgress(fx.workspace, fx.levels.map((l) => l.id)).progress} runCheck={runner.runCheck} env={{}} />
     </ThemeProvider>,
   );
   app.stdin.write('c');
