@@ -28,9 +28,8 @@ cap_diff() {
   done
   echo "${_extra:+has$_extra}${_extra:+${_missing:+; }}${_missing:+lacks$_missing}"
 }
-# pick N WORDS: N of the words, drawn at random; spelled NAME [WAY]: a capability name as a learner may write it,
-# in a way drawn at random or the WAY given (0 as it is, 1 with CAP_, 2 and 3 in lower case, with and without cap_).
-pick() { _k=$1; shift; for _w in "$@"; do echo "$(od -An -N2 -tu2 /dev/urandom | tr -d ' ') $_w"; done | sort -n | head -n "$_k" | cut -d' ' -f2 | tr '\n' ' '; }
+# spelled NAME [WAY]: a capability name as a learner may write it, in a way drawn at random or the WAY given (0 as
+# it is, 1 with CAP_, 2 and 3 in lower case, with and without cap_).
 spelled() {
   case ${2:-$(( $(od -An -N1 -tu1 /dev/urandom) % 4 ))} in
     0) echo "$1" ;; 1) echo "CAP_$1" ;; 2) echo "cap_$1" | tr 'A-Z' 'a-z' ;; *) echo "$1" | tr 'A-Z' 'a-z' ;;

@@ -227,6 +227,8 @@ has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
 # random_in START COUNT: a random whole number from START to START+COUNT-1 (COUNT at most 65536), for test values
 # that differ each run, so that a runtime cannot be fitted to one.
 random_in() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
+# pick N WORDS: N of the words, drawn at random, a space apart.
+pick() { _k=$1; shift; for _w in "$@"; do echo "$(od -An -N2 -tu2 /dev/urandom | tr -d ' ') $_w"; done | sort -n | head -n "$_k" | cut -d' ' -f2 | paste -s -d ' '; }
 
 # cgroups_left: the containers' cgroups in rubber-workshop (as the sandbox has it), one name a line.
 cgroups_left() { for _d in "$SANDBOX_CGROUP"/rubber-workshop/*/; do [ -d "$_d" ] && basename "$_d"; done; }
