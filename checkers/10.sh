@@ -47,14 +47,15 @@ else
     "the command kept supplementary groups: rd ran with root's (0), and setuid/setgid leave them alone. Call setgroups([]) before setgid"
 fi
 
-# A name is no number: taken for one (Number('learner') is NaN, which koffi hands to setuid as 0), it runs the
-# command as root. A runtime that knows names finds no such group in the image. Nor is a number past 32 bits:
-# koffi hands setuid 4294967296 as 0 too.
+# A name is no number: taken for one (Number('12x') is NaN, which koffi hands to setgid as 0), it runs the
+# command in root's group; parseInt and a pattern without $ read it as 12. A runtime that knows names finds no
+# such group in the image. Nor is a number past 32 bits: koffi hands setgid 4294967296 as 0 too (given as the
+# group, beside a good uid: a runtime that checks the uid alone would let it through).
 check user-as-numbers
 if [ -z "$user_dropped" ]; then
   fail "rd does not run the command as the user --user names yet: fix user-and-group first"
-elif refused --user "UID or UID:GID, as numbers" --user learner:no-such-group &&
-  refused --user "ids from 0 to 2147483647, as Docker does: 4294967296 does not fit an id's 32 bits, and koffi hands it to setuid as 0, root" --user 4294967296:4294967296 &&
+elif refused --user "UID or UID:GID, each a number, whole: ${G}x is none (Number('${G}x') is NaN, which reaches setgid as 0; parseInt and a pattern without \$ take it for $G)" --user "$U:${G}x" &&
+  refused --user "ids from 0 to 2147483647, as Docker does: 4294967296 does not fit an id's 32 bits, and koffi hands it to setgid as 0, root's group (the group is an id too)" --user "$U:4294967296" &&
   refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group)" --user "$U:" &&
   refused --user "UID or UID:GID, each a number: an empty user is no number (Number('') is 0, root)" --user ":$G"; then
   pass
@@ -74,7 +75,7 @@ elif [ "uid $uids, gid $gids, groups: ${groups:-(none)}" != 'uid 1000 1000 1000 
   point_10_ids
   expect_eq 'uid 1000 1000 1000 1000, gid 1100 1100 1100 1100, groups: (none)' "uid $uids, gid $gids, groups: ${groups:-(none)}" \
     "with --user 1000 and no group, the group is the user's primary group in the image's /etc/passwd (learner:x:1000:1100:…): read it after pivot_root, where /etc/passwd is the image's, not the VM's"
-elif refused --user "UID:GID, or a UID the image's /etc/passwd lists (4242 is not in it: there is no group to take)" --user 4242; then
+elif refused --user "UID:GID, or a UID the image's /etc/passwd lists (1100 is no user's uid there, though learner's group is 1100: look at each line's third field, the uid), or there is no group to take" --user 1100; then
   pass
 fi
 
