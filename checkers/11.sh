@@ -258,3 +258,10 @@ else
   expect_eq "uid $u $u $u $u, gid $g $g $g $g, groups: (none)" "uid $uids, gid $gids, groups: ${groups:-(none)}" \
     "with --userns auto --user 1000:2000 the command's ids outside are 1000 and 2000 moved by the ranges' starts, and it has no supplementary groups: setgroups is denied inside, so rd run drops root's groups (setgroups([])) before the namespace is made"
 fi
+
+# An unknown --userns (a typo, or one of Podman's modes rd does not offer) is refused, not run without a user
+# namespace: the container's root would be the VM's, where the user asked for one that is nobody outside.
+check bad-userns-refused
+if refused --userns "auto (or host)" --userns "$(pick 1 atuo keep-id private nomap)"; then
+  pass
+fi
