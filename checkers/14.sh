@@ -58,7 +58,10 @@ expect_sets() {
 # The checker's program, handed to a container's command on its stdin: fourteen children, each making one call
 # a filter may refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
 # stopped (the call worked) or a zombie with its exit status (the call's errno) or the signal that killed it.
-# Only the program itself counts: the harness's copy of it (the same bytes), started by the probe's command.
+# Only the program itself counts: the harness's copy of it (the same bytes), started by the probe's command, in
+# the probe's root and namespaces (in another root or user namespace a call can fail for another reason than the
+# filter), once it has made all fourteen children (it then names itself rw-all-forked), with no other child beside
+# them (a process named like a child and ended as the filter would end it, put there before the program's exec).
 # Marks the container's command could make (a folder, a file) would be its runtime's to make too.
 #   int80    a 32-bit call, as `int 0x80` makes on x86-64: unshare(CLONE_NEWUSER), 310 in the 32-bit table
 #            (x86-64's 310 is process_vm_readv, which no list refuses); it worked if it has a user namespace
@@ -79,40 +82,57 @@ expect_sets() {
 #                (each checked before any capability: let through, they fail so with or without CAP_SYS_ADMIN,
 #                so a capability's EPERM cannot pass for the filter's. pivot_root looks at the capability
 #                first: without CAP_SYS_ADMIN the filter's refusal of it cannot be seen, so it is not made)
-# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 1044 bytes, made by
+# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 1159 bytes, made by
 # scripts/seccomp-program.mjs (its instructions are listed there; a unit test keeps the two the same).
-SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAFAQAAAAAAAAUBAAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvoIDQAAPBbg2AQAAuwAAABDNgOmuAgAAuDkAAAAPBYXAdTi4nQAAAL8PAAAAvogDQAAPBbj4AAAAv+wDQAC+8QNAALrxA0AAQboCAAAAQbj+////DwXpawIAALg5AAAADwWFwHUsuJ0AAAC/DwAAAL6QA0AADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6TQCAAC4OQAAAA8FhcB1LLidAAAAvw8AAAC+lwNAAA8FuPkAAAC/7ANAAL7xA0AAMdJFMdIPBen9AQAAuDkAAAAPBYXAdSK4nQAAAL8PAAAAvqMDQAAPBbgQAQAAvwAAABAPBenQAQAAuDkAAAAPBYXAdSe4nQAAAL8PAAAAvqsDQAAPBbiqAAAAv/EDQAC+AgAAAA8F6Z4BAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+twNAAA8FuFMAAAC/9ANAAL7AAQAADwXpbAEAALg5AAAADwWFwHUnuJ0AAAC/DwAAAL69A0AADwW4WAAAAL/xA0AAvgQEQAAPBek6AQAAuDkAAAAPBYXAdSe4nQAAAL8PAAAAvsUDQAAPBbhSAAAASIt8JAhIi3QkCA8F6QgBAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+zANAAA8FuFoAAABIi3wkCL7AAQAADwXp1gAAALg5AAAADwWFwHUiuJ0AAAC/DwAAAL7SA0AADwW4UAAAAL8SBEAADwXpqQAAALg5AAAADwWFwHU4uJ0AAAC/DwAAAL7YA0AADwW4pQAAAL8AAAAAvgAAAAC6AAAAAEG6AAAAAEG4AAAAAA8F6WYAAAC4OQAAAA8FhcB1J7idAAAAvw8AAAC+3gNAAA8FuKYAAAC/EgRAAL4AAQAADwXpNAAAALg5AAAADwWFwHUnuJ0AAAC/DwAAAL7mA0AADwW4NAEAAL//////vgAAAAAPBekCAAAA6yaFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAa2V5Y3RsAHJlcXVlc3Rfa2V5AHVuc2hhcmUAc2V0aG9zdG5hbWUAbWtkaXIAc3ltbGluawByZW5hbWUAY2htb2QAY2hkaXIAbW91bnQAdW1vdW50MgBzZXRucwB1c2VyAHJ3AC90bXAvLnJ3LWZvbGRlcgAvdG1wLy5ydy1saW5rAC8A
+SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAhwQAAAAAAACHBAAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAD4hXAwAAdSK4nQAAAL8PAAAAvucDQAAPBbg2AQAAuwAAABDNgOkNAwAAuDkAAAAPBYXAD4gkAwAAdTi4nQAAAL8PAAAAvu0DQAAPBbj4AAAAv1EEQAC+VgRAALpWBEAAQboCAAAAQbj+////DwXpxAIAALg5AAAADwWFwA+I2wIAAHUsuJ0AAAC/DwAAAL71A0AADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6YcCAAC4OQAAAA8FhcAPiJ4CAAB1LLidAAAAvw8AAAC+/ANAAA8FuPkAAAC/UQRAAL5WBEAAMdJFMdIPBelKAgAAuDkAAAAPBYXAD4hhAgAAdSK4nQAAAL8PAAAAvggEQAAPBbgQAQAAvwAAABAPBekXAgAAuDkAAAAPBYXAD4guAgAAdSe4nQAAAL8PAAAAvhAEQAAPBbiqAAAAv1YEQAC+AgAAAA8F6d8BAAC4OQAAAA8FhcAPiPYBAAB1J7idAAAAvw8AAAC+HARAAA8FuFMAAAC/WQRAAL7AAQAADwXppwEAALg5AAAADwWFwA+IvgEAAHUnuJ0AAAC/DwAAAL4iBEAADwW4WAAAAL9WBEAAvmkEQAAPBelvAQAAuDkAAAAPBYXAD4iGAQAAdSe4nQAAAL8PAAAAvioEQAAPBbhSAAAASIt8JAhIi3QkCA8F6TcBAAC4OQAAAA8FhcAPiE4BAAB1J7idAAAAvw8AAAC+MQRAAA8FuFoAAABIi3wkCL7AAQAADwXp/wAAALg5AAAADwWFwA+IFgEAAHUiuJ0AAAC/DwAAAL43BEAADwW4UAAAAL93BEAADwXpzAAAALg5AAAADwWFwA+I4wAAAHU4uJ0AAAC/DwAAAL49BEAADwW4pQAAAL8AAAAAvgAAAAC6AAAAAEG6AAAAAEG4AAAAAA8F6YMAAAC4OQAAAA8FhcAPiJoAAAB1J7idAAAAvw8AAAC+QwRAAA8FuKYAAAC/dwRAAL4AAQAADwXpSwAAALg5AAAADwWFwA+IYgAAAHUnuJ0AAAC/DwAAAL5LBEAADwW4NAEAAL//////vgAAAAAPBekTAAAAuJ0AAAC/DwAAAL55BEAADwXrJoXAeBe4JwAAAA8Fice+EwAAALg+AAAADwXrC/fYice4PAAAAA8FuCIAAAAPBev3aW50ODAAa2V5cmluZwBrZXljdGwAcmVxdWVzdF9rZXkAdW5zaGFyZQBzZXRob3N0bmFtZQBta2RpcgBzeW1saW5rAHJlbmFtZQBjaG1vZABjaGRpcgBtb3VudAB1bW91bnQyAHNldG5zAHVzZXIAcncAL3RtcC8ucnctZm9sZGVyAC90bXAvLnJ3LWxpbmsALwBydy1hbGwtZm9ya2VkAA==
 echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
 # program_run NAME: the command's part that writes the program from its stdin to /tmp/NAME and starts it. The
 # file is made executable as a copy of /bin/sh (cp gives a new file its source's mode), then overwritten: no
 # chmod, which a seccomp-deny list may refuse.
 program_run() { echo "cp /bin/sh /tmp/$1; cat > /tmp/$1; /tmp/$1 &"; }
-# program_call NAME CHILD: how CHILD's call ended in the program started as /tmp/NAME, once it shows (up to
-# 5 s, for a VM under load): "killed SIGNAL", "failed ERRNO", "worked" (in the probe's user namespace) or
-# "made" (in one of its own), or nothing if the child never showed.
-program_call() {
-  _name=$1 _child=$2 _i=0
+# program_pid: the checker's program the probe's command started, as the program itself (see above), or nothing
+# if it does not show so within 5 s (a VM under load).
+program_pid() {
+  _i=0
   while [ $((_i += 1)) -le 500 ]; do
-    for _p in $(grep -lx "$_child" /proc/[0-9]*/comm 2> /dev/null); do
-      _p=${_p%/comm}
-      _parent=$(sed -n 's/^PPid:[[:space:]]*//p' "$_p/status" 2> /dev/null)
-      [ "$(cat "/proc/$_parent/comm" 2> /dev/null)" = "$_name" ] || continue
-      [ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$_parent/status" 2> /dev/null)" = "$PROBE" ] || continue
-      cmp -s "/proc/$_parent/exe" /run/check/seccomp-program || continue
+    read -r _kids < "/proc/$PROBE/task/$PROBE/children" 2> /dev/null
+    for _p in $_kids; do
+      read -r _name < "/proc/$_p/comm" 2> /dev/null && [ "$_name" = rw-all-forked ] || continue
+      cmp -s "/proc/$_p/exe" /run/check/seccomp-program && same_file "/proc/$_p/root" "/proc/$PROBE/root" || continue
+      for _ns in user mnt pid; do [ "$(readlink "/proc/$_p/ns/$_ns")" = "$(p_ns $_ns)" ] || continue 2; done
+      read -r _kids < "/proc/$_p/task/$_p/children" 2> /dev/null
+      # shellcheck disable=SC2086 # (the children, word by word)
+      set -- $_kids
+      [ $# = 14 ] && echo "$_p"
+      return
+    done
+    _pause 0.01
+  done
+}
+# program_call NAME CHILD: how CHILD's call ended in the program started as /tmp/NAME, once it shows (up to
+# 5 s): "killed SIGNAL", "failed ERRNO", "worked" (in the probe's user namespace) or "made" (in one of its own),
+# or nothing if the program or the child never showed.
+program_call() {
+  _child=$2 _program=$(program_pid) _i=0
+  [ -n "$_program" ] || return 0
+  read -r _kids < "/proc/$_program/task/$_program/children"
+  while [ $((_i += 1)) -le 500 ]; do
+    for _p in $_kids; do
+      read -r _name < "/proc/$_p/comm" 2> /dev/null && [ "$_name" = "$_child" ] || continue
       # shellcheck disable=SC2046 # (the fields after the name, word by word: 1 is the state, 50 exit_code)
-      set -- $(sed 's/^.*) //' "$_p/stat" 2> /dev/null)
+      set -- $(sed 's/^.*) //' "/proc/$_p/stat" 2> /dev/null)
       case $1 in
         Z) [ $((${50:-0} & 127)) = 0 ] && echo "failed $((${50:-0} >> 8))" || echo "killed $((${50:-0} & 127))"; return ;;
-        T) [ "$(readlink "$_p/ns/user")" = "$(p_ns user)" ] && echo worked || echo made; return ;;
+        T) [ "$(readlink "/proc/$_p/ns/user")" = "$(p_ns user)" ] && echo worked || echo made; return ;;
       esac
     done
     _pause 0.01
   done
 }
-# program_missing NAME: a fail that says the program never ran.
+# program_missing NAME: a fail that says the program never showed as itself.
 program_missing() {
-  fail "the checker's program (/tmp/$1, written from the command's stdin) never showed in the container: rd must hand the command its stdin (level 00), and the image's /tmp must be writable; see rd's output" \
-    'the program ran' "no process $1"
+  fail "the checker's program (/tmp/$1, written from the command's stdin) never showed in the container as it runs there: started by the command, in the container's root and namespaces, with its fourteen children and no other. rd must hand the command its stdin (level 00), the image's /tmp must be writable, and a process there must be free to make fourteen children; see rd's output" \
+    'the program ran' "no process $1 as the checker started it"
 }
 
 # calls_how NAME CALL…: " CALL:HOW" for each call of the program started as /tmp/NAME (HOW as program_call

@@ -14,7 +14,7 @@ export function assembler() {
     label: (name) => parts.push({ label: name }),
     bytes,
     jump: (op, to) => parts.push({ op, to }), // a short jump: op, then rel8
-    jump32: (to) => parts.push({ op32: 0xe9, to }), // a near jump: op, then rel32
+    jump32: (to, ...op) => parts.push({ op32: op.length ? op : [0xe9], to }), // a near jump: op (jmp unless given), then rel32
     address: (name) => parts.push({ address: name }), // imm32: the loaded address of a label
     eax: (v) => bytes(0xb8, ...le32(v)),
     syscall: () => bytes(0x0f, 0x05),
@@ -24,7 +24,7 @@ export function assembler() {
 }
 
 function layout(parts) {
-  const size = (p) => (p.bytes ? p.bytes.length : p.op !== undefined ? 2 : p.op32 !== undefined ? 5 : p.address ? 4 : 0);
+  const size = (p) => (p.bytes ? p.bytes.length : p.op !== undefined ? 2 : p.op32 ? p.op32.length + 4 : p.address ? 4 : 0);
   const at = {};
   let offset = 0;
   for (const p of parts) {
@@ -38,8 +38,8 @@ function layout(parts) {
       const rel = at[p.to] - (code.length + 2);
       if (rel < -128 || rel > 127) throw new Error(`jump to ${p.to} too far for rel8`);
       code.push(p.op, rel & 255);
-    } else if (p.op32 !== undefined) {
-      code.push(p.op32, ...le32(at[p.to] - (code.length + 5)));
+    } else if (p.op32) {
+      code.push(...p.op32, ...le32(at[p.to] - (code.length + p.op32.length + 4)));
     } else if (p.address) code.push(...le32(BASE + HEADERS + at[p.address]));
   }
   return code;

@@ -159,3 +159,54 @@ describe("what rd changes in the VM's files or settings cannot stand in for the 
     expect(denied?.message).toMatch(/^the harness's own unshare\(CLONE_NEWUSER\), made in the container's user namespace with no filter, failed too/);
   });
 });
+
+describe("the checker's own programs and the sandbox's cannot be stood in for", () => {
+  // 14's program shows how each call went through its children. Fakes named like them, forked by the command's
+  // shell just before it execs the program, become the program's children too; with the program's own forks
+  // refused (ulimit -u 1), they alone would show, ended as a filter would have ended each call.
+  test("children named like the checker's program's own, made before its exec: the filter checks fail, with no filter", async () => {
+    const fakes = `
+function forged(command: string[], deny: string[]): string[] {
+  // (In the function: rd's main runs before a table declared at the end of the file would be.)
+  const FAKES: Record<string, [string[], string]> = { int80: [[], 'exit 1'], keyring: [['add_key'], 'stop'], keyctl: [['keyctl'], 'stop'],
+  request_key: [['request_key'], 'exit 126'], unshare: [['unshare'], 'stop'], sethostname: [['sethostname'], 'stop'],
+  mkdir: [['mkdir'], 'stop'], symlink: [['symlink'], 'stop'], rename: [['rename'], 'stop'], chmod: [['chmod'], 'stop'],
+  chdir: [['chdir'], 'stop'], mount: [['mount'], 'exit 14'], umount2: [['umount2'], 'exit 22'], setns: [['setns'], 'exit 9'] };
+  const found = /cp \\/bin\\/sh \\/tmp\\/([\\w.-]+); cat > \\/tmp\\/\\1; \\/tmp\\/\\1 &/.exec(command[2] ?? '');
+  if (!found) return command;
+  const dir = \`/tmp/.f-\${found[1]}\`;
+  const make = [\`mkdir -p \${dir}\`], start: string[] = [];
+  for (const [child, [calls, unfiltered]] of Object.entries(FAKES)) {
+    const how = child === 'int80' || calls.some((c) => deny.includes(c)) ? 'exit 1' : unfiltered;
+    make.push(\`printf '#!/bin/sh\\\\n\${how === 'stop' ? 'kill -STOP $$' : \`sleep 1; \${how}\`}\\\\n' > \${dir}/\${child}; chmod 755 \${dir}/\${child}\`);
+    start.push(\`\${dir}/\${child} &\`);
+  }
+  const script = \`cp /bin/sh /tmp/\${found[1]}; cat > /tmp/\${found[1]}; \${make.join('; ')}; ( \${start.join(' ')} ulimit -u 1; exec /tmp/\${found[1]} ) &\`;
+  return [command[0]!, command[1]!, command[2]!.replace(found[0], () => script), ...command.slice(3)];
+}`;
+    const attack = level('14').solution()
+      .replace('if (container.seccompDeny !== undefined) installSeccompFilter(container.seccompDeny);',
+        'if (container.seccompDeny !== undefined) { linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1); linux.seccomp(linux.SECCOMP_SET_MODE_FILTER, 0, [linux.BPF_STMT(linux.BPF_RET | linux.BPF_K, linux.SECCOMP_RET_ALLOW)]); }')
+      .replace('  exec(container.command);', '  exec(container.seccompDeny ? forged(container.command, container.seccompDeny) : container.command);') + fakes;
+    expect(attack).toContain('forged(container.command, container.seccompDeny)');
+    expect(attack).toContain('SECCOMP_RET_ALLOW)]); }');
+    const o = await check(attack, '14', { only: true });
+    for (const key of ['14/default-filter-denies-unshare', '14/default-filter-denies-mount-calls', '14/filter-checks-architecture',
+      '14/sys-admin-allows-namespace-calls', '14/keyring-always-denied', '14/seccomp-deny-chosen']) {
+      expect(result(o, key)?.status, key).toBe('fail');
+      expect(result(o, key)?.message, key).toMatch(/never showed in the container as it runs there/);
+    }
+  });
+
+  // The harness starts rd, and runs its own steps (a folder emptied, an id range written), with the sandbox's
+  // shell and tools: rd, root there, could write over them or mount over them to fake a step.
+  test("the sandbox's programs written to and mounted over: no check of the run passes", async () => {
+    const o = await check(level('02').solution().replace(/^(import \* as linux .*)$/m, `$1
+      if (!fs.existsSync('/usr/local/bin/rw-shadow')) { fs.writeFileSync('/usr/local/bin/rw-shadow', ''); linux.mount('tmpfs', '/sbin', 'tmpfs', 0, null); }`), '02', { only: true });
+    expect(o.results.length).toBeGreaterThan(0);
+    for (const r of o.results) {
+      expect(r.status, r.name).toBe('fail');
+      expect(r.message, r.name).toMatch(/^an rd call changed what the sandbox it runs in holds outside its containers: \/usr written to; \/sbin mounted over\./);
+    }
+  });
+});
