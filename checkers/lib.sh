@@ -70,7 +70,9 @@ $ERR}" ;;
 # pass: the first pass after an rd call also carries that call's trace, once a level's run in a VM (the TUI shows
 # it beside the reference solution's trace of the same check: lessons/NN-*/solution.trace).
 pass() {
-  if [ -z "$_pass_traced" ] && [ -n "$TRACE" ]; then
+  if [ -e "$_tampered" ]; then
+    fail "an rd call changed what the sandbox it runs in holds outside its containers:$(cat "$_tampered"). The checker starts rd and its own steps with the sandbox's programs, so it cannot trust this run any more. rd changes nothing of the VM but its containers: its mounts go in a container's own mount namespace (level 02), its files in the container folder"
+  elif [ -z "$_pass_traced" ] && [ -n "$TRACE" ]; then
     _pass_traced=yes
     _result pass "" "" "" "$(_trace_shown pass)"
   else
@@ -150,7 +152,27 @@ _rd() {
   rm -f "/run/check/running.$_trace_calls"
   # (While another rd call runs, two containers at once, the last of them to end empties the sandbox.)
   set -- /run/check/running.*
-  [ -e "$1" ] || _sandbox_reset
+  [ -e "$1" ] || { _sandbox_reset; _sandbox_intact; }
+}
+
+# _sandbox_intact: once an rd call has ended (nothing of it runs), notes in $_tampered what it changed of the
+# sandbox's own programs: its shell, timeout and node, which start rd, and the tools that vm runs there to set up
+# and reset (a folder emptied, an id range written). rd is root there, and could write over them (the overlay's
+# upper layer shows what was written, and a whiteout what was deleted) or mount over them, to fake a later step.
+# Shell builtins only: it runs after every rd call. From then on no check of this VM passes (see pass).
+_tampered=/run/check/tampered
+_sandbox_intact() {
+  [ -e "$_tampered" ] && return
+  _what=
+  for _d in bin sbin usr lib lib64; do [ -e "/run/sandbox/rw/upper/$_d" ] || [ -L "/run/sandbox/rw/upper/$_d" ] && _what="$_what /$_d written to;"; done
+  _roots=0
+  while read -r _ _ _ _ _point _; do
+    case $_point in
+      /) [ $((_roots += 1)) -gt 1 ] && _what="$_what a second mount over /;" ;;
+      /bin | /bin/* | /sbin | /sbin/* | /usr | /usr/* | /lib | /lib/* | /lib64 | /lib64/*) _what="$_what $_point mounted over;" ;;
+    esac
+  done < "/proc/$SANDBOX/mountinfo"
+  [ -z "$_what" ] || echo "${_what%;}" > "$_tampered"
 }
 
 # _sandbox_reset: ends every process in the sandbox, so that nothing one rd call left running (a daemon,
