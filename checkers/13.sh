@@ -34,7 +34,7 @@ in_subnet() { case $1 in "$SUBNET".*/24) _h=${1%/24} && _h=${_h##*.} && [ "$_h" 
 # harness runs in TO's, on ADDRESS; true if the server received exactly the token. (Two may run at once.)
 reach() {
   _token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') _port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
-  nsenter -t "$2" -n nc -l -p "$_port" < /dev/null > "/run/check/received-$_token" 2> /dev/null &
+  nsenter -t "$2" -n nc -l -p "$_port" < /dev/null > "$_untrusted/received-$_token" 2> /dev/null &
   _server=$! _i=0
   # The tries below count refusals too, which come at once: they start when the server listens (up to 5 s; on
   # a crowded machine, starting nsenter and nc took longer than the tries' 1.5 s).
@@ -51,7 +51,7 @@ reach() {
   while kill -0 "$_server" 2> /dev/null && [ $((_i += 1)) -lt 20 ]; do usleep 100000; done
   kill "$_server" 2> /dev/null
   wait "$_server" 2> /dev/null
-  [ "$(cat "/run/check/received-$_token")" = "$_token" ]
+  [ "$(cat "$_untrusted/received-$_token")" = "$_token" ]
 }
 
 # reach_retried FROM TO ADDRESS: reach, tried twice more 2 and 4 s apart when it fails. Now and then on a

@@ -3,8 +3,14 @@
 # and never reads the learner's source. See checkers/README.md for the API.
 
 RD_TIMEOUT=${RD_TIMEOUT:-20}
-_out_file=/run/check/out
 mkdir -p /run/check
+# What rd and its containers control goes to a small tmpfs of its own: rd holds its output files open and could
+# take every page of the tmpfs they are on (fallocate, which leaves their size as it is), and a container can send
+# a server of the harness's as much as it likes; the harness's own lists, which a later check compares against,
+# would then come out empty, as if nothing had been there.
+_untrusted=/run/check/untrusted
+mountpoint -q "$_untrusted" || { mkdir -p "$_untrusted" && mount -t tmpfs -o size=32m,mode=700 untrusted "$_untrusted"; }
+_out_file=$_untrusted/out
 
 # _now: sets _ms to the uptime in milliseconds (in this shell: a $(…) would fork, slow under emulation).
 _now() { read -r _up _ < /proc/uptime; _ms=$(( ${_up%.*} * 1000 + 10#${_up#*.} * 10 )); }

@@ -107,6 +107,34 @@ describe('root in the sandbox has no power over the kernel or the harness', () =
   });
 });
 
+describe("what rd writes cannot crowd out the harness's own files", () => {
+  // rd's stdout is a file of the harness's, open for writing: fallocate takes pages of its tmpfs and leaves its size
+  // as it was. Were that the harness's /run, its lists of what was there before (which a later check compares
+  // against) would come out empty, as if nothing had been.
+  test("rd's output files take pages of a tmpfs of their own: the harness's /run is still written", async () => {
+    const checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-forgery-'));
+    try {
+      copyCheckerLib(checkers);
+      fs.writeFileSync(path.join(checkers, '00.sh'), [
+        'check list-written',
+        'rd run -- /bin/true',
+        'taken=$(( $(stat -c %b "$_out_file") / 2048 ))', // (blocks of 512 bytes, in MiB)
+        "{ echo '(none)'; echo here; } > /run/check/list-before",
+        'expect_eq "(none) here; more than 8 MiB taken: yes" "$(tr \'\\n\' \' \' < /run/check/list-before | sed \'s/ $//\'); more than 8 MiB taken: $([ "$taken" -gt 8 ] && echo yes || echo "no, $taken")" "the list, and what rd took"',
+      ].join('\n'));
+      const o = await check(attacker(`
+        import koffi from 'koffi';
+        const fallocate = koffi.load('libc.so.6').func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
+        let taken = 0;
+        for (const chunk of [1 << 20, 4096]) while (fallocate(1, 1 /* FALLOC_FL_KEEP_SIZE */, taken, chunk) === 0) taken += chunk;
+      `), '00', { checkersDir: checkers });
+      expect(result(o, '00/list-written')?.status, result(o, '00/list-written')?.message).toBe('pass');
+    } finally {
+      fs.rmSync(checkers, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a runtime that rewrites the command it is given earns nothing by it', () => {
   // rd sees the checker's command in its arguments and may change it: here it gives --userns auto no user
   // namespace, and takes out the command's own try at a setting of the VM, which would have shown it.
