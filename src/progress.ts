@@ -78,19 +78,40 @@ export function levelProgress(p: Progress, level: string): LevelProgress {
  */
 export function loadProgress(workspaceDir: string, levelIds: string[]): LoadedProgress {
   const file = progressFile(workspaceDir);
+  try {
+    return { progress: readProgress(workspaceDir, levelIds) ?? freshProgress() };
+  } catch (err) {
+    if (!(err instanceof FileFormatError)) throw err;
+    const copy = `${file}.corrupt-${timestamp()}`;
+    fs.renameSync(file, copy);
+    return { progress: freshProgress(), corrupt: { problem: err.message, copy } };
+  }
+}
+
+/** The workspace's progress, or undefined without a file; a FileFormatError for a file that is not valid progress. */
+function readProgress(workspaceDir: string, levelIds: string[]): Progress | undefined {
+  const file = progressFile(workspaceDir);
   const shown = path.relative(workspaceDir, file);
   try {
     const progress = readJsonFile(file, ProgressFile, shown);
     // (A level this version does not have, by a hand's edit or a later version's workspace: nothing to open.)
     if (!levelIds.includes(progress.current))
       throw new FileFormatError(`${shown}: current: "${progress.current}" is not a level of this version (${levelIds[0]}–${levelIds.at(-1)})`);
-    return { progress };
+    return progress;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: freshProgress() };
-    if (!(err instanceof FileFormatError)) throw err;
-    const copy = `${file}.corrupt-${timestamp()}`;
-    fs.renameSync(file, copy);
-    return { progress: freshProgress(), corrupt: { problem: err.message, copy } };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** What is wrong with the workspace's progress file, or undefined (also without one); touches nothing. */
+export function progressProblem(workspaceDir: string, levelIds: string[]): string | undefined {
+  try {
+    readProgress(workspaceDir, levelIds);
+    return undefined;
+  } catch (err) {
+    if (err instanceof FileFormatError) return err.message;
+    throw err;
   }
 }
 

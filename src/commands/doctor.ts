@@ -5,6 +5,8 @@ import { loadAssets, resolveInputs, staleSteps, toolUsers } from '../vm/assets.j
 import { chooseAccel } from '../vm/accel.js';
 import { findSnapshot, guestToSave } from '../vm/snapshot.js';
 import { findWorkspace } from '../workspace.js';
+import { progressProblem } from '../progress.js';
+import { loadLevels } from '../lessons.js';
 import { fixFor, MissingToolError, toolPath, tools, toolsFor, type ToolUser } from '../../rootfs-scripts/host-tools.mjs';
 import { paint, useColour } from '../ui/term.js';
 import { parseCommand, type Command } from '../cli/args.js';
@@ -77,6 +79,9 @@ export async function doctor(argv: string[]): Promise<number> {
 
   const ws = findWorkspace();
   if (ws) report(fs.existsSync(path.join(ws, 'rd.ts')) ? { ok: true, text: `workspace: ${ws}` } : { ok: false, text: `workspace ${ws} has no rd.ts`, fix: 'rubber-workshop init (keeps your files), or reset a level in the workshop' });
+  // (Read only: the next check or the workshop sets a bad file aside, and says so.)
+  const progress = ws ? progressProblem(ws, loadLevels().map((l) => l.id)) : undefined;
+  if (progress) report({ ok: false, text: `your progress file cannot be read (${progress})`, fix: 'the next check or the workshop keeps it aside as progress.json.corrupt-… and starts afresh: fix it there and move it back' });
 
   console.log(problems ? `\n${problems} problem${problems > 1 ? 's' : ''} to fix.` : '\nReady.');
   return problems ? 1 : 0;

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { initWorkspace } from '../workspace.js';
+import { findWorkspace, initWorkspace } from '../workspace.js';
 import { parseCommand, type Command } from '../cli/args.js';
 import { UsageError } from '../errors.js';
 
@@ -26,11 +26,14 @@ export async function init(argv: string[]): Promise<number> {
   // A quoted ~ reaches us as it is: it would make a folder named ~ here, not one in the home folder.
   if (given === '~' || given.startsWith('~/'))
     throw new UsageError(`${given} starts with a ~ the shell did not expand (was it quoted?): write ${path.join(os.homedir(), given.slice(1))}`);
+  // A workspace inside another one is a second workspace, whose progress and rd.ts are its own: say so.
+  const outer = findWorkspace(path.dirname(path.resolve(given)));
   const report = initWorkspace(path.resolve(given));
   const fromHere = path.relative(process.cwd(), report.dir) || '.';
   const home = os.homedir();
   const rel = !fromHere.startsWith('..') ? fromHere
     : report.dir.startsWith(home + path.sep) ? `~/${path.relative(home, report.dir)}` : report.dir;
+  if (outer && outer !== report.dir) console.log(`Note: this is inside the workspace ${outer}; it is another workspace, with its own rd.ts and progress.`);
   if (report.created.length) console.log(`Created in ${rel}: ${report.created.join(', ')}`);
   if (report.kept.length) console.log(`Kept as they were: ${report.kept.join(', ')}`);
   const updated = report.toolkitUpdated;

@@ -8,6 +8,7 @@ import {
   loadProgress,
   mergeProgress,
   progressFile,
+  progressProblem,
   recordCheck,
   recordOutcome,
   revealHint,
@@ -57,6 +58,17 @@ describe('loadProgress', () => {
     fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
     fs.writeFileSync(progressFile(dir), JSON.stringify(data));
     expect(loadProgress(dir, IDS).corrupt!.problem).toBe(`.rubber-workshop/progress.json: ${problem}`);
+  });
+});
+
+describe('progressProblem', () => {
+  it('says what is wrong with the file and leaves it where it is', () => {
+    expect(progressProblem(dir, IDS)).toBeUndefined();
+    saveProgress(dir, freshProgress('02'));
+    expect(progressProblem(dir, IDS)).toBeUndefined();
+    fs.writeFileSync(progressFile(dir), '{"version": 1, "current": "07", "levels": {}}');
+    expect(progressProblem(dir, IDS)).toBe('.rubber-workshop/progress.json: current: "07" is not a level of this version (00–03)');
+    expect(fs.existsSync(progressFile(dir))).toBe(true);
   });
 });
 
