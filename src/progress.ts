@@ -4,6 +4,7 @@ import type { Outcome, Verdict } from './check/types.js';
 import * as v from 'valibot';
 import { writeFileAtomic } from './atomic.js';
 import { FileFormatError, readJsonFile, readJsonFileIfValid, type Schema } from './json-file.js';
+import { UserError } from './errors.js';
 
 /** The folder inside a workspace that holds rubber-workshop's own state. */
 export const STATE_DIR = '.rubber-workshop';
@@ -100,7 +101,18 @@ function readProgress(workspaceDir: string, levelIds: string[]): Progress | unde
     return progress;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof FileFormatError && newerVersion(file)) throw new UserError(`${shown} was written by a newer rubber-workshop: update rubber-workshop (your progress is kept as it is)`);
     throw err;
+  }
+}
+
+/** Whether the progress file says it is of a later version than this one reads (nothing to set aside: update). */
+function newerVersion(file: string): boolean {
+  try {
+    const version = (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'number' && version > 1;
+  } catch {
+    return false;
   }
 }
 
@@ -110,7 +122,7 @@ export function progressProblem(workspaceDir: string, levelIds: string[]): strin
     readProgress(workspaceDir, levelIds);
     return undefined;
   } catch (err) {
-    if (err instanceof FileFormatError) return err.message;
+    if (err instanceof UserError) return err.message;
     throw err;
   }
 }

@@ -52,12 +52,19 @@ describe('loadProgress', () => {
     [{ version: 1, current: '02', levels: { '01': { passedEver: 'yes' } } }, 'levels.01.passedEver: expected true or false, got "yes"'],
     [{ version: 1, current: '02', levels: { '01': { passedEver: true, checksPassed: 1.5, checksTotal: 2, hintsRevealed: 0 } } }, 'levels.01.checksPassed: expected a whole number'],
     [{ version: 1, levels: {} }, 'current: missing'],
-    [{ version: 2, current: '00', levels: {} }, 'version: expected 1, got 2'],
+    [{ version: '1', current: '00', levels: {} }, 'version: expected 1, got "1"'],
     [{ version: 1, current: '99', levels: {} }, 'current: "99" is not a level of this version (00–03)'],
   ])('treats valid JSON of the wrong shape as corrupt, naming the field: %j', (data, problem) => {
     fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
     fs.writeFileSync(progressFile(dir), JSON.stringify(data));
     expect(loadProgress(dir, IDS).corrupt!.problem).toBe(`.rubber-workshop/progress.json: ${problem}`);
+  });
+
+  it('keeps a later version\'s file where it is, and says to update', () => {
+    fs.mkdirSync(path.dirname(progressFile(dir)), { recursive: true });
+    fs.writeFileSync(progressFile(dir), JSON.stringify({ version: 2, current: '00', levels: {}, more: true }));
+    expect(() => loadProgress(dir, IDS)).toThrow('.rubber-workshop/progress.json was written by a newer rubber-workshop: update rubber-workshop');
+    expect(fs.existsSync(progressFile(dir))).toBe(true);
   });
 });
 
