@@ -16,7 +16,7 @@ export declare function toolCommand(name: string, env?: NodeJS.ProcessEnv): stri
 export declare function toolPath(name: string, env?: NodeJS.ProcessEnv): string | null;
 export declare function toolsFor(users: ToolUser[]): string[];
 export declare function installCommand(names: string[]): string;
-export declare function fixFor(names: string[], env?: NodeJS.ProcessEnv): string;
+export declare function fixFor(names: string[], env?: NodeJS.ProcessEnv, run?: string): string;
 export declare class MissingToolError extends UserError {
   tools: string[];
   constructor(names: string[], env?: NodeJS.ProcessEnv);

@@ -77,21 +77,21 @@ export function installCommand(names) {
 }
 
 /**
- * What makes these missing tools found, as a sentence: correct a variable that names no program (installing the
- * package would not help), and the one command installing the rest.
+ * What makes these missing tools found: correct a variable that names no program (installing the package would
+ * not help), and the one command installing the rest, after `run` (doctor shows the bare command).
  */
-export function fixFor(names, env = process.env) {
+export function fixFor(names, env = process.env, run = '') {
   const misnamed = names.filter((n) => tools[n].env && env[tools[n].env]);
   const rest = names.filter((n) => !misnamed.includes(n));
   const fixes = misnamed.map((n) => `${tools[n].env}=${env[tools[n].env]} names no program here: correct it, or unset it`);
-  return [...fixes, ...(rest.length ? [`run ${installCommand(rest)}`] : [])].join('; ');
+  return [...fixes, ...(rest.length ? [`${run}${installCommand(rest)}`] : [])].join('; ');
 }
 
 /** A required tool is missing; the message names each one, what it is for, and what to do (fixFor). */
 export class MissingToolError extends UserError {
   constructor(names, env = process.env) {
     const list = names.map((n) => `${n} (${tools[n].does})`).join(', ');
-    super(`${list} ${names.length > 1 ? 'are' : 'is'} missing: ${fixFor(names, env)}`);
+    super(`${list} ${names.length > 1 ? 'are' : 'is'} missing: ${fixFor(names, env, 'run ')}`);
     this.tools = names;
   }
 }

@@ -112,6 +112,7 @@ async function watchRuns(level) {
   const waitFor = async (re) => {
     while (!re.test(out)) {
       if (child.exitCode !== null) throw new Error(`check --watch ended: ${out}`);
+      if (/Could not check/.test(out)) throw new Error(`check --watch could not check: ${out}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     return performance.now();

@@ -50,8 +50,9 @@ const listFile = () => path.join(imagesDir(), 'images.json');
 /** The erofs filesystem of all added images that the guest mounts (vm/harness: add_images). */
 export const imagesDisk = () => path.join(imagesDir(), 'images.erofs');
 
+// (Not strict: fields a later version adds do not make the list damaged.)
 const ImageList = v.array(
-  v.strictObject({
+  v.object({
     name: v.pipe(v.string(), v.regex(IMAGE_NAME)),
     bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
     source: v.string(),
