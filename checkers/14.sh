@@ -91,7 +91,7 @@ echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
 # chmod, which a seccomp-deny list may refuse.
 program_run() { echo "cp /bin/sh /tmp/$1; cat > /tmp/$1; /tmp/$1 &"; }
 # program_pid: the checker's program the probe's command started, as the program itself (see above), or nothing
-# if it does not show so within 5 s (a VM under load).
+# if it does not show so within 5 s (a VM under load). Once a probe, as PROGRAM, before program_call.
 program_pid() {
   _i=0
   while [ $((_i += 1)) -le 500 ]; do
@@ -109,13 +109,13 @@ program_pid() {
     _pause 0.01
   done
 }
-# program_call NAME CHILD: how CHILD's call ended in the program started as /tmp/NAME, once it shows (up to
-# 5 s): "killed SIGNAL", "failed ERRNO", "worked" (in the probe's user namespace) or "made" (in one of its own),
-# or nothing if the program or the child never showed.
+# program_call CHILD: how CHILD's call ended in the program (PROGRAM), once it shows (up to 5 s): "killed SIGNAL",
+# "failed ERRNO", "worked" (in the probe's user namespace) or "made" (in one of its own), or nothing if the
+# program or the child never showed.
 program_call() {
-  _child=$2 _program=$(program_pid) _i=0
-  [ -n "$_program" ] || return 0
-  read -r _kids < "/proc/$_program/task/$_program/children"
+  _child=$1 _i=0
+  [ -n "$PROGRAM" ] || return 0
+  read -r _kids < "/proc/$PROGRAM/task/$PROGRAM/children"
   while [ $((_i += 1)) -le 500 ]; do
     for _p in $_kids; do
       read -r _name < "/proc/$_p/comm" 2> /dev/null && [ "$_name" = "$_child" ] || continue
@@ -135,13 +135,18 @@ program_missing() {
     'the program ran' "no process $1 as the checker started it"
 }
 
-# calls_how NAME CALL…: " CALL:HOW" for each call of the program started as /tmp/NAME (HOW as program_call
-# says it, _ for spaces), up to the first child missing, shown "CALL:missing": the others are not waited for.
+# killed_by_sigsys: a fail for a probe whose shell was killed by SIGSYS (status 159) at a call its filter refused.
+killed_by_sigsys() {
+  trace_point seccomp
+  fail "the command's shell was killed by SIGSYS at a refused call: the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
+    'the denied calls fail with EPERM' 'killed by signal SIGSYS'
+}
+
+# calls_how CALL…: " CALL:HOW" for each call of the program (HOW as program_call says it, _ for spaces), up to
+# the first child missing, shown "CALL:missing": the others are not waited for.
 calls_how() {
-  _n=$1
-  shift
   for _c; do
-    _h=$(program_call "$_n" "$_c" | tr ' ' _)
+    _h=$(program_call "$_c" | tr ' ' _)
     printf ' %s:%s' "$_c" "${_h:-missing}"
     [ -n "$_h" ] || break
   done
@@ -177,9 +182,9 @@ RD_STDIN=/run/check/seccomp-program
 probe "$(program_run "sc-$mark")" -i busybox
 RD_STDIN=
 if [ -n "$PROBE" ]; then
-  seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp) default_mode=$mode
-  int80=$(program_call "sc-$mark" int80)
-  unshared=$([ -n "$int80" ] && program_call "sc-$mark" unshare)
+  seen=$(sets_seen) nnp=$(p_status NoNewPrivs) mode=$(p_status Seccomp) default_mode=$mode PROGRAM=$(program_pid)
+  int80=$(program_call int80)
+  unshared=$([ -n "$int80" ] && program_call unshare)
   # The same call without the filter, by the harness in the container's user namespace: it must work, or what
   # refused the program's was not the filter (rd can lower /proc/sys/user/max_user_namespaces: ENOSPC).
   unfiltered=$(nsenter -t "$PROBE" -U unshare -U true 2>&1) && unfiltered=worked
@@ -190,7 +195,7 @@ if [ -n "$PROBE" ]; then
   root_id=$(exec 8< "/proc/$PROBE/root" && sed -n 's/^mnt_id:[[:space:]]*//p' /proc/self/fdinfo/8)
   root_tops=$(awk '$5 == "/" { print $1 }' "/proc/$PROBE/mountinfo" | tr '\n' ' ' | sed 's/ $//')
   mount_calls=' mount:missing'
-  [ -n "$unshared" ] && mount_calls=$(calls_how "sc-$mark" mount umount2 setns)
+  [ -n "$unshared" ] && mount_calls=$(calls_how mount umount2 setns)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -373,10 +378,10 @@ if [ -n "$PROBE" ]; then
   admin_mode=$(p_status Seccomp)
   # How unshare went; then how the keyring calls and mount, umount2 and setns went. A missing child means no
   # program at all: the others are not waited for.
-  admin_unshare=$(program_call "sk-$mark" unshare)
+  PROGRAM=$(program_pid) admin_unshare=$(program_call unshare)
   keyring=' keyring:missing' admin_mount=' mount:missing'
   if [ -n "$admin_unshare" ]; then
-    keyring=$(calls_how "sk-$mark" keyring keyctl request_key) admin_mount=$(calls_how "sk-$mark" mount umount2 setns)
+    keyring=$(calls_how keyring keyctl request_key) admin_mount=$(calls_how mount umount2 setns)
   fi
 fi
 probe_end
@@ -468,23 +473,25 @@ subordinate_ids
 user_flags='--userns auto --user 1000:2000 --security-opt seccomp-deny=chdir,fchdir'
 # shellcheck disable=SC2086 # (the flags' words)
 probe "$(program_run "su-$mark")" -i busybox $user_flags
-unshare_ran= user_mode=
+unshare_ran= user_mode= user_program=
 if [ -n "$PROBE" ]; then
-  user_mode=$(p_status Seccomp)
-  case $(program_call "su-$mark" unshare) in made | worked) unshare_ran=yes ;; esac
+  user_mode=$(p_status Seccomp) PROGRAM=$(program_pid)
+  user_program=$PROGRAM
+  case $(program_call unshare) in made | worked) unshare_ran=yes ;; esac
 fi
 probe_end
 if [ -z "$PROBE" ]; then
   RD_STDIN=
-  probe_missing
+  if [ "$RC" = 159 ]; then killed_by_sigsys; else probe_missing; fi
 else
   probe "$(program_run "sd-$mark")" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
   RD_STDIN=
   # "CALL:HOW" for each call (HOW with _ for spaces), up to the first child missing.
   seen=
   if [ -n "$PROBE" ]; then
+    PROGRAM=$(program_pid)
     for c in sethostname mkdir symlink rename chmod chdir; do
-      how=$(program_call "sd-$mark" $c | tr ' ' _)
+      how=$(program_call $c | tr ' ' _)
       seen="$seen $c:${how:-missing}"
       [ -n "$how" ] || break
     done
@@ -494,13 +501,13 @@ else
     case " $deny chdir " in *" $c "*) printf ' %s:failed_1' "$c" ;; *) printf ' %s:worked' "$c" ;; esac
   done)
   if [ -z "$PROBE" ] && [ "$RC" = 159 ]; then
-    trace_point seccomp
-    fail "the command's shell was killed by SIGSYS at a refused call: the filter must return SECCOMP_RET_ERRNO | EPERM for a denied call, so the call fails and the program goes on (SECCOMP_RET_KILL_PROCESS is only for a call made the wrong way, another architecture)" \
-      'the denied calls fail with EPERM' 'killed by signal SIGSYS'
+    killed_by_sigsys
   elif [ -z "$PROBE" ]; then
     probe_missing
   elif [ "${seen%:missing}" != "$seen" ]; then
     program_missing "sd-$mark"
+  elif [ "$seen" = "$expected" ] && [ -z "$user_program" ]; then
+    program_missing "su-$mark"
   elif [ "$seen" = "$expected" ] && [ "$user_mode" != 2 ]; then
     trace_point 'seccomp|setuid'
     fail "with $user_flags no seccomp filter held the command (Seccomp: ${user_mode:-?}; 2 means a filter), though it did as root: the filter goes on for every container, a user's in a user namespace of its own too. Set no_new_privs and install it as the init stage's last step, after setuid: neither needs a capability" \

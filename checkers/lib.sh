@@ -9,7 +9,8 @@ mkdir -p /run/check
 # a server of the harness's as much as it likes; the harness's own lists, which a later check compares against,
 # would then come out empty, as if nothing had been there.
 _untrusted=/run/check/untrusted
-mountpoint -q "$_untrusted" || { mkdir -p "$_untrusted" && mount -t tmpfs -o size=32m,mode=700 untrusted "$_untrusted"; }
+# (Once a VM: each level's checker sources this file. The mark is made before rd can fill the tmpfs.)
+[ -e "$_untrusted/.ours" ] || { mkdir -p "$_untrusted" && mount -t tmpfs -o size=32m,mode=700 untrusted "$_untrusted" && : > "$_untrusted/.ours"; }
 _out_file=$_untrusted/out
 
 # _now: sets _ms to the uptime in milliseconds (in this shell: a $(…) would fork, slow under emulation).
@@ -147,8 +148,9 @@ _rd() {
   _now
   _started=$_ms
   : > "/run/check/running.$_trace_calls"
+  # shellcheck disable=SC2086 # (node, or su's words before it: see as_root_login)
   in_sandbox /bin/sh -c 'cd "$1" && export RD_TRACE="$2" && shift 2 && exec "$@"' rd-cwd "${RD_CWD:-/}" "$_trace_in" \
-    timeout -s KILL "$_limit" node "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
+    timeout -s KILL "$_limit" ${_node:-node} "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
   _now
   if [ "$RC" = 137 ] && [ $(( _ms - _started )) -ge $(( _limit * 1000 - 50 )) ]; then
@@ -171,6 +173,8 @@ _sandbox_intact() {
   [ -e "$_tampered" ] && return
   _what=
   for _d in bin sbin usr lib lib64; do [ -e "/run/sandbox/rw/upper/$_d" ] || [ -L "/run/sandbox/rw/upper/$_d" ] && _what="$_what /$_d written to;"; done
+  # (test -ef: the same file, by device and inode. A pivot_root in the sandbox's own mount namespace moves its root.)
+  [ "/proc/$SANDBOX/root/" -ef /run/sandbox/root/ ] || _what="$_what its root replaced;"
   _roots=0
   while read -r _ _ _ _ _point _; do
     case $_point in
@@ -178,7 +182,7 @@ _sandbox_intact() {
       /bin | /bin/* | /sbin | /sbin/* | /usr | /usr/* | /lib | /lib/* | /lib64 | /lib64/*) _what="$_what $_point mounted over;" ;;
     esac
   done < "/proc/$SANDBOX/mountinfo"
-  [ -z "$_what" ] || echo "${_what%;}" > "$_tampered"
+  [ -z "$_what" ] || echo "${_what%;} (by $CMD)" > "$_tampered"
 }
 
 # _sandbox_reset: ends every process in the sandbox, so that nothing one rd call left running (a daemon,
@@ -321,12 +325,9 @@ mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' "/proc/
 vm() { in_sandbox /bin/sh -c "$1"; }
 
 # as_root_login: the rd calls after it run the way a root login has it, with root's supplementary groups
-# (the VM's init has none), so that a container which keeps them shows it: `rd` finds node through PATH, in
-# the VM as the runtime sees it.
-as_root_login() {
-  vm 'mkdir -p /run/login && printf "#!/bin/sh\nexec su -p -s /usr/local/bin/node root -- \"\$@\"\n" > /run/login/node && chmod +x /run/login/node'
-  PATH=/run/login:$PATH
-}
+# (the VM's init has none), so that a container which keeps them shows it: node started by su, as root's shell.
+# (A command line, not a script in the sandbox's /run, which rd could rewrite to drop the groups itself.)
+as_root_login() { _node='su -p -s /usr/local/bin/node root --'; }
 
 # ---- Observing from outside the sandbox, in the harness's own /proc: what the kernel says. ----
 
