@@ -234,7 +234,7 @@ function forged(command: string[], deny: string[]): string[] {
     expect(o.results.length).toBeGreaterThan(0);
     for (const r of o.results) {
       expect(r.status, r.name).toBe('fail');
-      expect(r.message, r.name).toMatch(/^an rd call changed what the sandbox it runs in holds outside its containers: \/usr written to; \/sbin mounted over\./);
+      expect(r.message, r.name).toMatch(/^an rd call changed what the sandbox it runs in holds outside its containers: \/usr written to; \/sbin mounted over \(by rd run /);
     }
   });
 });
