@@ -69,7 +69,7 @@ test('bad input gets one line saying what is wrong, exit status 2, and nothing i
   fs.writeFileSync(text, 'not an archive\n');
   const r = rw(['image', 'add', 'notes', text], { env });
   expect(r.status).toBe(2);
-  expect(r.stderr).toBe('rubber-workshop: notes.txt is not a tar archive (.tar, .tar.gz, .tar.xz), nor compressed one\n');
+  expect(r.stderr).toBe('rubber-workshop: notes.txt is not a tar archive (.tar, .tar.gz, .tar.xz), nor a compressed one\n');
   expect(rw(['image', 'add', 'Bad/Name', text], { env }).stderr).toMatch(/^rubber-workshop: "Bad\/Name" is not an image name/);
   expect(rw(['image', 'ls'], { env }).stdout).not.toMatch(/^notes\t/m);
   expect(fs.readdirSync(path.join(env.RUBBER_WORKSHOP_CACHE!, 'user-images')).filter((f) => f.startsWith('add-'))).toEqual([]);
