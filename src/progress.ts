@@ -148,8 +148,12 @@ export function saveProgress(workspaceDir: string, p: Progress): Progress {
   return merged;
 }
 
-/** Records a finished check in the progress (pure: returns a new object). */
+/**
+ * Records a finished check in the progress (pure: returns a new object). A check that ran no check at all (no
+ * VM here, rd.ts missing or not building) says nothing of the level: its last verdict stays.
+ */
 export function recordOutcome(p: Progress, outcome: Outcome, now: Date = new Date()): Progress {
+  if (outcome.verdict === 'error' && outcome.results.length === 0) return p;
   const before = levelProgress(p, outcome.level);
   const entry: LevelProgress = {
     ...before,

@@ -111,8 +111,15 @@ describe('recordOutcome', () => {
 
   it('never forgets a pass when a later check fails', () => {
     let p = recordOutcome(freshProgress(), outcome('01', 'pass', [result('01', 'a', 'pass')]));
-    p = recordOutcome(p, outcome('01', 'error', []));
-    expect(p.levels['01']).toMatchObject({ verdict: 'error', passedEver: true, checksTotal: 0 });
+    p = recordOutcome(p, outcome('01', 'fail', [result('01', 'a', 'fail')]));
+    expect(p.levels['01']).toMatchObject({ verdict: 'fail', passedEver: true, checksPassed: 0, checksTotal: 1 });
+  });
+
+  it('keeps the last verdict when no check ran (no VM here, rd.ts not building), and records a run cut short', () => {
+    const passed = recordOutcome(freshProgress(), outcome('01', 'pass', [result('01', 'a', 'pass')]), new Date('2024-05-01T10:00:00Z'));
+    expect(recordOutcome(passed, outcome('01', 'error', []))).toBe(passed);
+    const cut = recordOutcome(passed, outcome('01', 'error', [result('01', 'a', 'pass')]));
+    expect(cut.levels['01']).toMatchObject({ verdict: 'error', passedEver: true, checksPassed: 1, checksTotal: 1 });
   });
 
   it('keeps revealed hints', () => {
