@@ -6,13 +6,14 @@ export async function workshop(signal: AbortSignal): Promise<number> {
   // Ink draws only a final frame when it thinks it runs in CI; here a person sits at a terminal.
   delete process.env.CI;
   const { runTui, tuiUnavailableMessage } = await import('../tui/index.js');
+  // No workspace first: without one, the terminal's advice (run check) would only lead to the same error.
+  const dir = findWorkspace();
+  if (!dir) throw new WorkspaceError('no workspace here. Make one with: rubber-workshop init ~/rd-workspace && cd ~/rd-workspace && rubber-workshop');
   const noTerminal = tuiUnavailableMessage();
   if (noTerminal) {
     process.stderr.write(noTerminal + '\n');
     return 2;
   }
-  const dir = findWorkspace();
-  if (!dir) throw new WorkspaceError('no workspace here. Make one with: rubber-workshop init ~/rd-workspace && cd ~/rd-workspace && rubber-workshop');
   await runTui({ workspaceDir: dir, signal });
   return 0;
 }

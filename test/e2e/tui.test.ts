@@ -116,3 +116,10 @@ test('v steps aside for a root shell in a VM, with rd.ts as rd, and the workshop
   press('q');
   expect(await shows('rubber-workshop exited with 0', 30_000), screen()).toBe(true);
 });
+
+test('without a terminal, outside a workspace it says how to make one; in one, it points at check', () => {
+  const outside = rw([], { cwd: os.tmpdir() });
+  expect([outside.status, outside.stderr]).toEqual([2, expect.stringMatching(/no workspace here\. Make one with: rubber-workshop init/)]);
+  const inside = rw([], { cwd: ws });
+  expect([inside.status, inside.stderr]).toEqual([2, expect.stringMatching(/needs a terminal .*rubber-workshop check/)]);
+});
