@@ -14,6 +14,8 @@ CAPS='CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCA
   MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE'
 DEFAULT_CAPS='CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP'
 
+# Every capability this kernel has, as /proc/PID/status shows a set holding them all.
+EVERY_CAP=$(printf '%016x' $(((1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1)))
 # cap_number NAME; cap_mask NAMES: the set as /proc/PID/status shows it (16 hex digits).
 cap_number() { _n=0; for _c in $CAPS; do [ "$_c" = "$1" ] && echo $_n && return; _n=$((_n + 1)); done; }
 cap_mask() { _m=0; for _c in $1; do _m=$((_m | (1 << $(cap_number "$_c")))); done; printf '%016x' "$_m"; }
@@ -484,12 +486,13 @@ if [ -z "$PROBE" ]; then
   RD_STDIN=
   if [ "$RC" = 159 ]; then killed_by_sigsys; else probe_missing; fi
 else
-  probe "$(program_run "sd-$mark")" -i busybox --cap-add SYS_ADMIN --security-opt "seccomp-deny=$calls"
+  # Every capability (sethostname needs SYS_ADMIN to work): --cap-add ALL, which no other container is given.
+  probe "$(program_run "sd-$mark")" -i busybox --cap-add ALL --security-opt "seccomp-deny=$calls"
   RD_STDIN=
   # "CALL:HOW" for each call (HOW with _ for spaces), up to the first child missing.
-  seen=
+  seen= all_caps=
   if [ -n "$PROBE" ]; then
-    PROGRAM=$(program_pid)
+    all_caps=$(p_status CapEff) PROGRAM=$(program_pid)
     for c in sethostname mkdir symlink rename chmod chdir; do
       how=$(program_call $c | tr ' ' _)
       seen="$seen $c:${how:-missing}"
@@ -504,6 +507,10 @@ else
     killed_by_sigsys
   elif [ -z "$PROBE" ]; then
     probe_missing
+  elif [ "$all_caps" != "$EVERY_CAP" ]; then
+    trace_point 'PR_CAPBSET_DROP|capset'
+    fail "with --cap-add ALL, the command's effective set $(cap_diff "$EVERY_CAP" "${all_caps:-0}"): ALL means every capability the kernel has (0 to /proc/sys/kernel/cap_last_cap), for --cap-add as for --cap-drop" \
+      "CapEff $EVERY_CAP" "CapEff ${all_caps:-?}"
   elif [ "${seen%:missing}" != "$seen" ]; then
     program_missing "sd-$mark"
   elif [ "$seen" = "$expected" ] && [ -z "$user_program" ]; then

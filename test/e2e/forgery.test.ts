@@ -21,6 +21,18 @@ async function check(rd: string, level: string, opts: { only?: boolean; checkers
 
 const result = (o: Outcome, key: string) => o.results.find((r) => `${r.level}/${r.name}` === key);
 
+/** Level 00 checked by a checker of the test's own (`lines`, with lib.sh), against `rd`. */
+async function checkWith(lines: string[], rd: string): Promise<Outcome> {
+  const checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-forgery-'));
+  try {
+    copyCheckerLib(checkers);
+    fs.writeFileSync(path.join(checkers, '00.sh'), lines.join('\n'));
+    return await check(rd, '00', { checkersDir: checkers });
+  } finally {
+    fs.rmSync(checkers, { recursive: true, force: true });
+  }
+}
+
 /** Level 00 done right: the command is a child, its streams and status pass through; `before` runs first. */
 const level00 = (before: string) => `
 import { spawnSync } from 'node:child_process';
@@ -88,22 +100,15 @@ describe('root in the sandbox has no power over the kernel or the harness', () =
   });
 
   test('a daemon left by one rd call is gone before the next observation', async () => {
-    const checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-forgery-'));
-    try {
-      copyCheckerLib(checkers);
-      fs.writeFileSync(path.join(checkers, '00.sh'), [
-        'check daemon-gone',
-        'rd run -- /bin/true',
-        'left=$(_processes_running "sleep 4242 ")',
-        'expect_eq "" "$left" "a process from the last rd call is still running"',
-      ].join('\n'));
-      const o = await check(attacker(`
-        spawnSync('sh', ['-c', 'setsid sleep 4242 < /dev/null > /dev/null 2>&1 &']);
-      `), '00', { checkersDir: checkers });
-      expect(result(o, '00/daemon-gone')?.status).toBe('pass');
-    } finally {
-      fs.rmSync(checkers, { recursive: true, force: true });
-    }
+    const o = await checkWith([
+      'check daemon-gone',
+      'rd run -- /bin/true',
+      'left=$(_processes_running "sleep 4242 ")',
+      'expect_eq "" "$left" "a process from the last rd call is still running"',
+    ], attacker(`
+      spawnSync('sh', ['-c', 'setsid sleep 4242 < /dev/null > /dev/null 2>&1 &']);
+    `));
+    expect(result(o, '00/daemon-gone')?.status).toBe('pass');
   });
 });
 
@@ -112,26 +117,19 @@ describe("what rd writes cannot crowd out the harness's own files", () => {
   // as it was. Were that the harness's /run, its lists of what was there before (which a later check compares
   // against) would come out empty, as if nothing had been.
   test("rd's output files take pages of a tmpfs of their own: the harness's /run is still written", async () => {
-    const checkers = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-e2e-forgery-'));
-    try {
-      copyCheckerLib(checkers);
-      fs.writeFileSync(path.join(checkers, '00.sh'), [
-        'check list-written',
-        'rd run -- /bin/true',
-        'taken=$(( $(stat -c %b "$_out_file") / 2048 ))', // (blocks of 512 bytes, in MiB)
-        "{ echo '(none)'; echo here; } > /run/check/list-before",
-        'expect_eq "(none) here; more than 8 MiB taken: yes" "$(tr \'\\n\' \' \' < /run/check/list-before | sed \'s/ $//\'); more than 8 MiB taken: $([ "$taken" -gt 8 ] && echo yes || echo "no, $taken")" "the list, and what rd took"',
-      ].join('\n'));
-      const o = await check(attacker(`
-        import koffi from 'koffi';
-        const fallocate = koffi.load('libc.so.6').func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
-        let taken = 0;
-        for (const chunk of [1 << 20, 4096]) while (fallocate(1, 1 /* FALLOC_FL_KEEP_SIZE */, taken, chunk) === 0) taken += chunk;
-      `), '00', { checkersDir: checkers });
-      expect(result(o, '00/list-written')?.status, result(o, '00/list-written')?.message).toBe('pass');
-    } finally {
-      fs.rmSync(checkers, { recursive: true, force: true });
-    }
+    const o = await checkWith([
+      'check list-written',
+      'rd run -- /bin/true',
+      'taken=$(( $(stat -c %b "$_out_file") / 2048 ))', // (blocks of 512 bytes, in MiB)
+      "{ echo '(none)'; echo here; } > /run/check/list-before",
+      'expect_eq "(none) here; more than 8 MiB taken: yes" "$(tr \'\\n\' \' \' < /run/check/list-before | sed \'s/ $//\'); more than 8 MiB taken: $([ "$taken" -gt 8 ] && echo yes || echo "no, $taken")" "the list, and what rd took"',
+    ], attacker(`
+      import koffi from 'koffi';
+      const fallocate = koffi.load('libc.so.6').func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
+      let taken = 0;
+      for (const chunk of [1 << 20, 4096]) while (fallocate(1, 1 /* FALLOC_FL_KEEP_SIZE */, taken, chunk) === 0) taken += chunk;
+    `));
+    expect(result(o, '00/list-written')?.status, result(o, '00/list-written')?.message).toBe('pass');
   });
 });
 
