@@ -1,4 +1,4 @@
-import { build, type Plugin } from 'esbuild';
+import { build, stop, type BuildOptions, type BuildResult, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -37,10 +37,43 @@ function esmOnly(messages: EsbuildMessage[] | undefined): boolean {
   return (messages ?? []).some((m) => /top-level await|"import\.meta"/i.test(m.text));
 }
 
+/**
+ * What every esbuild run over a learner's workspace shares (the bundle, and the list of what it reads): only files
+ * under the workspace, its node_modules (that of `origin`, which the workspace may be a copy of) and the toolkit
+ * are read ({@link confined}), and no tsconfig.json, which is the editor's: esbuild would follow its `extends` to
+ * any file of the machine's and quote it in its error (/proc/self/environ: a grader's whole environment in the
+ * learner's result), or read /dev/zero until memory runs out.
+ */
+export function workspaceBuild(workspace: string, origin = workspace, toolkit?: string) {
+  const modules = workspaceModules(origin);
+  return {
+    bundle: true,
+    write: false,
+    platform: 'node',
+    external: ['koffi'],
+    logLevel: 'silent',
+    tsconfigRaw: '{}',
+    plugins: [confined([workspace, ...(modules ? [modules] : []), ...(toolkit ? [toolkit] : [])])],
+  } satisfies BuildOptions;
+}
+
+/**
+ * esbuild's build, for a learner's workspace. All builds share one esbuild process, which stays dead once killed
+ * (out of memory, say): after that, the next build starts another, so one workspace cannot fail every later
+ * learner of a grade with "the service is no longer running".
+ */
+export async function learnerBuild<T extends BuildOptions>(options: T): Promise<BuildResult<T>> {
+  try {
+    return (await build(options as BuildOptions)) as BuildResult<T>;
+  } catch (e) {
+    if (/service is no longer running/.test((e as Error).message)) await stop();
+    throw e;
+  }
+}
+
 function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, contents?: string, origin?: string) {
-  const workspace = path.dirname(entry);
-  const modules = workspaceModules(origin ?? workspace);
-  const plugins: Plugin[] = [confined([workspace, ...(modules ? [modules] : []), ...(toolkit ? [toolkit] : [])])];
+  const shared = workspaceBuild(path.dirname(entry), origin, toolkit);
+  const plugins: Plugin[] = [...shared.plugins];
   if (toolkit) {
     plugins.push({
       name: 'toolkit',
@@ -49,19 +82,15 @@ function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, conten
       },
     });
   }
-  return build({
+  return learnerBuild({
     // `contents` stands in for the file (a lesson file made from the level chain), resolved from where it would be.
     ...(contents === undefined
       ? { entryPoints: [entry] }
       : { stdin: { contents, loader: 'ts' as const, resolveDir: path.dirname(entry), sourcefile: path.basename(entry) } }),
-    bundle: true,
-    write: false,
-    platform: 'node',
+    ...shared,
+    plugins,
     format,
     target: 'node20',
-    external: ['koffi'],
-    plugins,
-    logLevel: 'silent',
     banner: {
       js: format === 'cjs'
         // Strict as the ES module it was written as.

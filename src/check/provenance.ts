@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { buildSync } from 'esbuild';
 import { checkersDir } from '../paths.js';
 import { version } from '../version.js';
 import { UserError } from '../errors.js';
-import { workspaceModules } from './bundle.js';
+import { learnerBuild, workspaceBuild, workspaceModules } from './bundle.js';
 
 /** What exactly was graded: enough to tell two results apart or to reproduce one. */
 export interface Provenance {
@@ -85,8 +84,8 @@ export interface SourcesDigest {
 }
 
 /** Digest of the learner's source files (see {@link readSources} and {@link moduleSources}), plus each file's own sha256. */
-export function sourcesDigest(workspaceDir: string): SourcesDigest {
-  return digestSources([...readSources(workspaceDir), ...moduleSources(workspaceDir)]);
+export async function sourcesDigest(workspaceDir: string): Promise<SourcesDigest> {
+  return digestSources([...readSources(workspaceDir), ...await moduleSources(workspaceDir)]);
 }
 
 /**
@@ -96,12 +95,11 @@ export function sourcesDigest(workspaceDir: string): SourcesDigest {
  * input with a node_modules folder in its name, but none outside the workspace. None without node_modules,
  * or when the code does not build or node_modules leads out of the workspace (the run says why).
  */
-export function moduleSources(workspaceDir: string): NamedContent[] {
+export async function moduleSources(workspaceDir: string): Promise<NamedContent[]> {
   try {
     if (!workspaceModules(workspaceDir)) return [];
-    const { metafile } = buildSync({
-      entryPoints: [path.join(workspaceDir, 'rd.ts')], absWorkingDir: workspaceDir, bundle: true, write: false, metafile: true,
-      platform: 'node', format: 'esm', external: ['koffi'], logLevel: 'silent',
+    const { metafile } = await learnerBuild({
+      ...workspaceBuild(workspaceDir), entryPoints: [path.join(workspaceDir, 'rd.ts')], absWorkingDir: workspaceDir, format: 'esm', metafile: true,
     });
     return Object.keys(metafile.inputs)
       .filter((name) => !name.startsWith('../') && name.split('/').includes('node_modules'))
@@ -143,6 +141,6 @@ export async function toolProvenance(assetsDigest: () => Promise<string>, checke
 /** Full provenance of checking `workspaceDir`, e.g. for `check --json`. */
 export async function provenanceFor(workspaceDir: string, assetsDigest: () => Promise<string>): Promise<Provenance> {
   const tool = await toolProvenance(assetsDigest);
-  const sources = sourcesDigest(workspaceDir);
+  const sources = await sourcesDigest(workspaceDir);
   return { sourcesSha256: sources.sha256, sources: sources.files, ...tool };
 }

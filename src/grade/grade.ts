@@ -134,7 +134,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
     const toGrade: Planned[] = [];
     const regraded: Record<string, number> = {};
     for (const submission of mine) {
-      const planned = plan(submission, store, tool);
+      const planned = await plan(submission, store, tool);
       const previous = opts.resume ? store.previous(submission.dir) : undefined;
       const why = previous && (staleReason(previous, { level: opts.level, provenance: planned.provenance })
         ?? (previous.to_grade_alone ? 'it ran out of time beside others' : undefined)
@@ -195,7 +195,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
   }
 }
 
-function plan(submission: Submission, store: ResultStore, tool: ToolProvenance): Planned {
+async function plan(submission: Submission, store: ResultStore, tool: ToolProvenance): Promise<Planned> {
   const learner = store.assign(submission.dir, submission.name);
   let problem = submission.problem;
   let sources: NamedContent[] = [];
@@ -210,7 +210,7 @@ function plan(submission: Submission, store: ResultStore, tool: ToolProvenance):
   }
   problem ??= modulesProblem(submission.dir);
   // What node_modules adds to the bundle counts too; the copy links node_modules rather than holding it.
-  const digest = digestSources(problem ? sources : [...sources, ...moduleSources(submission.dir)]);
+  const digest = digestSources(problem ? sources : [...sources, ...await moduleSources(submission.dir)]);
   const provenance = jsonProvenance({ sourcesSha256: digest.sha256, sources: digest.files, ...tool });
   return { submission, learner, sources, provenance, ...(problem && { problem }) };
 }

@@ -63,4 +63,26 @@ describe('bundleRuntime', () => {
     fs.symlinkSync(path.join(dir, 'bob.json'), path.join(ws, 'linked.json'));
     expect(await bundleRuntime(entry, undefined, "import x from './linked.json'; console.log(x);")).toMatchObject({ ok: false });
   });
+
+  it("starts esbuild again once its process is gone: one learner's bundle cannot fail every later one", async () => {
+    expect(await bundleRuntime(path.join(dir, 'rd.ts'), undefined, 'console.log(1);')).toMatchObject({ ok: true });
+    const children = fs.readdirSync(`/proc/${process.pid}/task`)
+      .flatMap((t) => fs.readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    const esbuild = children.filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--service='));
+    expect(esbuild).toHaveLength(1);
+    process.kill(esbuild[0]!, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await bundleRuntime(path.join(dir, 'rd.ts'), undefined, 'console.log(2);')).toEqual({ ok: false, error: expect.stringContaining('no longer running') });
+    expect(await bundleRuntime(path.join(dir, 'rd.ts'), undefined, 'console.log(3);')).toMatchObject({ ok: true });
+  });
+
+  it("reads no tsconfig.json: its extends would quote any file of the machine's in the error, or read /dev/zero for ever", async () => {
+    const ws = path.join(dir, 'carol');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(ws, 'rd.ts'), 'console.log("carol");\n');
+    for (const extended of ['/proc/self/environ', '/dev/zero']) {
+      fs.writeFileSync(path.join(ws, 'tsconfig.json'), JSON.stringify({ extends: extended }));
+      expect(await bundleRuntime(path.join(ws, 'rd.ts'))).toMatchObject({ ok: true, code: expect.stringContaining('carol') });
+    }
+  });
 });

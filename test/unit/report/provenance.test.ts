@@ -19,30 +19,37 @@ const write = (name: string, content: string) => {
 const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 describe('sourcesDigest', () => {
-  it('records each source file\'s sha256, so `sha256sum rd.ts` confirms it', () => {
+  it('records each source file\'s sha256, so `sha256sum rd.ts` confirms it', async () => {
     write('rd.ts', 'console.log(1)\n');
     write('linux.ts', 'export {}\n');
-    expect(sourcesDigest(dir).files).toEqual({ 'rd.ts': sha('console.log(1)\n'), 'linux.ts': sha('export {}\n') });
+    expect((await sourcesDigest(dir)).files).toEqual({ 'rd.ts': sha('console.log(1)\n'), 'linux.ts': sha('export {}\n') });
   });
 
-  it('covers the files of node_modules that rd.ts imports, and no others: code kept there is graded too', () => {
+  it('covers the files of node_modules that rd.ts imports, and no others: code kept there is graded too', async () => {
     write('rd.ts', "import { run } from 'helper'; run();\n");
     write('node_modules/helper/package.json', '{"name": "helper", "main": "index.js"}\n');
     write('node_modules/helper/index.js', 'exports.run = () => console.log("the real runtime");\n');
     write('node_modules/unused/index.js', 'module.exports = 1;\n');
-    const digest = sourcesDigest(dir);
+    const digest = await sourcesDigest(dir);
     expect(Object.keys(digest.files).sort()).toEqual(['node_modules/helper/index.js', 'rd.ts']);
     write('node_modules/helper/index.js', 'exports.run = () => console.log("another runtime");\n');
-    expect(sourcesDigest(dir).sha256).not.toBe(digest.sha256);
+    expect((await sourcesDigest(dir)).sha256).not.toBe(digest.sha256);
   });
 
-  it('changes when a file changes, is renamed, or bytes move between files', () => {
+  it('reads nothing outside the workspace to list them: an import of /dev/zero is refused, not read for ever', async () => {
+    write('rd.ts', "import zero from '/dev/zero'; import { run } from 'helper'; run(zero);\n");
+    write('node_modules/helper/index.js', 'exports.run = () => {};\n');
+    write('tsconfig.json', '{"extends": "/dev/zero"}\n');
+    expect(Object.keys((await sourcesDigest(dir)).files)).toEqual(['rd.ts', 'tsconfig.json']);
+  });
+
+  it('changes when a file changes, is renamed, or bytes move between files', async () => {
     write('rd.ts', 'ab');
     write('linux.ts', 'c');
-    const before = sourcesDigest(dir).sha256;
+    const before = (await sourcesDigest(dir)).sha256;
     write('rd.ts', 'a');
     write('linux.ts', 'bc');
-    expect(sourcesDigest(dir).sha256).not.toBe(before);
+    expect((await sourcesDigest(dir)).sha256).not.toBe(before);
     expect(digestEntries([{ name: 'a.ts', content: Buffer.from('x') }])).not.toBe(digestEntries([{ name: 'b.ts', content: Buffer.from('x') }]));
   });
 
