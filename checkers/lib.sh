@@ -78,7 +78,7 @@ $ERR}" ;;
 # it beside the reference solution's trace of the same check: lessons/NN-*/solution.trace).
 pass() {
   if [ -e "$_tampered" ]; then
-    fail "an rd call changed what the sandbox it runs in holds outside its containers:$(cat "$_tampered"). The checker starts rd and its own steps with the sandbox's programs, so it cannot trust this run any more. rd changes nothing of the VM but its containers: its mounts go in a container's own mount namespace (level 02), its files in the container folder"
+    fail "$(cat "$_tampered")"
   elif [ -z "$_pass_traced" ] && [ -n "$TRACE" ]; then
     _pass_traced=yes
     _result pass "" "" "" "$(_trace_shown pass)"
@@ -163,7 +163,7 @@ _rd() {
   [ -e "$1" ] || { _sandbox_reset; _sandbox_intact; }
 }
 
-# _sandbox_intact: once an rd call has ended (nothing of it runs), notes in $_tampered what it changed of the
+# _sandbox_intact: once an rd call has ended (nothing of it runs), notes in $_tampered (why no check passes) what it changed of the
 # sandbox's own programs: its shell, timeout and node, which start rd, and the tools that vm runs there to set up
 # and reset (a folder emptied, an id range written). rd is root there, and could write over them (the overlay's
 # upper layer shows what was written, and a whiteout what was deleted) or mount over them, to fake a later step.
@@ -182,7 +182,7 @@ _sandbox_intact() {
       /bin | /bin/* | /sbin | /sbin/* | /usr | /usr/* | /lib | /lib/* | /lib64 | /lib64/*) _what="$_what $_point mounted over;" ;;
     esac
   done < "/proc/$SANDBOX/mountinfo"
-  [ -z "$_what" ] || echo "${_what%;} (by $CMD)" > "$_tampered"
+  [ -z "$_what" ] || echo "an rd call changed what the sandbox it runs in holds outside its containers:${_what%;} (by $CMD). The checker starts rd and its own steps with the sandbox's programs, so it cannot trust this run any more. rd changes nothing of the VM but its containers: its mounts go in a container's own mount namespace (level 02), its files in the container folder" > "$_tampered"
 }
 
 # _sandbox_reset: ends every process in the sandbox, so that nothing one rd call left running (a daemon,
@@ -322,7 +322,14 @@ mounts_under() { awk -v dir="${1%/}/" 'index($2, dir) == 1 { print $2 }' "/proc/
 # vm SHELL-COMMAND: runs a command as root in the VM as the runtime sees it (the sandbox), with the sandbox's
 # own programs: for setting things up. Learner code may have changed those programs, so nothing a pass rests
 # on comes from here: observe from outside (probe, the p_* and s_* functions below).
-vm() { in_sandbox /bin/sh -c "$1"; }
+# A step that fails (a folder that would not go: a mount rd left on it) leaves what the next checks rely on set up
+# as rd had it: from then on no check of this VM passes, as after a sandbox changed.
+vm() {
+  in_sandbox /bin/sh -c "$1" && return
+  _rc=$?
+  [ -e "$_tampered" ] || echo "the checker's own step in the sandbox failed (exit status $_rc): $1. Something rd left there (a mount over a folder, a file it holds) keeps the checker from setting up its next test, so it cannot trust this run any more. rd's mounts go in a container's own mount namespace (level 02) and end with it" > "$_tampered"
+  return $_rc
+}
 
 # as_root_login: the rd calls after it run the way a root login has it, with root's supplementary groups
 # (the VM's init has none), so that a container which keeps them shows it: node started by su, as root's shell.

@@ -112,6 +112,22 @@ describe('root in the sandbox has no power over the kernel or the harness', () =
   });
 });
 
+describe("what rd leaves in the sandbox cannot hold the checker's next test as rd set it up", () => {
+  // A reset the checker makes in the sandbox (04 removes an earlier run's image folder) fails on a folder rd
+  // mounted read-only over itself: the next test would have found rd's own files there.
+  test('a reset that fails ends every later pass of the VM, naming the step', async () => {
+    const o = await checkWith([
+      'check held-folder',
+      'rd run -- /bin/true',
+      'vm "rm -rf /tmp/held"',
+      'pass',
+    ], attacker(`
+      execSync('mkdir -p /tmp/held/seeded && mount --bind /tmp/held /tmp/held && mount -o remount,bind,ro /tmp/held');
+    `));
+    expect(result(o, '00/held-folder')).toMatchObject({ status: 'fail', message: expect.stringMatching(/^the checker's own step in the sandbox failed \(exit status 1\): rm -rf \/tmp\/held\. /) });
+  });
+});
+
 describe("what rd writes cannot crowd out the harness's own files", () => {
   // rd's stdout is a file of the harness's, open for writing: fallocate takes pages of its tmpfs and leaves its size
   // as it was. Were that the harness's /run, its lists of what was there before (which a later check compares
