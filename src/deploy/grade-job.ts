@@ -67,7 +67,9 @@ export function gradeJob(opts: GradeJobOptions): Record<string, unknown>[] {
         parallelism: opts.parallelism,
         backoffLimitPerIndex: 2,
         ttlSecondsAfterFinished: KEEP_FINISHED_S,
-        template: gradePod(opts, 'grade', ['grade', CLASS_DIR, '--shard', String(opts.shards), '--jobs', String(opts.jobs), '--out', SHARDS_DIR],
+        // --resume: a shard's pod run again (the Job's retry, or a later grading of the class) keeps what is graded
+        // and still current, and grades the rest.
+        template: gradePod(opts, 'grade', ['grade', CLASS_DIR, '--shard', String(opts.shards), '--jobs', String(opts.jobs), '--out', SHARDS_DIR, '--resume'],
           gradeResources(opts.jobs, opts.kvm), true),
       },
     },

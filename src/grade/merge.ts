@@ -22,12 +22,16 @@ export interface Merged {
 
 /**
  * The shard folders named by `paths`: each is a grading output folder (it holds shard.json), or a folder
- * holding such folders (the --out given to every shard). Throws {@link GradeError} for anything else.
+ * holding such folders (the --out given to every shard); a shard's folder that is not there is left out (then
+ * reported missing). Throws {@link GradeError} for anything else.
  */
 export function findShardFolders(paths: readonly string[], cwd: string = process.cwd()): ShardFolder[] {
   return paths.flatMap((given) => {
     const dir = path.resolve(cwd, given);
-    if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new GradeError(`${given}: no such folder`);
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    // A shard's own folder, named but never made (its pod never ran): the merge reports that shard missing.
+    if (!stat && /^shard-\d+-of-\d+$/.test(path.basename(dir))) return [];
+    if (!stat?.isDirectory()) throw new GradeError(`${given}: no such folder`);
     if (fs.existsSync(path.join(dir, MANIFEST_FILE))) return [{ dir, shown: given, manifest: readManifest(dir, given) }];
     const inside = fs
       .readdirSync(dir, { withFileTypes: true })

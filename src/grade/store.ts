@@ -1,5 +1,6 @@
 import { processAlive } from '../temp.js';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
 import { GradeError } from './errors.js';
@@ -81,21 +82,54 @@ export class ResultStore {
     fs.mkdirSync(this.out, { recursive: true });
     for (let attempt = 0; ; attempt++) {
       try {
-        fs.writeFileSync(this.lockFile, `${process.pid}\n`, { flag: 'wx' });
-        return () => fs.rmSync(this.lockFile, { force: true });
+        fs.writeFileSync(this.lockFile, `${process.pid} ${os.hostname()}\n`, { flag: 'wx' });
+        // Seen from another machine (the next pod of a grading Job) this process's life shows only in the lock's time.
+        const beat = setInterval(() => touch(this.lockFile), LOCK_BEAT_MS);
+        beat.unref();
+        return () => {
+          clearInterval(beat);
+          fs.rmSync(this.lockFile, { force: true });
+        };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new GradeError(`cannot write to ${this.out} (${(err as NodeJS.ErrnoException).code})`);
         }
       }
-      const holder = Number.parseInt(readOrEmpty(this.lockFile), 10);
-      if (attempt > 0 || (holder && processAlive(holder))) {
+      const holder = lockHolder(this.lockFile);
+      if (attempt > 0 || holder.alive) {
         throw new GradeError(
-          `another rubber-workshop grade${holder ? ` (pid ${holder})` : ''} is writing to ${this.out}: wait for it to finish, or choose another --out`,
+          `another rubber-workshop grade${holder.name ? ` (${holder.name})` : ''} is writing to ${this.out}: wait for it to finish, or choose another --out`,
         );
       }
       fs.rmSync(this.lockFile, { force: true });
     }
+  }
+}
+
+/** How often a grading run renews its lock's time; one not renewed for four times as long is taken over. */
+const LOCK_BEAT_MS = 30_000;
+
+/**
+ * Who holds a lock, and whether they still run: on this machine, by its process (not this one: in a container
+ * every grading run is PID 1); on another, or a host name this one had before a restart, by the lock's time.
+ */
+function lockHolder(file: string): { name?: string; alive: boolean } {
+  const [pidText = '', host] = readOrEmpty(file).trim().split(' ');
+  const pid = Number.parseInt(pidText, 10);
+  if (!pid) return { alive: false };
+  if (host && host !== os.hostname()) {
+    const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    return { name: `pid ${pid} on ${host}`, alive: age < 4 * LOCK_BEAT_MS };
+  }
+  return { name: `pid ${pid}`, alive: pid !== process.pid && processAlive(pid) };
+}
+
+function touch(file: string): void {
+  const now = new Date();
+  try {
+    fs.utimesSync(file, now, now);
+  } catch {
+    // released meanwhile
   }
 }
 

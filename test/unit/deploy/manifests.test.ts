@@ -134,7 +134,7 @@ describe('rubber-workshop deploy', () => {
     expect(pod.restartPolicy).toBe('Never'); // backoffLimitPerIndex requires it
     const c = pod.containers[0];
     // grade --shard 8 takes its index from JOB_COMPLETION_INDEX and writes /grades/shards/shard-I-of-8.
-    expect([...c.command, ...c.args].join(' ')).toBe('rubber-workshop grade /class --shard 8 --jobs 2 --out /grades/shards');
+    expect([...c.command, ...c.args].join(' ')).toBe('rubber-workshop grade /class --shard 8 --jobs 2 --out /grades/shards --resume');
     expect(c.volumeMounts.find((m: Manifest) => m.mountPath === '/class').readOnly).toBe(true);
     // ≈ 315 MiB RSS measured per TCG VM: each of the 2 slots gets more than that, and a core.
     expect(parseInt(c.resources.requests.memory)).toBeGreaterThan(2 * 315);

@@ -20,10 +20,11 @@ const ws = (rel: string) => {
 };
 
 describe('discoverSubmissions', () => {
-  it('finds learners in a class folder, skipping hidden folders and node_modules', () => {
+  it('finds learners in a class folder, skipping hidden folders, node_modules and an ext4 volume\'s lost+found', () => {
     ws('class/alice');
     ws('class/.git-cache/x');
     ws('class/node_modules/y');
+    fs.mkdirSync(path.join(root, 'class', 'lost+found'));
     fs.writeFileSync(path.join(root, 'class', 'README.md'), '');
     expect(discoverSubmissions(['class'], root)).toEqual([{ dir: path.join(root, 'class/alice'), name: 'alice' }]);
   });

@@ -229,9 +229,30 @@ describe('runGrade', () => {
   it('refuses an output folder another live grading run holds', async () => {
     learners({ alice: 'pass' });
     fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, '.grade.lock'), `${process.pid}\n`);
+    fs.writeFileSync(path.join(out, '.grade.lock'), `${process.ppid} ${os.hostname()}\n`);
     await expect(grade(fakeCheck(levels))).rejects.toThrow(GradeError);
-    await expect(grade(fakeCheck(levels))).rejects.toThrow(/another rubber-workshop grade/);
+    await expect(grade(fakeCheck(levels))).rejects.toThrow(`another rubber-workshop grade (pid ${process.ppid}) is writing to`);
+  });
+
+  it("judges another machine's lock (a grading pod's) by its time: renewed, it holds; two minutes old, it is taken over", async () => {
+    learners({ alice: 'pass' });
+    fs.mkdirSync(out);
+    const lock = path.join(out, '.grade.lock');
+    fs.writeFileSync(lock, '1 rubber-workshop-grade-1-x7k2p\n');
+    await expect(grade(fakeCheck(levels))).rejects.toThrow('another rubber-workshop grade (pid 1 on rubber-workshop-grade-1-x7k2p) is writing to');
+    const old = new Date(Date.now() - 121_000);
+    fs.utimesSync(lock, old, old);
+    await grade(fakeCheck(levels));
+    expect(readResult('alice').status).toBe('pass');
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock of its own PID on this machine: a container restarted as PID 1 left it', async () => {
+    learners({ alice: 'pass' });
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, '.grade.lock'), `${process.pid} ${os.hostname()}\n`);
+    await grade(fakeCheck(levels));
+    expect(readResult('alice').status).toBe('pass');
   });
 
   it('takes over a lock left by a run that is gone', async () => {

@@ -81,7 +81,8 @@ describe('grade --shard and grade merge', () => {
   it('reports a missing shard and lists its learners as not graded, exiting 1', async () => {
     const dir = classAt('m');
     await shard([dir], path.join(root, 'shards'), 1, 2);
-    const m = await merge('shards/shard-1-of-2', '--out', 'merged');
+    // Named as the merge Job names every shard: the second one's pod never ran, so its folder is not there.
+    const m = await merge('shards/shard-1-of-2', 'shards/shard-2-of-2', '--out', 'merged');
     expect(m.code).toBe(1);
     const owner = assignShards(Object.keys(CLASS), 2);
     const lacking = Object.keys(CLASS).filter((l) => owner.get(l) === 2).sort();
