@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 
@@ -27,6 +28,7 @@ const KNOWN: Record<string, { style: LineStyle; terminal: boolean }> = {
   hx: { style: 'colon', terminal: true },
   helix: { style: 'colon', terminal: true },
   code: { style: 'goto', terminal: false },
+  'code-server': { style: 'goto', terminal: false },
   'code-insiders': { style: 'goto', terminal: false },
   codium: { style: 'goto', terminal: false },
   cursor: { style: 'goto', terminal: false },
@@ -35,10 +37,14 @@ const KNOWN: Record<string, { style: LineStyle; terminal: boolean }> = {
   gedit: { style: 'plus', terminal: false },
 };
 
-/** $VISUAL, else $EDITOR, else VS Code (`code -g file:line`). */
+/**
+ * $VISUAL, else $EDITOR, else VS Code (`code -g file:line`), or code-server's `code-server`, which is all its
+ * terminal has (the classroom image's IDE).
+ */
 export function editorCommand(env: NodeJS.ProcessEnv, file: string, line: number): EditorLaunch {
   const configured = (env.VISUAL || env.EDITOR || '').trim();
-  const [command = 'code', ...extra] = configured ? configured.split(/\s+/) : ['code'];
+  const vscode = ['code', 'code-server'].find((c) => onPath(c, env.PATH)) ?? 'code';
+  const [command = vscode, ...extra] = configured ? configured.split(/\s+/) : [vscode];
   const known = KNOWN[path.basename(command)];
   const style = known?.style ?? 'none';
   const at = {
@@ -49,6 +55,17 @@ export function editorCommand(env: NodeJS.ProcessEnv, file: string, line: number
   }[style];
   // Unknown editors are assumed to run in the terminal: stepping aside needlessly is harmless, drawing over one is not.
   return { command, args: [...extra, ...at], terminal: known?.terminal ?? true };
+}
+
+function onPath(command: string, PATH = ''): boolean {
+  return PATH.split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir || '.', command), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -89,7 +106,7 @@ export function spawnInTerminal(launch: EditorLaunch): Promise<void> {
 export function editorFailure(launch: EditorLaunch, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') {
-    return `Could not start "${launch.command}": not found. Set $EDITOR (e.g. export EDITOR=nano) and try again.`;
+    return `Could not start "${launch.command}": not found. Set $EDITOR to your editor's command (e.g. export EDITOR=vi) and try again, or open rd.ts in your editor yourself.`;
   }
   return `Could not start "${launch.command}": ${(err as Error).message}`;
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editorCommand, editorFailure, todoLine } from '../../../src/tui/editor.js';
 import { loadLevels } from '../../../src/lessons.js';
@@ -17,8 +20,17 @@ describe('editorCommand', () => {
     expect(editorCommand({ EDITOR: 'codium --wait' }, 'f', 2)).toEqual({ command: 'codium', args: ['--wait', '-g', 'f:2'], terminal: false });
   });
 
-  it('falls back to code -g without $VISUAL and $EDITOR', () => {
+  it('falls back to code -g without $VISUAL and $EDITOR, or code-server -g where that is all there is', () => {
     expect(editorCommand({}, '/w/rd.ts', 12)).toEqual({ command: 'code', args: ['-g', '/w/rd.ts:12'], terminal: false });
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-unit-editor-'));
+    try {
+      fs.writeFileSync(path.join(bin, 'code-server'), '#!/bin/sh\n', { mode: 0o755 });
+      expect(editorCommand({ PATH: `/nowhere:${bin}` }, '/w/rd.ts', 12)).toEqual({ command: 'code-server', args: ['-g', '/w/rd.ts:12'], terminal: false });
+      fs.writeFileSync(path.join(bin, 'code'), '#!/bin/sh\n', { mode: 0o755 });
+      expect(editorCommand({ PATH: bin }, '/w/rd.ts', 12).command).toBe('code');
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('opens an unknown editor on the file alone, in the terminal', () => {
@@ -50,7 +62,7 @@ describe('editorFailure', () => {
   it('says how to choose an editor when the command is missing', () => {
     const err = Object.assign(new Error('spawn code ENOENT'), { code: 'ENOENT' });
     expect(editorFailure({ command: 'code', args: [], terminal: false }, err)).toBe(
-      'Could not start "code": not found. Set $EDITOR (e.g. export EDITOR=nano) and try again.',
+      'Could not start "code": not found. Set $EDITOR to your editor\'s command (e.g. export EDITOR=vi) and try again, or open rd.ts in your editor yourself.',
     );
   });
 });
