@@ -99,7 +99,8 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
 }
 
 function dnsName(name: string): string {
-  if (!/^[a-z0-9]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) throw new DeployError(`deploy notebook: "${name}" is not a valid name: lowercase letters, digits and -, at most 52 characters`);
+  // A letter first: the controller names the notebook's Service after it, and a Service name is a DNS-1035 label.
+  if (!/^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) throw new DeployError(`deploy notebook: "${name}" is not a valid name: lowercase letters, digits and -, a letter first, at most 52 characters`);
   return name;
 }
 

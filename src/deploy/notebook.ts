@@ -18,6 +18,8 @@ export function notebook(name: string, image: string, opts: KvmOptions & { stora
     spec: {
       template: {
         spec: {
+          // (The learner's terminal needs no token of the namespace's default service account.)
+          automountServiceAccountToken: false,
           securityContext: podSecurity(opts),
           containers: [ideContainer(name, image, opts, 'home')],
           volumes: [{ name: 'home', persistentVolumeClaim: { claimName: home } }, tmpVolume],

@@ -112,6 +112,7 @@ describe('rubber-workshop deploy', () => {
     const pod = podSpecOf(nb)!;
     expect(pod.containers[0]).toMatchObject({ name: 'alice', workingDir: '/home/jovyan', ports: [{ containerPort: 8888 }] });
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 100 });
+    expect(pod.automountServiceAccountToken).toBe(false);
   });
 
   it('--kvm asks the device plugin for /dev/kvm (requests = limits) and adds the device group', () => {
@@ -153,6 +154,7 @@ describe('rubber-workshop deploy', () => {
     [['class', '--image', IMAGE], /needs the class list/],
     [['class', '/no/such/list', '--image', IMAGE], /cannot read the class list \/no\/such\/list/],
     [['notebook', 'Alice!', '--image', IMAGE], /not a valid name/],
+    [['notebook', '1alice', '--image', IMAGE], /not a valid name: .*a letter first/],
     [['grade', '--image', IMAGE, '--shards', '0'], /--shards takes a whole number of at least 1/],
     [['notebook', 'a', '--image', IMAGE, '--storage', 'lots'], /--storage takes a size like 2Gi/],
     [['notebook', 'a', '--image', IMAGE, '--kvm-group', '36'], /only makes sense with --kvm/],
