@@ -1,9 +1,10 @@
 import { stringify } from 'yaml';
 import { parseCommand, wholeNumber, type Command, type CommandSpec } from '../cli/args.js';
 import { DeployError } from '../deploy/error.js';
-import { learnerObjects, readClassList } from '../deploy/class.js';
-import { notebook } from '../deploy/notebook.js';
-import { gradeJob, mergeJob } from '../deploy/grade-job.js';
+import { learnerHome, learnerObjects, readClassList } from '../deploy/class.js';
+import { collectJobs } from '../deploy/collect.js';
+import { notebook, notebookHome } from '../deploy/notebook.js';
+import { gradeJob, gradesPod, mergeJob } from '../deploy/grade-job.js';
 import { KVM_RESOURCE } from '../deploy/pod.js';
 
 export const DEPLOY = {
@@ -15,8 +16,12 @@ under the Pod Security Standards "restricted" profile, with a read-only root fil
   deploy class LIST      per learner in LIST (a text file, one learner a line): a home volume, a
                          StatefulSet running the IDE, and a Service (port 80 → the IDE on 8888)
   deploy notebook NAME…  a Kubeflow Notebook (kubeflow.org/v1) and its home volume per NAME
+  deploy collect LIST    the class volume, and a Job per learner copying rd-workspace from their home
+                         volume into it (stop the IDEs first: a home volume is ReadWriteOnce);
+                         with --notebooks, collect NAME… copies the homes of those Notebooks
   deploy grade           an Indexed Job grading the class volume in --shards shards, and the grades volume
-  deploy grade-merge     the Job merging the shards into one class.csv (apply when the grade Job is complete)
+  deploy grade-merge     the Job merging the shards into one class.csv (apply when the grade Job is done)
+  deploy grades-pod      a pod holding the grades volume for an hour, to kubectl cp class.csv from
 
 Options:
   --image IMAGE          the classroom image as the cluster pulls it (required)
@@ -26,8 +31,10 @@ Options:
   --shards N             grade: how many shards (default 4)
   --parallelism N        grade: shards running at once (default: all)
   --jobs N               grade: workspaces each shard grades at once (default 1; its pod asks 1 CPU each)
-  --class-claim NAME     grade: the ReadWriteMany volume holding the class, a folder per learner
-                         (default rubber-workshop-class)
+  --class-claim NAME     collect, grade: the ReadWriteMany volume holding the class, a folder per
+                         learner (default rubber-workshop-class)
+  --class-storage SIZE   collect: its size (default 5Gi)
+  --notebooks            collect: the names are Notebooks' (deploy notebook), not a class list
   --grades-claim NAME    grade: the ReadWriteMany volume for the results (default rubber-workshop-grades)
   --grades-storage SIZE  grade: its size (default 1Gi)
   -h, --help             show this help
@@ -41,13 +48,15 @@ Options:
     parallelism: { type: 'string' },
     jobs: { type: 'string', default: '1' },
     'class-claim': { type: 'string', default: 'rubber-workshop-class' },
+    'class-storage': { type: 'string', default: '5Gi' },
+    notebooks: { type: 'boolean', default: false },
     'grades-claim': { type: 'string', default: 'rubber-workshop-grades' },
     'grades-storage': { type: 'string', default: '1Gi' },
   },
   maxPositionals: Infinity,
 } satisfies CommandSpec;
 
-const WHATS = ['class', 'notebook', 'grade', 'grade-merge'];
+const WHATS = ['class', 'notebook', 'collect', 'grade', 'grade-merge', 'grades-pod'];
 
 /** `rubber-workshop deploy WHAT …`: prints manifests as YAML, headed by the command that made them. */
 export async function deploy(argv: string[]): Promise<number> {
@@ -82,17 +91,25 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
     gradesStorage: quantity('--grades-storage', v['grades-storage']),
   };
 
-  const takesNames = what === 'class' || what === 'notebook';
-  if (takesNames && !rest.length) throw new DeployError(what === 'class' ? 'deploy class needs the class list: rubber-workshop deploy class learners.txt --image IMAGE' : 'deploy notebook needs at least one name: rubber-workshop deploy notebook alice --image IMAGE');
-  if (!takesNames && rest.length) throw new DeployError(`deploy ${what} takes no names (got "${rest[0]}"); it grades the folders on --class-claim`);
-  if (what === 'class' && rest.length > 1) throw new DeployError('deploy class takes one class list file; put every learner in it');
-  const twice = what === 'notebook' ? rest.map((name) => dnsName(name)).find((name, i, all) => all.indexOf(name) !== i) : undefined;
-  if (twice) throw new DeployError(`deploy notebook was given ${twice} twice: each Notebook needs a name of its own`);
+  if (v.notebooks && what !== 'collect') throw new DeployError('deploy: --notebooks only makes sense with collect');
+  const notebooks = what === 'notebook' || (what === 'collect' && v.notebooks);
+  const listed = what === 'class' || (what === 'collect' && !v.notebooks);
+  if (listed && !rest.length) throw new DeployError(`deploy ${what} needs the class list: rubber-workshop deploy ${what} learners.txt --image IMAGE`);
+  if (notebooks && !rest.length) throw new DeployError(`deploy ${what}${v.notebooks ? ' --notebooks' : ''} needs at least one name: rubber-workshop deploy ${what} alice --image IMAGE${v.notebooks ? ' --notebooks' : ''}`);
+  if (!listed && !notebooks && rest.length) throw new DeployError(`deploy ${what} takes no names (got "${rest[0]}")${what === 'grades-pod' ? '' : '; it grades the folders on --class-claim'}`);
+  if (listed && rest.length > 1) throw new DeployError(`deploy ${what} takes one class list file; put every learner in it${what === 'collect' ? ' (or give Notebook names with --notebooks)' : ''}`);
+  const names = notebooks ? rest.map((name) => dnsName(name)) : [];
+  const twice = names.find((name, i, all) => all.indexOf(name) !== i);
+  if (twice) throw new DeployError(`deploy ${what} was given ${twice} twice: each Notebook needs a name of its own`);
+  const learners = listed ? readClassList(rest[0]) : [];
+  const collecting = { image: v.image, classClaim: v['class-claim'], classStorage: quantity('--class-storage', v['class-storage']) };
 
-  const objects = what === 'class' ? readClassList(rest[0]).flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage }))
-    : what === 'notebook' ? rest.map((name) => dnsName(name)).flatMap((name) => notebook(name, v.image!, { ...kvm, storage }))
+  const objects = what === 'class' ? learners.flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage }))
+    : what === 'notebook' ? names.flatMap((name) => notebook(name, v.image!, { ...kvm, storage }))
+    : what === 'collect' ? collectJobs(listed ? learners.map(learnerHome) : names.map(notebookHome), collecting)
     : what === 'grade' ? gradeJob(grading)
-    : mergeJob(grading);
+    : what === 'grade-merge' ? mergeJob(grading)
+    : gradesPod(grading);
   // Headed by the command that printed it, so a file says how to make it again.
   return `# Generated by: ${['rubber-workshop', 'deploy', ...argv].join(' ')}\n`
     + objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Home } from './collect.js';
 import { DeployError } from './error.js';
 import { IDE_PORT, PART_OF, claim, ideContainer, podSecurity, tmpVolume, type KvmOptions } from './pod.js';
 
@@ -38,6 +39,9 @@ export function readClassList(file: string): string[] {
   return parseClassList(text, file);
 }
 
+/** A class learner's home volume (see {@link learnerObjects}). */
+export const learnerHome = (learner: string): Home => ({ learner, claim: `${PREFIX}${learner}-home` });
+
 /**
  * Plain Kubernetes for one learner, for clusters without Kubeflow: a home volume, a one-replica StatefulSet
  * running the IDE on it, and a Service (port 80 → the IDE) for the instructor's ingress or port-forward.
@@ -47,7 +51,7 @@ export function learnerObjects(learner: string, image: string, opts: KvmOptions 
   const labels = { app: name, 'rubber-workshop/learner': learner, ...PART_OF };
   const selector = { app: name };
   return [
-    claim(`${name}-home`, opts.storage, 'ReadWriteOnce'),
+    claim(learnerHome(learner).claim, opts.storage, 'ReadWriteOnce'),
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
@@ -62,7 +66,7 @@ export function learnerObjects(learner: string, image: string, opts: KvmOptions 
             securityContext: podSecurity(opts),
             automountServiceAccountToken: false,
             containers: [ideContainer('ide', image, opts, 'home')],
-            volumes: [{ name: 'home', persistentVolumeClaim: { claimName: `${name}-home` } }, tmpVolume],
+            volumes: [{ name: 'home', persistentVolumeClaim: { claimName: learnerHome(learner).claim } }, tmpVolume],
           },
         },
       },

@@ -24,8 +24,8 @@ const KEEP_FINISHED_S = 24 * 60 * 60;
 /** `grade --shard` writes shard I of N (1-based) to shard-I-of-N inside its --out. */
 const SHARDS_DIR = `${GRADES_DIR}/shards`;
 
-/** A grading pod: `rubber-workshop ARGS…` on the grades volume (and the class, read-only, when given). */
-function gradePod(opts: GradeJobOptions, name: string, args: string[], resources: Record<string, unknown>, withClass: boolean): Record<string, unknown> {
+/** A grading pod: COMMAND… (`rubber-workshop grade …`) on the grades volume (and the class, read-only, when given). */
+function gradePod(opts: GradeJobOptions, name: string, command: string[], resources: Record<string, unknown>, withClass: boolean): Record<string, unknown> {
   const classVolume = withClass ? [{ name: 'class', persistentVolumeClaim: { claimName: opts.classClaim, readOnly: true } }] : [];
   const classMount = withClass ? [{ name: 'class', mountPath: CLASS_DIR, readOnly: true }] : [];
   return {
@@ -38,8 +38,7 @@ function gradePod(opts: GradeJobOptions, name: string, args: string[], resources
       containers: [{
         name,
         image: opts.image,
-        command: ['rubber-workshop'],
-        args,
+        command,
         resources,
         securityContext: containerSecurity,
         volumeMounts: [...classMount, { name: 'grades', mountPath: GRADES_DIR }, tmpMount],
@@ -69,7 +68,7 @@ export function gradeJob(opts: GradeJobOptions): Record<string, unknown>[] {
         ttlSecondsAfterFinished: KEEP_FINISHED_S,
         // --resume: a shard's pod run again (the Job's retry, or a later grading of the class) keeps what is graded
         // and still current, and grades the rest.
-        template: gradePod(opts, 'grade', ['grade', CLASS_DIR, '--shard', String(opts.shards), '--jobs', String(opts.jobs), '--out', SHARDS_DIR, '--resume'],
+        template: gradePod(opts, 'grade', ['rubber-workshop', 'grade', CLASS_DIR, '--shard', String(opts.shards), '--jobs', String(opts.jobs), '--out', SHARDS_DIR, '--resume'],
           gradeResources(opts.jobs, opts.kvm), true),
       },
     },
@@ -87,7 +86,23 @@ export function mergeJob(opts: GradeJobOptions): Record<string, unknown>[] {
     spec: {
       backoffLimit: 0,
       ttlSecondsAfterFinished: KEEP_FINISHED_S,
-      template: gradePod({ ...opts, kvm: false }, 'merge', ['grade', 'merge', ...shards, '--out', `${GRADES_DIR}/class`], mergeResources, false),
+      template: gradePod({ ...opts, kvm: false }, 'merge', ['rubber-workshop', 'grade', 'merge', ...shards, '--out', `${GRADES_DIR}/class`], mergeResources, false),
     },
   }];
 }
+
+/** How long the grades pod waits for `kubectl cp`, then ends. */
+const READER_S = 60 * 60;
+
+/** A pod holding the grades volume for an hour, to copy the merged class.csv and class.html from (kubectl cp). */
+export function gradesPod(opts: GradeJobOptions): Record<string, unknown>[] {
+  const pod = gradePod({ ...opts, kvm: false }, 'grades', ['sleep', String(READER_S)], mergeResources, false);
+  return [{
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: GRADES_POD, labels: PART_OF },
+    spec: { ...(pod.spec as Record<string, unknown>), activeDeadlineSeconds: READER_S },
+  }];
+}
+
+export const GRADES_POD = 'rubber-workshop-grades';

@@ -1,3 +1,4 @@
+import type { Home } from './collect.js';
 import { PART_OF, claim, ideContainer, podSecurity, tmpVolume, type KvmOptions } from './pod.js';
 
 /**
@@ -6,7 +7,7 @@ import { PART_OF, claim, ideContainer, podSecurity, tmpVolume, type KvmOptions }
  * Notebook; code-server wants the URL prefix stripped, which the http-rewrite-uri annotation asks Istio for.
  */
 export function notebook(name: string, image: string, opts: KvmOptions & { storage: string }): Record<string, unknown>[] {
-  const home = `${name}-home`;
+  const home = notebookHome(name).claim;
   return [claim(home, opts.storage, 'ReadWriteOnce'), {
     apiVersion: 'kubeflow.org/v1',
     kind: 'Notebook',
@@ -28,3 +29,6 @@ export function notebook(name: string, image: string, opts: KvmOptions & { stora
     },
   }];
 }
+
+/** A Notebook's home volume; its folder in the class volume takes the Notebook's name. */
+export const notebookHome = (name: string): Home => ({ learner: name, claim: `${name}-home` });

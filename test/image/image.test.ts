@@ -124,15 +124,25 @@ describe('the classroom image under a restricted container', () => {
 
   // grade --shard comes with issue 14; until this build has it, there is nothing to run the Job with.
   const shardable = () => /--shard/.test(podman(['run', '--rm', ...HOST_QUIRKS, IMAGE, 'rubber-workshop', 'grade', '--help']).stdout);
-  it.skipIf(!shardable())('the grading Jobs, each pod run as the kubelet would: 2 shards in parallel, then the merge', async () => {
+  it.skipIf(!shardable())('the grading Jobs, each pod run as the kubelet would: the homes collected, 2 shards in parallel, then the merge', async () => {
     const klass = volume('class');
     const grades = volume('grades');
-    spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'init', path.join(klass, 'alice')]);
-    spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'init', path.join(klass, 'bob')]);
+    // Each learner's home volume, as the IDE leaves it (a workspace with the editor's packages in node_modules).
+    const homes = { alice: volume('alice-home'), bob: volume('bob-home') };
+    for (const home of Object.values(homes)) {
+      spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'init', path.join(home, 'rd-workspace')]);
+      fs.mkdirSync(path.join(home, 'rd-workspace', 'node_modules', 'koffi'), { recursive: true });
+    }
     // alice has finished: the last level's solution, graded at every level (grade's default).
-    fs.writeFileSync(path.join(klass, 'alice', 'rd.ts'), level(loadLevels().at(-1)!.id).solution());
-    spawnSync('chmod', ['-R', 'a+rX', klass]);
-    const claims = { 'rubber-workshop-class': klass, 'rubber-workshop-grades': grades };
+    fs.writeFileSync(path.join(homes.alice, 'rd-workspace', 'rd.ts'), level(loadLevels().at(-1)!.id).solution());
+    spawnSync('chmod', ['-R', 'a+rX', ...Object.values(homes)]);
+    const claims = { 'rubber-workshop-class': klass, 'rubber-workshop-grades': grades, 'alice-home': homes.alice, 'bob-home': homes.bob };
+    for (const copy of manifests('collect', 'alice', 'bob', '--notebooks').slice(1)) {
+      const r = podman(['run', '--rm', ...HOST_QUIRKS, ...podmanArgs(copy.spec.template.spec, containerOf(copy), claims)]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(fs.readdirSync(klass).sort()).toEqual(['alice', 'bob']);
+    expect(fs.existsSync(path.join(klass, 'alice', 'node_modules', 'koffi'))).toBe(false);
     const job = manifests('grade', '--shards', '2', '--jobs', '1')[1];
     const shards = await Promise.all([0, 1].map((i) => new Promise<number | null>((resolve) => {
       const args = podmanArgs(job.spec.template.spec, containerOf(job), claims, { JOB_COMPLETION_INDEX: String(i) });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Pod } from 'kubernetes-models/v1/Pod';
 import { Service } from 'kubernetes-models/v1/Service';
 import { PodSpec } from 'kubernetes-models/v1/PodSpec';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
@@ -12,6 +13,7 @@ export type Manifest = Record<string, any>;
 /** apiVersion/kind → [the kubernetes-models validator, the TypeScript type (module, name) of the same schema]. */
 const KINDS: Record<string, { validate: (m: Manifest) => void; type: [string, string] }> = {
   'v1/PersistentVolumeClaim': { validate: (m) => new PersistentVolumeClaim(m as never).validate(), type: ['kubernetes-models/v1/PersistentVolumeClaim', 'IPersistentVolumeClaim'] },
+  'v1/Pod': { validate: (m) => new Pod(m as never).validate(), type: ['kubernetes-models/v1/Pod', 'IPod'] },
   'v1/Service': { validate: (m) => new Service(m as never).validate(), type: ['kubernetes-models/v1/Service', 'IService'] },
   'apps/v1/StatefulSet': { validate: (m) => new StatefulSet(m as never).validate(), type: ['kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'] },
   'batch/v1/Job': { validate: (m) => new Job(m as never).validate(), type: ['kubernetes-models/batch/v1/Job', 'IJob'] },
@@ -77,7 +79,7 @@ function typeProblems(manifests: Manifest[]): string[][] {
 
 /** The pod spec inside a manifest that runs pods, else undefined. */
 export function podSpecOf(m: Manifest): Manifest | undefined {
-  return m.spec?.template?.spec;
+  return m.kind === 'Pod' ? m.spec : m.spec?.template?.spec;
 }
 
 const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret', 'name'];

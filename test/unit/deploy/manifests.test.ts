@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -20,8 +22,8 @@ const generate = (...argv: string[]) => parse(deployManifests(argv)!);
 const clone = (m: Manifest): Manifest => structuredClone(m);
 
 describe('deploy/*.yaml', () => {
-  it('are there: the Notebook, a class, the grading Job and its merge', () => {
-    expect(files.sort()).toEqual(['class.yaml', 'grade-merge.yaml', 'grade.yaml', 'notebook.yaml']);
+  it('are there: the Notebook, a class, its collection, the grading Job, its merge and the pod to fetch grades from', () => {
+    expect(files.sort()).toEqual(['class.yaml', 'collect.yaml', 'grade-merge.yaml', 'grade.yaml', 'grades-pod.yaml', 'notebook.yaml']);
   });
 
   it.each(files)('%s is exactly what the command in its first line prints', (file) => {
@@ -126,6 +128,59 @@ describe('rubber-workshop deploy', () => {
     expect(podSpecOf(generate('notebook', 'alice', '--image', IMAGE)[1])!.containers[0].resources.limits).toEqual({ memory: '2048Mi' });
   });
 
+  it('collect: the class volume, and per learner a Job copying rd-workspace from the home volume (read-only) to /class/<learner>', () => {
+    const objects = generate('collect', 'deploy/class-example.txt', '--image', IMAGE);
+    expect(schemaProblems(objects)).toEqual(objects.map(() => []));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'PersistentVolumeClaim/rubber-workshop-class', 'Job/rw-ada-lovelace-copy', 'Job/rw-grace-hopper-copy',
+    ]);
+    expect(objects[0].spec).toMatchObject({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '5Gi' } } });
+    const pod = podSpecOf(objects[1])!;
+    expect(restrictedProblems(pod)).toEqual([]);
+    expect(pod.volumes.slice(0, 2)).toEqual([
+      { name: 'home', persistentVolumeClaim: { claimName: 'rw-ada-lovelace-home', readOnly: true } },
+      { name: 'class', persistentVolumeClaim: { claimName: 'rubber-workshop-class' } },
+    ]);
+    expect(pod.containers[0].env).toEqual([{ name: 'LEARNER', value: 'ada-lovelace' }]);
+    // The homes of Notebooks, by their names.
+    const nb = generate('collect', 'alice', '--notebooks', '--image', IMAGE, '--class-claim', 'cs101', '--class-storage', '20Gi');
+    expect(nb.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['PersistentVolumeClaim/cs101', 'Job/alice-copy']);
+    expect(podSpecOf(nb[1])!.volumes[0].persistentVolumeClaim.claimName).toBe('alice-home');
+  });
+
+  it("collect's copy, run by sh as the Job runs it: the workspace whole but the editor's packages, replacing the last copy", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-unit-collect-'));
+    try {
+      const [, job] = generate('collect', 'alice', '--notebooks', '--image', IMAGE);
+      const script = podSpecOf(job)!.containers[0].command[2] as string;
+      const home = path.join(tmp, 'home'), classDir = path.join(tmp, 'class');
+      for (const f of ['rd-workspace/rd.ts', 'rd-workspace/lib/util.ts', 'rd-workspace/node_modules/koffi/index.js', 'rd-workspace/node_modules/@types/node/x.d.ts', 'rd-workspace/node_modules/left-pad/index.js', 'rd-workspace/.rubber-workshop/progress.json']) {
+        fs.mkdirSync(path.dirname(path.join(home, f)), { recursive: true });
+        fs.writeFileSync(path.join(home, f), f);
+      }
+      fs.mkdirSync(path.join(classDir, 'alice'), { recursive: true });
+      fs.writeFileSync(path.join(classDir, 'alice', 'stale.ts'), '');
+      const local = script.replaceAll('/home/jovyan', home).replaceAll('/class', classDir);
+      const r = spawnSync('sh', ['-c', local], { env: { ...process.env, LEARNER: 'alice' }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const found = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
+        .map((d) => path.relative(dir, path.join(d.parentPath, d.name))).sort();
+      expect(found(path.join(classDir, 'alice'))).toEqual(['.rubber-workshop/progress.json', 'lib/util.ts', 'node_modules/left-pad/index.js', 'rd.ts']);
+      expect(fs.readdirSync(classDir)).toEqual(['alice']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('grades-pod: the grades volume held an hour for kubectl cp, restricted as the rest', () => {
+    const [pod] = generate('grades-pod', '--image', IMAGE, '--grades-claim', 'cs101-grades');
+    expect(schemaProblems([pod])).toEqual([[]]);
+    expect(`${pod.kind}/${pod.metadata.name}`).toBe('Pod/rubber-workshop-grades');
+    expect(restrictedProblems(pod.spec)).toEqual([]);
+    expect(pod.spec).toMatchObject({ activeDeadlineSeconds: 3600, containers: [{ command: ['sleep', '3600'] }] });
+    expect(pod.spec.volumes[0].persistentVolumeClaim.claimName).toBe('cs101-grades');
+  });
+
   it('grade: an Indexed Job, one shard per index into its own folder, memory per VM slot', () => {
     const [claim, job] = generate('grade', '--image', IMAGE, '--shards', '8', '--parallelism', '3', '--jobs', '2');
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
@@ -135,7 +190,7 @@ describe('rubber-workshop deploy', () => {
     expect(pod.restartPolicy).toBe('Never'); // backoffLimitPerIndex requires it
     const c = pod.containers[0];
     // grade --shard 8 takes its index from JOB_COMPLETION_INDEX and writes /grades/shards/shard-I-of-8.
-    expect([...c.command, ...c.args].join(' ')).toBe('rubber-workshop grade /class --shard 8 --jobs 2 --out /grades/shards --resume');
+    expect(c.command.join(' ')).toBe('rubber-workshop grade /class --shard 8 --jobs 2 --out /grades/shards --resume');
     expect(c.volumeMounts.find((m: Manifest) => m.mountPath === '/class').readOnly).toBe(true);
     // ≈ 315 MiB RSS measured per TCG VM: each of the 2 slots gets more than that, and a core.
     expect(parseInt(c.resources.requests.memory)).toBeGreaterThan(2 * 315);
@@ -145,15 +200,18 @@ describe('rubber-workshop deploy', () => {
 
   it('grade-merge: merges every shard folder into one', () => {
     const [job] = generate('grade-merge', '--image', IMAGE, '--shards', '3');
-    expect(podSpecOf(job)!.containers[0].args).toEqual(['grade', 'merge', '/grades/shards/shard-1-of-3', '/grades/shards/shard-2-of-3', '/grades/shards/shard-3-of-3', '--out', '/grades/class']);
+    expect(podSpecOf(job)!.containers[0].command).toEqual(['rubber-workshop', 'grade', 'merge', '/grades/shards/shard-1-of-3', '/grades/shards/shard-2-of-3', '/grades/shards/shard-3-of-3', '--out', '/grades/class']);
   });
 
   it.each([
     [['class', 'deploy/class-example.txt'], /--image is required/],
-    [['pods', '--image', IMAGE], /say what to make: class, notebook, grade, grade-merge/],
+    [['pods', '--image', IMAGE], /say what to make: class, notebook, collect, grade, grade-merge, grades-pod/],
     [['class', '--image', IMAGE], /needs the class list/],
     [['class', '/no/such/list', '--image', IMAGE], /cannot read the class list \/no\/such\/list/],
     [['notebook', 'Alice!', '--image', IMAGE], /not a valid name/],
+    [['collect', '--image', IMAGE], /deploy collect needs the class list/],
+    [['collect', 'a.txt', 'b.txt', '--image', IMAGE], /takes one class list file.*--notebooks/],
+    [['class', 'deploy/class-example.txt', '--image', IMAGE, '--notebooks'], /--notebooks only makes sense with collect/],
     [['notebook', '1alice', '--image', IMAGE], /not a valid name: .*a letter first/],
     [['grade', '--image', IMAGE, '--shards', '0'], /--shards takes a whole number of at least 1/],
     [['notebook', 'a', '--image', IMAGE, '--storage', 'lots'], /--storage takes a size like 2Gi/],
