@@ -17,9 +17,10 @@ export function parseClassList(text: string, file: string): string[] {
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const label = line.split('@')[0].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    // Accents dropped (José Núñez is jose-nunez): object names take only a-z, 0-9 and -.
+    const label = line.split('@')[0].normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
     const where = `${file}:${i + 1}`;
-    if (!label) throw new DeployError(`${where}: "${line}" has no letters or digits to name the learner's objects by`);
+    if (!label) throw new DeployError(`${where}: "${line}" has no Latin letters or digits to name the learner's objects by: put the learner's login on that line instead`);
     if (label.length > MAX_LEARNER) throw new DeployError(`${where}: "${label}" is longer than ${MAX_LEARNER} characters; shorten it in the list`);
     const before = seen.get(label);
     if (before !== undefined) throw new DeployError(`${where}: "${line}" is the same learner name "${label}" as line ${before}; make one of them distinct`);

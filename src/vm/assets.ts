@@ -119,8 +119,8 @@ async function resolveKernel(env: NodeJS.ProcessEnv): Promise<Inputs['kernel']> 
     return { package: pkg, version, key: sha(pkg, version) };
   } catch {
     throw new SetupError(
-      'cannot find Debian\'s cloud kernel package (linux-image-cloud-amd64). On Debian or Ubuntu run: sudo apt-get update; ' +
-        'elsewhere set RUBBER_WORKSHOP_KERNEL=/path/to/vmlinuz and RUBBER_WORKSHOP_MODULES=/lib/modules/<version>',
+      'cannot find Debian\'s cloud kernel package (linux-image-cloud-amd64). On Debian run: sudo apt-get update; ' +
+        'elsewhere (Ubuntu has no such package) set RUBBER_WORKSHOP_KERNEL=/path/to/vmlinuz and RUBBER_WORKSHOP_MODULES=/lib/modules/<version>',
     );
   }
 }

@@ -230,12 +230,13 @@ describe('rubber-workshop deploy', () => {
 
 describe('parseClassList', () => {
   it('names learners from names, logins and e-mail addresses; skips blanks and comments', () => {
-    expect(parseClassList('# class\nAda Lovelace\n\n  grace.hopper@example.org \nalan_turing\n', 'l.txt')).toEqual(['ada-lovelace', 'grace-hopper', 'alan-turing']);
+    expect(parseClassList('# class\nAda Lovelace\n\n  grace.hopper@example.org \nalan_turing\nJosé Núñez\n', 'l.txt')).toEqual(['ada-lovelace', 'grace-hopper', 'alan-turing', 'jose-nunez']);
   });
   it.each([
     ['Ada\nada\n', /l.txt:2: "ada" is the same learner name "ada" as line 1/],
     ['# nobody\n', /lists no learners/],
-    ['!!!\n', /l.txt:1: "!!!" has no letters or digits/],
+    ['!!!\n', /l.txt:1: "!!!" has no Latin letters or digits/],
+    ['李雷\n', /l.txt:1: "李雷" has no Latin letters or digits .*: put the learner's login on that line instead/],
     [`${'x'.repeat(60)}\n`, /longer than 55 characters/],
   ])('rejects %j', (text, message) => {
     expect(() => parseClassList(text, 'l.txt')).toThrow(message);
