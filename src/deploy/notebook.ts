@@ -14,7 +14,8 @@ export function notebook(name: string, image: string, opts: KvmOptions & { stora
     metadata: {
       name,
       labels: { app: name, ...PART_OF },
-      annotations: { 'notebooks.kubeflow.org/http-rewrite-uri': '/' },
+      // server-type group-one: Kubeflow's UI lists and opens it as a VS Code server, not a Jupyter one.
+      annotations: { 'notebooks.kubeflow.org/http-rewrite-uri': '/', 'notebooks.kubeflow.org/server-type': 'group-one' },
     },
     spec: {
       template: {

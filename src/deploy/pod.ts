@@ -62,6 +62,8 @@ export function podSecurity(opts: KvmOptions): Json {
     runAsUser: UID,
     runAsGroup: GID,
     fsGroup: GID,
+    // The home is chowned to the group only when its root is not yet: a restart does not walk every file again.
+    fsGroupChangePolicy: 'OnRootMismatch',
     seccompProfile: { type: 'RuntimeDefault' },
     ...(opts.kvm && opts.kvmGroup !== undefined ? { supplementalGroups: [opts.kvmGroup] } : {}),
   };

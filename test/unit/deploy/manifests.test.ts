@@ -110,10 +110,10 @@ describe('rubber-workshop deploy', () => {
 
   it('notebook: Kubeflow status needs the container named like the Notebook; code-server needs the rewrite', () => {
     const [, nb] = generate('notebook', 'alice', '--image', IMAGE);
-    expect(nb.metadata.annotations['notebooks.kubeflow.org/http-rewrite-uri']).toBe('/');
+    expect(nb.metadata.annotations).toEqual({ 'notebooks.kubeflow.org/http-rewrite-uri': '/', 'notebooks.kubeflow.org/server-type': 'group-one' });
     const pod = podSpecOf(nb)!;
     expect(pod.containers[0]).toMatchObject({ name: 'alice', workingDir: '/home/jovyan', ports: [{ containerPort: 8888 }] });
-    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 100 });
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 100, fsGroupChangePolicy: 'OnRootMismatch' });
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
