@@ -32,6 +32,9 @@ describe('summaryCsv', () => {
     const cells = csv.split('\r\n')[1]!;
     expect(cells.startsWith(`"'=HYPERLINK(""x"")",fail,`)).toBe(true);
     expect(cells).toContain(',"rd.ts:1: error: ""a, b"" line",');
+    // Split at semicolons (many locales' separator), a reason's "; =cmd" would be a formula cell of its own.
+    const semicolons = summaryCsv(classSummary([row({ reason: 'x; =cmd|calc' })], '01', ['00', '01'], tool, new Date(0)));
+    expect(semicolons.split('\r\n')[1]).toContain(',"x; =cmd|calc",');
   });
 
   it('lists learners a stopped run did not reach as pending, so none goes missing', () => {
