@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { parseCommand, wholeNumber, type Command, type CommandSpec } from '../cli/args.js';
 import { DeployError } from '../deploy/error.js';
-import { learnerHome, learnerObjects, readClassList } from '../deploy/class.js';
+import { ideIngressPolicy, learnerHome, learnerObjects, readClassList } from '../deploy/class.js';
 import { collectJobs } from '../deploy/collect.js';
 import { notebook, notebookHome } from '../deploy/notebook.js';
 import { gradeJob, gradesPod, mergeJob } from '../deploy/grade-job.js';
@@ -14,7 +14,8 @@ export const DEPLOY = {
 under the Pod Security Standards "restricted" profile, with a read-only root file system.
 
   deploy class LIST      per learner in LIST (a text file, one learner a line): a home volume, a
-                         StatefulSet running the IDE, and a Service (port 80 → the IDE on 8888)
+                         StatefulSet running the IDE, and a Service (port 80 → the IDE on 8888); and a
+                         NetworkPolicy letting only --ingress-namespace reach the IDEs
   deploy notebook NAME…  a Kubeflow Notebook (kubeflow.org/v1) and its home volume per NAME
   deploy collect LIST    the class volume, and a Job per learner copying rd-workspace from their home
                          volume into it (stop the IDEs first: a home volume is ReadWriteOnce);
@@ -26,6 +27,8 @@ under the Pod Security Standards "restricted" profile, with a read-only root fil
 Options:
   --image IMAGE          the classroom image as the cluster pulls it (required)
   --storage SIZE         each learner's home volume (default 2Gi)
+  --ingress-namespace NS class: the namespace of your ingress controller, the only one to reach the IDEs
+                         (default ingress-nginx)
   --kvm                  request /dev/kvm through the device plugin resource ${KVM_RESOURCE}
   --kvm-group GID        with --kvm: the group owning /dev/kvm on the nodes, added to the pods' groups
   --shards N             grade: how many shards (default 4)
@@ -42,6 +45,7 @@ Options:
   options: {
     image: { type: 'string' },
     storage: { type: 'string', default: '2Gi' },
+    'ingress-namespace': { type: 'string', default: 'ingress-nginx' },
     kvm: { type: 'boolean', default: false },
     'kvm-group': { type: 'string' },
     shards: { type: 'string', default: '4' },
@@ -104,7 +108,7 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
   const learners = listed ? readClassList(rest[0]) : [];
   const collecting = { image: v.image, classClaim: v['class-claim'], classStorage: quantity('--class-storage', v['class-storage']) };
 
-  const objects = what === 'class' ? learners.flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage }))
+  const objects = what === 'class' ? [...learners.flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage })), ideIngressPolicy(v['ingress-namespace'])]
     : what === 'notebook' ? names.flatMap((name) => notebook(name, v.image!, { ...kvm, storage }))
     : what === 'collect' ? collectJobs(listed ? learners.map(learnerHome) : names.map(notebookHome), collecting)
     : what === 'grade' ? gradeJob(grading)

@@ -80,3 +80,24 @@ export function learnerObjects(learner: string, image: string, opts: KvmOptions 
     },
   ];
 }
+
+/**
+ * The learners' IDEs take connections only from the ingress controller's namespace: code-server has no password
+ * here, and another learner's pod (or terminal) in the namespace would otherwise reach it, terminal and all.
+ * (Kubernetes always lets a pod's own node in: the probes, `kubectl port-forward`.)
+ */
+export function ideIngressPolicy(ingressNamespace: string): Record<string, unknown> {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'rubber-workshop-ides', labels: PART_OF },
+    spec: {
+      podSelector: { matchExpressions: [{ key: 'rubber-workshop/learner', operator: 'Exists' }] },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ingressNamespace } } }],
+        ports: [{ protocol: 'TCP', port: IDE_PORT }],
+      }],
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { PodSpec } from 'kubernetes-models/v1/PodSpec';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 
 export type Manifest = Record<string, any>;
@@ -16,6 +17,7 @@ const KINDS: Record<string, { validate: (m: Manifest) => void; type: [string, st
   'v1/Pod': { validate: (m) => new Pod(m as never).validate(), type: ['kubernetes-models/v1/Pod', 'IPod'] },
   'v1/Service': { validate: (m) => new Service(m as never).validate(), type: ['kubernetes-models/v1/Service', 'IService'] },
   'apps/v1/StatefulSet': { validate: (m) => new StatefulSet(m as never).validate(), type: ['kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'] },
+  'networking.k8s.io/v1/NetworkPolicy': { validate: (m) => new NetworkPolicy(m as never).validate(), type: ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'] },
   'batch/v1/Job': { validate: (m) => new Job(m as never).validate(), type: ['kubernetes-models/batch/v1/Job', 'IJob'] },
   'kubeflow.org/v1/Notebook': { validate: validateNotebook, type: ['./notebook-schema.js', 'INotebook'] },
 };

@@ -101,11 +101,29 @@ describe('rubber-workshop deploy', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'PersistentVolumeClaim/rw-ada-lovelace-home', 'StatefulSet/rw-ada-lovelace', 'Service/rw-ada-lovelace',
       'PersistentVolumeClaim/rw-grace-hopper-home', 'StatefulSet/rw-grace-hopper', 'Service/rw-grace-hopper',
+      'NetworkPolicy/rubber-workshop-ides',
     ]);
     const pod = podSpecOf(objects[1])!;
     expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe('rw-ada-lovelace-home');
     expect(pod.containers[0].volumeMounts[0].mountPath).toBe('/home/jovyan');
     expect(objects[2].spec.ports[0]).toMatchObject({ port: 80, targetPort: 8888 });
+  });
+
+  it("class: the IDEs take connections only from the ingress controller's namespace, and the policy selects every IDE pod and no other", () => {
+    const objects = generate('class', 'deploy/class-example.txt', '--image', IMAGE, '--ingress-namespace', 'traefik');
+    const policy = objects.at(-1)!;
+    expect(schemaProblems([policy])).toEqual([[]]);
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+      ports: [{ protocol: 'TCP', port: 8888 }],
+    }]);
+    const selected = (labels: Record<string, string> = {}) => policy.spec.podSelector.matchExpressions
+      .every((e: { key: string; operator: string }) => e.operator === 'Exists' && e.key in labels);
+    const ides = objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.spec.template.metadata.labels);
+    expect(ides.map((l) => selected(l))).toEqual([true, true]);
+    const others = [...generate('collect', 'deploy/class-example.txt', '--image', IMAGE), ...generate('grade', '--image', IMAGE)]
+      .filter((o) => o.kind === 'Job').map((o) => o.spec.template.metadata?.labels);
+    expect(others.map((l) => selected(l))).toEqual([false, false, false]);
   });
 
   it('notebook: Kubeflow status needs the container named like the Notebook; code-server needs the rewrite', () => {
