@@ -54,6 +54,11 @@ try {
   const app = path.join(work, 'usr-local');
   const tgz = (await $({ cwd: root })`npm pack --silent --pack-destination ${work}`).stdout.trim().split('\n').pop();
   await $`npm install --global --prefix ${app} --omit=dev --no-audit --no-fund ${path.join(work, tgz)}`;
+  // What `npm install` puts in a new workspace for the editor (node's types, koffi's): start.sh copies it into
+  // rd-workspace, so the IDE knows both types from the first minute, on a cluster that may reach no registry.
+  const workspace = path.join(work, 'workspace');
+  await $`node ${path.join(root, 'dist', 'cli.js')} init ${workspace}`;
+  await $({ cwd: workspace })`npm install --no-audit --no-fund --ignore-scripts`;
 
   // Package lists stay: setup resolves the cloud kernel through apt-cache, and doctor checks it.
   const rootfs = path.join(work, 'rootfs.tar');
@@ -73,6 +78,7 @@ try {
   const share = `${mnt}/usr/local/share/${NAME}`;
   fs.mkdirSync(share, { recursive: true });
   for (const f of ['settings.json', 'rubber-workshop.code-workspace']) fs.copyFileSync(path.join(here, f), path.join(share, f));
+  await $`cp -a ${path.join(workspace, 'node_modules')} ${share}/workspace-node_modules`;
   // The IDE's read-only lessons folder: each level's lesson as the TUI shows it, and nothing the TUI holds back
   // (lessons/ also has the hints, tiered, and the reference solutions as patches).
   for (const dir of fs.readdirSync(path.join(root, 'lessons'))) {

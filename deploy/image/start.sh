@@ -8,6 +8,8 @@ share=/usr/local/share/rubber-workshop-ide
 port=${RUBBER_WORKSHOP_IDE_PORT:-8888}
 user_dir=$HOME/.local/share/code-server
 [ -d "$HOME/rd-workspace" ] || rubber-workshop init "$HOME/rd-workspace"
+# The editor's packages (node's and koffi's types), as npm install would put them there: no registry needed.
+[ -e "$HOME/rd-workspace/node_modules" ] || cp -R "$share/workspace-node_modules" "$HOME/rd-workspace/node_modules"
 mkdir -p "$user_dir/User"
 # The workshop opens in a terminal as the workspace opens: an automatic task, which VS Code runs only when
 # the user's settings allow it.

@@ -100,6 +100,8 @@ describe('the classroom image under a restricted container', () => {
       expect((await healthy()).status).toMatch(/^(alive|expired)$/);
       const rd = path.join(home, 'rd-workspace', 'rd.ts');
       expect(fs.existsSync(rd)).toBe(true);
+      // The editor knows node's and koffi's types without an npm install (which a cluster may not allow).
+      for (const types of ['@types/node/index.d.ts', 'koffi/index.d.ts']) expect(fs.existsSync(path.join(home, 'rd-workspace', 'node_modules', types)), types).toBe(true);
       const page = await fetch(`http://127.0.0.1:${PORT}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('vs/code');
