@@ -115,7 +115,7 @@ export async function runGrade(opts: GradeOptions, deps: GradeDeps): Promise<Gra
   }
 
   const store = new ResultStore(opts.out);
-  const release = store.lock();
+  const release = await store.lock();
   const tmp = makeTemp('rubber-grade-');
   try {
     store.load();

@@ -1,9 +1,8 @@
-import { processAlive } from '../temp.js';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
 import { GradeError } from './errors.js';
+import { LockBusy, takeLock } from './lock.js';
 import { readResult, type GradeResult } from './result.js';
 
 /**
@@ -75,61 +74,17 @@ export class ResultStore {
   }
 
   /**
-   * Claims the output folder for this process, so two runs cannot grade the same submissions into it.
-   * A lock left by a process that is gone is taken over. Returns the release function.
+   * Claims the output folder for this process, so two runs cannot grade the same submissions into it
+   * (see takeLock: a lock left behind is taken over). Returns the release function.
    */
-  lock(): () => void {
+  async lock(): Promise<() => void> {
     fs.mkdirSync(this.out, { recursive: true });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        fs.writeFileSync(this.lockFile, `${process.pid} ${os.hostname()}\n`, { flag: 'wx' });
-        // Seen from another machine (the next pod of a grading Job) this process's life shows only in the lock's time.
-        const beat = setInterval(() => touch(this.lockFile), LOCK_BEAT_MS);
-        beat.unref();
-        return () => {
-          clearInterval(beat);
-          fs.rmSync(this.lockFile, { force: true });
-        };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new GradeError(`cannot write to ${this.out} (${(err as NodeJS.ErrnoException).code})`);
-        }
-      }
-      const holder = lockHolder(this.lockFile);
-      if (attempt > 0 || holder.alive) {
-        throw new GradeError(
-          `another rubber-workshop grade${holder.name ? ` (${holder.name})` : ''} is writing to ${this.out}: wait for it to finish, or choose another --out`,
-        );
-      }
-      fs.rmSync(this.lockFile, { force: true });
+    try {
+      return await takeLock(this.lockFile);
+    } catch (err) {
+      if (err instanceof LockBusy) throw new GradeError(`another rubber-workshop grade (${err.holder}) is writing to ${this.out}: wait for it to finish, or choose another --out`);
+      throw new GradeError(`cannot write to ${this.out} (${(err as NodeJS.ErrnoException).code})`);
     }
-  }
-}
-
-/** How often a grading run renews its lock's time; one not renewed for four times as long is taken over. */
-const LOCK_BEAT_MS = 30_000;
-
-/**
- * Who holds a lock, and whether they still run: on this machine, by its process (not this one: in a container
- * every grading run is PID 1); on another, or a host name this one had before a restart, by the lock's time.
- */
-function lockHolder(file: string): { name?: string; alive: boolean } {
-  const [pidText = '', host] = readOrEmpty(file).trim().split(' ');
-  const pid = Number.parseInt(pidText, 10);
-  if (!pid) return { alive: false };
-  if (host && host !== os.hostname()) {
-    const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    return { name: `pid ${pid} on ${host}`, alive: age < 4 * LOCK_BEAT_MS };
-  }
-  return { name: `pid ${pid}`, alive: pid !== process.pid && processAlive(pid) };
-}
-
-function touch(file: string): void {
-  const now = new Date();
-  try {
-    fs.utimesSync(file, now, now);
-  } catch {
-    // released meanwhile
   }
 }
 
@@ -141,12 +96,4 @@ export function fileStem(name: string): string {
     .replace(/^[.-]+|-+$/g, '')
     .slice(0, 64);
   return stem || 'learner';
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }

@@ -234,23 +234,47 @@ describe('runGrade', () => {
     await expect(grade(fakeCheck(levels))).rejects.toThrow(`another rubber-workshop grade (pid ${process.ppid}) is writing to`);
   });
 
-  it("judges another machine's lock (a grading pod's) by its time: renewed, it holds; two minutes old, it is taken over", async () => {
-    learners({ alice: 'pass' });
+  // A lock whose holder cannot be seen (another machine's, or this PID's: every container's grader is PID 1) is
+  // judged by its time, renewed every 30 s: one not renewed for two minutes is taken over, one fresh waited for.
+  const agedLock = (content: string, ageMs: number) => {
     fs.mkdirSync(out);
     const lock = path.join(out, '.grade.lock');
-    fs.writeFileSync(lock, '1 rubber-workshop-grade-1-x7k2p\n');
-    await expect(grade(fakeCheck(levels))).rejects.toThrow('another rubber-workshop grade (pid 1 on rubber-workshop-grade-1-x7k2p) is writing to');
-    const old = new Date(Date.now() - 121_000);
-    fs.utimesSync(lock, old, old);
+    fs.writeFileSync(lock, content);
+    const then = new Date(Date.now() - ageMs);
+    fs.utimesSync(lock, then, then);
+    return lock;
+  };
+
+  it("waits for another machine's lock (a killed grading pod's) to go stale, then takes it over", async () => {
+    learners({ alice: 'pass' });
+    const lock = agedLock('1 rubber-workshop-grade-1-x7k2p 0b1c\n', 119_000);
+    const started = Date.now();
     await grade(fakeCheck(levels));
+    expect(Date.now() - started).toBeGreaterThan(900);
     expect(readResult('alice').status).toBe('pass');
     expect(fs.existsSync(lock)).toBe(false);
   });
 
-  it('takes over a lock of its own PID on this machine: a container restarted as PID 1 left it', async () => {
+  it("refuses another machine's lock renewed while it waits: its grader lives", async () => {
     learners({ alice: 'pass' });
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, '.grade.lock'), `${process.pid} ${os.hostname()}\n`);
+    const lock = agedLock('1 rubber-workshop-grade-1-x7k2p 0b1c\n', 119_000);
+    setTimeout(() => fs.utimesSync(lock, new Date(), new Date()), 300);
+    await expect(grade(fakeCheck(levels))).rejects.toThrow('another rubber-workshop grade (pid 1 on rubber-workshop-grade-1-x7k2p) is writing to');
+  });
+
+  it("takes the lock as soon as another machine's grader releases it (a pod replaced while it stops)", async () => {
+    learners({ alice: 'pass' });
+    const lock = agedLock('1 rubber-workshop-grade-1-x7k2p 0b1c\n', 0);
+    setTimeout(() => fs.rmSync(lock), 500);
+    const started = Date.now();
+    await grade(fakeCheck(levels));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(readResult('alice').status).toBe('pass');
+  });
+
+  it('takes over a stale lock of its own PID on this machine: a container restarted as PID 1 left it', async () => {
+    learners({ alice: 'pass' });
+    agedLock(`${process.pid} ${os.hostname()} 0b1c\n`, 121_000);
     await grade(fakeCheck(levels));
     expect(readResult('alice').status).toBe('pass');
   });
