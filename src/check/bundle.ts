@@ -59,17 +59,29 @@ export function workspaceBuild(workspace: string, origin = workspace, toolkit?: 
 
 /**
  * esbuild's build, for a learner's workspace. All builds share one esbuild process, which stays dead once killed
- * (out of memory, say): after that, the next build starts another, so one workspace cannot fail every later
- * learner of a grade with "the service is no longer running".
+ * (out of memory, say). One build at a time (≈ 0.1 s each, beside checks of many seconds), so a process that dies
+ * fails only the build that was running, and the next build starts another: one workspace cannot fail other
+ * learners of a grade with "the service was stopped" or "is no longer running".
  */
-export async function learnerBuild<T extends BuildOptions>(options: T): Promise<BuildResult<T>> {
-  try {
-    return (await build(options as BuildOptions)) as BuildResult<T>;
-  } catch (e) {
-    if (/service is no longer running/.test((e as Error).message)) await stop();
-    throw e;
-  }
+export function learnerBuild<T extends BuildOptions>(options: T): Promise<BuildResult<T>> {
+  const run = async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await build(options as BuildOptions)) as BuildResult<T>;
+      } catch (e) {
+        const message = (e as Error).message;
+        if (!/service (is no longer running|was stopped)/.test(message)) throw e;
+        await stop();
+        // Dead before this build reached it: another process takes it. Died during it: this build's doing.
+        if (attempt > 0 || !/no longer running/.test(message)) throw e;
+      }
+    }
+  };
+  const result = building.then(run, run);
+  building = result.catch(() => {});
+  return result;
 }
+let building: Promise<unknown> = Promise.resolve();
 
 function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, contents?: string, origin?: string) {
   const shared = workspaceBuild(path.dirname(entry), origin, toolkit);
