@@ -28,7 +28,8 @@ const KNOWN: Record<string, { style: LineStyle; terminal: boolean }> = {
   hx: { style: 'colon', terminal: true },
   helix: { style: 'colon', terminal: true },
   code: { style: 'goto', terminal: false },
-  'code-server': { style: 'goto', terminal: false },
+  // code-server's own command (entry.js) takes no -g: it opens FILE:LINE at the line.
+  'code-server': { style: 'colon', terminal: false },
   'code-insiders': { style: 'goto', terminal: false },
   codium: { style: 'goto', terminal: false },
   cursor: { style: 'goto', terminal: false },
@@ -38,15 +39,16 @@ const KNOWN: Record<string, { style: LineStyle; terminal: boolean }> = {
 };
 
 /**
- * $VISUAL, else $EDITOR, else VS Code (`code -g file:line`), or code-server's `code-server`, which is all its
- * terminal has (the classroom image's IDE).
+ * $VISUAL, else $EDITOR, else VS Code's command as PATH has it (`code -g file:line`), or code-server's, which is
+ * all its terminal has (the classroom image's IDE).
  */
 export function editorCommand(env: NodeJS.ProcessEnv, file: string, line: number): EditorLaunch {
   const configured = (env.VISUAL || env.EDITOR || '').trim();
-  const vscode = ['code', 'code-server'].find((c) => onPath(c, env.PATH)) ?? 'code';
+  const vscode = ['code', 'code-server'].map((c) => onPath(c, env.PATH)).find(Boolean) ?? 'code';
   const [command = vscode, ...extra] = configured ? configured.split(/\s+/) : [vscode];
   const known = KNOWN[path.basename(command)];
-  const style = known?.style ?? 'none';
+  // A VS Code server's command line for its terminals (…/bin/remote-cli/, whatever its name) is VS Code's: -g.
+  const style = path.basename(path.dirname(command)) === 'remote-cli' ? 'goto' : known?.style ?? 'none';
   const at = {
     plus: [`+${line}`, file],
     colon: [`${file}:${line}`],
@@ -57,10 +59,11 @@ export function editorCommand(env: NodeJS.ProcessEnv, file: string, line: number
   return { command, args: [...extra, ...at], terminal: known?.terminal ?? true };
 }
 
-function onPath(command: string, PATH = ''): boolean {
-  return PATH.split(path.delimiter).some((dir) => {
+/** Where `command` is on PATH, or undefined. */
+function onPath(command: string, PATH = ''): string | undefined {
+  return PATH.split(path.delimiter).map((dir) => path.join(dir || '.', command)).find((file) => {
     try {
-      fs.accessSync(path.join(dir || '.', command), fs.constants.X_OK);
+      fs.accessSync(file, fs.constants.X_OK);
       return true;
     } catch {
       return false;
@@ -106,7 +109,7 @@ export function spawnInTerminal(launch: EditorLaunch): Promise<void> {
 export function editorFailure(launch: EditorLaunch, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') {
-    return `Could not start "${launch.command}": not found. Set $EDITOR to your editor's command (e.g. export EDITOR=vi) and try again, or open rd.ts in your editor yourself.`;
+    return `Could not start "${launch.command}": not found. Set $EDITOR to your editor's command and try again, or open rd.ts in your editor yourself.`;
   }
   return `Could not start "${launch.command}": ${(err as Error).message}`;
 }

@@ -24,10 +24,15 @@ describe('editorCommand', () => {
     expect(editorCommand({}, '/w/rd.ts', 12)).toEqual({ command: 'code', args: ['-g', '/w/rd.ts:12'], terminal: false });
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-unit-editor-'));
     try {
+      // code-server's own command takes FILE:LINE; VS Code's remote CLI (in …/remote-cli/, named code-server there) -g.
       fs.writeFileSync(path.join(bin, 'code-server'), '#!/bin/sh\n', { mode: 0o755 });
-      expect(editorCommand({ PATH: `/nowhere:${bin}` }, '/w/rd.ts', 12)).toEqual({ command: 'code-server', args: ['-g', '/w/rd.ts:12'], terminal: false });
+      expect(editorCommand({ PATH: `/nowhere:${bin}` }, '/w/rd.ts', 12)).toEqual({ command: path.join(bin, 'code-server'), args: ['/w/rd.ts:12'], terminal: false });
+      const remote = path.join(bin, 'remote-cli');
+      fs.mkdirSync(remote);
+      fs.writeFileSync(path.join(remote, 'code-server'), '#!/bin/sh\n', { mode: 0o755 });
+      expect(editorCommand({ PATH: `${remote}:${bin}` }, '/w/rd.ts', 12)).toEqual({ command: path.join(remote, 'code-server'), args: ['-g', '/w/rd.ts:12'], terminal: false });
       fs.writeFileSync(path.join(bin, 'code'), '#!/bin/sh\n', { mode: 0o755 });
-      expect(editorCommand({ PATH: bin }, '/w/rd.ts', 12).command).toBe('code');
+      expect(editorCommand({ PATH: bin }, '/w/rd.ts', 12).command).toBe(path.join(bin, 'code'));
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
     }
@@ -62,7 +67,7 @@ describe('editorFailure', () => {
   it('says how to choose an editor when the command is missing', () => {
     const err = Object.assign(new Error('spawn code ENOENT'), { code: 'ENOENT' });
     expect(editorFailure({ command: 'code', args: [], terminal: false }, err)).toBe(
-      'Could not start "code": not found. Set $EDITOR to your editor\'s command (e.g. export EDITOR=vi) and try again, or open rd.ts in your editor yourself.',
+      'Could not start "code": not found. Set $EDITOR to your editor\'s command and try again, or open rd.ts in your editor yourself.',
     );
   });
 });
