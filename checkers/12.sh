@@ -32,8 +32,9 @@ if [ -n "$PROBE" ]; then
     [ "$(readlink "/proc/$p/ns/pid")" = "$ns" ] || printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2> /dev/null)"
   done)
   strangers=${strangers% }
-  # The VM, while the container is at its limit: its shell must still be able to start a process.
-  vm 'sleep 0 & wait $!' && vm_forks=yes
+  # The VM, while the container is at its limit: its shell must still be able to start a process. (Not vm: a
+  # fork refused here is what this looks for, not a setting-up step gone wrong.)
+  in_sandbox /bin/sh -c 'sleep 0 & wait $!' && vm_forks=yes
 fi
 parent_max=$(cat "$cg/pids.max" 2> /dev/null)
 own_max=$(cat "$SANDBOX_CGROUP/init/pids.max" 2> /dev/null)
