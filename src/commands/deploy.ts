@@ -102,7 +102,7 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
   if (notebooks && !rest.length) throw new DeployError(`deploy ${what}${v.notebooks ? ' --notebooks' : ''} needs at least one name: rubber-workshop deploy ${what} alice --image IMAGE${v.notebooks ? ' --notebooks' : ''}`);
   if (!listed && !notebooks && rest.length) throw new DeployError(`deploy ${what} takes no names (got "${rest[0]}")${what === 'grades-pod' ? '' : '; it grades the folders on --class-claim'}`);
   if (listed && rest.length > 1) throw new DeployError(`deploy ${what} takes one class list file; put every learner in it${what === 'collect' ? ' (or give Notebook names with --notebooks)' : ''}`);
-  const names = notebooks ? rest.map((name) => dnsName(name)) : [];
+  const names = notebooks ? rest.map((name) => dnsName(name, what)) : [];
   const twice = names.find((name, i, all) => all.indexOf(name) !== i);
   if (twice) throw new DeployError(`deploy ${what} was given ${twice} twice: each Notebook needs a name of its own`);
   const learners = listed ? readClassList(rest[0]) : [];
@@ -119,9 +119,9 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
     + objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }
 
-function dnsName(name: string): string {
+function dnsName(name: string, what: string): string {
   // A letter first: the controller names the notebook's Service after it, and a Service name is a DNS-1035 label.
-  if (!/^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) throw new DeployError(`deploy notebook: "${name}" is not a valid name: lowercase letters, digits and -, a letter first, at most 52 characters`);
+  if (!/^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/.test(name)) throw new DeployError(`deploy ${what}: "${name}" is not a valid Notebook name: lowercase letters, digits and -, a letter first, at most 52 characters`);
   return name;
 }
 

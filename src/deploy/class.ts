@@ -8,6 +8,8 @@ const PREFIX = 'rw-';
 /** Object names are DNS labels (63 characters); the longest derived name is the claim, `rw-<learner>-home`. */
 const MAX_LEARNER = 63 - PREFIX.length - '-home'.length;
 
+const SPELLED: Record<string, string> = { ß: 'ss', ł: 'l', ø: 'o', æ: 'ae', đ: 'd', þ: 'th', ı: 'i', œ: 'oe' };
+
 /**
  * Learner names from a class list: one learner a line (a name, a login or an e-mail address: the part
  * before @ is used), blank lines and lines starting with # ignored. Each becomes a DNS label.
@@ -17,8 +19,10 @@ export function parseClassList(text: string, file: string): string[] {
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    // Accents dropped (José Núñez is jose-nunez): object names take only a-z, 0-9 and -.
-    const label = line.split('@')[0].normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    // Accents dropped (José Núñez is jose-nunez), and the letters that have none spelled out (Groß is gross):
+    // object names take only a-z, 0-9 and -.
+    const latin = line.split('@')[0].normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßłøæđþıœ]/g, (c) => SPELLED[c]!);
+    const label = latin.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
     const where = `${file}:${i + 1}`;
     if (!label) throw new DeployError(`${where}: "${line}" has no Latin letters or digits to name the learner's objects by: put the learner's login on that line instead`);
     if (label.length > MAX_LEARNER) throw new DeployError(`${where}: "${label}" is longer than ${MAX_LEARNER} characters; shorten it in the list`);
@@ -84,7 +88,8 @@ export function learnerObjects(learner: string, image: string, opts: KvmOptions 
 /**
  * The learners' IDEs take connections only from the ingress controller's namespace: code-server has no password
  * here, and another learner's pod (or terminal) in the namespace would otherwise reach it, terminal and all.
- * (Kubernetes always lets a pod's own node in: the probes, `kubectl port-forward`.)
+ * (Kubernetes always lets a pod's own node in, which the probes need; `kubectl port-forward` connects inside the
+ * pod, past the policy.)
  */
 export function ideIngressPolicy(ingressNamespace: string): Record<string, unknown> {
   return {

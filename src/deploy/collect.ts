@@ -18,17 +18,20 @@ const CLASS_DIR = '/class';
 const KEEP_FINISHED_S = 24 * 60 * 60;
 
 /**
- * What a learner's copy takes from rd-workspace: everything but the two packages `npm install` puts there for the
- * editor (koffi is the guest's own, the types are for the editor; together ≈ 100 MB a learner). A copy is made
- * beside the last one and then put in its place, so the grading Job never finds half a workspace.
+ * What a learner's copy takes from rd-workspace: everything but koffi and the types `npm install` puts there for
+ * the editor (koffi is the guest's own; ≈ 30 MB a learner). The copy is made in a hidden folder beside the last one
+ * (grade skips hidden folders) and put in its place only once whole: a failed copy (no rd-workspace, a file that
+ * cannot be read; sh has no pipefail, so each tar's failure is noted apart) leaves the last one as it was.
  */
 const COPY = `set -eu
-to="${CLASS_DIR}/$LEARNER"
-rm -rf "$to.new"
-mkdir "$to.new"
-tar -C "${HOME}/rd-workspace" --exclude=./node_modules/koffi --exclude=./node_modules/@types -cf - . | tar -C "$to.new" -xf -
+from="${HOME}/rd-workspace" to="${CLASS_DIR}/$LEARNER" new="${CLASS_DIR}/.$LEARNER.new"
+[ -d "$from" ] || { echo "$LEARNER's home has no rd-workspace: nothing copied" >&2; exit 1; }
+rm -rf "$new" /tmp/copy-failed
+mkdir "$new"
+{ tar -C "$from" --exclude=./node_modules/koffi --exclude=./node_modules/@types -cf - . || : > /tmp/copy-failed; } | tar -C "$new" -xf - || : > /tmp/copy-failed
+if [ -e /tmp/copy-failed ]; then rm -rf "$new"; echo "could not copy all of $LEARNER's workspace: the last copy is kept" >&2; exit 1; fi
 rm -rf "$to"
-mv "$to.new" "$to"
+mv "$new" "$to"
 echo "copied $LEARNER's workspace to $to"`;
 
 /**

@@ -185,6 +185,19 @@ describe('rubber-workshop deploy', () => {
         .map((d) => path.relative(dir, path.join(d.parentPath, d.name))).sort();
       expect(found(path.join(classDir, 'alice'))).toEqual(['.rubber-workshop/progress.json', 'lib/util.ts', 'node_modules/left-pad/index.js', 'rd.ts']);
       expect(fs.readdirSync(classDir)).toEqual(['alice']);
+      // A home with no rd-workspace, or one tar cannot read whole, leaves the last copy as it was, and no other folder.
+      const again = (env: Record<string, string>) => spawnSync('sh', ['-c', local], { env: { ...process.env, LEARNER: 'alice', ...env }, encoding: 'utf8' });
+      // (A tar that fails while it reads, as on a file it may not read: a stand-in first on PATH, root or not.)
+      const bin = path.join(tmp, 'bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'tar'), '#!/bin/sh\ncase " $* " in *" -cf "*) echo "tar: lib: Cannot open" >&2; exit 2 ;; esac\nexec /usr/bin/tar "$@"\n', { mode: 0o755 });
+      const unreadable = again({ PATH: `${bin}:${process.env.PATH}` });
+      fs.renameSync(path.join(home, 'rd-workspace'), path.join(home, 'elsewhere'));
+      const missing = again({});
+      expect([unreadable.status, unreadable.stderr]).toEqual([1, expect.stringContaining('the last copy is kept')]);
+      expect([missing.status, missing.stderr]).toEqual([1, "alice's home has no rd-workspace: nothing copied\n"]);
+      expect(fs.readdirSync(classDir)).toEqual(['alice']);
+      expect(found(path.join(classDir, 'alice'))).toContain('lib/util.ts');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -226,11 +239,12 @@ describe('rubber-workshop deploy', () => {
     [['pods', '--image', IMAGE], /say what to make: class, notebook, collect, grade, grade-merge, grades-pod/],
     [['class', '--image', IMAGE], /needs the class list/],
     [['class', '/no/such/list', '--image', IMAGE], /cannot read the class list \/no\/such\/list/],
-    [['notebook', 'Alice!', '--image', IMAGE], /not a valid name/],
+    [['notebook', 'Alice!', '--image', IMAGE], /deploy notebook: "Alice!" is not a valid Notebook name/],
+    [['collect', '--notebooks', '1bob', '--image', IMAGE], /deploy collect: "1bob" is not a valid Notebook name: .*a letter first/],
     [['collect', '--image', IMAGE], /deploy collect needs the class list/],
     [['collect', 'a.txt', 'b.txt', '--image', IMAGE], /takes one class list file.*--notebooks/],
     [['class', 'deploy/class-example.txt', '--image', IMAGE, '--notebooks'], /--notebooks only makes sense with collect/],
-    [['notebook', '1alice', '--image', IMAGE], /not a valid name: .*a letter first/],
+    [['notebook', '1alice', '--image', IMAGE], /not a valid Notebook name: .*a letter first/],
     [['grade', '--image', IMAGE, '--shards', '0'], /--shards takes a whole number of at least 1/],
     [['notebook', 'a', '--image', IMAGE, '--storage', 'lots'], /--storage takes a size like 2Gi/],
     [['notebook', 'a', '--image', IMAGE, '--kvm-group', '36'], /only makes sense with --kvm/],
@@ -248,7 +262,7 @@ describe('rubber-workshop deploy', () => {
 
 describe('parseClassList', () => {
   it('names learners from names, logins and e-mail addresses; skips blanks and comments', () => {
-    expect(parseClassList('# class\nAda Lovelace\n\n  grace.hopper@example.org \nalan_turing\nJosé Núñez\n', 'l.txt')).toEqual(['ada-lovelace', 'grace-hopper', 'alan-turing', 'jose-nunez']);
+    expect(parseClassList('# class\nAda Lovelace\n\n  grace.hopper@example.org \nalan_turing\nJosé Núñez\nŁukasz Żółw\nJürgen Groß\nØyvind Ås\n', 'l.txt')).toEqual(['ada-lovelace', 'grace-hopper', 'alan-turing', 'jose-nunez', 'lukasz-zolw', 'jurgen-gross', 'oyvind-as']);
   });
   it.each([
     ['Ada\nada\n', /l.txt:2: "ada" is the same learner name "ada" as line 1/],
