@@ -49,13 +49,14 @@ fi
 
 # A name is no number: taken for one (Number('12x') is NaN, which koffi hands to setgid as 0), it runs the
 # command in root's group; parseInt and a pattern without $ read it as 12. A runtime that knows names finds no
-# such group in the image. Nor is a number past 32 bits: koffi hands setgid 4294967296 as 0 too (given as the
-# group, beside a good uid: a runtime that checks the uid alone would let it through).
+# such group in the image. Nor is a number past 32 bits: koffi hands setuid and setgid 4294967296 as 0 too (given
+# as the group beside a good uid, and as the user beside a good gid: a runtime that checks one side alone shows).
 check user-as-numbers
 if [ -z "$user_dropped" ]; then
   fail "rd does not run the command as the user --user names yet: fix user-and-group first"
 elif refused --user "UID or UID:GID, each a number, whole: ${G}x is none (Number('${G}x') is NaN, which reaches setgid as 0; parseInt and a pattern without \$ take it for $G)" --user "$U:${G}x" &&
   refused --user "ids from 0 to 2147483647, as Docker does: 4294967296 does not fit an id's 32 bits, and koffi hands it to setgid as 0, root's group (the group is an id too)" --user "$U:4294967296" &&
+  refused --user "ids from 0 to 2147483647, the user's too: 4294967296 does not fit an id's 32 bits, and koffi hands it to setuid as 0, root" --user "4294967296:$G" &&
   refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group)" --user "$U:" &&
   refused --user "UID or UID:GID, each a number: an empty user is no number (Number('') is 0, root)" --user ":$G"; then
   pass

@@ -230,6 +230,29 @@ else
   pass
 fi
 
+# An unpack for a user namespace's ranges that fails halfway (the image's tar cut off in its middle) must not be
+# kept as the copy for those ranges, <image>@START.GSTART: every later container of them would run on half an image.
+check mapped-copy-not-kept-half
+cut_tar=$(s_file "$IMAGES")/halfmapped.tar
+rm -f "$cut_tar"
+head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$cut_tar"
+rd run -i halfmapped --userns auto -- /bin/true
+rm -f "$cut_tar"
+kept=$(ls -A "$(s_file "$CONTAINERS/images")" 2> /dev/null | grep -Ex 'halfmapped@[0-9]+\.[0-9]+' | tr '\n' ' ' | sed 's/ $//')
+linked=$(s_linked "$IMAGES" "$CONTAINERS/images")
+if [ -n "$linked" ]; then
+  links_refused "$linked"
+elif [ -z "$PROBE" ] || [ "$own_userns" = "$vm_userns" ]; then
+  fail "the container of --userns auto above had no user namespace of its own, so there was no copy of the image for its ranges to judge: fix uid-map first"
+elif [ "$RC" = 0 ]; then
+  fail "rd ran a container of image halfmapped, whose tar is cut off in its middle: tar fails on it, and so must rd" 'an error' 'exit status 0'
+elif [ -n "$kept" ]; then
+  fail "an unpack for the container's ranges failed halfway (the tar of image halfmapped is cut off in its middle), and rd left $CONTAINERS/images/$kept in place: every later container of those ranges would take it for the image and run on half of it. Unpack, and move the owners, in a folder of a random name beside it, and rename that into place once both have succeeded, as level 04 does for the image itself" \
+    'no halfmapped@START.GSTART' "$kept"
+else
+  pass
+fi
+
 # part: a user in a user namespace of its own
 check user-inside-userns
 as_root_login
