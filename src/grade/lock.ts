@@ -6,7 +6,7 @@ import { processAlive } from '../temp.js';
 
 /** How often a holder renews its lock's time; a lock not renewed for four times as long was left behind. */
 const BEAT_MS = 30_000;
-export const LOCK_STALE_MS = 4 * BEAT_MS;
+const LOCK_STALE_MS = 4 * BEAT_MS;
 
 /** Someone else holds the lock; `holder` names them ("pid 12 on grade-1-x7k2p"). */
 export class LockBusy extends Error {
