@@ -1,4 +1,4 @@
-import { HOME, PART_OF, claim, containerSecurity, podSecurity, resources, tmpMount, tmpVolume } from './pod.js';
+import { HOME, KEEP_FINISHED_S, PART_OF, claim, containerSecurity, podSecurity, resources, tmpMount, tmpVolume } from './pod.js';
 
 export interface CollectOptions {
   image: string;
@@ -14,8 +14,6 @@ export interface Home {
 }
 
 const CLASS_DIR = '/class';
-/** A finished copy's Job stays a day, for its log, then goes. */
-const KEEP_FINISHED_S = 24 * 60 * 60;
 
 /**
  * What a learner's copy takes from rd-workspace: everything but koffi and the types `npm install` puts there for

@@ -1,4 +1,4 @@
-import { PART_OF, claim, containerSecurity, gradeResources, mergeResources, podSecurity, tmpMount, tmpVolume, type KvmOptions } from './pod.js';
+import { KEEP_FINISHED_S, PART_OF, claim, containerSecurity, gradeResources, mergeResources, podSecurity, tmpMount, tmpVolume, type KvmOptions } from './pod.js';
 
 export interface GradeJobOptions extends KvmOptions {
   image: string;
@@ -18,8 +18,6 @@ export interface GradeJobOptions extends KvmOptions {
 export const JOB_NAME = 'rubber-workshop-grade';
 const CLASS_DIR = '/class';
 const GRADES_DIR = '/grades';
-/** Finished Jobs (and their pods' logs) stay a day for the instructor to look at, then go. */
-const KEEP_FINISHED_S = 24 * 60 * 60;
 
 /** `grade --shard` writes shard I of N (1-based) to shard-I-of-N inside its --out. */
 const SHARDS_DIR = `${GRADES_DIR}/shards`;
@@ -100,9 +98,7 @@ export function gradesPod(opts: GradeJobOptions): Record<string, unknown>[] {
   return [{
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: GRADES_POD, labels: PART_OF },
+    metadata: { name: 'rubber-workshop-grades', labels: PART_OF },
     spec: { ...(pod.spec as Record<string, unknown>), activeDeadlineSeconds: READER_S },
   }];
 }
-
-export const GRADES_POD = 'rubber-workshop-grades';

@@ -100,3 +100,6 @@ export function claim(name: string, storage: string, mode: 'ReadWriteOnce' | 'Re
 }
 
 export const PART_OF = { 'app.kubernetes.io/part-of': 'rubber-workshop' };
+
+/** Finished Jobs (and their pods' logs) stay a day for the instructor to look at, then go. */
+export const KEEP_FINISHED_S = 24 * 60 * 60;
