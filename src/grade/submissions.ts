@@ -54,12 +54,12 @@ function listFile(file: string, given: string): Submission[] {
 }
 
 /** Folders that hold no learner's work: hidden ones, packages, and the one a fresh ext4 volume has at its root. */
-const NOT_LEARNERS = (name: string) => name.startsWith('.') || name === 'node_modules' || name === 'lost+found';
+const holdsNoLearner = (name: string) => name.startsWith('.') || name === 'node_modules' || name === 'lost+found';
 
 function classFolder(dir: string, given: string): Submission[] {
   const learners = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => isFolder(d, dir) && !NOT_LEARNERS(d.name))
+    .filter((d) => isFolder(d, dir) && !holdsNoLearner(d.name))
     .map((d) => learnerFolder(path.join(dir, d.name)));
   if (learners.length === 0) throw new GradeError(`${given}: no rd.ts in it, and no learner folders either`);
   return learners;
@@ -85,7 +85,7 @@ function findNested(dir: string, depth: number): string[] {
     return [];
   }
   return entries
-    .filter((d) => d.isDirectory() && !NOT_LEARNERS(d.name))
+    .filter((d) => d.isDirectory() && !holdsNoLearner(d.name))
     .flatMap((d) => {
       const sub = path.join(dir, d.name);
       return hasRd(sub) ? [sub] : findNested(sub, depth - 1);
