@@ -15,7 +15,7 @@ has_last() { _f=$(p_file "$last") && { [ -e "$_f" ] || [ -L "$_f" ]; }; }
 slower() { s_file "$lower$1"; }
 
 # What the containers leave: folders in the container folder (the unpacked images aside) and mounts under it.
-leftovers() { ls -A "$(s_file "$GIVEN")" | grep -vx images; mounts_under "$GIVEN"; }
+leftovers() { container_items "$GIVEN"; }
 
 # root_layers: the probe's root, "FSTYPE lowerdir=…" (the lowerdir only of an overlay).
 root_layers() { p_mounts | awk '$1 == "/" { t = $2; n = split($4, o, ","); l = ""; for (i = 1; i <= n; i++) if (o[i] ~ /^lowerdir=/) l = o[i] } END { print t, l }'; }

@@ -262,6 +262,9 @@ random_in() { echo $(( $1 + $(od -An -N2 -tu2 /dev/urandom) % $2 )); }
 # pick N WORDS: N of the words, drawn at random, a space apart.
 pick() { _k=$1; shift; for _w in "$@"; do echo "$(od -An -N2 -tu2 /dev/urandom | tr -d ' ') $_w"; done | sort -n | head -n "$_k" | cut -d' ' -f2 | paste -s -d ' '; }
 
+# container_items DIR: what containers left in the container folder DIR: its entries (the unpacked images aside)
+# and the mounts under it, a line each.
+container_items() { ls -A "$(s_file "$1")" 2> /dev/null | grep -vx images; mounts_under "$1"; }
 # cgroups_left: the containers' cgroups in rubber-workshop (as the sandbox has it), one name a line.
 cgroups_left() { for _d in "$SANDBOX_CGROUP"/rubber-workshop/*/; do [ -d "$_d" ] && basename "$_d"; done; }
 
@@ -280,10 +283,11 @@ refused() {
   _flag=$1 _takes=$2
   shift 2
   REFUSED="$*"
-  _before=$(cgroups_left)
+  _before=$(cgroups_left) _items=$(container_items "$CONTAINERS")
   rd_split run -i busybox "$@" -- /bin/true
   _both=$(printf '%s\n%s\n' "$OUT" "$ERR")
   _left=$(cgroups_left | grep -vxF "${_before:-/}" | tr '\n' ' ')
+  _made=$(container_items "$CONTAINERS" | grep -vxF "${_items:-/}" | tr '\n' ' ')
   _said=$(printf '%s\n' "$_both" | grep -m1 '^rd: ' || echo '(no rd: line)')
   if [ "$RC" = 0 ]; then
     fail "rd ran the container with $REFUSED: refuse it with rd's own error, before creating anything ($_flag takes $_takes)" \
@@ -301,6 +305,9 @@ refused() {
     errors_on_stdout
   elif [ -n "$_left" ]; then
     fail "rd refused $REFUSED, but left a cgroup behind: check the flag before creating anything" '(none)' "$_left"
+  elif [ -n "$_made" ]; then
+    fail "rd refused $REFUSED, but left this in its container folder, $CONTAINERS: check the flag before creating anything (every mistyped flag would leave one more)" \
+      '(none)' "$_made"
   else
     return 0
   fi
