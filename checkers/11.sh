@@ -66,8 +66,8 @@ if [ -n "$PROBE" ]; then
   # A file, and a symbolic link's own owner (stat does not follow it): each is moved too, not only folders.
   passwd=$(f=$(p_file /etc/passwd) && [ ! -L "$f" ] && stat -c '%u:%g' "$f")
   sh_link=$(f=$(p_file /bin/sh) && [ -L "$f" ] && stat -c '%u:%g' "$f")
-  # The image's set-user-ID and set-group-ID file (mode 6755): chown clears both bits, which must go back.
-  suid_mode=$(f=$(p_file /usr/local/bin/setuid-example) && [ ! -L "$f" ] && stat -c %a "$f")
+  # The image's set-user-ID file (mode 4755) and set-group-ID one (2755): chown clears both bits, which must go back.
+  suid_mode=$(for e in setuid setgid; do f=$(p_file /usr/local/bin/$e-example) && [ ! -L "$f" ] && stat -c %a "$f" || echo '?'; done | paste -s -d ' ')
   # And every other file of its root (the overlay; not what is mounted on it): owners outside the maps are nobody
   # inside. (The few above name the likely mistake; this one finds a move that stopped short.)
   # (find names the points where others are mounted, /proc and /sys, with their mounts' owners: not judged.)
@@ -177,9 +177,9 @@ elif [ "$passwd" != "$ROOT_UID:$ROOT_GID" ]; then
 elif [ "$sh_link" != "$ROOT_UID:$ROOT_GID" ]; then
   fail "the image's /bin/sh, a symbolic link, itself belongs to $(inside_owner "$sh_link") outside: a link has an owner of its own, which lchownSync moves (chownSync would change its target instead; a link left alone stays the VM root's, nobody inside)" \
     "/bin/sh (the link) owned by ${UIDS% *}:${GIDS% *}" "/bin/sh (the link) owned by $(inside_owner "$sh_link")"
-elif [ "$suid_mode" != 6755 ]; then
-  fail "the image's /usr/local/bin/setuid-example, mode 6755 (set-user-ID and set-group-ID) in the image, has mode ${suid_mode:-?} in the container's copy: chown (lchownSync) clears both bits, so a program such as su or passwd would lose its powers. Put the mode back after moving the owner, on files that are no links (fs.chmodSync(file, mode & 0o7777): chmod follows a link)" \
-    'mode 6755' "mode ${suid_mode:-?}"
+elif [ "$suid_mode" != '4755 2755' ]; then
+  fail "the image's /usr/local/bin/setuid-example (mode 4755 in the image, set-user-ID) and setgid-example (2755, set-group-ID) have modes $suid_mode in the container's copy: chown (lchownSync) clears the set-user-ID bit, and the set-group-ID bit of a file its group may run, so a program such as su (set-user-ID) or crontab (set-group-ID) would lose its powers. Put the mode back after moving the owner, on files that are no links, whichever bit they have (fs.chmodSync(file, mode & 0o7777): chmod follows a link)" \
+    'modes 4755 2755' "modes $suid_mode"
 elif [ -n "$unmapped" ]; then
   fail "some of the image's files still belong to ids outside the container's maps (nobody inside), though /etc, /etc/passwd, /home/learner and /bin/sh were moved: move the owner of every file and folder of the unpacked image, at every depth" \
     'every owner within the maps' "not moved: $unmapped"

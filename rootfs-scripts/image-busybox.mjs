@@ -19,11 +19,14 @@ try {
   // learner's supplementary group is another than its primary one: a runtime taking the group from /etc/group shows.
   await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nlearners:x:1100:\nstaff:x:1200:learner\n');
   await fs.writeFile(path.join(root, 'etc/rubber-image'), 'busybox\n');
-  // A set-user-ID and set-group-ID file (a script: the kernel honours neither bit for one, so it grants nothing):
-  // chown clears both bits, so a runtime that moves owners (user namespaces) must put them back, and shows if not.
+  // A set-user-ID file and a set-group-ID one (scripts: the kernel honours neither bit for one, so they grant
+  // nothing): chown clears both bits, so a runtime that moves owners (user namespaces) must put them back, and
+  // shows if not; one bit each, so that a runtime putting back only one kind shows too.
   await fs.mkdirp(path.join(root, 'usr/local/bin'));
-  await fs.writeFile(path.join(root, 'usr/local/bin/setuid-example'), '#!/bin/sh\necho "set-user-ID and set-group-ID: $(ls -l "$0")"\n');
-  await fs.chmod(path.join(root, 'usr/local/bin/setuid-example'), 0o6755);
+  for (const [name, what, mode] of [['setuid', 'set-user-ID', 0o4755], ['setgid', 'set-group-ID', 0o2755]]) {
+    await fs.writeFile(path.join(root, `usr/local/bin/${name}-example`), `#!/bin/sh\necho "${what}: $(ls -l "$0")"\n`);
+    await fs.chmod(path.join(root, `usr/local/bin/${name}-example`), mode);
+  }
   // A file of two names (a hard link, as Docker Hub's busybox links its applets): one file, whose owner a runtime
   // that moves owners once per name would move twice.
   await fs.mkdirp(path.join(root, 'usr/share/rubber'));
