@@ -8,6 +8,8 @@ check command-is-pid-1
 probe 'echo "pid: $$"; cd /proc && echo proc: [0-9]*'
 if [ -n "$PROBE" ]; then
   inside_ns=$(p_ns pid)
+  # Where the command's own children go: its namespace, unless the init stage unshared CLONE_NEWPID once more.
+  children_ns=$(p_ns pid_for_children)
   nspid=$(p_status NSpid)
   pid=${nspid##* }
   proc_fs=$(p_mounts | awk '$1 == "/proc" { print $2 }')
@@ -30,11 +32,15 @@ elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ -n "$parent_childr
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWPID'
   fail "rd's own process (PID $parent in the VM) stayed set to start its children in the container's PID namespace: right after spawning the init stage, go back with setns on the fd of /proc/self/ns/pid opened before unshare. Until then Node can start no thread, and a second child would be born where PID 1 may be gone" \
     "rd's pid_for_children: $(s_ns pid)" "rd's pid_for_children: $parent_children"
+elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ "$children_ns" != "$inside_ns" ]; then
+  trace_point '^init [0-9]+ unshare\(.*CLONE_NEWPID'
+  fail "the command is PID 1, but its children would be born in yet another PID namespace (its pid_for_children): the init stage unshared CLONE_NEWPID too. The command's first child becomes PID 1 there, and once that child ends no process can start there again (fork fails: sh -c 'ls; ls' runs one ls). Unshare CLONE_NEWPID in the parent only, and take it out of the init stage's unshare" \
+    "the command's pid_for_children: $inside_ns" "the command's pid_for_children: ${children_ns:-(none)}"
 elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ]; then
   pass
 elif [ "$inside_ns" = "$(s_ns pid)" ]; then
   point_06_pid_namespace
-  fail "the command is PID $pid of the VM's PID namespace: unshare(CLONE_NEWPID) moves only the caller's children to come, never the caller. Call it in the parent right before spawning the init stage, which then starts as PID 1 of the new namespace and stays PID 1 through execve" \
+  fail "the command is PID $pid of the VM's PID namespace: unshare(CLONE_NEWPID) moves only the caller's children to come, never the caller. Call it in the parent right before spawning the init stage (and not in the init stage), which then starts as PID 1 of the new namespace and stays PID 1 through execve" \
     'pid: 1' "pid: $pid"
 else
   point_06_not_pid_1

@@ -14,6 +14,8 @@ if [ -n "$PROBE" ]; then
   # What is mounted on top at /sys, and anything mounted over /sys/class: the listing above is only a sysfs's
   # if the kernel shows one there, not a folder named lo on a tmpfs.
   sys_fs=$(p_mounts | awk '$1 == "/sys" { t = $2 } END { print t }')
+  # Its per-mount options (mountinfo's sixth field): a sysfs is the kernel's, network devices aside, so read-only.
+  sys_opts=$(awk '$5 == "/sys" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
   over_class=$(p_mounts | awk '$1 ~ /^\/sys\/class(\/|$)/ { printf "%s%s (%s)", (n++ ? ", " : ""), $1, $2 }')
   # rd's own process: it stays in the VM's network.
   parent=$(rd_process)
@@ -53,8 +55,14 @@ elif [ "$sys_dev" = "$vm_sys_dev" ] && [ "$inside" != "$(s_ns net)" ]; then
   point_07_sysfs
   fail "the container's /sys is the VM's own sysfs (bound from the VM, or mounted before the network namespace existed), so it lists the VM's interfaces: mount a new sysfs after unshare(CLONE_NEWNET)" \
     'sysfs: lo' "sysfs: $sysfs"
-else
+elif [ "$sysfs" != lo ]; then
   point_07_sysfs
-  expect_eq 'sysfs: lo' "sysfs: $sysfs" \
-    "/sys/class/net in the container lists the VM's interfaces: a sysfs shows the network devices of the namespace of the process that mounted it. Unshare CLONE_NEWNET before mounting /sys (together with the other namespaces)"
+  fail "/sys/class/net in the container lists the VM's interfaces: a sysfs shows the network devices of the namespace of the process that mounted it. Unshare CLONE_NEWNET before mounting /sys (together with the other namespaces)" \
+    'sysfs: lo' "sysfs: $sysfs"
+elif ! printf ',%s,' "$sys_opts" | grep -q ',ro,'; then
+  point_07_sysfs
+  fail "the container's /sys is mounted read-write: apart from its network devices, a sysfs is the kernel's own (the machine's power state, its PCI and block devices), which a root in the container could then write. Mount it with linux.MS_RDONLY, as Docker does" \
+    'a sysfs mounted ro' "a sysfs mounted ${sys_opts:-?}"
+else
+  pass
 fi
