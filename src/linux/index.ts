@@ -452,6 +452,7 @@ interface Libc {
   prctl: CFunction;
   capset: CFunction;
   execve: CFunction;
+  signal: CFunction;
   fcntl: CFunction;
   strerror: CFunction;
   socket: CFunction;
@@ -484,6 +485,7 @@ function libc(): Libc {
     prctl: lib.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
     capset: lib.func('int capset(void *header, void *data)'),
     execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
+    signal: lib.func('void *signal(int signum, void *handler)'),
     fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
     strerror: lib.func('const char *strerror(int errnum)'),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
@@ -899,7 +901,8 @@ export function seccomp(operation: number, flags: number, program: readonly Sock
 
 /**
  * Replaces the calling process with a program: same PID, same open files (except close-on-exec
- * ones, see {@link clearCloexec}). It never returns; on failure it throws. `man 2 execve`
+ * ones, see {@link clearCloexec}), every signal at its default (Node ignores SIGPIPE and SIGXFSZ:
+ * they are reset first). It never returns; on failure it throws. `man 2 execve`
  *
  * @param file the program's path, as resolved by {@link which} (execve does not search PATH).
  * @param argv the argument list, the program's name first: `['/bin/ls', '-l']`.
@@ -909,10 +912,16 @@ export function execve(file: string, argv: readonly string[], env: NodeJS.Proces
   const envp = Array.isArray(env)
     ? [...env]
     : Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored across execve: back to their defaults
+  // (a null handler is SIG_DFL), as runc does, or `yes | head -1` in the container ends in "Broken pipe".
+  // Node's own handling again if execve fails.
+  const ignored = [os.constants.signals.SIGPIPE, os.constants.signals.SIGXFSZ];
+  const before = ignored.map((signal) => libc().signal(signal, null));
   // Recorded first: a successful execve never returns to say so.
   traceCall('execve', [file, argv]);
   libc().execve(file, [...argv, null], [...envp, null]);
   const errno = koffi.errno();
+  ignored.forEach((signal, i) => libc().signal(signal, before[i]));
   const error = new LinuxError('execve', [file, argv], errno);
   traceCall('execve', [file, argv], failure(error));
   throw error;

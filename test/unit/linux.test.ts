@@ -249,12 +249,14 @@ describe('execve in a child process', () => {
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
     fs.writeFileSync(path.join(dir, 'main.ts'), `
       import { clearCloexec, execve, which } from ${JSON.stringify(path.join(repoRoot, 'src/linux/index.ts'))};
-      const [mode, command] = process.argv.slice(2);
+      import fs from 'node:fs';
+      const [mode, command, text] = process.argv.slice(2);
       if (mode === 'clear') clearCloexec();
       try {
-        execve(which(command), [command, '-c', 'echo "out:$GREETING"; echo err >&2; exit 7'], { ...process.env, GREETING: 'hi' });
+        execve(which(command), [command, '-c', text ?? 'echo "out:$GREETING"; echo err >&2; exit 7'], { ...process.env, GREETING: 'hi' });
       } catch (err) {
         console.error(String(err));
+        console.error(/SigIgn:.*/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[0]);
         process.exit(100);
       }
     `);
@@ -275,6 +277,12 @@ describe('execve in a child process', () => {
     const result = runScript('keep', 'sh');
     expect(result.stdout).toBe('');
     expect(result.status).toBe(7);
+  });
+
+  it('gives the program every signal at its default: none of those Node ignores (SIGPIPE, SIGXFSZ) stays ignored', () => {
+    expect(runScript('clear', 'sh', 'grep SigIgn /proc/self/status').stdout).toBe('SigIgn:\t0000000000000000\n');
+    // and Node's own handling is back when execve fails (SIGPIPE, 13, and SIGXFSZ, 25: bits 12 and 24)
+    expect(runScript('clear', '/no/such/program').stderr).toContain('SigIgn:\t0000000001001000');
   });
 
   it('throws a LinuxError for a missing command', () => {
