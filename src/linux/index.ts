@@ -268,6 +268,7 @@ export function hintFor(call: string, errno: number, args: readonly unknown[], m
     case 'umount2 EBUSY':
       return 'the mount is still in use (a process\'s cwd, an open file or a mount below it): pass MNT_DETACH to detach it lazily';
     case 'execve ENOENT':
+      if (!String(args[0]).includes('/')) return 'execve does not search PATH: give it the command\'s path, as linux.which(name) finds it';
       return 'no such command inside the container\'s root: once the root changed, paths resolve in the image ' +
         '(for a script, its #! interpreter must exist there too)';
     case 'execve EACCES':

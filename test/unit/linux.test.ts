@@ -86,6 +86,10 @@ describe('hintFor', () => {
     expect(linux.hintFor('execve', errno.ENOENT, ['/bin/nope', ['nope']])).toMatch(/^no such command inside the container's root/);
   });
 
+  it('says execve searches no PATH when it is given a bare name', () => {
+    expect(linux.hintFor('execve', errno.ENOENT, ['sh', ['sh']])).toMatch(/^execve does not search PATH: .*linux\.which\(name\)/);
+  });
+
   it('tells propagation changes, overlay options and other mounts apart on EINVAL', () => {
     expect(linux.hintFor('mount', errno.EINVAL, [null, '/', null, linux.MS_PRIVATE | linux.MS_REC, null])).toMatch(/^changing propagation/);
     expect(linux.hintFor('mount', errno.EINVAL, ['overlay', '/m', 'overlay', 0, 'lowerdir=/l'])).toMatch(/^overlay needs/);
