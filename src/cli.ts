@@ -4,7 +4,11 @@ process.env.NODE_ENV ??= 'production';
 import { withUsage } from './cli/args.js';
 import { findCommand } from './cli/commands.js';
 import { fileErrorText, internalErrorText, UserError, userErrorText } from './errors.js';
+import { outliveReader } from './ui/term.js';
 import { version } from './version.js';
+
+outliveReader(process.stdout);
+outliveReader(process.stderr);
 
 const HELP = `rubber-workshop ${version} — build a container runtime in TypeScript, level by level
 

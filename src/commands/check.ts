@@ -131,7 +131,7 @@ async function checkOnce(dir: string, args: CheckArgs, signal: AbortSignal): Pro
   const colour = !machine && useColour();
   if (corrupt) say(args, corruptNotice(dir, corrupt));
 
-  const status = new Status();
+  const status = new Status(process.stderr, process.stdout);
   const stageText = { bundle: 'bundling rd.ts', save: SAVING, boot: 'starting the VM', checks: 'running the checks' } as const;
   let outcome: Outcome | undefined;
   const blocks = new LevelBlocks(level, new Map(levelsUpTo(level, levelIds).map((l) => [l, expectedChecks(l).length])), colour);

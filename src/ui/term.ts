@@ -14,8 +14,19 @@ export function paint(colour: Colour, text: string, on = useColour()): string {
 export const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
+ * A reader that went away (`check | head -1`) is no reason to stop: without this, the first write after it
+ * (EPIPE) would end the process before a check's progress is saved. Other errors end it as before.
+ */
+export function outliveReader(stream: NodeJS.EventEmitter): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
+/**
  * One status line. On a terminal it spins and is rewritten in place, appearing only after half a second;
- * elsewhere each finished step is printed once as a plain line.
+ * elsewhere each finished step is printed once as a plain line. Lines logged above it go to `out` (a
+ * check's results to standard output, its spinner to standard error).
  */
 export class Status {
   private text = '';
@@ -23,7 +34,10 @@ export class Status {
   private timer: NodeJS.Timeout | null = null;
   private shown = false;
 
-  constructor(private stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private stream: NodeJS.WriteStream = process.stderr,
+    private out: NodeJS.WriteStream = stream,
+  ) {}
 
   private get tty(): boolean {
     return Boolean(this.stream.isTTY);
@@ -49,7 +63,7 @@ export class Status {
   /** Prints a line above the spinner without disturbing it. */
   log(line: string): void {
     this.clear();
-    this.stream.write(line + '\n');
+    this.out.write(line + '\n');
     if (this.timer) this.draw();
   }
 
