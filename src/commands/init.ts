@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findWorkspace, initWorkspace } from '../workspace.js';
 import { parseCommand, type Command } from '../cli/args.js';
 import { UsageError } from '../errors.js';
+import { shellQuote } from '../vm/exec.js';
 
 export const INIT = {
   name: 'init',
@@ -26,6 +28,9 @@ export async function init(argv: string[]): Promise<number> {
   // A quoted ~ reaches us as it is: it would make a folder named ~ here, not one in the home folder.
   if (given === '~' || given.startsWith('~/'))
     throw new UsageError(`${given} starts with a ~ the shell did not expand (was it quoted?): write ${path.join(os.homedir(), given.slice(1))}`);
+  // README's set-up runs from the clone's folder: a bare `init` there would make the tool's own sources a workspace.
+  if (isToolFolder(path.resolve(given)))
+    throw new UsageError(`${given === '.' ? 'this folder' : given} is rubber-workshop's own (its clone): make your workspace elsewhere, e.g. rubber-workshop init ~/rd-workspace`);
   // A workspace inside another one is a second workspace, whose progress and rd.ts are its own: say so.
   const outer = findWorkspace(path.dirname(path.resolve(given)));
   const report = initWorkspace(path.resolve(given));
@@ -38,9 +43,24 @@ export async function init(argv: string[]): Promise<number> {
   if (report.kept.length) console.log(`Kept as they were: ${report.kept.join(', ')}`);
   const updated = report.toolkitUpdated;
   if (updated) console.log(`Updated linux.ts to this version of the toolkit${updated.backup ? ` (your edited copy: ${path.relative(report.dir, updated.backup)})` : ''}`);
-  console.log(`\nNext: ${rel === '.' ? '' : `cd ${rel} && `}rubber-workshop   (or: rubber-workshop check)`);
+  console.log(`\nNext: ${rel === '.' ? '' : `cd ${forShell(rel)} && `}rubber-workshop   (or: rubber-workshop check)`);
   console.log('For editor type-checking of rd.ts, run npm install there once (optional).');
   return 0;
+}
+
+/** A folder holding rubber-workshop itself: its package.json names the tool. */
+function isToolFolder(dir: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'rubber-workshop';
+  } catch {
+    return false;
+  }
+}
+
+/** A path to paste into a shell: quoted where it needs it, a leading ~/ left for the shell to expand. */
+function forShell(p: string): string {
+  if (/^[\w@%+=:,./~-]+$/.test(p)) return p;
+  return p.startsWith('~/') ? `~/${shellQuote([p.slice(2)])}` : shellQuote([p]);
 }
 
 export const command: Command = { spec: INIT, main: init };
