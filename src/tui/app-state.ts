@@ -174,7 +174,11 @@ function pressed(state: AppState, key: Key, solution: SolutionView | undefined):
       if (!entry.passedEver) return say(state, `The reference solution opens after level ${level.id} passes. Stuck? Press h for a hint.`);
       return { ...state, panel: 'solution', solution };
     case 'trace':
-      if (!hasTrace(state)) return say(state, 't shows what rd did, once a check that ran rd has failed.');
+      if (!hasTrace(state)) {
+        // A failure without a trace: rd made no call through linux.ts (a stub, or an error before any).
+        const failed = shownFailure(runHere(state)?.outcome);
+        return say(state, failed ? 'rd made no call through linux.ts in this failed check: t has nothing to show.' : 't shows what rd did, once a check that ran rd has failed.');
+      }
       return state.panel === 'check' ? { ...state, traceShown: !state.traceShown } : { ...state, panel: 'check', traceShown: true };
     case 'reset':
       return { ...state, confirmReset: true };

@@ -121,7 +121,7 @@ function Verdict({ outcome, title, hints, next, recap, traceShown }: CheckPanelP
       {(outcome.verdict === 'error' || !failed[0]?.output) && outcome.tail.length > 0 && (
         <Lines title="Last lines the VM printed:" lines={outcome.tail.slice(-8)} />
       )}
-      <HintPointer hints={hints} />
+      {outcome.verdict !== 'error' && <HintPointer hints={hints} />}
     </Box>
   );
 }
