@@ -10,7 +10,8 @@ export const RD = {
   about: `Runs your workspace's rd.ts as root in a fresh VM, with these arguments: what a check's \`rd run …\`
 does, by hand. Every argument from the first one on is rd's, untouched (but --help and -h before a --
 are this help). On a terminal, your keys and window reach the command (${ESCAPE_KEY} leaves); piped, its
-output comes plain, as vm exec gives it.
+output comes plain, as vm exec gives it, and its input is empty: \`echo x | rubber-workshop rd run -- cat\`
+prints nothing (in rubber-workshop shell, \`echo x | rd run -- cat\` prints x).
 
 Options (before rd's arguments):
   --trace      then show what your rd did (its system calls into linux.ts)

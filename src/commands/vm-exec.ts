@@ -9,7 +9,8 @@ export const VM_EXEC = {
   name: 'vm exec',
   synopsis: 'rubber-workshop vm exec [--timeout SECONDS] [--timings] [--rd [--trace]] -- CMD…',
   about: `Runs CMD as root in a fresh VM and prints what it prints; exits with its exit status (2: the VM could
-not run it). Everything after -- is the command's, untouched.
+not run it). Everything after -- is the command's, untouched. Its input is empty: what you pipe in does not
+reach it (in rubber-workshop shell, it does).
 
 Options:
   --timeout SECONDS  stop the VM after this long (default 60)
