@@ -123,6 +123,9 @@ elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
 elif [ "${report%% *}" != "$vm_pid" ]; then
   fail "rd reported PID ${report%% *}, but the command's PID, as rd's PID namespace numbers it, is $vm_pid: report the PID of the child that became the command (child.pid), not rd's own" \
     "$vm_pid killed by signal SIGKILL" "$report"
+elif rd_timed_out; then
+  fail "rd reported how the command ended, then did not exit itself: once the init stage's 'exit' event has come and been reported, end rd with process.exit(128 + the signal's number), 137 here, like a shell does" \
+    137 'rd still running'
 elif [ "$RC" != 137 ]; then
   fail "rd exited with status $RC after the command was killed by SIGKILL: exit with 128 + the signal's number (137), like a shell does" 137 "$RC"
 else

@@ -90,11 +90,14 @@ pass() {
 # fail MESSAGE [EXPECTED ACTUAL]: the message teaches what is wrong; the command and output of the last rd/vm call go along.
 fail() {
   if [ "$RC" = 124 ]; then
-    _result fail "rd did not finish within ${_limit} s and was stopped (its last lines are below). $1" "${2-}" "${3-}" "$(_trace_shown)"
+    _result fail "rd did not finish within ${_limit} s and was stopped (its last lines are below). $(_sentence "$1")" "${2-}" "${3-}" "$(_trace_shown)"
   else
     _result fail "$1" "${2-}" "${3-}" "$(_trace_shown)"
   fi
 }
+
+# _sentence TEXT: TEXT with a capital first letter, to follow a full stop (rd keeps its name's small letters).
+_sentence() { case $1 in rd\ *) printf %s "$1" ;; *) printf %s%s "$(printf %s "${1%"${1#?}"}" | tr a-z A-Z)" "${1#?}" ;; esac; }
 
 # expect_eq EXPECTED ACTUAL MESSAGE: pass if equal, else fail with MESSAGE.
 expect_eq() { if [ "$1" = "$2" ]; then pass; else fail "$3" "$1" "$2"; fi; }
@@ -143,8 +146,6 @@ rd_split() {
 # rd runs in the sandbox (vm/harness: in_sandbox), as its root, from the folder RD_CWD.
 _hung=/run/check/hung
 _rd() {
-  _limit=$(( RD_TIMEOUT * ${PROBE_HOLDS:-1} ))
-  [ -e "$_hung" ] && _limit=5
   _now
   _started=$_ms
   : > "/run/check/running.$_trace_calls"
@@ -201,10 +202,13 @@ _sandbox_empty() {
   done
 }
 
-# _rd_begin ARGS...: names the rd call about to run (CMD) and a fresh file for its trace (see below).
+# _rd_begin ARGS...: names the rd call about to run (CMD), its time limit (_limit: set here, in the checker's own
+# shell, for its messages, though rd_start runs _rd in a subshell) and a fresh file for its trace (see below).
 _trace_calls=0
 _rd_begin() {
   CMD="rd $(_quote "$@")"
+  _limit=$(( RD_TIMEOUT * ${PROBE_HOLDS:-1} ))
+  [ -e "$_hung" ] && _limit=5
   _trace_calls=$((_trace_calls + 1))
   _trace_in=/tmp/.rd-trace-$LEVEL-$_trace_calls
   TRACE=/proc/$SANDBOX/root$_trace_in
