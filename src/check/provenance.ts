@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { checkersDir } from '../paths.js';
 import { version } from '../version.js';
 import { UserError } from '../errors.js';
+import { MAX_READ_BYTES, readLearnerFile } from '../learner-file.js';
 import { learnerBuild, workspaceBuild, workspaceModules } from './bundle.js';
 
 /** What exactly was graded: enough to tell two results apart or to reproduce one. */
@@ -46,7 +47,6 @@ export function sha256(content: Buffer | string): string {
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|json)$/;
 const MAX_DEPTH = 4;
 const MAX_FILES = 200;
-const MAX_BYTES = 8 * 1024 * 1024;
 
 /** A workspace whose sources cannot be taken as they are; the message says why, for a result file. */
 export class SourcesError extends UserError {}
@@ -65,12 +65,11 @@ export function readSources(workspaceDir: string): NamedContent[] {
       const name = prefix + d.name;
       if (d.isDirectory() && depth < MAX_DEPTH) walk(path.join(dir, d.name), `${name}/`, depth + 1);
       else if (d.isFile() && SOURCE_FILE.test(d.name)) {
-        const content = fs.readFileSync(path.join(dir, d.name));
+        // Limits checked before reading: undefined is a file larger than what is left of the bytes.
+        const content = entries.length < MAX_FILES ? readLearnerFile(path.join(dir, d.name), MAX_READ_BYTES - bytes) : undefined;
+        if (!content) throw new SourcesError(`the folder holds more than ${MAX_FILES} source files or ${MAX_READ_BYTES >> 20} MiB of them; is it a workspace?`);
         bytes += content.length;
         entries.push({ name, content });
-        if (entries.length > MAX_FILES || bytes > MAX_BYTES) {
-          throw new SourcesError(`the folder holds more than ${MAX_FILES} source files or ${MAX_BYTES >> 20} MiB of them; is it a workspace?`);
-        }
       }
     }
   };
@@ -103,10 +102,15 @@ export async function moduleSources(workspaceDir: string): Promise<NamedContent[
     });
     return Object.keys(metafile.inputs)
       .filter((name) => !name.startsWith('../') && name.split('/').includes('node_modules'))
-      .map((name) => ({ name, content: fs.readFileSync(path.join(workspaceDir, name)) }));
+      .map((name) => ({ name, content: readLearnerFile(path.join(workspaceDir, name), MAX_READ_BYTES) ?? tooLarge(name) }));
   } catch {
     return [];
   }
+}
+
+/** Thrown for a module that grew past the limit after the bundle read it (see confined in bundle.ts). */
+function tooLarge(name: string): never {
+  throw new SourcesError(`${name} is larger than ${MAX_READ_BYTES >> 20} MiB`);
 }
 
 export function digestSources(entries: NamedContent[]): SourcesDigest {

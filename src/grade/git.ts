@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MAX_READ_BYTES, readLearnerFile } from '../learner-file.js';
 
 /**
  * The commit checked out in a git clone, read from .git without running git (which may be absent, and
@@ -10,8 +11,9 @@ export function gitCommit(dir: string): string | undefined {
   if (!gitDir) return undefined;
   const head = read(path.join(gitDir, 'HEAD'));
   if (!head) return undefined;
-  const ref = /^ref: (\S+)/.exec(head)?.[1];
-  if (!ref) return asSha(head);
+  // A ref names a file under refs/: `ref: ../../dev/zero` would have the grader read anything of the machine's.
+  const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
+  if (!ref || ref.split('/').includes('..')) return asSha(head);
   // A worktree keeps its refs in the main repository, named by `commondir`.
   const common = read(path.join(gitDir, 'commondir'));
   const refDirs = [gitDir, ...(common ? [path.resolve(gitDir, common)] : [])];
@@ -39,9 +41,10 @@ function asSha(text: string): string | undefined {
   return /^([0-9a-f]{40}|[0-9a-f]{64})\b/.exec(text.trim())?.[1];
 }
 
+/** A file of the learner's .git, unless it is missing, larger than the grader reads, or no regular file. */
 function read(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readLearnerFile(file, MAX_READ_BYTES)?.toString('utf8');
   } catch {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,6 +195,16 @@ describe('runGrade', () => {
     await grade(fakeCheck(levels));
     expect(readResult('alice')).toMatchObject({ status: 'error', reason: 'the checker failed: qemu exploded' });
     expect(readResult('bob').status).toBe('pass');
+  });
+
+  it('gives a workspace holding a FIFO an error result, and grades the others: its reader would wait for good', async () => {
+    learners({ alice: 'pass', bob: 'pass' });
+    fs.mkdirSync(path.join(classDir, 'bob', 'node_modules'));
+    // esbuild reads package.json by itself; the grader reads .git for the commit.
+    for (const fifo of ['.git', 'package.json']) expect(spawnSync('mkfifo', [path.join(classDir, 'bob', fifo)]).status).toBe(0);
+    await grade(fakeCheck(levels));
+    expect(readResult('alice')).toMatchObject({ status: 'pass' });
+    expect(readResult('bob')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^(\.git|package\.json) is a FIFO, a socket or a device, not a file: remove it$/) });
   });
 
   it('takes list files and explicit folders, grading a folder named twice once, and reporting missing ones', async () => {

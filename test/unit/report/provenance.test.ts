@@ -74,6 +74,17 @@ describe('sourcesDigest', () => {
     for (let i = 0; i < 201; i++) write(`f${i}.ts`, '');
     expect(() => readSources(dir)).toThrow(SourcesError);
   });
+
+  it('refuses a source larger than 8 MiB unread: a sparse one of gigabytes costs nothing on disk, and gigabytes of memory read', () => {
+    write('rd.ts', '');
+    write('notes.json', '');
+    fs.truncateSync(path.join(dir, 'notes.json'), 64 << 20);
+    // Bytes this process reads (all threads), from Linux's /proc/self/io.
+    const readBytes = () => Number(/^rchar: (\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'))![1]);
+    const before = readBytes();
+    expect(() => readSources(dir)).toThrow(SourcesError);
+    expect(readBytes() - before).toBeLessThan(1 << 20);
+  });
 });
 
 describe('tool provenance', () => {
