@@ -2,6 +2,8 @@ import { build, stop, type BuildOptions, type BuildResult, type Plugin } from 'e
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { MAX_READ_BYTES } from '../learner-file.js';
+import { cleanText } from '../report/text.js';
 import { workspaceHere } from '../workspace.js';
 import type { Bundle } from '../vm/exec.js';
 
@@ -114,22 +116,58 @@ function bundleAs(format: 'cjs' | 'esm', entry: string, toolkit?: string, conten
 }
 
 /**
- * The real folder of `workspace`'s node_modules, or undefined without one. It must lie in the workspace: one
- * that links elsewhere (a committed `node_modules -> ../alice`) would bundle another folder's code as this
- * learner's, none of it in the sources' digest. A link further on, from a module file out of this folder, is
- * refused by {@link confined}.
+ * The real folder of `workspace`'s node_modules, or undefined without one, once the workspace is found fit to
+ * build (else a UserError saying why). node_modules must lie in the workspace: one that links elsewhere (a
+ * committed `node_modules -> ../alice`) would bundle another folder's code as this learner's, none of it in the
+ * sources' digest. A module file out of the workspace is refused by {@link confined}; see {@link vetTree} for the rest.
  */
 export function workspaceModules(workspace: string): string | undefined {
-  let modules: string;
+  const home = fs.realpathSync(workspace);
+  let modules: string | undefined;
   try {
     modules = fs.realpathSync(path.join(workspace, 'node_modules'));
   } catch {
-    return undefined;
+    // none
   }
-  const home = fs.realpathSync(workspace);
-  if (modules.startsWith(home + path.sep)) return modules;
-  throw new UserError(`node_modules is a link to ${path.relative(home, modules) || '.'}, outside the workspace: packages must be installed in the workspace (npm install)`);
+  if (modules && !within(modules, home)) {
+    throw new UserError(`node_modules is a link to ${path.relative(home, modules) || '.'}, outside the workspace: packages must be installed in the workspace (npm install)`);
+  }
+  vetTree(home, home);
+  return modules;
 }
+
+/** What esbuild's resolver reads by itself, out of any plugin's sight: each folder's package.json, and Yarn's PnP files. */
+const RESOLVER_READS = new Set(['package.json', '.pnp.data.json', '.pnp.cjs', '.pnp.js']);
+
+/**
+ * Refuses a tree in which esbuild could read what the workspace does not hold, or for ever. Its resolver reads
+ * package.json files itself and follows links: `node_modules/x/package.json -> /proc/self/environ` would quote the
+ * grader's environment in the learner's result, a link to /dev/zero reads until memory runs out, and a FIFO
+ * blocks the build for good. So every entry must be a folder, a regular file or a link that stays in the
+ * workspace (`home`), and the files the resolver reads must be at most {@link MAX_READ_BYTES}.
+ */
+function vetTree(dir: string, home: string): void {
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, d.name);
+    const shown = path.relative(home, file);
+    // esbuild reads nothing in .git, which may hold thousands of files (gitCommit reads it with care).
+    if (d.name === '.git' && dir === home) continue;
+    if (d.isDirectory()) vetTree(file, home);
+    else if (d.isSymbolicLink()) {
+      let target: string | undefined;
+      try {
+        target = fs.realpathSync(file);
+      } catch {
+        // leads nowhere: esbuild finds nothing there
+      }
+      if (target && !within(target, home)) throw new UserError(`${shown} is a link out of the workspace: remove it`);
+    } else if (!d.isFile()) throw new UserError(`${shown} is a FIFO, a socket or a device, not a file: remove it`);
+    else if (RESOLVER_READS.has(d.name) && fs.lstatSync(file).size > MAX_READ_BYTES) throw new UserError(`${shown} is larger than ${MAX_READ_BYTES >> 20} MiB`);
+  }
+}
+
+/** True if `file` is `root` or lies in it. */
+const within = (file: string, root: string) => file === root || file.startsWith(root + path.sep);
 
 /**
  * Lets esbuild read only files under `roots` (the workspace, its node_modules, the toolkit): an import of
@@ -138,7 +176,6 @@ export function workspaceModules(workspace: string): string | undefined {
  */
 function confined(roots: string[]): Plugin {
   const real = roots.map((r) => fs.realpathSync(r));
-  const inside = (file: string) => real.some((r) => file === r || file.startsWith(r + path.sep));
   return {
     name: 'confined',
     setup(b) {
@@ -149,7 +186,10 @@ function confined(roots: string[]): Plugin {
         } catch {
           // esbuild reports a file it cannot read itself
         }
-        return inside(file) ? undefined : { errors: [{ text: `${args.path} is outside the workspace: rd.ts may import only files in its own folder` }] };
+        if (!real.some((r) => within(file, r))) return { errors: [{ text: `${args.path} is outside the workspace: rd.ts may import only files in its own folder` }] };
+        // esbuild reads a module whole, and a sparse one of gigabytes costs its learner nothing.
+        const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+        return size > MAX_READ_BYTES ? { errors: [{ text: `${args.path} is larger than ${MAX_READ_BYTES >> 20} MiB` }] } : undefined;
       });
     },
   };
@@ -167,14 +207,18 @@ interface EsbuildMessage {
   location?: { file: string; line: number; column: number; lineText: string } | null;
 }
 
-/** "rd.ts:12:5: error: Expected ";" but found "x"" and the line itself, as a learner's editor would point at it. */
+/**
+ * "rd.ts:12:5: error: Expected ";" but found "x"" and the line itself, as a learner's editor would point at it.
+ * A line is quoted only from a file in the workspace (`dir`), never from one of the machine's. The learner's text
+ * is shown on terminals: no escape sequence or control character of it is kept (cleanText).
+ */
 function describeBuildError(e: unknown, dir: string): string {
   const errors = (e as { errors?: EsbuildMessage[] }).errors;
-  if (!errors?.length) return (e as Error).message;
-  return errors.slice(0, 5).map((m) => {
+  if (!errors?.length) return cleanText((e as Error).message);
+  return cleanText(errors.slice(0, 5).map((m) => {
     if (!m.location) return `error: ${m.text}`;
     const { file, line, column, lineText } = m.location;
-    const where = `${path.relative(dir, path.resolve(file)) || file}:${line}:${column + 1}`;
-    return `${where}: error: ${m.text}\n    ${lineText.trim()}`;
-  }).join('\n');
+    const where = `${path.relative(dir, path.resolve(file)) || file}:${line}:${column + 1}: error: ${m.text}`;
+    return within(path.resolve(file), path.resolve(dir)) ? `${where}\n    ${lineText.trim()}` : where;
+  }).join('\n'));
 }

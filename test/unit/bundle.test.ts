@@ -85,4 +85,49 @@ describe('bundleRuntime', () => {
       expect(await bundleRuntime(path.join(ws, 'rd.ts'))).toMatchObject({ ok: true, code: expect.stringContaining('carol') });
     }
   });
+
+  it("reads no package.json or Yarn file that is a link out of the workspace, a FIFO or too large: esbuild's resolver reads them itself", async () => {
+    const ws = fs.mkdtempSync(path.join(dir, '..', 'rw-unit-resolver-'));
+    try {
+      fs.writeFileSync(path.join(ws, 'rd.ts'), "import leak from 'leak'; console.log(leak);\n");
+      const pkg = path.join(ws, 'node_modules', 'leak', 'package.json');
+      fs.mkdirSync(path.dirname(pkg), { recursive: true });
+      const refused = async (file: string, make: () => void, why: string) => {
+        make();
+        const bundle = await bundleRuntime(path.join(ws, 'rd.ts'));
+        fs.rmSync(file);
+        expect(bundle).toEqual({ ok: false, error: `${path.relative(ws, file)} ${why}` });
+      };
+      // /proc/self/environ is esbuild's environment, the grader's: it was quoted in the learner's result.
+      await refused(pkg, () => fs.symlinkSync('/proc/self/environ', pkg), 'is a link out of the workspace: remove it');
+      await refused(pkg, () => spawnSync('mkfifo', [pkg]), 'is a FIFO, a socket or a device, not a file: remove it');
+      await refused(pkg, () => (fs.writeFileSync(pkg, ''), fs.truncateSync(pkg, 9 << 20)), 'is larger than 8 MiB');
+      const pnp = path.join(ws, '.pnp.data.json');
+      await refused(pnp, () => fs.symlinkSync('/proc/self/environ', pnp), 'is a link out of the workspace: remove it');
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('loads no module larger than 8 MiB: a sparse one costs its learner nothing, and the grader its size', async () => {
+    const ws = fs.mkdtempSync(path.join(dir, '..', 'rw-unit-big-'));
+    try {
+      fs.writeFileSync(path.join(ws, 'big.js'), '');
+      fs.truncateSync(path.join(ws, 'big.js'), 9 << 20);
+      expect(await bundleRuntime(path.join(ws, 'rd.ts'), undefined, "import './big.js';")).toEqual({ ok: false, error: `rd.ts:1:8: error: ${path.join(ws, 'big.js')} is larger than 8 MiB\n    import './big.js';` });
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('quotes no line of a file out of the workspace, and no escape sequence of the learner\'s', async () => {
+    const ws = path.join(dir, 'dave');
+    fs.mkdirSync(ws);
+    const toolkit = path.join(dir, 'toolkit.ts');
+    fs.writeFileSync(toolkit, 'const secret = ;\n');
+    const bundle = await bundleRuntime(path.join(ws, 'rd.ts'), toolkit, "import './linux.js';");
+    expect(bundle).toEqual({ ok: false, error: '../toolkit.ts:1:16: error: Unexpected ";"' });
+    const escapes = await bundleRuntime(path.join(ws, 'rd.ts'), undefined, 'const x = ; // \x1b[2K\x1b[1A\x1b]52;c;Y3VybA==\x07\x1b[8m hidden\n');
+    expect(escapes).toEqual({ ok: false, error: 'rd.ts:1:11: error: Unexpected ";"\n    const x = ; //  hidden' });
+  });
 });
