@@ -108,7 +108,10 @@ function text(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** A cell, quoted when it holds a separator: a comma, or a semicolon, which spreadsheets in many locales split at. */
+/**
+ * A cell, quoted when it holds a separator: a comma, or a semicolon or a tab, which spreadsheets in many locales or
+ * import dialogs split at (a cell split there would start with whatever follows, a formula say).
+ */
 function csvCell(value: string): string {
-  return /[",;\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",;\t\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

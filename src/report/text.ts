@@ -12,9 +12,9 @@ export function cleanText(text: string): string {
   return text.replace(ANSI_ESCAPE, '').replace(/\r\n?/g, '\n').replace(NOT_PRINTABLE, '\ufffd');
 }
 
-/** One line, for places that cannot hold a line break (TAP descriptions, CSV-friendly reasons). */
+/** One line, for places that cannot hold a line break (TAP descriptions, CSV-friendly reasons); a tab is a space there. */
 export function oneLine(text: string): string {
-  return cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
+  return cleanText(text).replace(/\s*\n\s*|\t/g, ' ').trim();
 }
 
 /** 0:42, 12:05, 1:02:03 */

@@ -35,6 +35,10 @@ describe('summaryCsv', () => {
     // Split at semicolons (many locales' separator), a reason's "; =cmd" would be a formula cell of its own.
     const semicolons = summaryCsv(classSummary([row({ reason: 'x; =cmd|calc' })], '01', ['00', '01'], tool, new Date(0)));
     expect(semicolons.split('\r\n')[1]).toContain(',"x; =cmd|calc",');
+    // Split at tabs (an import dialog's choice), a cell would start with "=SUM…": a tab in a reason is a space, and a
+    // cell holding one (a folder's name) is quoted.
+    const tabs = summaryCsv(classSummary([row({ learner: 'a\t=2', reason: 'let a\t=SUM(1+1)*cmd|A0\t=2' })], '01', ['00', '01'], tool, new Date(0)));
+    expect(tabs.split('\r\n')[1]).toMatch(/^"a\t=2",.*,let a =SUM\(1\+1\)\*cmd\|A0 =2,/);
   });
 
   it('lists learners a stopped run did not reach as pending, so none goes missing', () => {
