@@ -1,3 +1,4 @@
+import { MAX_READ_BYTES } from '../learner-file.js';
 import { HOME, KEEP_FINISHED_S, PART_OF, claim, containerSecurity, podSecurity, resources, tmpMount, tmpVolume } from './pod.js';
 
 export interface CollectOptions {
@@ -17,16 +18,21 @@ const CLASS_DIR = '/class';
 
 /**
  * What a learner's copy takes from rd-workspace: everything but koffi and the types `npm install` puts there for
- * the editor (koffi is the guest's own; ≈ 30 MB a learner). The copy is made in a hidden folder beside the last one
+ * the editor (koffi is the guest's own; ≈ 30 MB a learner), and files larger than the grader reads: a sparse file
+ * of 64 GiB costs its learner nothing and would fill the class volume that every learner's copy shares (tar's
+ * --sparse keeps the holes of the files it copies). tar must not follow a link: `rd-workspace -> /class/bob`
+ * would copy bob's work in as this learner's, so the copy is made from inside the folder, entered without
+ * following links (cd -P) and found to be where it should be. The copy is made in a hidden folder beside the last one
  * (grade skips hidden folders) and put in its place only once whole: a failed copy (no rd-workspace, a file that
- * cannot be read; sh has no pipefail, so each tar's failure is noted apart) leaves the last one as it was.
+ * cannot be read; sh has no pipefail, so each command's failure is noted apart) leaves the last one as it was.
  */
 const COPY = `set -eu
 from="${HOME}/rd-workspace" to="${CLASS_DIR}/$LEARNER" new="${CLASS_DIR}/.$LEARNER.new"
-[ -d "$from" ] || { echo "$LEARNER's home has no rd-workspace: nothing copied" >&2; exit 1; }
+cd -P "$from" 2>/dev/null && [ "$(pwd -P)" = "$from" ] || { echo "$LEARNER's home has no rd-workspace folder (a link is not taken): nothing copied" >&2; exit 1; }
 rm -rf "$new" /tmp/copy-failed
 mkdir "$new"
-{ tar -C "$from" --exclude=./node_modules/koffi --exclude=./node_modules/@types -cf - . || : > /tmp/copy-failed; } | tar -C "$new" -xf - || : > /tmp/copy-failed
+find . \\( -path ./node_modules/koffi -o -path ./node_modules/@types \\) -prune -o -type f -size +${MAX_READ_BYTES >> 10}k -o -print0 > /tmp/files || : > /tmp/copy-failed
+{ tar --null --no-recursion -T /tmp/files --sparse -cf - || : > /tmp/copy-failed; } | tar -C "$new" -xf - || : > /tmp/copy-failed
 if [ -e /tmp/copy-failed ]; then rm -rf "$new"; echo "could not copy all of $LEARNER's workspace: the last copy is kept" >&2; exit 1; fi
 rm -rf "$to"
 mv "$new" "$to"

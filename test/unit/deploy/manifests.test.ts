@@ -176,6 +176,14 @@ describe('rubber-workshop deploy', () => {
         fs.mkdirSync(path.dirname(path.join(home, f)), { recursive: true });
         fs.writeFileSync(path.join(home, f), f);
       }
+      // Files larger than the grader reads are left out, and sparse ones copied sparse: one of 64 GiB costs its learner
+      // nothing and would fill the class volume.
+      const sparse = (name: string, bytes: number) => {
+        fs.writeFileSync(path.join(home, 'rd-workspace', name), '');
+        fs.truncateSync(path.join(home, 'rd-workspace', name), bytes);
+      };
+      sparse('huge.json', 64 * 2 ** 30);
+      sparse('at-the-limit.json', 8 << 20);
       fs.mkdirSync(path.join(classDir, 'alice'), { recursive: true });
       fs.writeFileSync(path.join(classDir, 'alice', 'stale.ts'), '');
       const local = script.replaceAll('/home/jovyan', home).replaceAll('/class', classDir);
@@ -183,7 +191,8 @@ describe('rubber-workshop deploy', () => {
       expect(r.status, r.stderr).toBe(0);
       const found = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
         .map((d) => path.relative(dir, path.join(d.parentPath, d.name))).sort();
-      expect(found(path.join(classDir, 'alice'))).toEqual(['.rubber-workshop/progress.json', 'lib/util.ts', 'node_modules/left-pad/index.js', 'rd.ts']);
+      expect(found(path.join(classDir, 'alice'))).toEqual(['.rubber-workshop/progress.json', 'at-the-limit.json', 'lib/util.ts', 'node_modules/left-pad/index.js', 'rd.ts']);
+      expect(fs.statSync(path.join(classDir, 'alice', 'at-the-limit.json')).blocks * 512).toBeLessThan(1 << 20);
       expect(fs.readdirSync(classDir)).toEqual(['alice']);
       // A home with no rd-workspace, or one tar cannot read whole, leaves the last copy as it was, and no other folder.
       const again = (env: Record<string, string>) => spawnSync('sh', ['-c', local], { env: { ...process.env, LEARNER: 'alice', ...env }, encoding: 'utf8' });
@@ -194,10 +203,19 @@ describe('rubber-workshop deploy', () => {
       const unreadable = again({ PATH: `${bin}:${process.env.PATH}` });
       fs.renameSync(path.join(home, 'rd-workspace'), path.join(home, 'elsewhere'));
       const missing = again({});
+      // A link to another learner's copy (the class volume is mounted in the same Job) would copy theirs in as alice's.
+      fs.mkdirSync(path.join(classDir, 'bob'));
+      fs.writeFileSync(path.join(classDir, 'bob', 'rd.ts'), "bob's");
+      fs.symlinkSync(path.join(classDir, 'bob'), path.join(home, 'rd-workspace'));
+      const linked = again({});
+      fs.rmSync(path.join(classDir, 'bob'), { recursive: true });
+      const refused = [1, "alice's home has no rd-workspace folder (a link is not taken): nothing copied\n"];
       expect([unreadable.status, unreadable.stderr]).toEqual([1, expect.stringContaining('the last copy is kept')]);
-      expect([missing.status, missing.stderr]).toEqual([1, "alice's home has no rd-workspace: nothing copied\n"]);
+      expect([missing.status, missing.stderr]).toEqual(refused);
+      expect([linked.status, linked.stderr]).toEqual(refused);
       expect(fs.readdirSync(classDir)).toEqual(['alice']);
       expect(found(path.join(classDir, 'alice'))).toContain('lib/util.ts');
+      expect(fs.readFileSync(path.join(classDir, 'alice', 'rd.ts'), 'utf8')).toBe('rd-workspace/rd.ts');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
