@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { parseCommand, wholeNumber, type Command, type CommandSpec } from '../cli/args.js';
 import { DeployError } from '../deploy/error.js';
-import { ideIngressPolicy, learnerHome, learnerObjects, readClassList } from '../deploy/class.js';
+import { ideNetworkPolicy, learnerHome, learnerObjects, readClassList } from '../deploy/class.js';
 import { collectJobs } from '../deploy/collect.js';
 import { notebook, notebookHome } from '../deploy/notebook.js';
 import { gradeJob, gradesPod, mergeJob } from '../deploy/grade-job.js';
@@ -108,7 +108,7 @@ export function deployManifests(argv: string[], helpOut: NodeJS.WritableStream =
   const learners = listed ? readClassList(rest[0]) : [];
   const collecting = { image: v.image, classClaim: v['class-claim'], classStorage: quantity('--class-storage', v['class-storage']) };
 
-  const objects = what === 'class' ? [...learners.flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage })), ideIngressPolicy(v['ingress-namespace'])]
+  const objects = what === 'class' ? [...learners.flatMap((learner) => learnerObjects(learner, v.image!, { ...kvm, storage })), ideNetworkPolicy(v['ingress-namespace'])]
     : what === 'notebook' ? names.flatMap((name) => notebook(name, v.image!, { ...kvm, storage }))
     : what === 'collect' ? collectJobs(listed ? learners.map(learnerHome) : names.map(notebookHome), collecting)
     : what === 'grade' ? gradeJob(grading)

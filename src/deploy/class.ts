@@ -85,24 +85,37 @@ export function learnerObjects(learner: string, image: string, opts: KvmOptions 
   ];
 }
 
+/** Every address but the private, link-local and shared (carrier-grade NAT) ones, where clusters and clouds live. */
+const PUBLIC: [string, string[]][] = [
+  ['0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10', '127.0.0.0/8']],
+  ['::/0', ['fc00::/7', 'fe80::/10', '::1/128']],
+];
+
 /**
  * The learners' IDEs take connections only from the ingress controller's namespace: code-server has no password
  * here, and another learner's pod (or terminal) in the namespace would otherwise reach it, terminal and all.
  * (Kubernetes always lets a pod's own node in, which the probes need; `kubectl port-forward` connects inside the
- * pod, past the policy.)
+ * pod, past the policy.) And a learner's terminal reaches out only to DNS, wherever the cluster's resolver is, and
+ * to public addresses (npm, the editor's extensions): not to the cluster's own (pods, Services, the ingress
+ * controller, by which another learner's IDE is one request away) nor to the cloud's metadata (169.254.169.254,
+ * the node's credentials). Checks need no network: their VMs run in the pod.
  */
-export function ideIngressPolicy(ingressNamespace: string): Record<string, unknown> {
+export function ideNetworkPolicy(ingressNamespace: string): Record<string, unknown> {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name: 'rubber-workshop-ides', labels: PART_OF },
     spec: {
       podSelector: { matchExpressions: [{ key: 'rubber-workshop/learner', operator: 'Exists' }] },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ingressNamespace } } }],
         ports: [{ protocol: 'TCP', port: IDE_PORT }],
       }],
+      egress: [
+        { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+        { to: PUBLIC.map(([cidr, except]) => ({ ipBlock: { cidr, except } })) },
+      ],
     },
   };
 }

@@ -109,7 +109,7 @@ describe('rubber-workshop deploy', () => {
     expect(objects[2].spec.ports[0]).toMatchObject({ port: 80, targetPort: 8888 });
   });
 
-  it("class: the IDEs take connections only from the ingress controller's namespace, and the policy selects every IDE pod and no other", () => {
+  it("class: the IDEs take connections only from the ingress controller's namespace and reach only DNS and public addresses; the policy selects every IDE pod and no other", () => {
     const objects = generate('class', 'deploy/class-example.txt', '--image', IMAGE, '--ingress-namespace', 'traefik');
     const policy = objects.at(-1)!;
     expect(schemaProblems([policy])).toEqual([[]]);
@@ -121,6 +121,10 @@ describe('rubber-workshop deploy', () => {
       .every((e: { key: string; operator: string }) => e.operator === 'Exists' && e.key in labels);
     const ides = objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.spec.template.metadata.labels);
     expect(ides.map((l) => selected(l))).toEqual([true, true]);
+    // Out: DNS anywhere, else public addresses only (no pod, Service or ingress controller of the cluster, no metadata).
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress[0]).toEqual({ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
+    expect(policy.spec.egress[1].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8', '169.254.0.0/16']) });
     const others = [...generate('collect', 'deploy/class-example.txt', '--image', IMAGE), ...generate('grade', '--image', IMAGE)]
       .filter((o) => o.kind === 'Job').map((o) => o.spec.template.metadata?.labels);
     expect(others.map((l) => selected(l))).toEqual([false, false, false]);
