@@ -27,6 +27,17 @@ describe('LevelBlocks: plain output of levels that report side by side', () => {
     expect(lines[1]).toMatch(/^✗ 01 cwd[^]*cwd is wrong/);
   });
 
+  test("an rd run several failures judge is shown in full once, then named; each failure keeps its own message", () => {
+    const blocks = new LevelBlocks('02', new Map([['02', 3]]), false);
+    const run = { command: 'rd run -- /bin/sh -c "exit 3"\nsecond line', output: 'rd: TODO', trace: '*init 1 unshare(0) = 0' };
+    const [first] = blocks.add({ ...result('02', 'pivot', 'fail'), ...run });
+    const [second] = blocks.add({ ...result('02', 'proc', 'fail'), ...run });
+    const [other] = blocks.add({ ...result('02', 'mounts', 'fail'), ...run, output: 'rd: other' });
+    expect(first).toContain('    command:  rd run -- /bin/sh -c "exit 3"\n              second line\n    output:\n    │ rd: TODO');
+    expect(second).toBe('✗ 02 proc 1.0 s\n    proc is wrong\n    command:  the same rd run as 02/pivot, above');
+    expect(other).toContain('│ rd: other');
+  });
+
   test('what a stopped run left incomplete still shows', () => {
     const blocks = new LevelBlocks('02', expected, false);
     blocks.add(result('00', 'stdout', 'fail'));
