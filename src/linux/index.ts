@@ -178,12 +178,13 @@ const SYSCALL_NUMBERS: Record<string, [number | undefined, number | undefined]> 
   mkdir: [83, undefined], mkdirat: [258, 34], mount: [165, 40], pivot_root: [155, 41], ptrace: [101, 117],
   reboot: [169, 142], rename: [82, undefined], seccomp: [317, 277], renameat: [264, 38], renameat2: [316, 276], request_key: [249, 218],
   sethostname: [170, 161], setns: [308, 268], symlink: [88, undefined], symlinkat: [266, 36], umount2: [166, 39],
-  unshare: [272, 97],
+  unshare: [272, 97], close_range: [436, 436],
 };
 
 const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
+const CLOSE_RANGE_CLOEXEC = 4;
 
 /** The PATH {@link which} searches when the environment has none. */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -901,9 +902,11 @@ export function seccomp(operation: number, flags: number, program: readonly Sock
 }
 
 /**
- * Replaces the calling process with a program: same PID, same open files (except close-on-exec
- * ones, see {@link clearCloexec}), every signal at its default (Node ignores SIGPIPE and SIGXFSZ:
- * they are reset first). It never returns; on failure it throws. `man 2 execve`
+ * Replaces the calling process with a program: same PID, same open files but those close-on-exec
+ * (and, as runc does, every one from 3 up that {@link clearCloexec} was not given: a file this
+ * process was handed by whatever started it, a folder say, is no way out for the program), every
+ * signal at its default (Node ignores SIGPIPE and SIGXFSZ: they are reset first). It never returns;
+ * on failure it throws. `man 2 execve`
  *
  * @param file the program's path, as resolved by {@link which} (execve does not search PATH).
  * @param argv the argument list, the program's name first: `['/bin/ls', '-l']`.
@@ -913,6 +916,7 @@ export function execve(file: string, argv: readonly string[], env: NodeJS.Proces
   const envp = Array.isArray(env)
     ? [...env]
     : Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  closeOnExecButPassed();
   // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored across execve: back to their defaults
   // (a null handler is SIG_DFL), as runc does, or `yes | head -1` in the container ends in "Broken pipe".
   // Node's own handling again if execve fails.
@@ -928,6 +932,24 @@ export function execve(file: string, argv: readonly string[], env: NodeJS.Proces
   throw error;
 }
 
+/** The descriptors {@link clearCloexec} was given: those a program started with {@link execve} is to inherit. */
+const passed = new Set<number>();
+
+/**
+ * Marks close-on-exec every descriptor from 3 up but those {@link clearCloexec} was given (close_range,
+ * Linux 5.11; on an older kernel nothing is marked). Node keeps those it was started with from 17 up.
+ */
+function closeOnExecButPassed(): void {
+  const number = syscallNumber('close_range');
+  const mark = (first: number, last: number) => libc().syscall(number, 'unsigned int', first, 'unsigned int', last, 'unsigned int', CLOSE_RANGE_CLOEXEC);
+  let first = 3;
+  for (const fd of [...passed].filter((fd) => fd >= first).sort((a, b) => a - b)) {
+    if (fd > first) mark(first, fd - 1);
+    first = fd + 1;
+  }
+  mark(first, 0xffffffff);
+}
+
 /**
  * Clears close-on-exec on file descriptors, so a program started with {@link execve} inherits them.
  * Node opens every file close-on-exec, stdin, stdout and stderr included: without this call the
@@ -938,6 +960,7 @@ export function execve(file: string, argv: readonly string[], env: NodeJS.Proces
 export function clearCloexec(fds: readonly number[] = [0, 1, 2]): void {
   traceHelper('clearCloexec', [fds], () => {
     for (const fd of fds) {
+      passed.add(fd);
       const flags = invoke('fcntl', [fd, F_GETFD], () => libc().fcntl(fd, F_GETFD));
       invoke('fcntl', [fd, F_SETFD, flags & ~FD_CLOEXEC], () => libc().fcntl(fd, F_SETFD, 'int', flags & ~FD_CLOEXEC));
     }

@@ -256,6 +256,7 @@ describe('execve in a child process', () => {
       import fs from 'node:fs';
       const [mode, command, text] = process.argv.slice(2);
       if (mode === 'clear') clearCloexec();
+      if (mode === 'pass-20') clearCloexec([0, 1, 2, 20]);
       try {
         execve(which(command), [command, '-c', text ?? 'echo "out:$GREETING"; echo err >&2; exit 7'], { ...process.env, GREETING: 'hi' });
       } catch (err) {
@@ -269,6 +270,16 @@ describe('execve in a child process', () => {
   });
 
   const runScript = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
+  /** The fds the program has, started with a folder open as fd 20 (what a careless caller of rd may leave open). */
+  const fdsWith20 = (mode: string) => {
+    const folder = fs.openSync('/', 'r');
+    try {
+      const stdio = ['pipe', 'pipe', 'pipe', ...Array<'ignore'>(17).fill('ignore'), folder];
+      return spawnSync(process.execPath, [script, mode, 'sh', 'exec ls /proc/self/fd'], { encoding: 'utf8', stdio }).stdout.split('\n').filter(Boolean);
+    } finally {
+      fs.closeSync(folder);
+    }
+  };
 
   it('runs the program with stdio and environment once close-on-exec is cleared', () => {
     const result = runScript('clear', 'sh');
@@ -287,6 +298,11 @@ describe('execve in a child process', () => {
     expect(runScript('clear', 'sh', 'grep SigIgn /proc/self/status').stdout).toBe('SigIgn:\t0000000000000000\n');
     // and Node's own handling is back when execve fails (SIGPIPE, 13, and SIGXFSZ, 25: bits 12 and 24)
     expect(runScript('clear', '/no/such/program').stderr).toContain('SigIgn:\t0000000001001000');
+  });
+
+  it("passes the program no fd from 3 up but those clearCloexec was given (a folder's would lead out of its root)", () => {
+    expect(fdsWith20('clear')).toEqual(['0', '1', '2', '3']); // 3: ls reading the folder
+    expect(fdsWith20('pass-20')).toEqual(['0', '1', '2', '20', '3']);
   });
 
   it('throws a LinuxError for a missing command', () => {
