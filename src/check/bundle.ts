@@ -197,7 +197,10 @@ function confined(roots: string[]): Plugin {
 
 /** The runtime of the workspace around here, bundled; a UserError showing where it does not build. */
 export async function bundleWorkspaceRd(): Promise<Bundle> {
-  const bundle = await bundleRuntime(path.join(workspaceHere(), 'rd.ts'));
+  const entry = path.join(workspaceHere(), 'rd.ts');
+  const missing = noEntry(entry);
+  if (missing) throw new UserError(missing);
+  const bundle = await bundleRuntime(entry);
   if (!bundle.ok) throw new UserError(`rd.ts does not build:\n${bundle.error}`);
   return bundle;
 }
@@ -219,6 +222,14 @@ function describeBuildError(e: unknown, dir: string): string {
     if (!m.location) return `error: ${m.text}`;
     const { file, line, column, lineText } = m.location;
     const where = `${path.relative(dir, path.resolve(file)) || file}:${line}:${column + 1}: error: ${m.text}`;
-    return within(path.resolve(file), path.resolve(dir)) ? `${where}\n    ${lineText.trim()}` : where;
+    const toolkitGone = /^Could not resolve "\.\/linux(\.[jt]s)?"$/.test(m.text) && !fs.existsSync(path.join(dir, 'linux.ts'));
+    const hint = toolkitGone ? '\n    (linux.ts is not in the workspace: rubber-workshop init puts it back, and keeps your rd.ts)' : '';
+    return (within(path.resolve(file), path.resolve(dir)) ? `${where}\n    ${lineText.trim()}` : where) + hint;
   }).join('\n'));
+}
+
+/** Why there is nothing to bundle at `entry` (a learner's rd.ts), or undefined when it is there. */
+export function noEntry(entry: string): string | undefined {
+  if (fs.existsSync(entry)) return undefined;
+  return `there is no ${path.basename(entry)} in ${path.dirname(entry)}: rubber-workshop init puts level 00's stub back (it keeps your other files), or r in the workshop resets a level`;
 }

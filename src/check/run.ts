@@ -6,7 +6,7 @@ import { requireVm } from '../vm/ready.js';
 import { runVm, type VmEnd } from '../vm/run.js';
 import { guestToSave, saveGuest } from '../vm/snapshot.js';
 import { keepSpares, refillSpares } from '../vm/spare.js';
-import { bundleRuntime } from './bundle.js';
+import { bundleRuntime, noEntry } from './bundle.js';
 import { checkerFiles, expectedChecks, levelsUpTo, partChecks, planRuns } from './checkers.js';
 import { mergeRuns } from './merge-runs.js';
 import type { CheckEvent, CheckResult, Outcome } from './types.js';
@@ -108,8 +108,8 @@ export async function* runCheck(opts: CheckOptions): AsyncGenerator<CheckEvent, 
   yield { type: 'plan', checks: planned };
   yield { type: 'stage', stage: 'bundle' };
   const entry = opts.entry ?? path.join(opts.workspaceDir, 'rd.ts');
-  if (opts.source === undefined && !fs.existsSync(entry))
-    return yield* finish('error', `there is no ${path.basename(entry)} in ${path.dirname(entry)}: rubber-workshop init puts level 00's stub back (it keeps your other files), or r in the workshop resets a level`);
+  const noRd = opts.source === undefined ? noEntry(entry) : undefined;
+  if (noRd) return yield* finish('error', noRd);
   const bundle = await bundleRuntime(entry, opts.toolkit, opts.source, opts.origin);
   if (!bundle.ok) return yield* finish('error', `rd.ts does not build:\n${bundle.error}`);
 

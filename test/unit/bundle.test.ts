@@ -48,6 +48,12 @@ describe('bundleRuntime', () => {
     expect(bundle).toEqual({ ok: false, error: expect.stringMatching(/^rd\.ts:1:11: error: Unexpected ";"\n {4}const x = ;$/) });
   });
 
+  it('says that linux.ts is gone, and how to get it back, when an import of it fails for that', async () => {
+    const ws = fs.mkdtempSync(path.join(dir, 'no-toolkit-'));
+    const bundle = await bundleRuntime(path.join(ws, 'rd.ts'), undefined, "import * as linux from './linux.js';\nlinux.unshare(0);\n");
+    expect(bundle).toEqual({ ok: false, error: expect.stringContaining('Could not resolve "./linux.js"\n    import * as linux from \'./linux.js\';\n    (linux.ts is not in the workspace: rubber-workshop init puts it back, and keeps your rd.ts)') });
+  });
+
   it('reads only files in the workspace: an import of another folder\'s file or of one elsewhere is refused', async () => {
     const ws = path.join(dir, 'alice');
     fs.mkdirSync(path.join(ws, 'lib'), { recursive: true });

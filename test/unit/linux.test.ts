@@ -1,6 +1,6 @@
 // The toolkit's behaviour that can be observed on the host without changing it: errno naming,
 // hints, constants, exit reports, PATH lookup, and calls that fail or only affect a child process.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type StdioOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -274,7 +274,7 @@ describe('execve in a child process', () => {
   const fdsWith20 = (mode: string) => {
     const folder = fs.openSync('/', 'r');
     try {
-      const stdio = ['pipe', 'pipe', 'pipe', ...Array<'ignore'>(17).fill('ignore'), folder];
+      const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', ...Array<'ignore'>(17).fill('ignore'), folder];
       return spawnSync(process.execPath, [script, mode, 'sh', 'exec ls /proc/self/fd'], { encoding: 'utf8', stdio }).stdout.split('\n').filter(Boolean);
     } finally {
       fs.closeSync(folder);
