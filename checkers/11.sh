@@ -284,6 +284,35 @@ else
     "with --userns auto --user 1000:2000 the command's ids outside are 1000 and 2000 moved by the ranges' starts, and it has no supplementary groups: setgroups is denied inside, so rd run drops root's groups (setgroups([])) before the namespace is made"
 fi
 
+# Maps the kernel refuses (root's ranges reach past the ids the VM may map, 0–65535: uid_map's write fails with
+# EPERM): rd fails and leaves nothing behind, as after any failed start. (A throw in the pipe's event handler would
+# escape main()'s catch and end rd before its exit handler cleans up.) The copy of the image for these starts
+# exists, the containers above made it: nothing is unpacked.
+check refused-maps-leave-nothing
+if [ -z "$userns2" ]; then
+  fail "rd does not give a container of --userns auto a user namespace of its own yet (see uid-map), so a map the kernel refuses says nothing: fix uid-map first"
+else
+  vm "printf 'root:%s:70000\n' ${UIDS2% *} > /etc/subuid && printf 'root:%s:70000\n' ${GIDS2% *} > /etc/subgid"
+  before=$(cgroups_left) items=$(container_items "$CONTAINERS")
+  rd_split run -i busybox --userns auto -- /bin/true
+  left=$(cgroups_left | grep -vxF "${before:-/}" | tr '\n' ' ' | sed 's/ $//')
+  made=$(container_items "$CONTAINERS" | grep -vxF "${items:-/}" | tr '\n' ' ' | sed 's/ $//')
+  vm "printf 'root:%s:%s\n' $UIDS2 > /etc/subuid && printf 'root:%s:%s\n' $GIDS2 > /etc/subgid"
+  refusal="root:${UIDS2% *}:70000 in /etc/subuid reaches past the ids the VM may map, 0–65535: the kernel refuses that uid_map (EPERM)"
+  if [ "$RC" = 0 ]; then
+    fail "rd ran a container whose maps the kernel refused ($refusal): when a map cannot be written, rd must fail" \
+      'an error, nothing left' 'exit status 0'
+  elif rd_timed_out; then
+    fail "rd hung once the kernel refused the container's maps ($refusal): the init stage waits on fd 3 for an answer that never comes. When writing a map fails, say so and kill unshare (child.kill('SIGKILL')): the container ends, and rd's exit handler cleans up" \
+      'an error, nothing left' 'rd still running'
+  elif [ -n "$left$made" ]; then
+    fail "rd failed as it must ($refusal), but left ${left:+the cgroup $left}${left:+${made:+ and }}${made:+$made in $CONTAINERS}: a throw in the pipe's 'data' handler escapes main()'s catch, so rd dies before its exit handler removes them. Catch it there, say what failed (rd: …), and kill unshare: its end then removes what the start made" \
+      '(nothing left)' "${left:+cgroup $left }${made}"
+  else
+    pass
+  fi
+fi
+
 # An unknown --userns (a typo, or one of Podman's modes rd does not offer) is refused, not run without a user
 # namespace: the container's root would be the VM's, where the user asked for one that is nobody outside.
 check bad-userns-refused

@@ -93,8 +93,10 @@ function main([subcommand, ...args]: string[]): void {
     console.error(USAGE);
     process.exit(2);
   } catch (err) {
-    // A LinuxError's message names the call, the errno and a hint: no stack trace needed.
-    console.error(`rd: ${err instanceof Error ? err.message : String(err)}`);
+    // A LinuxError's message names the call, the errno and a hint, and rd's own errors say what to fix: no
+    // stack trace needed. A mistake in the code (a TypeError, a ReferenceError…) needs its place: the stack.
+    const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError;
+    console.error(`rd: ${bug ? err.stack : err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }
