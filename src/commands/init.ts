@@ -1,9 +1,10 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findWorkspace, initWorkspace } from '../workspace.js';
 import { parseCommand, type Command } from '../cli/args.js';
+import * as v from 'valibot';
 import { UsageError } from '../errors.js';
+import { readJsonFileIfValid } from '../json-file.js';
 import { shellQuote } from '../vm/exec.js';
 
 export const INIT = {
@@ -50,11 +51,7 @@ export async function init(argv: string[]): Promise<number> {
 
 /** A folder holding rubber-workshop itself: its package.json names the tool. */
 function isToolFolder(dir: string): boolean {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'rubber-workshop';
-  } catch {
-    return false;
-  }
+  return readJsonFileIfValid(path.join(dir, 'package.json'), v.object({ name: v.string() }))?.name === 'rubber-workshop';
 }
 
 /** A path to paste into a shell: quoted where it needs it, a leading ~/ left for the shell to expand. */
