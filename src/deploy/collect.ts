@@ -15,12 +15,16 @@ export interface Home {
 }
 
 const CLASS_DIR = '/class';
+/** The most one learner's copy may hold: a workspace is a few hundred KiB, and the class volume is everyone's. */
+export const MAX_COPY_MIB = 128;
 
 /**
  * What a learner's copy takes from rd-workspace: everything but koffi and the types `npm install` puts there for
  * the editor (koffi is the guest's own; ≈ 30 MB a learner), and files larger than the grader reads: a sparse file
  * of 64 GiB costs its learner nothing and would fill the class volume that every learner's copy shares (tar's
- * --sparse keeps the holes of the files it copies). tar must not follow a link: `rd-workspace -> /class/bob`
+ * --sparse keeps the holes of the files it copies). Nor may many files fill it: a workspace over MAX_COPY_MIB is
+ * not copied, and the stream between the two tars is cut at twice that (headers, files growing meanwhile), which
+ * fails the copy. tar must not follow a link: `rd-workspace -> /class/bob`
  * would copy bob's work in as this learner's, so the copy is made from inside the folder, entered without
  * following links (cd -P) and found to be where it should be. The copy is made in a hidden folder beside the last one
  * (grade skips hidden folders) and put in its place only once whole: a failed copy (no rd-workspace, a file that
@@ -32,7 +36,11 @@ cd -P "$from" 2>/dev/null && [ "$(pwd -P)" = "$from" ] || { echo "$LEARNER's hom
 rm -rf "$new" /tmp/copy-failed
 mkdir "$new"
 find . \\( -path ./node_modules/koffi -o -path ./node_modules/@types \\) -prune -o -type f -size +${MAX_READ_BYTES >> 10}k -o -print0 > /tmp/files || : > /tmp/copy-failed
-{ tar --null --no-recursion -T /tmp/files --sparse -cf - || : > /tmp/copy-failed; } | tar -C "$new" -xf - || : > /tmp/copy-failed
+size=$(xargs -0 -r stat -c %s -- < /tmp/files | awk '{ s += $1 } END { printf "%.0f\\n", s }')
+if [ "$size" -gt ${MAX_COPY_MIB << 20} ]; then
+  rm -rf "$new"; echo "$LEARNER's workspace holds $((size >> 20)) MiB (koffi and the editor's types aside), more than ${MAX_COPY_MIB} MiB: nothing copied, the last copy is kept" >&2; exit 1
+fi
+{ tar --null --no-recursion -T /tmp/files --sparse -cf - || : > /tmp/copy-failed; } | head -c ${2 * (MAX_COPY_MIB << 20)} | tar -C "$new" -xf - || : > /tmp/copy-failed
 if [ -e /tmp/copy-failed ]; then rm -rf "$new"; echo "could not copy all of $LEARNER's workspace: the last copy is kept" >&2; exit 1; fi
 rm -rf "$to"
 mv "$new" "$to"

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { deployManifests } from '../../../src/commands/deploy.js';
 import { parseClassList } from '../../../src/deploy/class.js';
+import { MAX_COPY_MIB } from '../../../src/deploy/collect.js';
 import { UsageError, UserError } from '../../../src/errors.js';
 import { podSpecOf, restrictedProblems, schemaProblems, type Manifest } from './kubernetes.js';
 
@@ -220,6 +221,14 @@ describe('rubber-workshop deploy', () => {
       expect(fs.readdirSync(classDir)).toEqual(['alice']);
       expect(found(path.join(classDir, 'alice'))).toContain('lib/util.ts');
       expect(fs.readFileSync(path.join(classDir, 'alice', 'rd.ts'), 'utf8')).toBe('rd-workspace/rd.ts');
+      // Many files under the limit each may still fill the volume: a workspace over MAX_COPY_MIB is not copied.
+      fs.unlinkSync(path.join(home, 'rd-workspace'));
+      fs.renameSync(path.join(home, 'elsewhere'), path.join(home, 'rd-workspace'));
+      for (let i = 0; i < MAX_COPY_MIB / 8; i++) sparse(`part-${i}.bin`, 8 << 20);
+      const many = again({});
+      expect([many.status, many.stderr]).toEqual([1, `alice's workspace holds ${MAX_COPY_MIB + 8} MiB (koffi and the editor's types aside), more than ${MAX_COPY_MIB} MiB: nothing copied, the last copy is kept\n`]);
+      expect(fs.readdirSync(classDir)).toEqual(['alice']);
+      expect(found(path.join(classDir, 'alice'))).not.toContain('part-0.bin');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
