@@ -13,9 +13,9 @@ export const DEV_CHECK = {
   name: 'dev check',
   synopsis: 'rubber-workshop dev check [LEVEL…] [--jobs N]',
   about: `For lesson authors: proves that the checks tell right from wrong, each run in a fresh VM. Every
-level's stub fails each check of its level (but those its checker says hold before it), every solution
-passes levels 00 to its own, and every wrong variant (wrong/*.patch) fails the check it names (run with
-the part of the checker that declares it).
+level's stub, and the level before's solution, fail each check of the level (but those its checker says
+hold before it), every solution passes levels 00 to its own, and every wrong variant (wrong/*.patch) fails
+the check it names (run with the part of the checker that declares it).
 Default: every level. Exit status: 0 all as they must be, 1 not.
 
 Options:
@@ -47,19 +47,41 @@ export const why = (o: Outcome) =>
     ? `could not run: ${o.error}`
     : `failed ${failedNames(o).join(', ')}${o.results.filter((r) => r.status === 'fail').map((r) => `\n      ${r.level}/${r.name}: ${r.message.slice(0, 300)}`).join('')}`;
 
-/** Every stub fails its level's checks, every solution passes 00..its level, every wrong variant fails the check it names. */
+/**
+ * Every stub, and the solution of the level before, fail their level's checks; every solution passes 00..its
+ * level; every wrong variant fails the check it names.
+ */
 export function expectations(levels: Level[]): Expectation[] {
-  return levels.flatMap((level) => [
-    {
-      level, label: `${level.id} stub fails`, source: level.stub, only: true,
-      judge: (o) => {
-        if (o.verdict !== 'fail') return o.verdict === 'pass' ? 'the stub passes: its checks cannot tell it from a solution' : why(o);
-        // The stub is the previous level's runtime: a check it passes would score work not done yet.
-        const holding = checksHoldingBefore(level.id);
-        const passed = o.results.filter((r) => r.status === 'pass' && !holding.includes(r.name)).map((r) => `${r.level}/${r.name}`);
-        return passed.length ? `the stub passes ${passed.join(', ')}: a check must need its level's work (or say "# holds before this level: NAME" in the checker, and why)` : null;
-      },
+  const all = loadLevels();
+  return levels.flatMap((level) => {
+    const before = all[all.findIndex((l) => l.id === level.id) - 1];
+    return [
+      notYetDone(level, 'the stub', level.stub),
+      // The stub already takes the level's new flags; a runtime of the level before does not, and refuses every
+      // value of them: a refusal check it passed would score that runtime for work it never did.
+      ...(before ? [notYetDone(level, `level ${before.id}'s solution`, before.solution)] : []),
+      ...levelExpectations(level),
+    ];
+  });
+}
+
+/** A runtime without the level's work (its stub, or the level before's solution) fails each check of the level. */
+function notYetDone(level: Level, what: string, source: () => string): Expectation {
+  return {
+    level, label: `${level.id} ${what === 'the stub' ? 'stub' : what} fails`, source, only: true,
+    judge: (o) => {
+      if (o.verdict !== 'fail') return o.verdict === 'pass' ? `${what} passes: its checks cannot tell it from a solution` : why(o);
+      // A check it passes would score work not done yet.
+      const holding = checksHoldingBefore(level.id);
+      const passed = o.results.filter((r) => r.status === 'pass' && !holding.includes(r.name)).map((r) => `${r.level}/${r.name}`);
+      return passed.length ? `${what} passes ${passed.join(', ')}: a check must need its level's work (or say "# holds before this level: NAME" in the checker, and why)` : null;
     },
+  };
+}
+
+/** Its solution passes 00..the level; each wrong variant fails the check it names. */
+function levelExpectations(level: Level): Expectation[] {
+  return [
     {
       level, label: `${level.id} solution passes 00–${level.id}`, source: level.solution, only: false,
       judge: (o) => (o.verdict === 'pass' ? null : why(o)),
@@ -73,7 +95,7 @@ export function expectations(levels: Level[]): Expectation[] {
         return failed.length ? `expected ${w.fails} to fail, but failed ${failed.join(', ')}` : `passes every check ("${w.mistake}" goes unnoticed)`;
       },
     })),
-  ]);
+  ];
 }
 
 /** The part of `level`'s checker that declares the check "LL/name" (alone, it shows whether that check fails), if any. */

@@ -61,6 +61,20 @@ describe.each(levels.map((level) => [level.id, level] as const))('level %s', (id
     expect(stub.judge(outcome([...holding, needed]))).toContain(`the stub passes ${id}/${needed}:`);
   });
 
+  it("dev check also fails the level before's solution on each check of this level, as it does the stub", () => {
+    const before = levels[levels.indexOf(level) - 1];
+    const e = expectations([level]).find((x) => x.label === `${id} level ${before?.id}'s solution fails`);
+    if (!before) return expect(e).toBeUndefined();
+    expect(e?.only).toBe(true);
+    expect(e?.source()).toBe(before.solution());
+    const needed = expectedChecks(id).find((name) => !checksHoldingBefore(id).includes(name))!;
+    const outcome = {
+      verdict: 'fail' as const, level: id, tail: [], ms: 0,
+      results: expectedChecks(id).map((name) => ({ level: id, name, status: name === needed ? 'pass' as const : 'fail' as const, message: '', ms: 0 })),
+    };
+    expect(e!.judge(outcome)).toContain(`level ${before.id}'s solution passes ${id}/${needed}:`);
+  });
+
   it('explains every check its checker runs', () => {
     const lesson = read(level.lessonFile);
     for (const check of expectedChecks(id)) expect(lesson, `lesson.md should mention ${check}`).toContain(check);
