@@ -293,10 +293,7 @@ if [ -z "$userns2" ]; then
   fail "rd does not give a container of --userns auto a user namespace of its own yet (see uid-map), so a map the kernel refuses says nothing: fix uid-map first"
 else
   vm "printf 'root:%s:70000\n' ${UIDS2% *} > /etc/subuid && printf 'root:%s:70000\n' ${GIDS2% *} > /etc/subgid"
-  before=$(cgroups_left) items=$(container_items "$CONTAINERS")
-  rd_split run -i busybox --userns auto -- /bin/true
-  left=$(cgroups_left | grep -vxF "${before:-/}" | tr '\n' ' ' | sed 's/ $//')
-  made=$(container_items "$CONTAINERS" | grep -vxF "${items:-/}" | tr '\n' ' ' | sed 's/ $//')
+  rd_leaves run -i busybox --userns auto -- /bin/true
   vm "printf 'root:%s:%s\n' $UIDS2 > /etc/subuid && printf 'root:%s:%s\n' $GIDS2 > /etc/subgid"
   refusal="root:${UIDS2% *}:70000 in /etc/subuid reaches past the ids the VM may map, 0–65535: the kernel refuses that uid_map (EPERM)"
   if [ "$RC" = 0 ]; then
@@ -305,9 +302,9 @@ else
   elif rd_timed_out; then
     fail "rd hung once the kernel refused the container's maps ($refusal): the init stage waits on fd 3 for an answer that never comes. When writing a map fails, say so and kill unshare (child.kill('SIGKILL')): the container ends, and rd's exit handler cleans up" \
       'an error, nothing left' 'rd still running'
-  elif [ -n "$left$made" ]; then
-    fail "rd failed as it must ($refusal), but left ${left:+the cgroup $left}${left:+${made:+ and }}${made:+$made in $CONTAINERS}: a throw in the pipe's 'data' handler escapes main()'s catch, so rd dies before its exit handler removes them. Catch it there, say what failed (rd: …), and kill unshare: its end then removes what the start made" \
-      '(nothing left)' "${left:+cgroup $left }${made}"
+  elif [ -n "$LEFT$MADE" ]; then
+    fail "rd failed as it must ($refusal), but left ${LEFT:+the cgroup $LEFT}${LEFT:+${MADE:+ and }}${MADE:+$MADE in $CONTAINERS}: a throw in the pipe's 'data' handler escapes main()'s catch, so rd dies before its exit handler removes them. Catch it there, say what failed (rd: …), and kill unshare: its end then removes what the start made" \
+      '(nothing left)' "${LEFT:+cgroup $LEFT }${MADE}"
   else
     pass
   fi

@@ -279,6 +279,16 @@ clear_cgroups_left() {
   for _d in $(cgroups_left); do find "$SANDBOX_CGROUP/rubber-workshop/$_d" -depth -type d -exec rmdir {} \; 2> /dev/null; done
 }
 
+# rd_leaves ARGS...: rd_split ARGS, then sets LEFT to the cgroups and MADE to the container folder's items (see
+# container_items) that the call left and were not there before it, a space between them: what a failed start
+# must not leave.
+rd_leaves() {
+  _before=$(cgroups_left) _items=$(container_items "$CONTAINERS")
+  rd_split "$@"
+  LEFT=$(cgroups_left | grep -vxF "${_before:-/}" | tr '\n' ' ') MADE=$(container_items "$CONTAINERS" | grep -vxF "${_items:-/}" | tr '\n' ' ')
+  LEFT=${LEFT% } MADE=${MADE% }
+}
+
 # refused FLAG TAKES OPTIONS…: the runtime started with bad OPTIONS (`rd run -i busybox OPTIONS -- /bin/true`)
 # refused them with its own error naming FLAG (e.g. --pids-limit) on stderr, no stack trace, and nothing created:
 # no new cgroup in rubber-workshop. True if it did; else fails the current check (TAKES: what FLAG takes, for the
@@ -287,11 +297,8 @@ refused() {
   _flag=$1 _takes=$2
   shift 2
   REFUSED="$*"
-  _before=$(cgroups_left) _items=$(container_items "$CONTAINERS")
-  rd_split run -i busybox "$@" -- /bin/true
+  rd_leaves run -i busybox "$@" -- /bin/true
   _both=$(printf '%s\n%s\n' "$OUT" "$ERR")
-  _left=$(cgroups_left | grep -vxF "${_before:-/}" | tr '\n' ' ')
-  _made=$(container_items "$CONTAINERS" | grep -vxF "${_items:-/}" | tr '\n' ' ')
   _said=$(printf '%s\n' "$_both" | grep -m1 '^rd: ' || echo '(no rd: line)')
   if [ "$RC" = 0 ]; then
     fail "rd ran the container with $REFUSED: refuse it with rd's own error, before creating anything ($_flag takes $_takes)" \
@@ -299,19 +306,19 @@ refused() {
   elif has_line '^ +at ' "$_both"; then
     fail "rd refused $REFUSED with a stack trace: throw an Error whose message says what $_flag takes ($_takes); main() prints it as 'rd: …'" \
       "rd: $_flag …" 'a stack trace'
-  elif ! has_line "^rd: .*$_flag" "$_both" && [ -n "$_left" ]; then
+  elif ! has_line "^rd: .*$_flag" "$_both" && [ -n "$LEFT" ]; then
     fail "rd took $REFUSED and began the container: what failed was a later step on it (rd's error, below, does not name $_flag; the kernel refuses such a limit with EINVAL). Check the flag yourself before creating anything, and say what it takes ($_takes)" \
-      "rd: $_flag …" "$_said; left: $_left"
+      "rd: $_flag …" "$_said; left: $LEFT"
   elif ! has_line "^rd: .*$_flag" "$_both"; then
     fail "rd failed with $REFUSED but its error does not name $_flag: say which flag is wrong and what it takes ($_takes)" \
       "rd: $_flag …" "$_said"
   elif ! has_line "^rd: " "$ERR"; then
     errors_on_stdout
-  elif [ -n "$_left" ]; then
-    fail "rd refused $REFUSED, but left a cgroup behind: check the flag before creating anything" '(none)' "$_left"
-  elif [ -n "$_made" ]; then
+  elif [ -n "$LEFT" ]; then
+    fail "rd refused $REFUSED, but left a cgroup behind: check the flag before creating anything" '(none)' "$LEFT"
+  elif [ -n "$MADE" ]; then
     fail "rd refused $REFUSED, but left this in its container folder, $CONTAINERS: check the flag before creating anything (every mistyped flag would leave one more)" \
-      '(none)' "$_made"
+      '(none)' "$MADE"
   else
     return 0
   fi
