@@ -25,6 +25,8 @@ if [ -n "$PROBE" ]; then
   pts_dev=$(awk '$5 == "/dev/pts" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
   vm_pts=$(awk '$(NF - 2) == "devpts" { printf " %s ", $3 }' "/proc/$SANDBOX/mountinfo")
   ptmx=$(f=$(p_file /dev/ptmx) && stat -c '%F %t,%T' "$f" 2> /dev/null)
+  # (Who may open a terminal: a devpts's own ptmx has mode 000 unless mounted with ptmxmode=0666.)
+  pts_ptmx=$(f=$(p_file /dev/pts/ptmx) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
   # (The device of what is mounted on /dev/ptmx, if anything: a bind of the container's own pts/ptmx, as LXC makes.)
   ptmx_dev=$(awk '$5 == "/dev/ptmx" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
   dev_mode=$(f=$(p_file /dev) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
@@ -139,6 +141,8 @@ else
     wrong="$wrong; /dev/pts is the VM's devpts (device $pts_dev), bound in: the command can open the VM's terminals. Mount a devpts of its own there (options newinstance,ptmxmode=0666)" ;; esac
   [ "$ptmx" = 'character special file 5,2' ] && { [ -z "$pts_dev" ] || [ "$ptmx_dev" != "$pts_dev" ]; } &&
     wrong="$wrong; /dev/ptmx is the VM's: every terminal the command opens is made in the VM's devpts. Make it a link to pts/ptmx"
+  [ -n "$pts_dev" ] && [ -n "$pts_ptmx" ] && [ "$pts_ptmx" != 666 ] &&
+    wrong="$wrong; /dev/pts/ptmx has mode $pts_ptmx, not 666: only root may open a terminal in the container (script, an ssh server, any program a --user runs that wants one). Mount the devpts with the option ptmxmode=0666"
   if [ -n "$wrong" ]; then
     fail "/dev is not what programs expect: ${wrong#; }. Mount a tmpfs on <rootfs>/dev, bind-mount each of the VM's devices onto an empty file there, and symlink the std streams" \
       'zero 1,5, full 1,7, random 1,8, urandom 1,9, tty 5,0, links to /proc/self/fd, on a tmpfs' "$(tr '\n' ';' < /run/check/02-dev) links: $links"

@@ -104,6 +104,10 @@ elif ! printf ',%s,' "$root_flags" | grep -q ',nodev,'; then
   point_04_overlay
   fail "the container's overlay is mounted without MS_NODEV: a device file on it (in the image, or made by a container that may mknod) would open the VM's device of that number. Mount it with the flag linux.MS_NODEV" \
     'the root mounted nodev' "the root mounted ${root_flags:-?}"
+elif printf ',%s,' "$root_flags" | grep -q ',nosuid,'; then
+  point_04_overlay
+  fail "the container's overlay is mounted with MS_NOSUID: every set-user-ID or set-group-ID program of the image (su, passwd, ping, crontab) would run without its privileges, where Docker keeps them (a container's root is an image's system, not a folder of data like /proc). Mount it with linux.MS_NODEV alone" \
+    'the root mounted nodev, not nosuid' "the root mounted $root_flags"
 else
   pass
 fi

@@ -17,6 +17,10 @@ if [ -n "$PROBE" ]; then
   # Its per-mount options (mountinfo's sixth field): a sysfs is the kernel's, network devices aside, so read-only.
   sys_opts=$(awk '$5 == "/sys" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
   over_class=$(p_mounts | awk '$1 ~ /^\/sys\/class(\/|$)/ { printf "%s%s (%s)", (n++ ? ", " : ""), $1, $2 }')
+  # A cgroup filesystem in the container (the VM's bound in, so that programs see their limits) mounted
+  # read-write: its root could write its own limits, and any other container's, back to max.
+  cgroup_rw=$(awk '{ split($0, half, " - "); split(half[1], l, " "); split(half[2], r, " ")
+    if ((r[1] == "cgroup2" || r[1] == "cgroup") && ("," l[6] ",") ~ /,rw,/) printf "%s%s", (n++ ? ", " : ""), l[5] }' "/proc/$PROBE/mountinfo")
   # rd's own process: it stays in the VM's network.
   parent=$(rd_process)
   [ -n "$parent" ] && parent_net=$(readlink "/proc/$parent/ns/net")
@@ -63,6 +67,10 @@ elif ! printf ',%s,' "$sys_opts" | grep -q ',ro,'; then
   point_07_sysfs
   fail "the container's /sys is mounted read-write: apart from its network devices, a sysfs is the kernel's own (the machine's power state, its PCI and block devices), which a root in the container could then write. Mount it with linux.MS_RDONLY, as Docker does" \
     'a sysfs mounted ro' "a sysfs mounted ${sys_opts:-?}"
+elif [ -n "$cgroup_rw" ]; then
+  point_07_sysfs
+  fail "the container has a cgroup filesystem mounted read-write at $cgroup_rw: its root could write the limits of its own cgroup, and of every other container's, back to max. Mount none, or bind it read-only (linux.MS_RDONLY), as Docker mounts a container's own cgroup" \
+    'no cgroup filesystem mounted rw' "cgroup mounted rw at $cgroup_rw"
 else
   pass
 fi

@@ -107,9 +107,10 @@ if [ "$max" != "$limit" ]; then
   fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
 else
   # 0, a negative number, a number with a letter after it (what parseInt would still read as the limit), a
-  # fraction (a number to Number(), and no whole one) and one more than the most PIDs Linux hands out.
+  # fraction (a number to Number(), and no whole one), one more than the most PIDs Linux hands out, and an
+  # exponent (a whole number to Number() and Number.isInteger, and no number to Docker).
   all_refused=yes
-  for bad in 0 "-$limit" "${limit}x" 1.5 4194305; do
+  for bad in 0 "-$limit" "${limit}x" 1.5 4194305 1e2; do
     refused --pids-limit "a whole number from 1 to 4194304: 0 could not start a single process, the kernel hands out no more PIDs than that, and all of it must be a number, as parseInt reads ${limit}x as $limit" \
       --pids-limit "$bad" || { all_refused=; break; }
   done

@@ -218,23 +218,30 @@ else
 fi
 
 check address-given-back
-# Once the container has ended, no lease of its address may stay in the container folder: a file or folder named
-# after the address that holds nothing, or the container's id (a lease), or a file naming both the address and
-# the id (an entry of a list of leases). Else every start takes one more address, and after 253 --net bridge
-# fails for good. (A file naming the address alone may be a round-robin's last address given, one named after
-# it and saying something else an address marked free: no leases.)
+# Once the container has ended, no lease of its address may stay anywhere rd keeps files: a file or folder named
+# after the address that holds nothing, or the container's id (a lease), in the container folder or the sandbox's
+# own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer shows all rd wrote there, and
+# /run and /tmp, tmpfs of their own, the rest); or, in the container folder, a file naming both the address and
+# the id (an entry of a list of leases; elsewhere it may be a log). Else every start takes one more address, and
+# after 253 --net bridge fails for good. (A file naming the address alone may be a round-robin's last address
+# given, one named after it and saying something else an address marked free: no leases.)
 same_run
 kept=
 if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
-  c_ip=${c_addr%/*} held_in=$(s_file "$CONTAINERS")
-  kept=$(find "$held_in" -mindepth 1 2> /dev/null | grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
-    name=${f#"$held_in"/}
-    if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
-      { [ -L "$f" ] || [ -d "$f" ] || [ ! -s "$f" ] || grep -qF "$c_id" "$f"; } && printf '%s ' "$name"
-    elif [ -f "$f" ] && [ ! -L "$f" ] && grep -qwF "$c_ip" "$f" 2> /dev/null &&
-      { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; }; then printf '%s ' "$name"
-    fi
-  done | sed 's/ $//')
+  c_ip=${c_addr%/*}
+  for held_in in "$(s_file "$CONTAINERS")" /run/sandbox/rw/upper "$(s_file /run)" "$(s_file /tmp)"; do
+    [ "$held_in" = /run/sandbox/rw/upper ] && shown= || shown=$CONTAINERS
+    case $held_in in */run) shown=/run ;; */tmp) shown=/tmp ;; esac
+    kept="$kept$(find "$held_in" -mindepth 1 2> /dev/null | grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
+      name=$shown/${f#"$held_in"/}
+      if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
+        { [ -L "$f" ] || [ -d "$f" ] || [ ! -s "$f" ] || grep -qF "$c_id" "$f"; } && printf '%s ' "$name"
+      elif [ "$shown" = "$CONTAINERS" ] && [ -f "$f" ] && [ ! -L "$f" ] && grep -qwF "$c_ip" "$f" 2> /dev/null &&
+        { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; }; then printf '%s ' "$name"
+      fi
+    done)"
+  done
+  kept=${kept% }
 fi
 if [ -z "$PROBE" ]; then
   probe_missing
@@ -243,7 +250,7 @@ elif ! in_subnet "$c_addr"; then
 elif [ -z "$kept" ]; then
   pass
 else
-  fail "once the container had ended, its address $c_ip was still held in $CONTAINERS ($kept): when the command has exited, rd gives the address back (removes its lease), so that a later container may get it" \
+  fail "once the container had ended, its address $c_ip was still held ($kept): when the command has exited, rd gives the address back (removes its lease), so that a later container may get it" \
     "no record of $c_ip" "$kept"
 fi
 

@@ -452,10 +452,13 @@ fi
 # A name the kernel does not know (a typo): dropping nothing would leave the container the capability.
 check unknown-capability-refused
 # A refusal counts only from a runtime that drops what --cap-drop names: one that knows no --cap-drop refuses every name.
+# (An unknown --cap-add too: adding nothing silently leaves the container without what it was meant to have.)
 typo=$(echo "$(pick 1 NET_RAW MKNOD SYS_CHROOT SETFCAP)" | tr 'A-Z ' 'a-z\n' | head -n 1)x
+add_typo=$(pick 1 NET_ADMN SYS_TIMEX SYSADMIN CAP_NET_BIND)
 if [ "$owner" != 0:0 ]; then
   fail "rd does not drop the capabilities --cap-drop names yet (see cap-drop-and-add: with CAP_CHOWN dropped, chown still worked, or no container ran), so refusing an unknown name says nothing: fix cap-drop-and-add first"
-elif refused --cap-drop "capability names such as NET_RAW, cap_net_raw or ALL ($typo is none: dropping nothing would keep one)" --cap-drop "$typo"; then
+elif refused --cap-drop "capability names such as NET_RAW, cap_net_raw or ALL ($typo is none: dropping nothing would keep one)" --cap-drop "$typo" &&
+  refused --cap-add "capability names such as NET_ADMIN, cap_net_admin or ALL ($add_typo is none: adding nothing would run the container without what it was meant to have)" --cap-add "$add_typo"; then
   pass
 fi
 
