@@ -232,7 +232,9 @@ if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
   for held_in in "$(s_file "$CONTAINERS")" /run/sandbox/rw/upper "$(s_file /run)" "$(s_file /tmp)"; do
     [ "$held_in" = /run/sandbox/rw/upper ] && shown= || shown=$CONTAINERS
     case $held_in in */run) shown=/run ;; */tmp) shown=/tmp ;; esac
-    kept="$kept$(find "$held_in" -mindepth 1 2> /dev/null | grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
+    # (Outside the container folder only names matter: find picks them, as /tmp may hold a whole image.)
+    kept="$kept$({ if [ "$shown" = "$CONTAINERS" ]; then find "$held_in" -mindepth 1; else find "$held_in" -mindepth 1 -name "*$c_ip*"; fi; } 2> /dev/null |
+      grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
       name=$shown/${f#"$held_in"/}
       if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
         { [ -L "$f" ] || [ -d "$f" ] || [ ! -s "$f" ] || grep -qF "$c_id" "$f"; } && printf '%s ' "$name"
