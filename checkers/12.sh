@@ -111,7 +111,7 @@ else
   # exponent (a whole number to Number() and Number.isInteger, and no number to Docker).
   all_refused=yes
   for bad in 0 "-$limit" "${limit}x" 1.5 4194305 1e2; do
-    refused --pids-limit "a whole number from 1 to 4194304: 0 could not start a single process, the kernel hands out no more PIDs than that, and all of it must be a number, as parseInt reads ${limit}x as $limit" \
+    refused --pids-limit "a whole number from 1 to 4194304, in digits: 0 could not start a single process, the kernel hands out no more PIDs than that, and all of it must be digits, as parseInt reads ${limit}x as $limit and Number() 1e2 as 100" \
       --pids-limit "$bad" || { all_refused=; break; }
   done
   [ -n "$all_refused" ] && pass

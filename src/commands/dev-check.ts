@@ -56,7 +56,7 @@ export function expectations(levels: Level[]): Expectation[] {
   return levels.flatMap((level) => {
     const before = all[all.findIndex((l) => l.id === level.id) - 1];
     return [
-      notYetDone(level, 'the stub', level.stub),
+      notYetDone(level, 'the stub', level.stub, 'stub'),
       // The stub already takes the level's new flags; a runtime of the level before does not, and refuses every
       // value of them: a refusal check it passed would score that runtime for work it never did.
       ...(before ? [notYetDone(level, `level ${before.id}'s solution`, before.solution)] : []),
@@ -65,10 +65,13 @@ export function expectations(levels: Level[]): Expectation[] {
   });
 }
 
-/** A runtime without the level's work (its stub, or the level before's solution) fails each check of the level. */
-function notYetDone(level: Level, what: string, source: () => string): Expectation {
+/**
+ * A runtime without the level's work (its stub, or the level before's solution) fails each check of the level;
+ * `what` names it in a problem, `name` in the label.
+ */
+function notYetDone(level: Level, what: string, source: () => string, name = what): Expectation {
   return {
-    level, label: `${level.id} ${what === 'the stub' ? 'stub' : what} fails`, source, only: true,
+    level, label: `${level.id} ${name} fails`, source, only: true,
     judge: (o) => {
       if (o.verdict !== 'fail') return o.verdict === 'pass' ? `${what} passes: its checks cannot tell it from a solution` : why(o);
       // A check it passes would score work not done yet.
