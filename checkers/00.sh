@@ -132,7 +132,8 @@ else
   pass
 fi
 
-# part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line.
+# part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line; the same
+# container is then stopped as `kill <rd's PID>` (or docker stop) does: a SIGTERM to rd alone.
 # (env is in /usr/bin, not in /bin, in the VM and in the image alike: /bin/NAME is no lookup.)
 check path-lookup
 # env sets a variable of the checker's on its way to sh: the command's environment shows that env ran. And rd
@@ -140,11 +141,22 @@ check path-lookup
 # when it has none, so a PATH says nothing).
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
-PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes
+# (The shell stays the command, and exits with status 7 on SIGTERM: the sigterm check below.)
+PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=7
 probe '' -i busybox
-PROBE_SHELL= PROBE_SPLIT=
-[ -n "$PROBE" ] && environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
-probe_end
+PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM=
+term_to= term_ignored=
+if [ -n "$PROBE" ]; then
+  environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
+  # A SIGTERM to rd's own process alone, as kill sends it: rd has 3 s to pass it on and report the end.
+  term_to=$(rd_process)
+  if [ -n "$term_to" ] && kill -TERM "$term_to" 2> /dev/null; then
+    _i=0
+    while kill -0 "$_rd_bg" 2> /dev/null && [ $((_i += 1)) -le 120 ]; do _pause 0.025; done
+    kill -0 "$_rd_bg" 2> /dev/null && term_ignored=yes
+  fi
+fi
+if [ -n "$term_ignored" ]; then rd_kill; else probe_end; fi
 given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
 unset RW_GIVEN_TO_RD
 env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
@@ -161,4 +173,33 @@ elif rd_timed_out || ! has_line 'ENOENT'; then
 else
   fail "rd could not start 'env', which is /usr/bin/env: execve does not search PATH, so look the name up first in every folder PATH lists (linux.which) and pass the full path" \
     'env found through PATH' "$OUT"
+fi
+
+check sigterm
+# The path-lookup check's container: its command, a shell, ends with status 7 when it gets a SIGTERM (a trap, as
+# a server stops gracefully). kill's SIGTERM to rd alone (docker stop's, a timeout's) is meant for the container:
+# rd passes it on to the command and, as ever, reports the end it chose and exits with its status. (From level
+# 06 the command is PID 1, which gets from outside only the signals it handles: this one it does.)
+same_run
+report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
+if [ -z "$PROBE" ]; then
+  fail "the command never held still for the harness to stop it (see path-lookup): fix path-lookup first"
+elif [ -z "$term_to" ]; then
+  fail "rd's own process had gone before the harness could send it a SIGTERM, though the command still ran: rd waits for the init stage to end"
+elif [ -n "$term_ignored" ]; then
+  fail "rd outlived a SIGTERM (kill's default, docker stop's) but the command never got it: it exits with status 7 when it does, and ran on for 3 s. The signal was meant for the container: in the parent, process.on('SIGTERM', () => child.kill('SIGTERM')), and report the end the command chooses" \
+    '<pid> exited with status 7' 'rd and the command still running'
+elif has_line '^[0-9]+ exited with status 7$' "$report" && [ "$RC" = 7 ]; then
+  pass
+elif has_line '^[0-9]+ exited with status 7$' "$report"; then
+  fail "the command got the SIGTERM and exited with status 7, which rd reported, but rd then exited with status $RC: exit with the command's status, as after any end" 7 "$RC"
+elif [ -n "$report" ]; then
+  fail "rd got a SIGTERM and the command ended otherwise than it does on one (exit status 7): pass on the SIGTERM itself, to the command (child.kill('SIGTERM')), and let it decide" \
+    '<pid> exited with status 7' "$report"
+elif [ "$RC" = 143 ]; then
+  fail "rd ended with status 143 (128 + SIGTERM's 15) without reporting the command's end: it died of the SIGTERM meant for the container (or quit at once), leaving the command running, orphaned, and nothing cleaned up. In the parent, process.on('SIGTERM', () => child.kill('SIGTERM')): pass it on, then report the end as ever" \
+    '<pid> exited with status 7' 'rd ended with status 143, no report'
+else
+  fail "rd got a SIGTERM while the command ran and ended with status $RC, reporting nothing: pass the signal on to the command (child.kill('SIGTERM')), wait for it to end, and report that end" \
+    '<pid> exited with status 7' "rd's status $RC, no report"
 fi

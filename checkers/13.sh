@@ -291,17 +291,18 @@ fi
 check two-containers
 # Two containers at once, then the first ends while the second runs: the second must keep its network (what
 # the first's rd removes is its own only), and a third, started then, must get an address the second does
-# not hold (the first's, given back, or another).
+# not hold (the first's, given back, or another). The second has a container folder of its own (OTHER): the
+# bridge is the VM's, one for all, and so are its addresses, whatever folder a container's files go in.
 # (Four times rd's time: each reach between them may be tried three times, ≈ 14 s a try when it fails, while both
 # rds run; a runtime hung past that is still caught.)
-PROBE_HOLDS=4
+PROBE_HOLDS=4 OTHER=/tmp/rw-other-containers
 probe 'true' --net bridge
 first= second= third= first_ran= second_ran= kept_network= seen_by_second=
 if [ -n "$PROBE" ]; then
   first_ran=yes
   first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
   probe_aside
-  probe 'true' --net bridge
+  probe 'true' --net bridge --container-dir "$OTHER"
   if [ -n "$PROBE" ]; then
     second_ran=yes
     second=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
@@ -337,7 +338,7 @@ elif [ -z "$first" ] || [ -z "$second" ]; then
     'two addresses' "${first:-none} and ${second:-none}"
 elif [ "$first" = "$second" ]; then
   trace_point 'addrAdd'
-  fail "both containers running at once got $first: each must get an address no running container holds (and give it back when it ends)" \
+  fail "both containers running at once got $first (the second with --container-dir $OTHER): each must get an address no running container holds, and give it back when it ends. The bridge is the VM's, one for every container whatever its container folder: keep the addresses in use in one place for the VM (the reference keeps them in /run/rd/addresses)" \
     'two addresses' "$first and $second"
 elif [ "$between" != yes ]; then
   fail "the second container ($second) could not reach the first ($first) through the bridge: both VM ends must be on rd0, up" \

@@ -362,7 +362,8 @@ as_root_login() { _node='su -p -s /usr/local/bin/node root --'; }
 # ending in `exec sleep <marker>` (a random number no other process has), and waits until the container's
 # process has become that sleep. PROBE is then its PID in the harness's /proc, or empty if it never got there
 # (PROBES says how many processes carried the marker). The container holds still while a checker looks;
-# probe_end kills it and collects rd like rd_wait.
+# probe_end kills it and collects rd like rd_wait. PROBE_ON_TERM=N: the script's shell stays, the command, and
+# exits with status N on SIGTERM, the marker's sleep its child (then PROBE).
 probe() {
   _script=$1
   shift
@@ -371,9 +372,12 @@ probe() {
   _shell=${PROBE_SHELL:-/bin/sh}
   # shellcheck disable=SC2086 # (the shell's words)
   if [ "$PROBE_SPLIT" = yes ]; then set -- "$@" ${_shell%% *} -- ${_shell#"${_shell%% *}"}; else set -- "$@" -- $_shell; fi
-  rd_start run "$@" -c "$_script
+  if [ -n "${PROBE_ON_TERM:-}" ]; then _hold="trap 'exit $PROBE_ON_TERM' TERM
 echo '$_PROBE_READY'
-exec sleep $_marker"
+sleep $_marker & wait"; else _hold="echo '$_PROBE_READY'
+exec sleep $_marker"; fi
+  rd_start run "$@" -c "$_script
+$_hold"
   PROBE= PROBES=0
   # Scanning /proc takes CPU the container's start needs (one vCPU): scan when the command says it is
   # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says. The

@@ -67,6 +67,8 @@ function run(options: Options): void {
   const child = spawn(process.execPath, [process.argv[1], 'init', JSON.stringify(options)], { stdio: 'inherit' });
   // ^C goes to the whole terminal group, the container too: let it decide, and report how it ended.
   process.on('SIGINT', () => {});
+  // A SIGTERM to rd alone (kill's default, docker stop's) is meant for the container: pass it on.
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => {
     const { line, status } = linux.describeExit(child.pid!, code, signal);
     console.error(line);
