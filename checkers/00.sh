@@ -141,22 +141,34 @@ check path-lookup
 # when it has none, so a PATH says nothing).
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
-# (The shell stays the command, and exits with status 7 on SIGTERM: the sigterm check below.)
-PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=7
+# (The shell stays the command, the sleep its child: for the sigterm check below.)
+PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM=
-term_to= term_ignored=
+term_to= shell= got_term= rd_alive= shell_gone=
 if [ -n "$PROBE" ]; then
   environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
-  # A SIGTERM to rd's own process alone, as kill sends it: rd has 3 s to pass it on and report the end.
-  term_to=$(rd_process)
-  if [ -n "$term_to" ] && kill -TERM "$term_to" 2> /dev/null; then
+  # A SIGTERM to rd's own process alone, as kill sends it. Passed on, it makes the shell (the probe's parent)
+  # `sleep $TERM_MARKER`, as the kernel shows: rd has 3 s for that, and must still be running then.
+  term_to=$(rd_process) shell=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$PROBE/status")
+  if [ -n "$term_to" ] && [ -n "$shell" ] && kill -TERM "$term_to" 2> /dev/null; then
     _i=0
-    while kill -0 "$_rd_bg" 2> /dev/null && [ $((_i += 1)) -le 120 ]; do _pause 0.025; done
-    kill -0 "$_rd_bg" 2> /dev/null && term_ignored=yes
+    while [ $((_i += 1)) -le 120 ]; do
+      _now_is=$(tr '\0' ' ' < "/proc/$shell/cmdline" 2> /dev/null)
+      # (A process that has ended has no command line, even before its parent has reaped it.)
+      if [ "$_now_is" = "sleep $TERM_MARKER " ]; then got_term=yes; elif [ -z "$_now_is" ]; then shell_gone=yes; fi
+      [ -n "$got_term$shell_gone" ] && break
+      _pause 0.025
+    done
+    # (Whether rd still runs: 0.3 s after the command got the signal, for an rd that passes it on and quits; when
+    # the command ended otherwise; or at the end of the 3 s.)
+    [ -n "$got_term" ] && _pause 0.3
+    kill -0 "$term_to" 2> /dev/null && rd_alive=yes
   fi
 fi
-if [ -n "$term_ignored" ]; then rd_kill; else probe_end; fi
+# (The shell, become the other sleep, is the container's command now: killed as probe_end kills the probe.)
+[ -n "$got_term" ] && kill -KILL "$shell" 2> /dev/null
+if [ -n "$rd_alive" ] && [ -z "$got_term$shell_gone" ]; then rd_kill; else probe_end; fi
 given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
 unset RW_GIVEN_TO_RD
 env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
@@ -176,30 +188,32 @@ else
 fi
 
 check sigterm
-# The path-lookup check's container: its command, a shell, ends with status 7 when it gets a SIGTERM (a trap, as
-# a server stops gracefully). kill's SIGTERM to rd alone (docker stop's, a timeout's) is meant for the container:
-# rd passes it on to the command and, as ever, reports the end it chose and exits with its status. (From level
-# 06 the command is PID 1, which gets from outside only the signals it handles: this one it does.)
+# The path-lookup check's container: its command, a shell, becomes `sleep <another number>` when it gets a
+# SIGTERM (a trap, as a server stops gracefully: execve keeps its PID, and the harness sees it). kill's SIGTERM
+# to rd alone (docker stop's, a timeout's) is meant for the container: rd passes it on and lives on, to report
+# the end (00/signal) and clean up. (From level 06 the command is PID 1, which gets from outside only the
+# signals it handles: this one it does.)
 same_run
-report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
 if [ -z "$PROBE" ]; then
   fail "the command never held still for the harness to stop it (see path-lookup): fix path-lookup first"
-elif [ -z "$term_to" ]; then
-  fail "rd's own process had gone before the harness could send it a SIGTERM, though the command still ran: rd waits for the init stage to end"
-elif [ -n "$term_ignored" ]; then
-  fail "rd outlived a SIGTERM (kill's default, docker stop's) but the command never got it: it exits with status 7 when it does, and ran on for 3 s. The signal was meant for the container: in the parent, process.on('SIGTERM', () => child.kill('SIGTERM')), and report the end the command chooses" \
-    '<pid> exited with status 7' 'rd and the command still running'
-elif has_line '^[0-9]+ exited with status 7$' "$report" && [ "$RC" = 7 ]; then
+elif [ -z "$term_to" ] || [ -z "$shell" ]; then
+  fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM, though the command's child still ran: rd waits for the init stage, which becomes the command"
+elif [ -n "$got_term" ] && [ -n "$rd_alive" ]; then
   pass
-elif has_line '^[0-9]+ exited with status 7$' "$report"; then
-  fail "the command got the SIGTERM and exited with status 7, which rd reported, but rd then exited with status $RC: exit with the command's status, as after any end" 7 "$RC"
-elif [ -n "$report" ]; then
-  fail "rd got a SIGTERM and the command ended otherwise than it does on one (exit status 7): pass on the SIGTERM itself, to the command (child.kill('SIGTERM')), and let it decide" \
-    '<pid> exited with status 7' "$report"
+elif [ -n "$got_term" ]; then
+  fail "rd passed the SIGTERM on, but ended at once (status $RC) instead of waiting for the command: it ran on, unreported, and nothing of it was cleaned up. Pass it on (child.kill('SIGTERM')) and nothing more: the 'exit' event reports the end the command chooses" \
+    'rd running until the command ends' "rd ended (status $RC)"
+elif report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) '); then
+  fail "the command ended without getting the SIGTERM that rd got (rd reported: $report): pass on the SIGTERM itself (child.kill('SIGTERM')), and let the command decide how to end" \
+    'the command gets SIGTERM' "$report"
+elif [ -n "$rd_alive" ]; then
+  fail "rd outlived a SIGTERM (kill's default, docker stop's), but the command never got it: its trap would have made it another sleep, and for 3 s it did not. The signal was meant for the container: in the parent, process.on('SIGTERM', () => child.kill('SIGTERM'))" \
+    'the command gets SIGTERM' 'rd and the command running on, the command without it'
 elif [ "$RC" = 143 ]; then
-  fail "rd ended with status 143 (128 + SIGTERM's 15) without reporting the command's end: it died of the SIGTERM meant for the container (or quit at once), leaving the command running, orphaned, and nothing cleaned up. In the parent, process.on('SIGTERM', () => child.kill('SIGTERM')): pass it on, then report the end as ever" \
-    '<pid> exited with status 7' 'rd ended with status 143, no report'
+  fail "rd died of the SIGTERM meant for the container (status 143, 128 + SIGTERM's 15), and the command, which never got it, ran on, orphaned, unreported, nothing of it cleaned up: in the parent, process.on('SIGTERM', () => child.kill('SIGTERM'))" \
+    'the command gets SIGTERM' 'rd ended (status 143), the command running on'
 else
-  fail "rd got a SIGTERM while the command ran and ended with status $RC, reporting nothing: pass the signal on to the command (child.kill('SIGTERM')), wait for it to end, and report that end" \
-    '<pid> exited with status 7' "rd's status $RC, no report"
+  fail "rd ended (status $RC) on a SIGTERM that the command never got: it ran on, orphaned, unreported. In the parent, process.on('SIGTERM', () => child.kill('SIGTERM')), and wait for the command's end" \
+    'the command gets SIGTERM' "rd ended (status $RC), the command running on"
+
 fi

@@ -362,17 +362,20 @@ as_root_login() { _node='su -p -s /usr/local/bin/node root --'; }
 # ending in `exec sleep <marker>` (a random number no other process has), and waits until the container's
 # process has become that sleep. PROBE is then its PID in the harness's /proc, or empty if it never got there
 # (PROBES says how many processes carried the marker). The container holds still while a checker looks;
-# probe_end kills it and collects rd like rd_wait. PROBE_ON_TERM=N: the script's shell stays, the command, and
-# exits with status N on SIGTERM, the marker's sleep its child (then PROBE).
+# probe_end kills it and collects rd like rd_wait. PROBE_ON_TERM=yes: the script's shell stays the command, the
+# marker's sleep its child (then PROBE), and a SIGTERM makes the shell `sleep $TERM_MARKER`: execve keeps its PID,
+# and only the shell itself can do that, so the harness sees that the command got the signal.
 probe() {
   _script=$1
   shift
-  _marker=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+  _marker=$(_sleep_marker)
   # (PROBE_SPLIT=yes writes it `rd run RD-OPTIONS SHELL -- [ITS ARGS] -c SCRIPT`, the other form rd run accepts.)
   _shell=${PROBE_SHELL:-/bin/sh}
   # shellcheck disable=SC2086 # (the shell's words)
   if [ "$PROBE_SPLIT" = yes ]; then set -- "$@" ${_shell%% *} -- ${_shell#"${_shell%% *}"}; else set -- "$@" -- $_shell; fi
-  if [ -n "${PROBE_ON_TERM:-}" ]; then _hold="trap 'exit $PROBE_ON_TERM' TERM
+  if [ -n "${PROBE_ON_TERM:-}" ]; then
+    TERM_MARKER=$(_sleep_marker)
+    _hold="trap 'exec sleep $TERM_MARKER' TERM
 echo '$_PROBE_READY'
 sleep $_marker & wait"; else _hold="echo '$_PROBE_READY'
 exec sleep $_marker"; fi
@@ -396,6 +399,9 @@ $_hold"
   OUT=$(tail -n 40 "$_out_file") # what rd has printed so far
   [ -n "$PROBE" ]
 }
+
+# _sleep_marker: a number of seconds to sleep that no other process has on its command line (an hour and more).
+_sleep_marker() { echo "$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"; }
 
 _PROBE_READY='(the command holds still now, for the checker to look at it)'
 # _said_ready: the probe's line is in rd's output so far (read with the shell alone: no process started).
