@@ -145,30 +145,8 @@ export RW_GIVEN_TO_RD=$(random_in 1000 60000)
 PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM=
-term_to= shell= got_term= rd_alive= shell_gone=
-if [ -n "$PROBE" ]; then
-  environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
-  # A SIGTERM to rd's own process alone, as kill sends it. Passed on, it makes the shell (the probe's parent)
-  # `sleep $TERM_MARKER`, as the kernel shows: rd has 3 s for that, and must still be running then.
-  term_to=$(rd_process) shell=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$PROBE/status")
-  if [ -n "$term_to" ] && [ -n "$shell" ] && kill -TERM "$term_to" 2> /dev/null; then
-    _i=0
-    while [ $((_i += 1)) -le 120 ]; do
-      _now_is=$(tr '\0' ' ' < "/proc/$shell/cmdline" 2> /dev/null)
-      # (A process that has ended has no command line, even before its parent has reaped it.)
-      if [ "$_now_is" = "sleep $TERM_MARKER " ]; then got_term=yes; elif [ -z "$_now_is" ]; then shell_gone=yes; fi
-      [ -n "$got_term$shell_gone" ] && break
-      _pause 0.025
-    done
-    # (Whether rd still runs: 0.3 s after the command got the signal, for an rd that passes it on and quits; when
-    # the command ended otherwise; or at the end of the 3 s.)
-    [ -n "$got_term" ] && _pause 0.3
-    kill -0 "$term_to" 2> /dev/null && rd_alive=yes
-  fi
-fi
-# (The shell, become the other sleep, is the container's command now: killed as probe_end kills the probe.)
-[ -n "$got_term" ] && kill -KILL "$shell" 2> /dev/null
-if [ -n "$rd_alive" ] && [ -z "$got_term$shell_gone" ]; then rd_kill; else probe_end; fi
+[ -n "$PROBE" ] && environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
+probe_end_by_term
 given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
 unset RW_GIVEN_TO_RD
 env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
@@ -196,24 +174,6 @@ check sigterm
 same_run
 if [ -z "$PROBE" ]; then
   fail "the command never held still for the harness to stop it (see path-lookup): fix path-lookup first"
-elif [ -z "$term_to" ] || [ -z "$shell" ]; then
-  fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM, though the command's child still ran: rd waits for the init stage, which becomes the command"
-elif [ -n "$got_term" ] && [ -n "$rd_alive" ]; then
-  pass
-elif [ -n "$got_term" ]; then
-  fail "rd passed the SIGTERM on, but ended at once (status $RC) instead of waiting for the command: it ran on, unreported, and nothing of it was cleaned up. Pass it on (child.kill('SIGTERM')) and nothing more: the 'exit' event reports the end the command chooses" \
-    'rd running until the command ends' "rd ended (status $RC)"
-elif report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) '); then
-  fail "the command ended without getting the SIGTERM that rd got (rd reported: $report): pass on the SIGTERM itself (child.kill('SIGTERM')), and let the command decide how to end" \
-    'the command gets SIGTERM' "$report"
-elif [ -n "$rd_alive" ]; then
-  fail "rd outlived a SIGTERM (kill's default, docker stop's), but the command never got it: its trap would have made it another sleep, and for 3 s it did not. The signal was meant for the container: in the parent, process.on('SIGTERM', () => child.kill('SIGTERM'))" \
-    'the command gets SIGTERM' 'rd and the command running on, the command without it'
-elif [ "$RC" = 143 ]; then
-  fail "rd died of the SIGTERM meant for the container (status 143, 128 + SIGTERM's 15), and the command, which never got it, ran on, orphaned, unreported, nothing of it cleaned up: in the parent, process.on('SIGTERM', () => child.kill('SIGTERM'))" \
-    'the command gets SIGTERM' 'rd ended (status 143), the command running on'
 else
-  fail "rd ended (status $RC) on a SIGTERM that the command never got: it ran on, orphaned, unreported. In the parent, process.on('SIGTERM', () => child.kill('SIGTERM')), and wait for the command's end" \
-    'the command gets SIGTERM' "rd ended (status $RC), the command running on"
-
+  term_verdict "in the parent, process.on('SIGTERM', () => child.kill('SIGTERM'))"
 fi

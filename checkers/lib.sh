@@ -450,6 +450,57 @@ probe_end() {
   return "$RC"
 }
 
+# probe_end_by_term: ends a probe started with PROBE_ON_TERM=yes as `kill <rd's PID>` (or docker stop) does: a
+# SIGTERM to rd's own process alone, meant for the container. Then watches the probe's shell, the command, for 3 s:
+# TERM_GOT=yes once it has become `sleep $TERM_MARKER` (it got the signal: no other process can make it exec),
+# TERM_ENDED=yes if it ended otherwise. TERM_RD_ALIVE=yes if rd still ran 0.3 s after the command got it (an rd
+# that passes it on and quits shows), when it ended, or after the 3 s. TERM_SENT=yes if rd and the shell were
+# there to send it to. Then ends what is left and collects rd, as probe_end.
+probe_end_by_term() {
+  TERM_SENT= TERM_GOT= TERM_ENDED= TERM_RD_ALIVE=
+  _to=$(rd_process) _shell=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$PROBE/status" 2> /dev/null)
+  if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_shell" ] && kill -TERM "$_to" 2> /dev/null; then
+    TERM_SENT=yes _i=0
+    while [ $((_i += 1)) -le 120 ]; do
+      _now_is=$(tr '\0' ' ' < "/proc/$_shell/cmdline" 2> /dev/null)
+      # (A process that has ended has no command line, even before its parent has reaped it.)
+      if [ "$_now_is" = "sleep $TERM_MARKER " ]; then TERM_GOT=yes; elif [ -z "$_now_is" ]; then TERM_ENDED=yes; fi
+      [ -n "$TERM_GOT$TERM_ENDED" ] && break
+      _pause 0.025
+    done
+    [ -n "$TERM_GOT" ] && _pause 0.3
+    kill -0 "$_to" 2> /dev/null && TERM_RD_ALIVE=yes
+  fi
+  # (The shell, become the other sleep, is the container's command now: killed as probe_end kills the probe.)
+  [ -n "$TERM_GOT" ] && kill -KILL "$_shell" 2> /dev/null
+  if [ -n "$TERM_RD_ALIVE" ] && [ -z "$TERM_GOT$TERM_ENDED" ]; then rd_kill; else probe_end; fi
+}
+
+# term_verdict HOW: after probe_end_by_term, passes if the command got the SIGTERM and rd lived on (to report the
+# end the command chooses and clean up), else fails saying what happened instead; HOW says how to pass it on.
+term_verdict() {
+  if [ -z "$TERM_SENT" ]; then
+    fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM, though the command's child still ran: rd waits for the init stage, which becomes the command"
+  elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ]; then
+    pass
+  elif [ -n "$TERM_GOT" ]; then
+    fail "rd passed the SIGTERM on, but ended at once (status $RC) instead of waiting for the command: it ran on, unreported, and nothing of it was cleaned up. Pass it on and nothing more: the end the command chooses is reported as ever" \
+      'rd running until the command ends' "rd ended (status $RC)"
+  elif _report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) '); then
+    fail "the command ended without getting the SIGTERM that rd got (rd reported: $_report): pass on the SIGTERM itself, and let the command decide how to end: $1" \
+      'the command gets SIGTERM' "$_report"
+  elif [ -n "$TERM_RD_ALIVE" ]; then
+    fail "rd outlived a SIGTERM (kill's default, docker stop's), but the command never got it: its trap would have made it another sleep, and for 3 s it did not. The signal was meant for the container: $1" \
+      'the command gets SIGTERM' 'rd and the command running on, the command without it'
+  elif [ "$RC" = 143 ]; then
+    fail "rd died of the SIGTERM meant for the container (status 143, 128 + SIGTERM's 15), and the command, which never got it, ran on, orphaned, unreported, nothing of it cleaned up: $1" \
+      'the command gets SIGTERM' 'rd ended (status 143), the command running on'
+  else
+    fail "rd ended (status $RC) on a SIGTERM that the command never got: it ran on, orphaned, unreported. Wait for the command's end, and $1" \
+      'the command gets SIGTERM' "rd ended (status $RC), the command running on"
+  fi
+}
+
 # probe_missing: a fail that says why there was no container process to look at.
 probe_missing() {
   if [ "$PROBES" -gt 1 ]; then
