@@ -15,6 +15,9 @@ mkdir -p "$user_dir/User"
 # the user's settings allow it.
 [ -e "$user_dir/User/settings.json" ] || cp "$share/settings.json" "$user_dir/User/settings.json"
 [ -e "$HOME/rubber-workshop.code-workspace" ] || cp "$share/rubber-workshop.code-workspace" "$HOME/"
-# No password: in Kubeflow the cluster's gateway authenticates; on a laptop, publish the port on 127.0.0.1.
-exec code-server --bind-addr "0.0.0.0:$port" --auth none --disable-telemetry --disable-update-check \
+# A password only if given (PASSWORD: deploy class takes it from the learner's Secret, if the instructor made one;
+# podman run -e PASSWORD=…): in Kubeflow the cluster's gateway authenticates; on a laptop, publish on 127.0.0.1.
+auth=none
+[ -z "${PASSWORD:-}" ] || auth=password
+exec code-server --bind-addr "0.0.0.0:$port" --auth "$auth" --disable-telemetry --disable-update-check \
   --disable-workspace-trust --user-data-dir "$user_dir" "$HOME/rubber-workshop.code-workspace"

@@ -5,7 +5,7 @@ import { IDE_PORT, PART_OF, claim, ideContainer, podSecurity, tmpVolume, type Kv
 
 
 const PREFIX = 'rw-';
-/** Object names are DNS labels (63 characters); the longest derived name is the claim, `rw-<learner>-home`. */
+/** Object names are DNS labels (63 characters); the longest derived name is the claim, `rw-<learner>-home` (the Secret's, `-ide`, is shorter). */
 const MAX_LEARNER = 63 - PREFIX.length - '-home'.length;
 
 const SPELLED: Record<string, string> = { ß: 'ss', ł: 'l', ø: 'o', æ: 'ae', đ: 'd', þ: 'th', ı: 'i', œ: 'oe' };
@@ -48,6 +48,12 @@ export function readClassList(file: string): string[] {
 export const learnerHome = (learner: string): Home => ({ learner, claim: `${PREFIX}${learner}-home` });
 
 /**
+ * The Secret whose `password` the learner's IDE asks for, if the instructor made it (kubectl create secret):
+ * optional, as code-server asks for none without it (an authenticating proxy in front is the other way).
+ */
+export const learnerSecret = (learner: string) => `${PREFIX}${learner}-ide`;
+
+/**
  * Plain Kubernetes for one learner, for clusters without Kubeflow: a home volume, a one-replica StatefulSet
  * running the IDE on it, and a Service (port 80 → the IDE) for the instructor's ingress or port-forward.
  */
@@ -70,7 +76,10 @@ export function learnerObjects(learner: string, image: string, opts: KvmOptions 
           spec: {
             securityContext: podSecurity(opts),
             automountServiceAccountToken: false,
-            containers: [ideContainer('ide', image, opts, 'home')],
+            containers: [{
+              ...ideContainer('ide', image, opts, 'home'),
+              env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: learnerSecret(learner), key: 'password', optional: true } } }],
+            }],
             volumes: [{ name: 'home', persistentVolumeClaim: { claimName: learnerHome(learner).claim } }, tmpVolume],
           },
         },

@@ -45,6 +45,16 @@ function volume(what: string): string {
   return dir;
 }
 const volumes: string[] = [];
+
+/** The IDE's /healthz once it answers (up to a minute), in the container `name`. */
+async function healthy(name: string) {
+  for (let i = 0; i < 120; i++) {
+    const res = await fetch(`http://127.0.0.1:${PORT}/healthz`).catch(() => null);
+    if (res?.ok) return res.json();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the IDE did not answer: ${podman(['logs', name]).stderr}`);
+}
 afterAll(() => volumes.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 describe('the classroom image under a restricted container', () => {
@@ -86,18 +96,10 @@ describe('the classroom image under a restricted container', () => {
     const pod = podmanArgs(notebook.spec.template.spec, containerOf(notebook), { 'learner-home': home });
     const start = () => podman(['run', '-d', '--name', name, ...HOST_QUIRKS, '-p', `127.0.0.1:${PORT}:8888`, ...pod]);
     const stop = () => podman(['rm', '-f', '-t', '2', name]);
-    const healthy = async () => {
-      for (let i = 0; i < 120; i++) {
-        const res = await fetch(`http://127.0.0.1:${PORT}/healthz`).catch(() => null);
-        if (res?.ok) return res.json();
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      throw new Error(`the IDE did not answer: ${podman(['logs', name]).stderr}`);
-    };
     try {
       expect(start().status).toBe(0);
       // "expired" until a browser connects, then "alive".
-      expect((await healthy()).status).toMatch(/^(alive|expired)$/);
+      expect((await healthy(name)).status).toMatch(/^(alive|expired)$/);
       const rd = path.join(home, 'rd-workspace', 'rd.ts');
       expect(fs.existsSync(rd)).toBe(true);
       // The editor knows node's and koffi's types without an npm install (which a cluster may not allow).
@@ -110,7 +112,7 @@ describe('the classroom image under a restricted container', () => {
       fs.appendFileSync(rd, '// mine\n');
       stop();
       expect(start().status).toBe(0);
-      await healthy();
+      await healthy(name);
       expect(fs.readFileSync(rd, 'utf8')).toContain('// mine\n');
 
       // The workshop starts in the IDE's terminal by itself: its level list and keys show there.
@@ -121,6 +123,27 @@ describe('the classroom image under a restricted container', () => {
       expect(fs.statSync(shot).size).toBeGreaterThan(20_000);
     } finally {
       stop();
+    }
+  });
+
+  it("a class's IDE asks for the password in its learner's Secret, when the instructor made one", async () => {
+    const name = `rw-image-password-${process.pid}`;
+    const password = 'a learner\'s password';
+    const statefulSet = manifests('class', 'deploy/class-example.txt')[1];
+    const pod = podmanArgs(statefulSet.spec.template.spec, containerOf(statefulSet), { 'rw-ada-lovelace-home': volume('password-home') }, { PASSWORD: password });
+    const login = (p: string) => fetch(`http://127.0.0.1:${PORT}/login`, {
+      method: 'POST', redirect: 'manual', body: new URLSearchParams({ password: p }),
+    });
+    try {
+      expect(podman(['run', '-d', '--name', name, ...HOST_QUIRKS, '-p', `127.0.0.1:${PORT}:8888`, ...pod]).status).toBe(0);
+      await healthy(name);
+      const page = await fetch(`http://127.0.0.1:${PORT}/`, { redirect: 'manual' });
+      expect(page.status).toBe(302);
+      expect(page.headers.get('location')).toMatch(/login/);
+      expect((await login('not it')).headers.get('set-cookie') ?? '').not.toMatch(/code-server-session=/);
+      expect((await login(password)).headers.get('set-cookie')).toMatch(/code-server-session=/);
+    } finally {
+      podman(['rm', '-f', '-t', '2', name]);
     }
   });
 

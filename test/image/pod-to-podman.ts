@@ -24,7 +24,9 @@ export function podmanArgs(pod: Json, container: Json, claims: Record<string, st
       args.push('-v', `${dir}:${m.mountPath}${ro ? ':ro' : ''}`);
     } else throw new Error(`volume ${m.name}: only emptyDir and persistentVolumeClaim are translated`);
   }
-  const env: Record<string, string> = { ...Object.fromEntries((container.env ?? []).map((e: Json) => [e.name, e.value])), ...extraEnv };
+  // (An entry from a Secret is taken from extraEnv, as if the Secret held it, or left out, as an optional one is.)
+  const values = (container.env ?? []).filter((e: Json) => e.value !== undefined).map((e: Json) => [e.name, e.value]);
+  const env: Record<string, string> = { ...Object.fromEntries(values), ...extraEnv };
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
   const memory = container.resources?.limits?.memory;
   if (memory) args.push('--memory', memory.replace(/Mi$/, 'm').replace(/Gi$/, 'g'));

@@ -108,6 +108,8 @@ describe('rubber-workshop deploy', () => {
     expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe('rw-ada-lovelace-home');
     expect(pod.containers[0].volumeMounts[0].mountPath).toBe('/home/jovyan');
     expect(objects[2].spec.ports[0]).toMatchObject({ port: 80, targetPort: 8888 });
+    // The password code-server asks for, from the learner's Secret if the instructor made one (none asked otherwise).
+    expect(pod.containers[0].env).toEqual([{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'rw-ada-lovelace-ide', key: 'password', optional: true } } }]);
   });
 
   it("class: the IDEs take connections only from the ingress controller's namespace and reach only DNS and public addresses; the policy selects every IDE pod and no other", () => {
