@@ -362,9 +362,10 @@ as_root_login() { _node='su -p -s /usr/local/bin/node root --'; }
 # ending in `exec sleep <marker>` (a random number no other process has), and waits until the container's
 # process has become that sleep. PROBE is then its PID in the harness's /proc, or empty if it never got there
 # (PROBES says how many processes carried the marker). The container holds still while a checker looks;
-# probe_end kills it and collects rd like rd_wait. PROBE_ON_TERM=yes: the script's shell stays the command, the
-# marker's sleep its child (then PROBE), and a SIGTERM makes the shell `sleep $TERM_MARKER`: execve keeps its PID,
-# and only the shell itself can do that, so the harness sees that the command got the signal.
+# probe_end kills it and collects rd like rd_wait. PROBE_ON_TERM=yes: the command holds as a shell instead
+# (`sh -c INNER rw-hold-<marker>`), blocked reading a fifo of its own (no background job: before level 02 there is
+# no /dev/null for one), and a SIGTERM makes it `sleep $TERM_MARKER`: execve keeps its PID, and only the shell
+# itself can do that, so the harness sees that the command got the signal. PROBE is found once its trap is set.
 probe() {
   _script=$1
   shift
@@ -373,14 +374,17 @@ probe() {
   _shell=${PROBE_SHELL:-/bin/sh}
   # shellcheck disable=SC2086 # (the shell's words)
   if [ "$PROBE_SPLIT" = yes ]; then set -- "$@" ${_shell%% *} -- ${_shell#"${_shell%% *}"}; else set -- "$@" -- $_shell; fi
+  # _held: the command line of the process the command becomes, as /proc shows it; _exec: the same, as sh reads it.
+  _held="sleep $_marker" _exec="sleep $_marker"
   if [ -n "${PROBE_ON_TERM:-}" ]; then
     TERM_MARKER=$(_sleep_marker)
-    _hold="trap 'exec sleep $TERM_MARKER' TERM
-echo '$_PROBE_READY'
-sleep $_marker & wait"; else _hold="echo '$_PROBE_READY'
-exec sleep $_marker"; fi
+    # ($$ is the inner shell's: the fifo's name is part of the command line the harness looks for.)
+    _inner='trap "exec sleep '"$TERM_MARKER"'" TERM; mkfifo /tmp/.rw-hold-$$ && exec 3<> /tmp/.rw-hold-$$ && rm -f /tmp/.rw-hold-$$; read -r _ <&3'
+    _held="sh -c $_inner rw-hold-$_marker" _exec="sh -c '$_inner' rw-hold-$_marker"
+  fi
   rd_start run "$@" -c "$_script
-$_hold"
+echo '$_PROBE_READY'
+exec $_exec"
   PROBE= PROBES=0
   # Scanning /proc takes CPU the container's start needs (one vCPU): scan when the command says it is
   # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says. The
@@ -389,13 +393,19 @@ $_hold"
   while [ $((_steps -= 1)) -ge 0 ]; do
     if _said_ready || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((_n += 1)) -ge 80 ]; then
       _n=0
-      _found=$(_processes_running "sleep $_marker ")
+      _found=$(_processes_running "$_held ")
       PROBES=$(echo $_found | wc -w)
       if [ "$PROBES" -gt 0 ] || ! kill -0 "$_rd_bg" 2> /dev/null; then break; fi
     fi
     _pause 0.025
   done
   [ "$PROBES" = 1 ] && PROBE=$_found
+  # (The inner shell's trap is set once its fifo is open, up to 2 s later.)
+  _i=0
+  while [ -n "$PROBE" ] && [ -n "${PROBE_ON_TERM:-}" ] && [ $((_i += 1)) -le 80 ]; do
+    case $(readlink "/proc/$PROBE/fd/3" 2> /dev/null) in */.rw-hold-*) break ;; esac
+    _pause 0.025
+  done
   OUT=$(tail -n 40 "$_out_file") # what rd has printed so far
   [ -n "$PROBE" ]
 }
@@ -458,7 +468,7 @@ probe_end() {
 # there to send it to. Then ends what is left and collects rd, as probe_end.
 probe_end_by_term() {
   TERM_SENT= TERM_GOT= TERM_ENDED= TERM_RD_ALIVE=
-  _to=$(rd_process) _shell=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$PROBE/status" 2> /dev/null)
+  _to=$(rd_process) _shell=$PROBE
   if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_shell" ] && kill -TERM "$_to" 2> /dev/null; then
     TERM_SENT=yes _i=0
     while [ $((_i += 1)) -le 120 ]; do
