@@ -472,9 +472,11 @@ probe_end_by_term() {
   if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_shell" ] && kill -TERM "$_to" 2> /dev/null; then
     TERM_SENT=yes _i=0
     while [ $((_i += 1)) -le 120 ]; do
-      _now_is=$(tr '\0' ' ' < "/proc/$_shell/cmdline" 2> /dev/null)
-      # (A process that has ended has no command line, even before its parent has reaped it.)
-      if [ "$_now_is" = "sleep $TERM_MARKER " ]; then TERM_GOT=yes; elif [ -z "$_now_is" ]; then TERM_ENDED=yes; fi
+      # (Ended: gone, or a zombie its parent has not reaped yet. Not an empty command line: one is read so while
+      # the shell's execve replaces it.)
+      _state=$(sed 's/.*) //' "/proc/$_shell/stat" 2> /dev/null)
+      if [ "$(tr '\0' ' ' < "/proc/$_shell/cmdline" 2> /dev/null)" = "sleep $TERM_MARKER " ]; then TERM_GOT=yes
+      elif [ -z "$_state" ] || [ "${_state%% *}" = Z ]; then TERM_ENDED=yes; fi
       [ -n "$TERM_GOT$TERM_ENDED" ] && break
       _pause 0.025
     done
