@@ -55,9 +55,9 @@ check user-as-numbers
 if [ -z "$user_dropped" ]; then
   fail "rd does not run the command as the user --user names yet: fix user-and-group first"
 elif refused --user "UID or UID:GID, each a number, whole: ${G}x is none (Number('${G}x') is NaN, which reaches setgid as 0; parseInt and a pattern without \$ take it for $G)" --user "$U:${G}x" &&
-  refused --user "ids from 0 to 2147483647, as Docker does: 4294967296 does not fit an id's 32 bits, and koffi hands it to setgid as 0, root's group (the group is an id too)" --user "$U:4294967296" &&
+  refused --user "ids from 0 to 2147483647, as Docker does (the group is an id too): 2147483648 is past them, and the kernel would refuse it only once the container is made, as 4294967296 does not even fit an id's 32 bits (koffi hands it to setgid as 0, root's group)" --user "$U:2147483648" &&
   refused --user "ids from 0 to 2147483647, the user's too: 4294967296 does not fit an id's 32 bits, and koffi hands it to setuid as 0, root" --user "4294967296:$G" &&
-  refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group)" --user "$U:" &&
+  refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group), nor 'the user's own' (1000 is listed)" --user "1000:" &&
   refused --user "UID or UID:GID, each a number: an empty user is no number (Number('') is 0, root)" --user ":$G"; then
   pass
 fi

@@ -296,7 +296,7 @@ rd_leaves() {
 refused() {
   _flag=$1 _takes=$2
   shift 2
-  REFUSED="$*"
+  REFUSED=$(_quote "$@")
   rd_leaves run -i busybox "$@" -- /bin/true
   _both=$(printf '%s\n%s\n' "$OUT" "$ERR")
   _said=$(printf '%s\n' "$_both" | grep -m1 '^rd: ' || echo '(no rd: line)')
@@ -379,7 +379,8 @@ probe() {
   if [ -n "${PROBE_ON_TERM:-}" ]; then
     TERM_MARKER=$(_sleep_marker)
     # ($$ is the inner shell's: the fifo's name is part of the command line the harness looks for.)
-    _inner='trap "exec sleep '"$TERM_MARKER"'" TERM; mkfifo /tmp/.rw-hold-$$ && exec 3<> /tmp/.rw-hold-$$ && rm -f /tmp/.rw-hold-$$; read -r _ <&3'
+    # (The sleep keeps SIGTERM ignored, as execve leaves an ignored signal: a second one rd passes on changes nothing.)
+    _inner='trap "trap \"\" TERM; exec sleep '"$TERM_MARKER"'" TERM; mkfifo /tmp/.rw-hold-$$ && exec 3<> /tmp/.rw-hold-$$ && rm -f /tmp/.rw-hold-$$; read -r _ <&3'
     _held="sh -c $_inner rw-hold-$_marker" _exec="sh -c '$_inner' rw-hold-$_marker"
   fi
   rd_start run "$@" -c "$_script
@@ -463,11 +464,12 @@ probe_end() {
 # probe_end_by_term: ends a probe started with PROBE_ON_TERM=yes as `kill <rd's PID>` (or docker stop) does: a
 # SIGTERM to rd's own process alone, meant for the container. Then watches the probe's shell, the command, for 3 s:
 # TERM_GOT=yes once it has become `sleep $TERM_MARKER` (it got the signal: no other process can make it exec),
-# TERM_ENDED=yes if it ended otherwise. TERM_RD_ALIVE=yes if rd still ran 0.3 s after the command got it (an rd
-# that passes it on and quits shows), when it ended, or after the 3 s. TERM_SENT=yes if rd and the shell were
-# there to send it to. Then ends what is left and collects rd, as probe_end.
+# TERM_ENDED=yes if it ended otherwise. Once the command got it, a second SIGTERM to rd (TERM_SECOND=yes if rd
+# was still there for it 0.15 s later): a guard that held once only (process.once) ends rd now. TERM_RD_ALIVE=yes
+# if rd still ran 0.3 s after that (an rd that passes it on and quits shows), when the command ended, or after 3 s.
+# TERM_SENT=yes if rd and the shell were there to send it to. Then ends what is left and collects rd, as probe_end.
 probe_end_by_term() {
-  TERM_SENT= TERM_GOT= TERM_ENDED= TERM_RD_ALIVE=
+  TERM_SENT= TERM_GOT= TERM_ENDED= TERM_RD_ALIVE= TERM_SECOND=
   _to=$(rd_process) _shell=$PROBE
   if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_shell" ] && kill -TERM "$_to" 2> /dev/null; then
     TERM_SENT=yes _i=0
@@ -480,7 +482,11 @@ probe_end_by_term() {
       [ -n "$TERM_GOT$TERM_ENDED" ] && break
       _pause 0.025
     done
-    [ -n "$TERM_GOT" ] && _pause 0.3
+    if [ -n "$TERM_GOT" ]; then
+      # (Not at once: an rd that passes the first on and then quits by itself has ended by then.)
+      _pause 0.15
+      kill -0 "$_to" 2> /dev/null && kill -TERM "$_to" 2> /dev/null && TERM_SECOND=yes && _pause 0.3
+    fi
     kill -0 "$_to" 2> /dev/null && TERM_RD_ALIVE=yes
   fi
   # (The shell, become the other sleep, is the container's command now: killed as probe_end kills the probe.)
@@ -495,8 +501,11 @@ term_verdict() {
     fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM, though the command's child still ran: rd waits for the init stage, which becomes the command"
   elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ]; then
     pass
+  elif [ -n "$TERM_GOT" ] && [ -n "$TERM_SECOND" ] && [ "$RC" = 143 ]; then
+    fail "rd passed the SIGTERM on, then died of a second one (status 143, 128 + SIGTERM's 15) while the command ran on, unreported, nothing of it cleaned up: the harness sends two, as a user who types kill twice, and a guard that holds once (process.once) is gone after the first. Pass every one on: process.on" \
+      'rd running until the command ends' 'rd killed by the second SIGTERM'
   elif [ -n "$TERM_GOT" ]; then
-    fail "rd passed the SIGTERM on, but ended at once (status $RC) instead of waiting for the command: it ran on, unreported, and nothing of it was cleaned up. Pass it on and nothing more: the end the command chooses is reported as ever" \
+    fail "rd passed the SIGTERM on, but ended (status $RC) instead of waiting for the command: it ran on, unreported, and nothing of it was cleaned up. Pass it on and nothing more: the end the command chooses is reported as ever" \
       'rd running until the command ends' "rd ended (status $RC)"
   elif _report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) '); then
     fail "the command ended without getting the SIGTERM that rd got (rd reported: $_report): pass on the SIGTERM itself, and let the command decide how to end: $1" \
