@@ -471,13 +471,15 @@ probe_end() {
 probe_end_by_term() {
   TERM_SENT= TERM_GOT= TERM_ENDED= TERM_RD_ALIVE= TERM_SECOND=
   _to=$(rd_process) _shell=$PROBE
-  if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_shell" ] && kill -TERM "$_to" 2> /dev/null; then
+  # (Its start time, which execve keeps: a new process given the same PID would have another.)
+  _born=$(_started "$_shell")
+  if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_born" ] && kill -TERM "$_to" 2> /dev/null; then
     TERM_SENT=yes _i=0
     while [ $((_i += 1)) -le 120 ]; do
       # (Ended: gone, or a zombie its parent has not reaped yet. Not an empty command line: one is read so while
       # the shell's execve replaces it.)
       _state=$(sed 's/.*) //' "/proc/$_shell/stat" 2> /dev/null)
-      if [ "$(tr '\0' ' ' < "/proc/$_shell/cmdline" 2> /dev/null)" = "sleep $TERM_MARKER " ]; then TERM_GOT=yes
+      if [ "$(tr '\0' ' ' < "/proc/$_shell/cmdline" 2> /dev/null)" = "sleep $TERM_MARKER " ] && [ "$(_started "$_shell")" = "$_born" ]; then TERM_GOT=yes
       elif [ -z "$_state" ] || [ "${_state%% *}" = Z ]; then TERM_ENDED=yes; fi
       [ -n "$TERM_GOT$TERM_ENDED" ] && break
       _pause 0.025
@@ -493,6 +495,9 @@ probe_end_by_term() {
   [ -n "$TERM_GOT" ] && kill -KILL "$_shell" 2> /dev/null
   if [ -n "$TERM_RD_ALIVE" ] && [ -z "$TERM_GOT$TERM_ENDED" ]; then rd_kill; else probe_end; fi
 }
+
+# _started PID: when PID's process started (clock ticks after boot, /proc/PID/stat's field 22).
+_started() { sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 20; }
 
 # term_verdict HOW: after probe_end_by_term, passes if the command got the SIGTERM and rd lived on (to report the
 # end the command chooses and clean up), else fails saying what happened instead; HOW says how to pass it on.
