@@ -141,7 +141,7 @@ check path-lookup
 # when it has none, so a PATH says nothing).
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
-# (The shell stays the command, the sleep its child: for the sigterm check below.)
+# (The command holds as a shell with a trap for SIGTERM: for the sigterm check below.)
 PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM=

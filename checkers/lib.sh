@@ -503,7 +503,7 @@ _started() { sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 20; }
 # end the command chooses and clean up), else fails saying what happened instead; HOW says how to pass it on.
 term_verdict() {
   if [ -z "$TERM_SENT" ]; then
-    fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM, though the command's child still ran: rd waits for the init stage, which becomes the command"
+    fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM: rd waits for the init stage, which becomes the command"
   elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ]; then
     pass
   elif [ -n "$TERM_GOT" ] && [ -n "$TERM_SECOND" ] && [ "$RC" = 143 ]; then
