@@ -35,7 +35,7 @@ async function checkWith(lines: string[], rd: string): Promise<Outcome> {
 
 /** Level 00 done right: the command is a child, its streams and status pass through; `before` runs first. */
 const level00 = (before: string) => `
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 // rd run [OPTION VALUE]… CMD [--] ARGS…, as the lessons' parser reads it.
 const argv = process.argv.slice(3);
 let i = 0;
@@ -43,9 +43,12 @@ while (argv[i]?.startsWith('-') && argv[i] !== '--') i += 2;
 const cmd = argv.slice(i).filter((a, j, all) => a !== '--' || all.indexOf('--') !== j);
 process.on('SIGINT', () => {}); // (a ^C reaches the command too: rd reports how it ended)
 ${before}
-const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit' });
-console.error(r.signal ? \`\${r.pid} killed by signal \${r.signal}\` : \`\${r.pid} exited with status \${r.status}\`);
-process.exit(r.signal ? 128 + 9 : r.status ?? 1);
+const child = spawn(cmd[0], cmd.slice(1), { stdio: 'inherit' });
+process.on('SIGTERM', () => child.kill('SIGTERM')); // (kill's SIGTERM to rd is meant for the command)
+child.on('exit', (code, signal) => {
+  console.error(signal ? \`\${child.pid} killed by signal \${signal}\` : \`\${child.pid} exited with status \${code}\`);
+  process.exit(signal ? 128 + 9 : code ?? 1);
+});
 `;
 
 /** Level 00, plus every line the checkers of levels 01-10 once looked for in rd's output, printed before the command runs. */
@@ -72,7 +75,7 @@ describe('printing what the checkers look for earns nothing', () => {
 
 /** An rd that first tries `attack` (TypeScript, run as the sandbox's root), then behaves as level 00 does. */
 const attacker = (attack: string) => `
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 ${attack}
 ${level00('').replace(/^import .*$/m, '')}`;
