@@ -471,6 +471,9 @@ probe_end() {
 probe_end_by_term() {
   TERM_SENT= TERM_GOT= TERM_ENDED= TERM_RD_ALIVE= TERM_SECOND=
   _to=$(rd_process) _shell=$PROBE
+  # (An rd that became the command has no process of its own to send the signal to: TERM_SELF=yes.)
+  TERM_SELF=$([ -n "$_to" ] && [ "$_to" = "$_shell" ] && echo yes)
+  [ -z "$TERM_SELF" ] || _to=""
   # (Its start time, which execve keeps: a new process given the same PID would have another.)
   _born=$(_started "$_shell")
   if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_born" ] && kill -TERM "$_to" 2> /dev/null; then
@@ -502,7 +505,10 @@ _started() { sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 20; }
 # term_verdict HOW: after probe_end_by_term, passes if the command got the SIGTERM and rd lived on (to report the
 # end the command chooses and clean up), else fails saying what happened instead; HOW says how to pass it on.
 term_verdict() {
-  if [ -z "$TERM_SENT" ]; then
+  if [ -n "$TERM_SELF" ]; then
+    fail "rd's own process is the command: rd replaced itself with it (execve) instead of starting it as a child, so nothing is left to pass on a SIGTERM meant for the container, nor to report its end. Spawn the init stage, and let it become the command" \
+      "rd's process, the command's parent" 'rd is the command'
+  elif [ -z "$TERM_SENT" ]; then
     fail "rd's own process, or the command's, had gone before the harness could send rd a SIGTERM: rd waits for the init stage, which becomes the command"
   elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ]; then
     pass
