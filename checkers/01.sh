@@ -21,6 +21,7 @@ if [ -n "$PROBE" ]; then
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
   cwd=$(p_cwd)
   proc_mount=$(p_mounts | awk '$1 == "/proc" { print $2 }')
+  proc_opts=$(awk '$5 == "/proc" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -53,6 +54,9 @@ if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$in_vm_root" ]; then
   fail "the command runs in the VM's own root, so its /proc is the VM's: fix image-root first"
+elif [ "$proc_mount" = proc ] && printf ',%s,' "$proc_opts" | grep -q ',ro,'; then
+  fail "/proc inside the container is mounted read-only: its processes could not write their own files there (/proc/self/oom_score_adj, a nested user namespace's uid_map), as they can in Docker. Of the container's special filesystems only sysfs is mounted MS_RDONLY; proc takes MS_NOSUID, MS_NODEV and MS_NOEXEC at most" \
+    'proc on /proc, read-write' "proc on /proc, $proc_opts"
 elif [ "$proc_mount" = proc ]; then
   pass
 else

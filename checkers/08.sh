@@ -109,6 +109,11 @@ if [ -n "$probed" ]; then
   [ -n "$PROBE" ] && weight_max=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
   probe_end
   [ -n "$PROBE" ] || weight_max="none, no container (rd's exit status $RC, its output below)"
+  # And the smallest, 2 (weight 1): a bound checked one off refuses it.
+  probe '' -i busybox --cpu-shares 2
+  [ -n "$PROBE" ] && weight_min=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
+  probe_end
+  min_ran=$PROBE
 fi
 container=${cpu% *} reference=${cpu#* }
 if [ -z "$probed" ]; then
@@ -119,10 +124,14 @@ elif [ -z "$weight" ]; then
   point_cgroup_handed_down
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 14' 'no cpu.weight'
-elif [ "$weight $weight2048 $weight_max" != '14 79 10000' ]; then
+elif [ "$weight $weight2048 $weight_max" = '14 79 10000' ] && [ -z "$min_ran" ]; then
   point_08_cpu_weight
-  expect_eq 'weight: 14 (369 shares), 79 (2048 shares), 10000 (262144 shares)' "weight: $weight (369 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares)" \
-    "--cpu-shares 369 means cpu.weight 14, 2048 means 79 and 262144 means 10000: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
+  fail "rd did not start a container with --cpu-shares 2 (its exit status $RC, its output below): 2 is the smallest value cgroup v1 and Docker take (cpu.weight 1), and a good one. Take every whole number from 2 to 262144, both ends too" \
+    'weight: 1 (2 shares)' 'no container (2 shares)'
+elif [ "$weight $weight2048 $weight_max $weight_min" != '14 79 10000 1' ]; then
+  point_08_cpu_weight
+  expect_eq 'weight: 14 (369 shares), 79 (2048 shares), 10000 (262144 shares), 1 (2 shares)' "weight: $weight (369 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares), ${weight_min:-none} (2 shares)" \
+    "--cpu-shares 369 means cpu.weight 14, 2048 means 79, 262144 means 10000 and 2 means 1: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, both ends taken; default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
 elif [ -n "$plain_weight" ] && [ "$plain_weight" != 100 ]; then
   point_08_cpu_weight
   fail "a container started without --cpu-shares has cpu.weight $plain_weight: without the flag, write no weight, so that the container keeps cgroup v2's default, 100, as Docker's does (1024 shares are v1's default, not a value to write)" \

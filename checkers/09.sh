@@ -108,6 +108,7 @@ if [ "$limits1" != '5368709120 477896704' ]; then
   fail "$sizes_not_taken"
 elif refused --memory 'a size: a number of bytes, or of k, m or g (powers of 1024), such as 128m' --memory 12x &&
   refused --memory 'a size: digits, then k, m or g if any (-128m has a sign, which Number() keeps: the kernel would refuse the limit only once the cgroup is made)' --memory -128m &&
-  refused --memory "a size: one digit at least (an empty one, as --memory=\$LIMIT gives with LIMIT unset, is none: a pattern of \\d* reads it as 0 bytes, and if (options.memory) skips it, leaving no limit)" --memory ''; then
+  refused --memory "a size: one digit at least (an empty one, as --memory=\$LIMIT gives with LIMIT unset, is none: a pattern of \\d* reads it as 0 bytes, and if (options.memory) skips it, leaving no limit)" --memory '' &&
+  refused --memory-swap "a size too (an empty one is none: if (options.memorySwap) skips it, leaving swap unlimited)" --memory 128m --memory-swap ''; then
   pass
 fi

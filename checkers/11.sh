@@ -233,22 +233,37 @@ fi
 # An unpack for a user namespace's ranges that fails halfway (the image's tar cut off in its middle) must not be
 # kept as the copy for those ranges, <image>@START.GSTART: every later container of them would run on half an image.
 check mapped-copy-not-kept-half
-cut_tar=$(s_file "$IMAGES")/halfmapped.tar
-rm -f "$cut_tar"
+# Two ways for the copy to fail: the unpack (a tar cut off in its middle), and the owners' move, after it: a file of
+# image unmoved owned by 60000, which moved by the ranges' starts (10000 and more) is past the ids the VM maps
+# (0–65535): lchown fails with EINVAL. (A copy renamed into place before its owners are moved is left half moved.)
+# kept_copy IMAGE: the copy of IMAGE for some ranges, if rd left one.
+kept_copy() { ls -A "$(s_file "$CONTAINERS/images")" 2> /dev/null | grep -Ex "$1@[0-9]+\\.[0-9]+" | tr '\n' ' ' | sed 's/ $//'; }
+cut_tar=$(s_file "$IMAGES")/halfmapped.tar unmoved_tar=$(s_file "$IMAGES")/unmoved.tar
+rm -rf "$cut_tar" "$unmoved_tar" /run/check/unmoved
 head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$cut_tar"
+mkdir -p /run/check/unmoved/etc && echo unmoved > /run/check/unmoved/etc/rubber-image &&
+  chown -R 60000:60000 /run/check/unmoved/etc && tar -C /run/check/unmoved -cf "$unmoved_tar" etc
 rd run -i halfmapped --userns auto -- /bin/true
-rm -f "$cut_tar"
-kept=$(ls -A "$(s_file "$CONTAINERS/images")" 2> /dev/null | grep -Ex 'halfmapped@[0-9]+\.[0-9]+' | tr '\n' ' ' | sed 's/ $//')
+cut_rc=$RC
+rd run -i unmoved --userns auto -- /bin/true
+rm -rf "$cut_tar" "$unmoved_tar" /run/check/unmoved
+kept=$(kept_copy halfmapped) unmoved_kept=$(kept_copy unmoved)
 linked=$(s_linked "$IMAGES" "$CONTAINERS/images")
 if [ -n "$linked" ]; then
   links_refused "$linked"
 elif [ -z "$PROBE" ] || [ "$own_userns" = "$vm_userns" ]; then
   fail "the container of --userns auto above had no user namespace of its own, so there was no copy of the image for its ranges to judge: fix uid-map first"
-elif [ "$RC" = 0 ]; then
+elif [ "$cut_rc" = 0 ]; then
   fail "rd ran a container of image halfmapped, whose tar is cut off in its middle: tar fails on it, and so must rd" 'an error' 'exit status 0'
 elif [ -n "$kept" ]; then
   fail "an unpack for the container's ranges failed halfway (the tar of image halfmapped is cut off in its middle), and rd left $CONTAINERS/images/$kept in place: every later container of those ranges would take it for the image and run on half of it. Unpack, and move the owners, in a folder of a random name beside it, and rename that into place once both have succeeded, as level 04 does for the image itself" \
     'no halfmapped@START.GSTART' "$kept"
+elif [ -n "$unmoved_kept" ]; then
+  fail "moving the owners of image unmoved for the container's ranges failed (its /etc is owned by 60000, which the ranges' start moves past the ids the VM maps: lchown fails with EINVAL), and rd left $CONTAINERS/images/$unmoved_kept in place, its owners half moved: the container's root would find files it does not own, shown as nobody. Move the owners in the folder beside it, before renaming it into place" \
+    'no unmoved@START.GSTART' "$unmoved_kept"
+elif [ "$RC" = 0 ]; then
+  fail "rd ran a container of image unmoved, whose /etc is owned by 60000, an id the ranges' start moves past the ids the VM maps: its owners could not be moved, and rd went on. Fail as Podman does (lchown's error, EINVAL), rather than run the container on files its namespace does not map" \
+    'an error' 'exit status 0'
 else
   pass
 fi

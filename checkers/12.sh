@@ -102,9 +102,19 @@ else
 fi
 
 check bad-limit-refused
-# A refusal counts only from a runtime that takes a good limit: one that knows no --pids-limit refuses them all.
+# A refusal counts only from a runtime that takes good limits: one that knows no --pids-limit refuses them all. The
+# smallest, 1 (the command alone, which starts nothing), is one, as Docker takes it: a bound checked one off refuses it.
+if [ "$max" = "$limit" ]; then
+  probe '' -i busybox --pids-limit 1
+  min_max=$([ -n "$PROBE" ] && cat "$(p_cgroup_dir)/pids.max" 2> /dev/null)
+  probe_end
+fi
 if [ "$max" != "$limit" ]; then
   fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
+elif [ "$min_max" != 1 ]; then
+  point_12_pids_max
+  fail "with --pids-limit 1 the container's pids.max must be 1: 1 is the smallest limit, and a good one (the command alone, which starts nothing). Take every whole number from 1 to 4194304" \
+    'pids.max 1 with --pids-limit 1' "${min_max:+pids.max $min_max}${min_max:-no container (rd's exit status $RC, its output below)}"
 else
   # 0, a negative number, a number with a letter after it (what parseInt would still read as the limit), a
   # fraction (a number to Number(), and no whole one), one more than the most PIDs Linux hands out, and an
