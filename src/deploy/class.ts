@@ -51,7 +51,7 @@ export const learnerHome = (learner: string): Home => ({ learner, claim: `${PREF
  * The Secret whose `password` the learner's IDE asks for, if the instructor made it (kubectl create secret):
  * optional, as code-server asks for none without it (an authenticating proxy in front is the other way).
  */
-export const learnerSecret = (learner: string) => `${PREFIX}${learner}-ide`;
+const learnerSecret = (learner: string) => `${PREFIX}${learner}-ide`;
 
 /**
  * Plain Kubernetes for one learner, for clusters without Kubeflow: a home volume, a one-replica StatefulSet
