@@ -235,7 +235,8 @@ fi
 check mapped-copy-not-kept-half
 # Two ways for the copy to fail: the unpack (a tar cut off in its middle), and the owners' move, after it: a file of
 # image unmoved owned by 60000, which moved by the ranges' starts (10000 and more) is past the ids the VM maps
-# (0–65535): lchown fails with EINVAL. (A copy renamed into place before its owners are moved is left half moved.)
+# (0–65535): lchown fails with EINVAL, and rd with it. (A copy renamed into place before its owners are moved is
+# left half moved.)
 # kept_copy IMAGE: the copy of IMAGE for some ranges, if rd left one.
 kept_copy() { ls -A "$(s_file "$CONTAINERS/images")" 2> /dev/null | grep -Ex "$1@[0-9]+\\.[0-9]+" | tr '\n' ' ' | sed 's/ $//'; }
 cut_tar=$(s_file "$IMAGES")/halfmapped.tar unmoved_tar=$(s_file "$IMAGES")/unmoved.tar
@@ -244,10 +245,14 @@ head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$cut_tar"
 mkdir -p /run/check/unmoved/etc && echo unmoved > /run/check/unmoved/etc/rubber-image &&
   chown -R 60000:60000 /run/check/unmoved/etc && tar -C /run/check/unmoved -cf "$unmoved_tar" etc
 rd run -i halfmapped --userns auto -- /bin/true
-cut_rc=$RC
-rd run -i unmoved --userns auto -- /bin/true
+cut_rc=$RC kept=$(kept_copy halfmapped) unmoved_kept=
+# (The second only if the first went right: a failure shows the rd call it is about. A container that ran is no
+# concern here: an idmapped mount, say, needs no copy and moves no owner.)
+if [ "$cut_rc" != 0 ] && [ -z "$kept" ]; then
+  rd run -i unmoved --userns auto -- /bin/true
+  unmoved_kept=$([ "$RC" = 0 ] || kept_copy unmoved)
+fi
 rm -rf "$cut_tar" "$unmoved_tar" /run/check/unmoved
-kept=$(kept_copy halfmapped) unmoved_kept=$(kept_copy unmoved)
 linked=$(s_linked "$IMAGES" "$CONTAINERS/images")
 if [ -n "$linked" ]; then
   links_refused "$linked"
@@ -261,9 +266,6 @@ elif [ -n "$kept" ]; then
 elif [ -n "$unmoved_kept" ]; then
   fail "moving the owners of image unmoved for the container's ranges failed (its /etc is owned by 60000, which the ranges' start moves past the ids the VM maps: lchown fails with EINVAL), and rd left $CONTAINERS/images/$unmoved_kept in place, its owners half moved: the container's root would find files it does not own, shown as nobody. Move the owners in the folder beside it, before renaming it into place" \
     'no unmoved@START.GSTART' "$unmoved_kept"
-elif [ "$RC" = 0 ]; then
-  fail "rd ran a container of image unmoved, whose /etc is owned by 60000, an id the ranges' start moves past the ids the VM maps: its owners could not be moved, and rd went on. Fail as Podman does (lchown's error, EINVAL), rather than run the container on files its namespace does not map" \
-    'an error' 'exit status 0'
 else
   pass
 fi
