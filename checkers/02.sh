@@ -29,6 +29,9 @@ if [ -n "$PROBE" ]; then
   pts_ptmx=$(f=$(p_file /dev/pts/ptmx) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
   # (The device of what is mounted on /dev/ptmx, if anything: a bind of the container's own pts/ptmx, as LXC makes.)
   ptmx_dev=$(awk '$5 == "/dev/ptmx" { d = $3 } END { print d }' "/proc/$PROBE/mountinfo")
+  ptmx_link=$(f=$(p_file /dev/ptmx) && readlink "$f")
+  # (The devpts's own options, the line's last field: mode= is each new terminal's, 600 unless given.)
+  pts_mode=$(awk '$5 == "/dev/pts" { o = $NF } END { print "," o "," }' "/proc/$PROBE/mountinfo" | sed -n 's/.*,mode=\([0-7]*\),.*/\1/p')
   dev_mode=$(f=$(p_file /dev) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
   # rd's own process stays in the VM's mount namespace: the container's is made by the init stage.
   parent=$(rd_process)
@@ -136,16 +139,28 @@ else
   [ "$dev_fs" != tmpfs ] || [ "$dev_mode" = 755 ] || wrong="$wrong; /dev has mode ${dev_mode:-?}, not 755: mount its tmpfs with the option mode=755"
   [ "$links" = '/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ' ] ||
     wrong="$wrong; /dev/fd, stdin, stdout and stderr do not link to /proc/self/fd and its 0, 1 and 2"
-  # A devpts is optional here; the VM's own, bound in, is not: it hands the container the VM's terminals.
-  case $vm_pts in *" $pts_dev "*) [ -n "$pts_dev" ] &&
-    wrong="$wrong; /dev/pts is the VM's devpts (device $pts_dev), bound in: the command can open the VM's terminals. Mount a devpts of its own there (options newinstance,ptmxmode=0666)" ;; esac
-  [ "$ptmx" = 'character special file 5,2' ] && { [ -z "$pts_dev" ] || [ "$ptmx_dev" != "$pts_dev" ]; } &&
+  # Terminals of its own: a devpts of the container's (the VM's, bound in, hands it the VM's terminals), each new
+  # terminal closed to other users, and /dev/ptmx leading to that devpts.
+  if [ -z "$pts_dev" ]; then
+    wrong="$wrong; /dev/pts has no devpts: no program in the container can open a terminal (script, an ssh server). Mount a devpts of its own there (options newinstance,ptmxmode=0666)"
+  else
+    case $vm_pts in *" $pts_dev "*)
+      wrong="$wrong; /dev/pts is the VM's devpts (device $pts_dev), bound in: the command can open the VM's terminals. Mount a devpts of its own there (options newinstance,ptmxmode=0666)" ;; esac
+    [ -n "$pts_mode" ] && [ $((0$pts_mode & 7)) -ne 0 ] &&
+      wrong="$wrong; the devpts gives each new terminal mode $pts_mode: every user in the container may read and write every other's terminal (its keystrokes, a password typed into su). Leave mode= out (600) or make it 620"
+  fi
+  if [ "$ptmx" = 'character special file 5,2' ] && { [ -z "$pts_dev" ] || [ "$ptmx_dev" != "$pts_dev" ]; }; then
     wrong="$wrong; /dev/ptmx is the VM's: every terminal the command opens is made in the VM's devpts. Make it a link to pts/ptmx"
+  elif [ -n "$pts_dev" ] && [ "$ptmx_dev" != "$pts_dev" ]; then
+    case $ptmx_link in pts/ptmx | /dev/pts/ptmx) ;; *)
+      wrong="$wrong; /dev/ptmx (${ptmx_link:-${ptmx:-missing}}) does not lead to the container's devpts: programs open a terminal through it. Make it a link to pts/ptmx" ;; esac
+  fi
   [ -n "$pts_dev" ] && [ -n "$pts_ptmx" ] && [ "$pts_ptmx" != 666 ] &&
     wrong="$wrong; /dev/pts/ptmx has mode $pts_ptmx, not 666: only root may open a terminal in the container (script, an ssh server, any program a --user runs that wants one). Mount the devpts with the option ptmxmode=0666"
   if [ -n "$wrong" ]; then
     fail "/dev is not what programs expect: ${wrong#; }. Mount a tmpfs on <rootfs>/dev, bind-mount each of the VM's devices onto an empty file there, and symlink the std streams" \
-      'zero 1,5, full 1,7, random 1,8, urandom 1,9, tty 5,0, links to /proc/self/fd, on a tmpfs' "$(tr '\n' ';' < /run/check/02-dev) links: $links"
+      'zero 1,5, full 1,7, random 1,8, urandom 1,9, tty 5,0, links to /proc/self/fd, on a tmpfs; a devpts of its own on /dev/pts; ptmx -> pts/ptmx' \
+      "$(tr '\n' ';' < /run/check/02-dev) links: $links; /dev/pts: $([ -n "$pts_dev" ] && echo "a devpts, mode=${pts_mode:-600}" || echo 'no devpts'); ptmx: $([ -n "$ptmx_link" ] && echo "-> $ptmx_link" || echo "${ptmx:-missing}")"
   else
     pass
   fi

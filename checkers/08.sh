@@ -181,6 +181,7 @@ if [ "$weight $weight2048 $weight_max" != '14 79 10000' ]; then
 elif refused --cpu-shares 'a whole number from 2 to 262144' --cpu-shares 1 &&
   refused --cpu-shares 'a whole number from 2 to 262144' --cpu-shares 262145 &&
   refused --cpu-shares 'a whole number from 2 to 262144, all of it a number' --cpu-shares 512x &&
-  refused --cpu-shares 'a whole number from 2 to 262144, in digits: 1e3 is a number to Number(), and a whole one, but no number to Docker' --cpu-shares 1e3; then
+  refused --cpu-shares 'a whole number from 2 to 262144, in digits: 1e3 is a number to Number(), and a whole one, but no number to Docker' --cpu-shares 1e3 &&
+  refused --cpu-shares "a whole number from 2 to 262144: an empty one, as --cpu-shares=\$S gives with S unset, is none (if (options.cpuShares) skips it)" --cpu-shares ''; then
   pass
 fi

@@ -118,10 +118,10 @@ elif [ "$min_max" != 1 ]; then
 else
   # 0, a negative number, a number with a letter after it (what parseInt would still read as the limit), a
   # fraction (a number to Number(), and no whole one), one more than the most PIDs Linux hands out, and an
-  # exponent (a whole number to Number() and Number.isInteger, and no number to Docker).
+  # exponent (a whole number to Number() and Number.isInteger, and no number to Docker), and nothing.
   all_refused=yes
-  for bad in 0 "-$limit" "${limit}x" 1.5 4194305 1e2; do
-    refused --pids-limit "a whole number from 1 to 4194304, in digits: 0 could not start a single process, the kernel hands out no more PIDs than that, and all of it must be digits, as parseInt reads ${limit}x as $limit and Number() 1e2 as 100" \
+  for bad in 0 "-$limit" "${limit}x" 1.5 4194305 1e2 ''; do
+    refused --pids-limit "a whole number from 1 to 4194304, in digits: 0 could not start a single process, the kernel hands out no more PIDs than that, and all of it must be digits, as parseInt reads ${limit}x as $limit and Number() 1e2 as 100; an empty one, as --pids-limit=\$N gives with N unset, is none (if (options.pidsLimit) skips it)" \
       --pids-limit "$bad" || { all_refused=; break; }
   done
   [ -n "$all_refused" ] && pass

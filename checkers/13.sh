@@ -251,22 +251,27 @@ if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
       fi
     done
   done | tr '\n' ' ' | sed 's/ $//')
-  # A start that fails takes no address either: here the image is not there (a typo), which rd finds out only if
-  # it looks for the image before it leases an address, or gives the address back when the start fails. What it
-  # left: a new file, named after an address of the subnet or holding one.
+  # A start that fails takes no address either: here the image is not there (a typo), then a limit is one rd
+  # refuses, which rd finds out only if it looks for the image and checks its flags before it leases an address,
+  # or gives the address back when the start fails. What it left: a new file, named after an address of the
+  # subnet or holding one.
   if [ -z "$kept" ]; then
     all_files() { lease_places | while read -r held_in shown; do find "$held_in" -mindepth 1 2> /dev/null; done; }
-    before=$(all_files)
-    rd_split run -i "no-such-image-$$" --net bridge -- /bin/true
-    typo_kept=$(lease_places | while read -r held_in shown; do
-      find "$held_in" -mindepth 1 2> /dev/null | grep -vxF "${before:-/}" | while IFS= read -r f; do
-        case ${f##*/} in
-          *"$SUBNET".*) ;;
-          *) [ -f "$f" ] && [ ! -L "$f" ] && grep -qF "$SUBNET." "$f" 2> /dev/null || continue ;;
-        esac
-        echo "$shown/${f#"$held_in"/}"
-      done
-    done | tr '\n' ' ' | sed 's/ $//')
+    for failing in "-i no-such-image-$$" '--pids-limit 0'; do
+      before=$(all_files)
+      # shellcheck disable=SC2086 # (the options' words)
+      rd_split run $failing --net bridge -- /bin/true
+      typo_kept=$(lease_places | while read -r held_in shown; do
+        find "$held_in" -mindepth 1 2> /dev/null | grep -vxF "${before:-/}" | while IFS= read -r f; do
+          case ${f##*/} in
+            *"$SUBNET".*) ;;
+            *) [ -f "$f" ] && [ ! -L "$f" ] && grep -qF "$SUBNET." "$f" 2> /dev/null || continue ;;
+          esac
+          echo "$shown/${f#"$held_in"/}"
+        done
+      done | tr '\n' ' ' | sed 's/ $//')
+      [ -z "$typo_kept" ] || break
+    done
   fi
 fi
 if [ -z "$PROBE" ]; then
@@ -275,7 +280,8 @@ elif ! in_subnet "$c_addr"; then
   fail "the container had no address of $SUBNET.0/24 (see own-interface), so none was given back: fix own-interface first"
 elif [ -n "$typo_kept" ]; then
   trace_point 'linkAddBridge'
-  fail "rd run -i no-such-image-$$ --net bridge failed (there is no such image), but kept an address ($typo_kept): find the image before leasing an address, or give the address back when a start fails. Else every mistyped image holds one more, and after 253 --net bridge fails for good" \
+  case $failing in -i*) why='there is no such image' ;; *) why='a limit of 0 is none rd takes' ;; esac
+  fail "rd run $failing --net bridge failed ($why), but kept an address ($typo_kept): find the image and check every flag before leasing an address, or give the address back when a start fails. Else every mistyped image or flag holds one more, and after 253 --net bridge fails for good" \
     '(none)' "$typo_kept"
 elif [ -z "$kept" ]; then
   pass
