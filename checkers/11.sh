@@ -224,7 +224,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$own_userns" = "$vm_userns" ]; then
   fail "the container has no user namespace of its own (see uid-map), so there was no unshare(1) whose child could be left out of the container's cgroup yet: fix uid-map first"
 elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
-  fail "with --userns auto the command runs in $cgroup, not in a cgroup of its own under /sys/fs/cgroup/rubber-workshop: no limit of the container's holds it. unshare(1) has already forked the init stage when it says it is in the namespace: move that child (/proc/<unshare's pid>/task/<pid>/children) into the container's cgroup too, not only unshare's own process" \
+  fail "with --userns auto the command runs in $cgroup, not in a cgroup of its own under /sys/fs/cgroup/rubber-workshop: no limit of the container's holds it. unshare(1) has already forked the init stage when it says it is in the namespace: move that child (/proc/<unshare's pid>/task/<pid>/children) into the container's cgroup, not unshare's own process" \
     "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
 else
   pass
