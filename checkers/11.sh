@@ -49,9 +49,13 @@ as_root_login
 rd run -i busybox -- /bin/true
 # /etc is the image's, /tmp's file new: who owns them outside says whose ids the image and the command use.
 privileged
+# (The command holds as a shell with a trap for SIGTERM, and ends by one sent to rd: for sigterm-passed-on.)
+PROBE_ON_TERM=yes
 probe "touch /tmp/made-by-root; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto $PRIVILEGED
+PROBE_ON_TERM=
 if [ -n "$PROBE" ]; then
   own_userns=$(p_ns user) vm_userns=$(s_ns user)
+  vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
   uid_map=$(_map /proc/$PROBE/uid_map) gid_map=$(_map /proc/$PROBE/gid_map)
   setgroups=$(cat /proc/$PROBE/setgroups)
   p_ids
@@ -96,7 +100,7 @@ if [ -n "$PROBE" ]; then
   # (Said, not read from the exit status: a try that rd's processes stopped must not count as refused.)
   ipc_try=$(as_root --ipc="/proc/$SANDBOX/ns/ipc" sh -c "echo $((MSG_MAX + 1)) 2> /dev/null > /proc/sys/fs/mqueue/msg_max && echo changed || echo refused")
 fi
-probe_end
+probe_end_by_term
 nsenter -t "$SANDBOX" -i sh -c 'echo 10 > /proc/sys/fs/mqueue/msg_max' # the VM's default, for what comes after
 if [ -z "$PROBE" ]; then
   point_11_maps "$UIDS" "$GIDS"
@@ -228,6 +232,22 @@ elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
     "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
 else
   pass
+fi
+
+check sigterm-passed-on
+# The uid-map check's container, stopped as kill <rd> stops one: a SIGTERM to rd alone, which rd passes on to the
+# command (level 00). With --userns auto rd's child is unshare(1), which blocks SIGTERM while it waits: passed to
+# it, the signal reaches no one. The command is unshare's child, whose PID rd reads to move it into the cgroup:
+# that PID gets the signal, and rd's report names it.
+same_run
+report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
+if [ -z "$PROBE" ] || [ "$own_userns" = "$vm_userns" ]; then
+  fail "the container of --userns auto above had no user namespace of its own (see uid-map), so there was no unshare(1) between rd and the command yet: fix uid-map first"
+elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ] && [ -n "$report" ] && [ "${report%% *}" != "$vm_pid" ]; then
+  fail "rd reported PID ${report%% *}, but the command's PID, as rd's PID namespace numbers it, is $vm_pid: with --userns auto, rd's child (child.pid) is unshare(1); the command is unshare's child, the PID rd reads to move it into the cgroup: report that one" \
+    "$vm_pid …" "$report"
+else
+  term_verdict "to the command, unshare(1)'s child (the PID rd reads from /proc/PID/task/PID/children to move it into the cgroup), not to unshare, which blocks SIGTERM while it waits: process.kill(pid, 'SIGTERM')"
 fi
 
 # An unpack for a user namespace's ranges that fails halfway (the image's tar cut off in its middle) must not be
