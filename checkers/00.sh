@@ -44,7 +44,7 @@ fi
 
 check exit-status
 same_run
-report=$(printf '%s\n%s\n' "$OUT" "$ERR" | grep -E '^[0-9]+ (exited with|killed by) ')
+report=$(rd_report)
 if rd_timed_out; then
   ran_ok 3
 elif ! has_line '^[0-9]+ exited with status 3$' "$report"; then
@@ -105,7 +105,7 @@ check signal
 # arrives. The PID rd reports must be the command's, as rd's own PID namespace (the VM's) numbers it. rd had
 # a SIGINT first (above).
 same_run
-report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
+report=$(rd_report)
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$rd_group" ] && [ "$command_group" != "$rd_group" ]; then

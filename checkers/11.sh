@@ -240,7 +240,7 @@ check sigterm-passed-on
 # it, the signal reaches no one. The command is unshare's child, whose PID rd reads to move it into the cgroup:
 # that PID gets the signal, and rd's report names it.
 same_run
-report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) ')
+report=$(rd_report)
 if [ -z "$PROBE" ] || [ "$own_userns" = "$vm_userns" ]; then
   fail "the container of --userns auto above had no user namespace of its own (see uid-map), so there was no unshare(1) between rd and the command yet: fix uid-map first"
 elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ] && [ -n "$report" ] && [ "${report%% *}" != "$vm_pid" ]; then

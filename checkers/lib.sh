@@ -502,6 +502,10 @@ probe_end_by_term() {
 # _started PID: when PID's process started (clock ticks after boot, /proc/PID/stat's field 22).
 _started() { sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 20; }
 
+# rd_report: the line in which the last rd call reported how the command ended ("<pid> exited with status N",
+# "<pid> killed by signal S"), if it printed one.
+rd_report() { printf '%s\n%s\n' "$OUT" "$ERR" | grep -E '^[0-9]+ (exited with|killed by) '; }
+
 # term_verdict HOW: after probe_end_by_term, passes if the command got the SIGTERM and rd lived on (to report the
 # end the command chooses and clean up), else fails saying what happened instead; HOW says how to pass it on.
 term_verdict() {
@@ -518,7 +522,7 @@ term_verdict() {
   elif [ -n "$TERM_GOT" ]; then
     fail "rd passed the SIGTERM on, but ended (status $RC) instead of waiting for the command: it ran on, unreported, and nothing of it was cleaned up. Pass it on and nothing more: the end the command chooses is reported as ever" \
       'rd running until the command ends' "rd ended (status $RC)"
-  elif _report=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ (exited with|killed by) '); then
+  elif _report=$(rd_report); then
     fail "the command ended without getting the SIGTERM that rd got (rd reported: $_report): pass on the SIGTERM itself, and let the command decide how to end: $1" \
       'the command gets SIGTERM' "$_report"
   elif [ -n "$TERM_RD_ALIVE" ]; then
