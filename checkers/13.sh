@@ -391,3 +391,48 @@ elif [ "$third" = "$second" ]; then
 else
   pass
 fi
+
+# part: a container of --userns auto on the bridge
+check userns-bridge
+# With --userns auto the container's network namespace belongs to its user namespace, whose root may set up its
+# own end but not enter the VM's namespace (setns: EPERM) to plug the other end into rd0: the VM's root must.
+subordinate_ids
+probe 'true' --net bridge --userns auto
+u_if= u_addr= u_route= u_peer= u_host= u_reached= u_userns=
+if [ -n "$PROBE" ]; then
+  u_links=$(links "$PROBE") u_route=$(default_route "$PROBE") u_userns=$(p_ns user) v_links=$(links "$SANDBOX")
+  u_if=$(printf '%s\n' "$u_links" | awk '$2 != "lo" { print $2; exit }')
+  u_addr=$(addrs "$PROBE" | awk -v n="$u_if" '$1 == n { print $2; exit }')
+  u_peer=$(link_field "$u_links" "$u_if" 3)
+  u_host=$(remote_peer "$u_peer" && by_index "$v_links" "${u_peer#if}")
+  u_state="$(link_field "$v_links" "$u_host" 5) $(is_up "$(link_field "$v_links" "$u_host" 4)" && echo UP || echo DOWN)"
+  # (Only with an end to reach from: where there is none, each try would wait for nothing.)
+  [ -n "$u_host" ] && reach_retried "$PROBE" "$SANDBOX" "$GATEWAY" && u_reached=yes
+fi
+probe_end
+if [ -z "$PROBE" ] && ! rd_timed_out && [ "$RC" != 137 ]; then
+  why=$(rd_error)
+  case $why in *EPERM*) why="$why. rd run, the VM's root, plugs the pair in once the init stage is in its namespaces: linkAddVeth(hostEnd, 'eth0', { pid: <the init stage's> }) makes eth0 there, then the VM's end goes on rd0; the init stage sets eth0 up" ;; esac
+  fail "with --userns auto --net bridge rd exited with status $RC before the command ran: ${why:-see rd's output}" \
+    'the command running, on the bridge' "rd exited with status $RC"
+elif [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$u_userns" = "$(s_ns user)" ]; then
+  fail "the container of --userns auto runs in the VM's user namespace (see 11/uid-map), so its network says nothing about one in a user namespace: fix uid-map first"
+elif [ -z "$u_if" ]; then
+  trace_point 'linkAddVeth'
+  fail "with --userns auto --net bridge the container's namespace has only lo: a container in a user namespace of its own gets a network too. Its root may not enter the VM's namespace, so rd run, outside, makes the pair: linkAddVeth(hostEnd, 'eth0', { pid: <the init stage's> })" \
+    'lo and a veth, in the container' 'lo only'
+elif ! in_subnet "$u_addr" || ! is_up "$(link_field "$u_links" "$u_if" 4)" || [ "$u_route" != "$GATEWAY dev $u_if" ]; then
+  fail "with --userns auto --net bridge the container's end must be up with an address of $SUBNET.0/24 and the default route via $GATEWAY, as without --userns (own-interface, default-route): the init stage sets it up, once rd run has made it" \
+    "$u_if UP $SUBNET.N/24, default via $GATEWAY" "$u_if $(is_up "$(link_field "$u_links" "$u_if" 4)" && echo UP || echo DOWN) ${u_addr:-no address}, default via ${u_route:-(none)}"
+elif [ "$u_state" != 'rd0 UP' ]; then
+  trace_point 'linkSetMaster|linkSetUp'
+  fail "with --userns auto --net bridge the VM's end of the pair (${u_host:-none}) must be on rd0, up, as without --userns (vm-end-on-bridge): rd run puts it there, in the VM's namespace" \
+    "${u_host:-vethN} master rd0 UP" "${u_host:-(none)} master $u_state"
+elif [ -z "$u_reached" ]; then
+  fail "with --userns auto --net bridge a server in the VM on $GATEWAY got nothing from the container's namespace, though both ends look right" \
+    "the token, at $GATEWAY" 'nothing'
+else
+  pass
+fi

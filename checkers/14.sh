@@ -169,10 +169,6 @@ root_not_top() {
     "mount $root_id alone at /" "at /: ${root_tops:-none}"
 }
 
-# subordinate_ids: root's subordinate ids for --userns auto (level 11's checker writes its own, at random, where it
-# runs).
-subordinate_ids() { vm "echo root:$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 )):5000 | tee /etc/subuid > /etc/subgid"; }
-
 # A number new each run, in the names of what the containers' commands make.
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 

@@ -250,15 +250,22 @@ ran_ok() {
   if rd_timed_out; then
     fail "does the parent wait for an 'exit' event that never comes, or the container for input?"
   else
-    # The runtime's own error ("rd: <call> failed: … hint: …") says best what went wrong.
-    _why=$(printf '%s\n%s\n' "$OUT" "$ERR" | grep -m1 -A1 '^rd: ' | grep -E '^(rd: |  hint: )' | sed 's/^  //' | tr '\n' ' ' | sed 's/ $//')
+    _why=$(rd_error)
     fail "rd exited with status $RC where the command exits with ${1:-0}: ${_why:-rd could not start it, or did not pass its status on (rd's output says more)}" "${1:-0}" "$RC"
   fi
   return 1
 }
 
+# rd_error: the runtime's own error in its output ("rd: <call> failed: … hint: …", on one line), which says best
+# what went wrong; empty if it printed none.
+rd_error() { printf '%s\n%s\n' "$OUT" "$ERR" | grep -m1 -A1 '^rd: ' | grep -E '^(rd: |  hint: )' | sed 's/^  //' | tr '\n' ' ' | sed 's/ $//'; }
+
 # has_line REGEX [TEXT]: true if a line of TEXT (default OUT) matches the extended REGEX.
 has_line() { printf '%s\n' "${2-$OUT}" | grep -Eq -- "$1"; }
+
+# subordinate_ids: root's subordinate ids for --userns auto, a range of 5000 from a random start, the same for uids
+# and gids (level 11's checker writes its own, where it runs).
+subordinate_ids() { vm "echo root:$(random_in 20000 20000):5000 | tee /etc/subuid > /etc/subgid"; }
 
 # random_in START COUNT: a random whole number from START to START+COUNT-1 (COUNT at most 65536), for test values
 # that differ each run, so that a runtime cannot be fitted to one.

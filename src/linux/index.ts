@@ -255,6 +255,9 @@ export function hintFor(call: string, errno: number, args: readonly unknown[], m
     case 'setns EINVAL':
       return 'the fd must be a namespace file (/proc/PID/ns/…) matching nstype; joining a user or mount namespace ' +
         'needs a single-threaded process (for a mount namespace, call unshare(CLONE_FS) first)';
+    case 'setns EPERM':
+      return 'needs CAP_SYS_ADMIN over the user namespace that owns the namespace joined: the root of a user namespace of ' +
+        'its own (--userns) has none over the VM\'s, so do that part from rd run, outside; else rd must run as root in the VM';
     case 'mount EINVAL':
       return mountHint(args);
     case 'mount ENOENT':

@@ -82,6 +82,10 @@ describe('hintFor', () => {
     expect(linux.hintFor('setns', errno.EINVAL, [3, linux.CLONE_NEWNS])).toContain('single-threaded');
   });
 
+  it('says a setns refused inside a user namespace is for rd run to do, outside', () => {
+    expect(linux.hintFor('setns', errno.EPERM, [3, linux.CLONE_NEWNET])).toMatch(/user namespace of its own \(--userns\) .*from rd run, outside/);
+  });
+
   it('says a command missing from execve is missing inside the container', () => {
     expect(linux.hintFor('execve', errno.ENOENT, ['/bin/nope', ['nope']])).toMatch(/^no such command inside the container's root/);
   });
