@@ -131,10 +131,11 @@ fi
 
 # Container B, started after A ended, must see the image as it was; then, while B still runs, container C
 # starts: B and C write in each writable place, and neither may see the other's files (each read from
-# outside, in its own root). Two containers at once need two ids, two folders, two upperdirs.
+# outside, in its own root). Two containers at once need two ids, two folders, two upperdirs and two workdirs.
 spots='/ /tmp /root /var /dev'
 has_file() { _f=$(PROBE=$1 && p_file "$2") && [ -f "$_f" ]; } # PID PATH: that container has a file at PATH
-upperdir() { p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep '^upperdir='; }
+# overlay_dirs: the upperdir= and workdir= options of the probe's root, "upperdir=… workdir=…".
+overlay_dirs() { p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | grep -E '^(upper|work)dir=' | sort | paste -s -d ' '; }
 # holds before this level: containers-isolated — a copy of the image per container (level 03) isolates them too
 check containers-isolated
 PROBE_HOLDS=2
@@ -147,11 +148,13 @@ if [ -n "$PROBE" ]; then
   b_ran=yes
   sees=$( { f=$(p_file /written-by-a) && [ -e "$f" ] && echo "sees: /written-by-a"
     f=$(p_file /etc/passwd) && grep -q changed-by-a "$f" && echo "sees: the line container A added to /etc/passwd"; } 2> /dev/null)
-  b_upper=$(upperdir)
+  b_dirs=$(overlay_dirs)
+  b_upper=${b_dirs%% *}
   probe_aside
   probe "for d in $spots; do echo c > \$d/.written-by-c 2> /dev/null; done; echo 'c: wrote'" --container-dir $GIVEN
   if [ -n "$PROBE" ]; then
-    c_upper=$(upperdir)
+    c_dirs=$(overlay_dirs)
+    c_upper=${c_dirs%% *}
     shared=$(for d in $spots; do
       if has_file "$PROBE" "${d%/}/.written-by-b" || has_file "$PROBE_ASIDE" "${d%/}/.written-by-c"; then echo "$d"; fi
     done | tr '\n' ' ' | sed 's/ $//')
@@ -201,6 +204,9 @@ elif [ -z "$PROBE" ]; then
 elif [ "$b_upper" = "$c_upper" ]; then
   fail "two containers running at once wrote to the same upperdir, so each sees the other's files: every container needs an id of its own (random, e.g. randomBytes(6).toString('hex')), and its own folder <container-dir>/<id>" \
     'two upperdirs' "both ${b_upper:-(none)}"
+elif [ "${b_dirs#* }" = "${c_dirs#* }" ]; then
+  fail "two containers running at once had one overlay workdir (${b_dirs#* }): overlayfs empties <workdir>/work at every mount, so once the second started, the first's copy-ups, deletions and renames failed (ENOENT: appending to an image file, rm of one). Each overlay needs a workdir of its own, beside its upperdir in <container-dir>/<id>" \
+    'two workdirs' "both ${b_dirs#* }"
 elif [ -n "$shared" ]; then
   fail "two containers running at once share $shared: what one wrote there, the other saw. Each container's writable places must be its own (its overlay's upperdir, a tmpfs of its own for /dev)" \
     'nothing shared' "shared: $shared"

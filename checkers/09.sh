@@ -15,6 +15,14 @@ check memory-limits
 # own cgroup, 64 MiB fit and 200 MiB are OOM-killed there by the kernel; no runtime mistake changes that
 # without changing the limit.
 privileged
+# rubber-workshop as a level-08 rd leaves it, handing cpu down and not memory: rd must hand down what it needs
+# each time it starts a container, not only when it makes rubber-workshop (made once, it outlives the rd that
+# made it; runc writes its controllers into the parent's subtree_control at every start too). Made here, if no
+# rd made it yet, as rd would: the sandbox's root owns it.
+clear_cgroups_left
+rw_cgroup=$SANDBOX_CGROUP/rubber-workshop
+[ -d "$rw_cgroup" ] || { mkdir "$rw_cgroup" && chown "$SANDBOX_ID:$SANDBOX_ID" "$rw_cgroup" "$rw_cgroup/cgroup.procs" "$rw_cgroup/cgroup.threads" "$rw_cgroup/cgroup.subtree_control"; }
+echo '+cpu -memory' 2> /dev/null > "$rw_cgroup/cgroup.subtree_control"
 # The command allocates with dd, whose block buffer (bs=) is one allocation that reading /dev/zero fills:
 # 64 MiB, then 200 MiB in a child, but only under a limit (unlimited, that would starve the VM: 256 MiB, no
 # swap). It reads its limit through a cgroup2 mount of its own (it is still root: level 10 is next).
@@ -44,7 +52,7 @@ elif [ "$cgroup" = /init ] || [ "$cgroup" = / ]; then
     'limits: 134217728 max' "cgroup: $cgroup"
 elif has_line 'No such file' "$limits"; then
   point_cgroup_handed_down
-  fail "the container's cgroup ($cgroup) has no memory.max: a cgroup has memory.max and memory.swap.max only if its parent hands the memory controller down, so write +memory to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control as well" \
+  fail "the container's cgroup ($cgroup) has no memory.max: a cgroup has memory.max and memory.swap.max only if its parent hands the memory controller down, so write +memory to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control as well, at every start (rubber-workshop may be there already, made by an rd that handed down cpu alone, as this check left it)" \
     'limits: 134217728 max' "limits: $limits"
 elif [ "$limits" != '134217728 max' ]; then
   point_09_memory_limits
@@ -67,22 +75,24 @@ check sizes-and-swap
 # swap written as given, or powers of 1000 all change. The second's swap is 0 (--memory-swap equal to --memory,
 # Docker's way to allow no swap): neither refused nor skipped as if no swap had been asked for. The first's sizes
 # are over 4 GiB: worked out in 32 bits, as JavaScript's bit operators do (n << 30, | 0, or >>> 0), they go wrong.
+# The second has --cpu-shares beside them, as docker run is often given both: each flag takes effect (one limit
+# per container, an early return or an else-if, drops the others).
 probe '' -i busybox --memory 5G --memory-swap 5709576k
 [ -n "$PROBE" ] && limits1=$(limits_of_probe)
 probe_end
-probe '' -i busybox --memory 262144K --memory-swap 268435456
-[ -n "$PROBE" ] && limits2=$(limits_of_probe)
+probe '' -i busybox --cpu-shares 2048 --memory 262144K --memory-swap 268435456
+[ -n "$PROBE" ] && limits2="$(limits_of_probe) $(cat "$(p_cgroup_dir)/cpu.weight" 2>&1)"
 probe_end
-if [ "$limits1; $limits2" = '5368709120 477896704; 268435456 0' ]; then
+if [ "$limits1; $limits2" = '5368709120 477896704; 268435456 0 79' ]; then
   pass
 elif has_line 'No such file' "$limits1 $limits2"; then
   fail "the container's cgroup has no memory.max or memory.swap.max: hand the memory controller down (memory-limits says more)" \
     '5368709120 477896704' "${limits1:-(no container)}"
 else
   point_09_memory_limits
-  expect_eq '--memory 5G --memory-swap 5709576k: 5368709120 477896704; --memory 262144K --memory-swap 268435456: 268435456 0' \
-    "--memory 5G --memory-swap 5709576k: ${limits1:-(rd failed)}; --memory 262144K --memory-swap 268435456: ${limits2:-(rd failed)}" \
-    "memory.max and memory.swap.max of the container's cgroup: k, m and g, in either case, are powers of 1024, no suffix means bytes, and cgroup v2 limits swap on its own, so memory.swap.max is memory-swap minus memory (0 when the two are equal: no swap, written as 0)"
+  expect_eq '--memory 5G --memory-swap 5709576k: 5368709120 477896704; --cpu-shares 2048 --memory 262144K --memory-swap 268435456: 268435456 0 79' \
+    "--memory 5G --memory-swap 5709576k: ${limits1:-(rd failed)}; --cpu-shares 2048 --memory 262144K --memory-swap 268435456: ${limits2:-(rd failed)}" \
+    "memory.max, memory.swap.max (and cpu.weight) of the container's cgroup: k, m and g, in either case, are powers of 1024, no suffix means bytes, and cgroup v2 limits swap on its own, so memory.swap.max is memory-swap minus memory (0 when the two are equal: no swap, written as 0); flags given together each take effect (--cpu-shares 2048 is cpu.weight 79, as at level 08)"
 fi
 
 # A refusal counts only from a runtime that takes good sizes: one that knows no --memory refuses them all.

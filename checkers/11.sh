@@ -63,7 +63,7 @@ if [ -n "$PROBE" ]; then
   caps=$(p_status CapEff)
   made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
   lowerdir=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
-  cgroup=$(p_cgroup)
+  cgroup=$(p_cgroup) strangers=$(p_cgroup_strangers)
   etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f")
   # The image's one file not root's: /home/learner, 1000:1100. Moved by the starts, it is not the root's.
   home=$(f=$(p_file /home/learner) && stat -c '%u:%g' "$f")
@@ -230,6 +230,9 @@ elif [ "$own_userns" = "$vm_userns" ]; then
 elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
   fail "with --userns auto the command runs in $cgroup, not in a cgroup of its own under /sys/fs/cgroup/rubber-workshop: no limit of the container's holds it. unshare(1) has already forked the init stage when it says it is in the namespace: move that child (/proc/<unshare's pid>/task/<pid>/children) into the container's cgroup, not unshare's own process" \
     "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
+elif [ -n "$strangers" ]; then
+  fail "with --userns auto the container's cgroup also holds processes that are not the container's: $strangers. unshare(1), rd's helper, waits in the VM's PID namespace: in the container's cgroup its tasks count against --pids-limit (N − 1 left for the command) and its memory against --memory. Move only unshare's child, the init stage, into the container's cgroup" \
+    "only the container's processes" "also $strangers"
 else
   pass
 fi

@@ -26,12 +26,7 @@ if [ -n "$PROBE" ]; then
   # (Counted apart from pids.current, which a cgroup without the pids controller does not have.)
   current=$(wc -l < "$dir/cgroup.threads")
   refused=$(sed -n 's/^max //p' "$dir/pids.events" 2> /dev/null)
-  # The tasks in the cgroup that are not the container's: in another PID namespace than its process's.
-  ns=$(p_ns pid)
-  strangers=$(for p in $(cat "$dir/cgroup.procs" 2> /dev/null); do
-    [ "$(readlink "/proc/$p/ns/pid")" = "$ns" ] || printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2> /dev/null)"
-  done)
-  strangers=${strangers% }
+  strangers=$(p_cgroup_strangers)
   # The VM, while the container is at its limit: its shell must still be able to start a process. (Not vm: a
   # fork refused here is what this looks for, not a setting-up step gone wrong.)
   in_sandbox /bin/sh -c 'sleep 0 & wait $!' && vm_forks=yes
@@ -103,11 +98,18 @@ fi
 
 check bad-limit-refused
 # A refusal counts only from a runtime that takes good limits: one that knows no --pids-limit refuses them all. The
-# smallest, 1 (the command alone, which starts nothing), is one, as Docker takes it: a bound checked one off refuses it.
+# smallest, 1 (the command alone, which starts nothing), is one, as Docker takes it, and so is the largest, 4194304:
+# a bound checked one off refuses it.
 if [ "$max" = "$limit" ]; then
   probe '' -i busybox --pids-limit 1
   min_max=$([ -n "$PROBE" ] && cat "$(p_cgroup_dir)/pids.max" 2> /dev/null)
   probe_end
+  # (Only then: a failure shows the rd call it is about.)
+  if [ "$min_max" = 1 ]; then
+    probe '' -i busybox --pids-limit 4194304
+    top_max=$([ -n "$PROBE" ] && cat "$(p_cgroup_dir)/pids.max" 2> /dev/null)
+    probe_end
+  fi
 fi
 if [ "$max" != "$limit" ]; then
   fail "rd does not take a good --pids-limit yet (with --pids-limit $limit the container's pids.max was ${max:-not there}), so refusing a bad one says nothing: fix pids-limit first"
@@ -115,6 +117,10 @@ elif [ "$min_max" != 1 ]; then
   point_12_pids_max
   fail "with --pids-limit 1 the container's pids.max must be 1: 1 is the smallest limit, and a good one (the command alone, which starts nothing). Take every whole number from 1 to 4194304" \
     'pids.max 1 with --pids-limit 1' "${min_max:+pids.max $min_max}${min_max:-no container (rd's exit status $RC, its output below)}"
+elif [ "$top_max" != 4194304 ]; then
+  point_12_pids_max
+  fail "with --pids-limit 4194304 the container's pids.max must be 4194304: the most PIDs Linux hands out, and so the largest limit pids.max takes. Take every whole number from 1 to 4194304" \
+    'pids.max 4194304 with --pids-limit 4194304' "${top_max:+pids.max $top_max}${top_max:-no container (rd's exit status $RC, its output below)}"
 else
   # 0, a negative number, a number with a letter after it (what parseInt would still read as the limit), a
   # fraction (a number to Number(), and no whole one), one more than the most PIDs Linux hands out, and an
