@@ -119,6 +119,7 @@ if [ "$limits1" != '5368709120 477896704' ]; then
 elif refused --memory 'a size: a number of bytes, or of k, m or g (powers of 1024), such as 128m' --memory 12x &&
   refused --memory 'a size: digits, then k, m or g if any (-128m has a sign, which Number() keeps: the kernel would refuse the limit only once the cgroup is made)' --memory -128m &&
   refused --memory "a size: one digit at least (an empty one, as --memory=\$LIMIT gives with LIMIT unset, is none: a pattern of \\d* reads it as 0 bytes, and if (options.memory) skips it, leaving no limit)" --memory '' &&
-  refused --memory-swap "a size too (an empty one is none: if (options.memorySwap) skips it, leaving swap unlimited)" --memory 128m --memory-swap ''; then
+  refused --memory-swap "a size too (an empty one is none: if (options.memorySwap) skips it, leaving swap unlimited)" --memory 128m --memory-swap '' &&
+  refused --memory "a size rd can hold exactly, at most 2^53 - 1 bytes: past it a number loses digits, and from 1e21 String() writes an exponent that memory.max refuses, once the cgroup is made" --memory 1000000000000g; then
   pass
 fi

@@ -59,7 +59,8 @@ elif refused --user "UID or UID:GID, each a number, whole: ${G}x is none (Number
   refused --user "ids from 0 to 2147483647, the user's too: 4294967296 does not fit an id's 32 bits, and koffi hands it to setuid as 0, root" --user "4294967296:$G" &&
   refused --user "UID or UID:GID, each a number: an empty group is no number (Number('') is 0, root's group), nor 'the user's own' (1000 is listed)" --user "1000:" &&
   refused --user "UID or UID:GID, each a number: an empty user is no number (Number('') is 0, root)" --user ":$G" &&
-  refused --user "UID or UID:GID, one colon at most: a third part is neither (split(':') drops it without a word)" --user "$U:$G:$G"; then
+  refused --user "UID or UID:GID, one colon at most: a third part is neither (split(':') drops it without a word)" --user "$U:$G:$G" &&
+  refused --user "UID or UID:GID: an empty one, as --user=\$U gives with U unset, is none (if (options.user) skips it, and the command runs as root, every capability kept)" --user ''; then
   pass
 fi
 
@@ -82,30 +83,27 @@ elif refused --user "UID:GID, or a UID the image's /etc/passwd lists (1100 is no
   pass
 fi
 
+# id_probe USER WANT WHY: a container of --user USER, whose ids must be WANT ("uid …, gid …, groups: …").
+id_probe() {
+  probe 'id' -i busybox --user "$1"
+  [ -n "$PROBE" ] && p_ids
+  probe_end
+  if [ -z "$PROBE" ]; then
+    probe_missing
+  else
+    point_10_ids
+    expect_eq "$2" "uid $uids, gid $gids, groups: ${groups:-(none)}" "$3"
+  fi
+}
+
 # A listed user with a group given: the group given wins over the one /etc/passwd lists, group 0 too (root's group
 # is a group like any other, as in docker run --user 1000:0, OpenShift's way; if (gid) takes it for none).
 check listed-user-given-group
-probe 'id' -i busybox --user 1000:0
-[ -n "$PROBE" ] && p_ids
-probe_end
-if [ -z "$PROBE" ]; then
-  probe_missing
-else
-  point_10_ids
-  expect_eq "uid 1000 1000 1000 1000, gid 0 0 0 0" "uid $uids, gid $gids" \
-    "with --user 1000:0 the group is 0, as given, though /etc/passwd lists user 1000 with group 1100: look the group up only when --user names none, and 0 is a group like any other (a test like if (gid) takes it for none)"
-fi
+id_probe 1000:0 'uid 1000 1000 1000 1000, gid 0 0 0 0, groups: (none)' \
+  "with --user 1000:0 the group is 0, as given, though /etc/passwd lists user 1000 with group 1100: look the group up only when --user names none, and 0 is a group like any other (a test like if (gid) takes it for none)"
 
 # Root with a group given: the uid stays 0, but the groups change as for any other user (docker run --user 0:G).
 check root-user-given-group
 G3=$(random_in 6000 3000)
-probe 'id' -i busybox --user 0:$G3
-[ -n "$PROBE" ] && p_ids
-probe_end
-if [ -z "$PROBE" ]; then
-  probe_missing
-else
-  point_10_ids
-  expect_eq "uid 0 0 0 0, gid $G3 $G3 $G3 $G3, groups: (none)" "uid $uids, gid $gids, groups: ${groups:-(none)}" \
-    "with --user 0:$G3 the command stays root but in group $G3 alone, as docker run --user 0:$G3 runs it: to --user, root is a user like any other, so setgroups([]) and setgid($G3) are called for it too (setuid(0) changes nothing)"
-fi
+id_probe "0:$G3" "uid 0 0 0 0, gid $G3 $G3 $G3 $G3, groups: (none)" \
+  "with --user 0:$G3 the command stays root but in group $G3 alone, as docker run --user 0:$G3 runs it: to --user, root is a user like any other, so setgroups([]) and setgid($G3) are called for it too (setuid(0) changes nothing)"

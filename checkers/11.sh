@@ -356,6 +356,7 @@ check bad-userns-refused
 # A refusal counts only from a runtime that takes --userns auto: one that knows no --userns refuses every value.
 if [ -z "$userns2" ]; then
   fail "rd does not give a container of --userns auto a user namespace of its own yet (see uid-map), so refusing an unknown --userns says nothing: fix uid-map first"
-elif refused --userns "auto (or host)" --userns "$(pick 1 atuo keep-id private nomap)"; then
+elif refused --userns "auto (or host)" --userns "$(pick 1 atuo keep-id private nomap)" &&
+  refused --userns "auto (or host): an empty one, as --userns=\$M gives with M unset, is none (if (options.userns) skips it, and the container's root is the VM's)" --userns ''; then
   pass
 fi

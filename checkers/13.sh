@@ -317,7 +317,8 @@ check bad-net-refused
 # A refusal counts only from a runtime that takes --net: one that knows no --net refuses every value.
 if [ -z "$none_net" ]; then
   fail "rd does not run a container with --net none yet (see net-none), so refusing an unknown --net says nothing: fix net-none first"
-elif refused --net "bridge or none" --net "$(pick 1 brdige host bridged container:x)"; then
+elif refused --net "bridge or none" --net "$(pick 1 brdige host bridged container:x)" &&
+  refused --net "bridge or none: an empty one, as --net=\$NET gives with NET unset, is neither (if (options.net) skips it, and the container comes up without a word and without a network)" --net ''; then
   pass
 fi
 

@@ -475,6 +475,7 @@ done
 RD_STDIN=/run/check/seccomp-program
 subordinate_ids
 user_flags='--userns auto --user 1000:2000 --security-opt seccomp-deny=chdir,fchdir'
+deny_taken=
 # shellcheck disable=SC2086 # (the flags' words)
 probe "$(program_run "su-$mark")" -i busybox $user_flags
 unshare_ran= user_mode= user_program=
@@ -505,6 +506,7 @@ else
   expected=$(for c in sethostname mkdir symlink rename chmod chdir; do
     case " $deny chdir " in *" $c "*) printf ' %s:failed_1' "$c" ;; *) printf ' %s:worked' "$c" ;; esac
   done)
+  [ "$seen" = "$expected" ] && deny_taken=yes
   if [ -z "$PROBE" ] && [ "$RC" = 159 ]; then
     killed_by_sigsys
   elif [ -z "$PROBE" ]; then
@@ -534,4 +536,15 @@ else
     expect_eq "$(how_shown "$expected")" "$(how_shown "$seen")" \
       "with --security-opt seccomp-deny=$calls, exactly those calls must fail, with EPERM (failed 1): of sethostname, mkdir, symlink, rename, chmod and chdir, each made by the checker's program, the kernel says how each went. The filter must refuse exactly the calls seccomp-deny lists (in place of rd's default list), each by its number on this machine (linux.syscallNumber), and allow every other"
   fi
+fi
+
+# An --security-opt rd does not know (a typo, Docker's older seccomp:…, or an option rd does not have) is refused:
+# skipped, it would run the container without what was asked, without a word.
+check unknown-security-opt-refused
+# A refusal counts only from a runtime that takes seccomp-deny: one that knows no --security-opt refuses them all.
+if [ -z "$deny_taken" ]; then
+  fail "rd does not take --security-opt seccomp-deny=… yet (see seccomp-deny-chosen), so refusing an unknown --security-opt says nothing: fix seccomp-deny-chosen first"
+elif refused --security-opt "seccomp=unconfined or seccomp-deny=CALL,… (anything else, skipped, would run the container without what was asked)" \
+  --security-opt "$(pick 1 seccomp-deny:chdir seccomp-denny=chdir no-new-privileges seccomp=unconfind)"; then
+  pass
 fi
