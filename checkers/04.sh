@@ -238,7 +238,22 @@ else
     fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $GIVEN: find the image's tar before making the container's folders, or a folder to unpack it in" \
       'nothing new' "$left"
   else
-    pass
+    # An image whose tar is cut off halfway: tar fails, and so must rd, leaving no folder of the unpack.
+    cut=cut-$$
+    rm -f "$(s_file "$IMAGES")/$cut.tar"
+    head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$(s_file "$IMAGES")/$cut.tar"
+    rd_split run -i $cut --container-dir $GIVEN -- /bin/true
+    rm -f "$(s_file "$IMAGES")/$cut.tar"
+    left=$(with_images | grep -vxFf /run/check/left-before-typo)
+    if [ "$RC" = 0 ]; then
+      fail "rd run -i $cut exited with status 0, though its tar is cut off halfway and tar fails on it: a failed unpack fails the start" \
+        'an error' 'exit status 0'
+    elif [ -n "$left" ]; then
+      fail "rd run -i $cut failed (its tar is cut off halfway, and tar fails on it), but left this in $GIVEN: when the unpack fails, remove the folder it went into, then fail. Else every failed start leaves half an image behind" \
+        'nothing new' "$left"
+    else
+      pass
+    fi
   fi
 fi
 
