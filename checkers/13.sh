@@ -95,6 +95,16 @@ if [ -n "$PROBE" ]; then
   reach "$PROBE" "$SANDBOX" "$GATEWAY" & towards_vm=$!
   [ -n "$c_addr" ] && reach "$SANDBOX" "$PROBE" "${c_addr%/*}" && to_container=yes
   wait "$towards_vm" && to_vm=yes
+  # Both ends wired right and still nothing: now and then on a crowded host (see reach_retried), tried again. A
+  # network wired wrong is not: its cause is known, and the learner waits for the tries once.
+  case $to_vm$to_container in *no*)
+    case $(why_unreachable) in 'the interfaces look right'*)
+      [ "$to_vm" = yes ] || { reach_retried "$PROBE" "$SANDBOX" "$GATEWAY" && to_vm=yes; }
+      [ "$to_container" = yes ] || { [ -n "$c_addr" ] && reach_retried "$SANDBOX" "$PROBE" "${c_addr%/*}" && to_container=yes; }
+      ;;
+    esac
+    ;;
+  esac
 fi
 probe_end
 # What the VM has now that it did not have before, besides rd0. The kernel removes a veth with its namespace a
