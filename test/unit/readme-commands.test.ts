@@ -54,6 +54,9 @@ describe("README's set-up and test commands, and CI", () => {
 
   test('the set-up line and the test command install every tool the test suite runs', () => {
     expect(missingFrom(allUsers, ...ciCommands())).toEqual([]);
+    // npm test runs before the image test's line: what it needs must come with the lines before it, or a test
+    // that needs it is skipped on a fresh machine.
+    expect(missingFrom([...learnerUsers, 'test'], readmeCommands[0], readmeCommands[1])).toEqual([]);
   });
 
   test('a package left out of the lines is found', () => {
