@@ -10,11 +10,14 @@ vm "mkdir -p $RD_CWD && echo vm > $RD_CWD/only-in-vm" || exit 1
 # part: one container, its root, working directory and mounts
 
 check image-root
+PROBE_HOLDS=2
 probe '
   echo "image: $(cat /etc/rubber-image 2>&1)"
   [ -e /workshop ] && echo "vm: /workshop is visible"
   [ -e only-in-vm ] && echo "cwd: still in /tmp/rw-check/cwd of the VM"'
-if [ -n "$PROBE" ]; then
+PROBE_HOLDS=
+first=$PROBE
+if [ -n "$first" ]; then
   root=$(readlink "/proc/$PROBE/root")
   image=$(f=$(p_file /etc/rubber-image) && [ ! -L "$f" ] && head -c 200 "$f" 2>&1)
   same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
@@ -22,9 +25,15 @@ if [ -n "$PROBE" ]; then
   cwd=$(p_cwd)
   proc_mount=$(p_mounts | awk '$1 == "/proc" { print $2 }')
   proc_opts=$(awk '$5 == "/proc" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
+  # For own-copy: a second container of the same image, started while the first runs.
+  probe_aside
+  probe ''
+  second=$PROBE
+  [ -n "$second" ] && same_file "/proc/$second/root" "/proc/$first/root" && shared_root=yes
 fi
 probe_end
-if [ -z "$PROBE" ]; then
+[ -n "$first" ] && aside_run # (all but own-copy are about the first container)
+if [ -z "$first" ]; then
   probe_missing
 elif [ -n "$in_vm_root" ]; then
   fail "the command's root is the VM's / (it sees /workshop and every other file of the VM): chroot into the unpacked image before execve" \
@@ -38,7 +47,8 @@ fi
 
 check cwd-inside-root
 same_run
-if [ -z "$PROBE" ]; then
+[ -n "$first" ] && aside_run
+if [ -z "$first" ]; then
   probe_missing
 elif [ -z "$cwd_is_root" ]; then
   trace_point '^init [0-9]+ chroot\('
@@ -50,7 +60,8 @@ fi
 
 check proc
 same_run
-if [ -z "$PROBE" ]; then
+[ -n "$first" ] && aside_run
+if [ -z "$first" ]; then
   probe_missing
 elif [ -n "$in_vm_root" ]; then
   fail "the command runs in the VM's own root, so its /proc is the VM's: fix image-root first"
@@ -66,6 +77,7 @@ fi
 
 check image-dir-untouched
 same_run
+[ -n "$first" ] && aside_run
 # Judged against the VM as it was built, not against what the folder held before (an earlier level's container
 # in this VM may have changed it already): image tars only, and busybox.tar as it came.
 linked=$(s_linked "$IMAGES/busybox.tar")
@@ -81,10 +93,26 @@ if [ -n "$linked" ]; then
 elif [ -n "$not_images" ] || [ "$tar_now" != 'as it was' ]; then
   fail "rd changed the image folder $IMAGES: images are shared by every container, so unpack each container's copy into <container-dir>/<id>/rootfs" \
     'image tars only; busybox.tar as it was' "${not_images:-image tars only}; busybox.tar $tar_now"
-elif [ -z "$PROBE" ]; then
+elif [ -z "$first" ]; then
   probe_missing
 elif [ -n "$in_vm_root" ]; then
   fail "no container was made from the image (the command ran in the VM's own root): fix image-root first"
+else
+  pass
+fi
+
+check own-copy
+same_run
+if [ -z "$first" ]; then
+  probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "no container was made from the image (the command ran in the VM's own root): fix image-root first"
+elif [ -z "$second" ]; then
+  fail "a second container of busybox, started while the first still ran, never ran its command (rd's output is below): each container is made of a copy of the image of its own, in <container-dir>/<id>/rootfs, and two may run at once" \
+    'a second container running' '(none)'
+elif [ -n "$shared_root" ]; then
+  fail "two containers of busybox, running at once, had one root folder, $root: what one writes or deletes there, the other sees, and so does every later container of the image. Unpack a copy for each container into <container-dir>/<id>/rootfs (level 04 shares one unpacked image safely, read-only under an overlay)" \
+    'two root folders' "both $root"
 else
   pass
 fi

@@ -10,12 +10,11 @@ folders_before=" $(echo $(ls -A "$(s_file "$CONTAINERS")")) "
 check own-uts-ns
 PROBE_HOLDS=2
 probe 'echo "hostname: $(hostname)"' -i busybox
-PROBE_HOLDS=
 if [ -n "$PROBE" ]; then
   inside_uts=$(p_ns uts)
   # rd's own process stays in the VM's UTS namespace: the container's is made by the init stage.
   parent=$(rd_process)
-  [ -n "$parent" ] && parent_uts=$(readlink "/proc/$parent/ns/uts")
+  [ -n "$parent" ] && parent_uts=$(readlink "/proc/$parent/ns/uts") parent_pids=$(sed -n 's/^NSpid:[[:space:]]*//p' "/proc/$parent/status")
   inside_hostname=$(p_hostname)
   # (A first container also unpacks the image, into images: no container's folder.)
   id=$(for name in $(ls -A "$(s_file "$CONTAINERS")"); do
@@ -25,9 +24,23 @@ if [ -n "$PROBE" ]; then
   # A second container of the same image, started while the first runs: its id must be another.
   probe_aside
   probe 'echo "hostname: $(hostname)"' -i busybox
-  [ -n "$PROBE" ] && second_hostname=$(p_hostname)
+  second=$PROBE
+  [ -n "$second" ] && second_hostname=$(p_hostname)
   first_ran=yes
+  # A third, started once the first has ended while the second still runs: an id unique only among the
+  # containers running (one more than their number) gives it the second's. Only when the first two look right:
+  # from here on the run set aside is the second's, and the checks about the first show their own.
+  if [ -n "$second" ] && [ "$second_hostname" != "$inside_hostname" ] && [ "$inside_hostname" = "$id" ] &&
+    [ "$(nsenter -t "$SANDBOX" -u hostname)" = "$vm_hostname" ]; then
+    aside_end
+    probe_aside
+    PROBE_HOLDS=
+    probe 'echo "hostname: $(hostname)"' -i busybox
+    third_ran=yes
+    [ -n "$PROBE" ] && third_hostname=$(p_hostname)
+  fi
 fi
+PROBE_HOLDS=
 probe_end
 [ -n "$first_ran" ] && aside_run # (all but ids-differ are about the first container)
 if [ -z "$first_ran" ]; then
@@ -66,12 +79,21 @@ if [ -z "$first_ran" ]; then
   probe_missing
 elif [ "$inside_uts" = "$(s_ns uts)" ]; then
   fail "the container had no UTS namespace of its own, so its hostname was the VM's: fix own-uts-ns first"
-elif [ -z "$PROBE" ]; then
+elif [ -z "$second" ]; then
   fail "a second container of busybox, started while the first ($inside_hostname) still ran, never ran its command (rd's output is below): every container needs an id of its own, and with it a folder and a hostname of its own" \
     'a second container running' '(none)'
 elif [ "$second_hostname" = "$inside_hostname" ]; then
   fail "two containers of busybox, running at once, both got the hostname $inside_hostname: a container's id must differ from every other's (not the image's name, not a fixed word): make it at random, e.g. randomBytes(6).toString('hex')" \
     'two different hostnames' "$inside_hostname and $second_hostname"
+elif [ -n "$third_ran" ] && [ -z "$PROBE" ]; then
+  fail "a third container of busybox, started after the first ($inside_hostname) had ended while the second ($second_hostname) still ran, never ran its command (rd's output is below). An id unique only among the containers running now (one more than their number, say) comes back: make it at random, e.g. randomBytes(6).toString('hex')" \
+    'a third container running' '(none)'
+elif [ -n "$third_ran" ] && [ "$third_hostname" = "$second_hostname" ]; then
+  fail "a third container of busybox, started after the first had ended while the second still ran, got the second's id, $second_hostname, and with it the second's folder (its files, and its end removes them under the second): an id unique only among the containers running now (one more than their number, say) comes back. Make it at random, e.g. randomBytes(6).toString('hex')" \
+    'an id no running container has' "$third_hostname, the second's"
+elif pid=$(for p in $parent_pids; do case $(echo "$id" | sed 's/^0*//') in "$p" | "$(printf %x "$p")") echo "$p" ;; esac; done) && [ -n "$pid" ]; then
+  fail "the first container's id, $id, is rd's PID ($(echo $pid)): a PID is unique only while its process runs, and comes back later, and with it the folder an rd killed before it could clean up (kill -9, a crash) left, upperdir and all, for a new container to take as its own. Make the id at random, e.g. randomBytes(6).toString('hex')" \
+    'an id not made of a PID' "$id"
 else
   pass
 fi
