@@ -155,6 +155,8 @@ if [ -n "$PROBE" ]; then
   if [ -n "$PROBE" ]; then
     c_dirs=$(overlay_dirs)
     c_upper=${c_dirs%% *}
+    # B's upperdir, once C has started: C's rd must leave the folders of other containers alone.
+    b_kept=$(f=$(s_file "${b_upper#upperdir=}/.written-by-b") && [ -f "$f" ] && echo yes)
     shared=$(for d in $spots; do
       if has_file "$PROBE" "${d%/}/.written-by-b" || has_file "$PROBE_ASIDE" "${d%/}/.written-by-c"; then echo "$d"; fi
     done | tr '\n' ' ' | sed 's/ $//')
@@ -204,6 +206,9 @@ elif [ -z "$PROBE" ]; then
 elif [ "$b_upper" = "$c_upper" ]; then
   fail "two containers running at once wrote to the same upperdir, so each sees the other's files: every container needs an id of its own (random, e.g. randomBytes(6).toString('hex')), and its own folder <container-dir>/<id>" \
     'two upperdirs' "both ${b_upper:-(none)}"
+elif [ -z "$b_kept" ]; then
+  fail "once the second container had started, the first's upperdir (${b_upper#upperdir=}) no longer held the file the first wrote at its /: the second's rd removed or emptied a running container's folder. Its overlay is mounted only in its own mount namespace, so no rd can tell a running container's folder from one left behind by the mounts it sees: rd removes its own container's folder alone" \
+    "${b_upper#upperdir=}/.written-by-b" 'gone'
 elif [ "${b_dirs#* }" = "${c_dirs#* }" ]; then
   fail "two containers running at once had one overlay workdir (${b_dirs#* }): overlayfs empties <workdir>/work at every mount, so once the second started, the first's copy-ups, deletions and renames failed (ENOENT: appending to an image file, rm of one). Each overlay needs a workdir of its own, beside its upperdir in <container-dir>/<id>" \
     'two workdirs' "both ${b_dirs#* }"
@@ -223,20 +228,30 @@ elif [ -n "$left" ]; then
   fail "the containers, run with --container-dir $GIVEN, ended, but rd left this there: remove <container-dir>/<id>, in the container folder given, after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
 else
+  # A command that fails by itself (the checker killed every container above): its container goes all the same.
+  rd run --container-dir $GIVEN -- /bin/sh -c 'echo x > /tmp/.written; exit 3'
+  failed_rc=$RC
+  left=$(leftovers | grep -vxFf /run/check/left-before)
   # An image that is not there (a typo): rd fails, and makes nothing for a container it cannot start, nor
   # beside the unpacked images.
   with_images() { leftovers; ls -A "$(s_file "$GIVEN/images")" | sed 's#^#images/#'; }
   { cat /run/check/left-before; with_images; } > /run/check/left-before-typo
-  rd_split run -i no-such-image-$$ --container-dir $GIVEN -- /bin/true
-  left=$(with_images | grep -vxFf /run/check/left-before-typo)
-  if [ "$RC" = 0 ]; then
+  [ -z "$left" ] && rd_split run -i no-such-image-$$ --container-dir $GIVEN -- /bin/true
+  left_typo=$(with_images | grep -vxFf /run/check/left-before-typo)
+  if [ "$failed_rc" != 3 ]; then
+    fail "rd run -- sh -c '…; exit 3' exited with status $failed_rc: rd exits with its command's status" \
+      'exit status 3' "exit status $failed_rc"
+  elif [ -n "$left" ]; then
+    fail "a container whose command exited with status 3 by itself left this in $GIVEN: remove <container-dir>/<id> however the command ends, with a status or a signal (nothing can use or remove it later: rd has no rm)" \
+      'nothing new' "$left"
+  elif [ "$RC" = 0 ]; then
     fail "rd run -i no-such-image-$$ exited with status 0, though $IMAGES has no such image: fail with rd's own error" \
       'an error' 'exit status 0'
   elif has_line '^rd: ' && ! has_line '^rd: ' "$ERR"; then
     errors_on_stdout
-  elif [ -n "$left" ]; then
+  elif [ -n "$left_typo" ]; then
     fail "rd run -i no-such-image-$$ failed (there is no such image), but left this in $GIVEN: find the image's tar before making the container's folders, or a folder to unpack it in" \
-      'nothing new' "$left"
+      'nothing new' "$left_typo"
   else
     # An image whose tar is cut off halfway: tar fails, and so must rd, leaving no folder of the unpack.
     cut=cut-$$

@@ -58,9 +58,13 @@ if [ -n "$PROBE" ]; then
   # (Two empty answers are no proof: the early child must be found in the command's cgroup.)
   [ -n "$now_inside" ] && [ "$early" = "$now_inside" ] && from_start=yes || from_start=
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
+  # A cgroup below the container's, as its root may make one (it can mount cgroup2): rmdir refuses a cgroup
+  # that has any, so rd must remove those first.
+  [ "$cgroup" = "/rubber-workshop/$host" ] && mkdir "$dir/made-inside" && chown "$SANDBOX_ID:$SANDBOX_ID" "$dir/made-inside" && made_inside=yes
 fi
 probe_end
 left=$(cgroups_left)
+[ -n "$made_inside" ] && [ -d "$dir" ] && left_inside=yes
 handed_down=$(cat "$cg/cgroup.subtree_control" 2> /dev/null)
 if [ -z "$PROBE" ] && [ -d "$cg" ] && ! echo "$handed_down" | grep -qw cpu && has_line 'cpu\.weight'; then
   point_cgroup_handed_down
@@ -100,9 +104,19 @@ check cpu-weight
 # 10001, which the kernel refuses). The CPU time measured beside it is part of this check, not one of its own:
 # once the process is in its cgroup and the weight in cpu.weight, the share is the kernel's doing, and no runtime
 # mistake moves one without the other.
+# Beside it: an empty cgroup in rubber-workshop, as a container's is while its init stage starts, which rd must
+# leave alone; and a container without flags started while it runs, which must leave its weight alone (the
+# cgroup.subtree_control of rubber-workshop is every container's).
+decoy=$cg/$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+[ -d "$cg" ] && mkdir "$decoy" && chown "$SANDBOX_ID:$SANDBOX_ID" "$decoy" || decoy=
 probe '' -i busybox --cpu-shares 2048
 probed=$PROBE
-[ -n "$PROBE" ] && weight2048=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
+if [ -n "$PROBE" ]; then
+  rd run -i busybox -- /bin/true
+  plain_beside_rc=$RC
+  weight2048=$(cat "$(p_cgroup_dir)/cpu.weight" 2>&1)
+fi
+[ -n "$decoy" ] && { [ -d "$decoy" ] && rmdir "$decoy" || decoy_gone=$decoy; }
 probe_end
 if [ -n "$probed" ]; then
   probe '' -i busybox --cpu-shares 262144
@@ -124,6 +138,10 @@ elif [ -z "$weight" ]; then
   point_cgroup_handed_down
   fail "the container's cgroup has no cpu.weight file: a cgroup gets the cpu controller's files only if its parent hands the controller down. Write +cpu to /sys/fs/cgroup/rubber-workshop/cgroup.subtree_control when creating rubber-workshop" \
     'weight: 14' 'no cpu.weight'
+elif [ "$weight" = 14 ] && has_line 'No such file' "$weight2048"; then
+  point_cgroup_handed_down
+  fail "a container started without --cpu-shares (rd's exit status $plain_beside_rc) while one with --cpu-shares 2048 ran took that one's cpu.weight away: it wrote -cpu (or no +cpu) to rubber-workshop's cgroup.subtree_control, which hands the controller down to every container's cgroup, the running ones' too. Only ever add to it (+cpu)" \
+    'weight: 79 (2048 shares), still' 'no cpu.weight any more'
 elif [ "$weight $weight2048 $weight_max" = '14 79 10000' ] && [ -z "$min_ran" ]; then
   point_08_cpu_weight
   fail "rd did not start a container with --cpu-shares 2 (its exit status $RC, its output below): 2 is the smallest value cgroup v1 and Docker take (cpu.weight 1), and a good one. Take every whole number from 2 to 262144, both ends too" \
@@ -153,6 +171,14 @@ check cgroups-removed
 same_run
 if [ "$cgroup" != "/rubber-workshop/$host" ]; then
   fail "the container had no cgroup of its own, so none was left to remove: fix in-own-cgroup first"
+elif [ -n "$left_inside" ]; then
+  point_cgroup_removed
+  fail "the cgroup of the container with --cpu-shares 369 was left in /sys/fs/cgroup/rubber-workshop: it had a cgroup below it, made-inside (the checker made it, as the container's root may: it can mount cgroup2 and mkdir there), and rmdir refuses a cgroup that has any (EBUSY). Remove the container's cgroup depth first: the folders below it, then it" \
+    '(none)' "$(echo $left)"
+elif [ -n "$decoy_gone" ]; then
+  point_cgroup_removed
+  fail "rd removed ${decoy_gone##*/} from /sys/fs/cgroup/rubber-workshop, an empty cgroup that was not its container's: a container's cgroup is empty until its init stage has moved in, so sweeping empty cgroups takes a starting container's away. rd removes its own container's cgroup alone" \
+    "${decoy_gone##*/} still there" 'removed'
 elif [ -n "$left" ]; then
   point_cgroup_removed
   fail "cgroups were left in /sys/fs/cgroup/rubber-workshop after their containers exited: once the command has exited, rmdir the container's cgroup (allowed as soon as no process is left in it; its files go with it)" \

@@ -37,6 +37,13 @@ if [ -n "$PROBE" ]; then
   peak=$(cat "$(p_cgroup_dir)/memory.peak" 2> /dev/null)
   oom_kills=$(sed -n 's/^oom_kill //p' "$(p_cgroup_dir)/memory.events.local" 2> /dev/null)
   cgroup=$(p_cgroup)
+  # A container without flags, started while this one runs, must leave its limits in place: rubber-workshop's
+  # cgroup.subtree_control hands memory down to every container's cgroup, the running ones' too.
+  if [ "$limits" = '134217728 max' ]; then
+    rd run -i busybox -- /bin/true
+    plain_beside_rc=$RC
+    limits_after=$(limits_of_probe)
+  fi
 fi
 probe_end
 if [ -z "$PROBE" ] && [ "$PROBES" -le 1 ] && ! rd_timed_out && [ "$RC" != 137 ] && ! trace_has 'memory\.max'; then
@@ -58,6 +65,10 @@ elif [ "$limits" != '134217728 max' ]; then
   point_09_memory_limits
   expect_eq 'limits: 134217728 max' "limits: $limits" \
     "memory.max and memory.swap.max of the container's cgroup with --memory 128m alone: 128m is 128 MiB, 134217728 bytes (k, m and g are powers of 1024), and without --memory-swap rd leaves swap unlimited (max)"
+elif [ "$limits_after" != "$limits" ]; then
+  point_cgroup_handed_down
+  fail "a container started without flags (rd's exit status $plain_beside_rc) while one with --memory 128m ran took that one's limits away: it wrote -memory (or left +memory out) to rubber-workshop's cgroup.subtree_control, which hands the controller down to every container's cgroup, the running ones' too, and their memory.max goes with it. Only ever add to it (+memory)" \
+    'limits: 134217728 max, still' "limits: $limits_after"
 elif ! [ "${peak:-0}" -ge 67108864 ] 2> /dev/null; then
   fail "the container's cgroup never held 64 MiB (its memory.peak is ${peak:-missing}): with --memory 128m, allocating 64 MiB must fit. Was memory.max already 128 MiB when the command started?" \
     'memory.peak ≥ 67108864' "memory.peak ${peak:-missing}"
