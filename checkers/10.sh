@@ -13,6 +13,8 @@ as_root_login
 # in /etc/passwd all the same shows.)
 U=$(random_in 3000 3000) G=$(random_in 6000 3000)
 check user-and-group
+# (What was there before, for rd-stays-root: an earlier rd call in this VM may have left something.)
+left_before=$( { container_items "$CONTAINERS"; cgroups_left; } | sort)
 probe 'id; touch /tmp/made-by-the-command
   hostname renamed-by-the-command 2> /dev/null && echo "root left: sethostname worked"
   mount -t tmpfs none /tmp 2> /dev/null && echo "root left: mount worked"' -i busybox --user $U:$G
@@ -23,6 +25,7 @@ if [ -n "$PROBE" ]; then
   owner=$(inside_ids "$owner" | tr ' ' :)
 fi
 probe_end
+left_after_user=$( { container_items "$CONTAINERS"; cgroups_left; } | sort | grep -vxF "${left_before:-/}" | tr '\n' ' ')
 point_10_ids # also when rd stopped at a call root was needed for (probe_missing)
 if [ -z "$PROBE" ]; then
   probe_missing
@@ -45,6 +48,21 @@ else
   point_10_groups
   expect_eq 'groups: (none)' "groups: ${groups:-(none)}" \
     "the command kept supplementary groups: rd ran with root's (0), and setuid/setgid leave them alone. Call setgroups([]) before setgid"
+fi
+
+# rd itself, waiting for the command, stays root: its cleanup (the container's folder, the cgroup) needs it.
+check rd-stays-root
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$user_dropped" ]; then
+  fail "rd does not run the command as the user --user names yet: fix user-and-group first"
+elif [ "$RC" != 137 ] || [ -n "$left_after_user" ]; then
+  why=$(has_line '^ +at ' "$OUT" && echo ', with a stack trace')
+  fail "once the command of --user $U:$G was killed (SIGKILL: 137), rd exited with status $RC$why and left ${left_after_user:-nothing}: rd itself must stay root, for its cleanup needs root (the container's folder and cgroup are root's); only the init stage becomes the user, as its last step before execve" \
+    'exit status 137; nothing left' "exit status $RC; left: ${left_after_user:-nothing}"
+else
+  pass
 fi
 
 # A name is no number: taken for one (Number('12x') is NaN, which koffi hands to setgid as 0), it runs the
