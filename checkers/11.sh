@@ -51,7 +51,8 @@ rd run -i busybox -- /bin/true
 privileged
 # (The command holds as a shell with a trap for SIGTERM, and ends by one sent to rd: for sigterm-passed-on.)
 PROBE_ON_TERM=yes
-probe "touch /tmp/made-by-root; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto $PRIVILEGED
+# (With limits: the start through unshare(1) must write them as the other start does; 512 shares are weight 20.)
+probe "touch /tmp/made-by-root; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto --memory 48m --cpu-shares 512 $PRIVILEGED
 PROBE_ON_TERM=
 if [ -n "$PROBE" ]; then
   own_userns=$(p_ns user) vm_userns=$(s_ns user)
@@ -64,6 +65,7 @@ if [ -n "$PROBE" ]; then
   made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
   lowerdir=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
   cgroup=$(p_cgroup) strangers=$(p_cgroup_strangers)
+  limits=$(for f in memory.max cpu.weight; do cat "$(p_cgroup_dir)/$f" 2> /dev/null || echo none; done | paste -s -d ' ')
   etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f")
   # The image's one file not root's: /home/learner, 1000:1100. Moved by the starts, it is not the root's.
   home=$(f=$(p_file /home/learner) && stat -c '%u:%g' "$f")
@@ -233,6 +235,9 @@ elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
 elif [ -n "$strangers" ]; then
   fail "with --userns auto the container's cgroup also holds processes that are not the container's: $strangers. unshare(1), rd's helper, waits in the VM's PID namespace: in the container's cgroup its tasks count against --pids-limit (N − 1 left for the command) and its memory against --memory. Move only unshare's child, the init stage, into the container's cgroup" \
     "only the container's processes" "also $strangers"
+elif [ "$limits" != '50331648 20' ]; then
+  fail "with --userns auto --memory 48m --cpu-shares 512 the container's cgroup has memory.max and cpu.weight $limits: the start through a user namespace (unshare(1)) never wrote its limits. rd run writes every limit into the container's cgroup when it makes it, whichever way the container then starts" \
+    'memory.max 50331648, cpu.weight 20' "memory.max, cpu.weight: $limits"
 else
   pass
 fi
@@ -310,8 +315,11 @@ if [ -n "$PROBE" ]; then
   p_ids
   [ "$(p_ns user)" != "$(s_ns user)" ] && userns2=yes
   etc2=$(f=$(p_file /etc) && inside_ids "$(stat -c '%u %g' "$f")" | tr ' ' :)
+  lower2=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
 fi
 probe_end
+# The copy it ran on, after its end (for mapped-copy-kept).
+[ -n "$lower2" ] && lower2_kept=$(f=$(s_file "$lower2/etc/passwd") && [ -f "$f" ] && echo yes)
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ "$etc2" != "${UIDS2% *}:${GIDS2% *}" ] && [ "${uids%% *}" = "$(( ${UIDS2% *} + 1000 ))" ]; then
@@ -322,6 +330,24 @@ else
   u=$(( ${UIDS2% *} + 1000 )) g=$(( ${GIDS2% *} + 2000 ))
   expect_eq "uid $u $u $u $u, gid $g $g $g $g, groups: (none)" "uid $uids, gid $gids, groups: ${groups:-(none)}" \
     "with --userns auto --user 1000:2000 the command's ids outside are 1000 and 2000 moved by the ranges' starts, and it has no supplementary groups: setgroups is denied inside, so rd run drops root's groups (setgroups([])) before the namespace is made"
+fi
+
+# The copy of the image for a pair of ranges is an image again, kept for the next containers of those ranges, as
+# the image is (level 04): one removed at a container's end goes from under every running container of those
+# ranges (their /etc and /bin empty).
+check mapped-copy-kept
+same_run
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ -z "$userns2" ]; then
+  fail "the container of --userns auto --user 1000:2000 had no user namespace of its own, so no copy of the image for its ranges: fix uid-map first"
+elif [ -z "$lower2" ]; then
+  fail "the container of --userns auto --user 1000:2000 ran on no overlay whose lower layer the checker could find: fix uid-map and image-files-mapped first"
+elif [ -z "$lower2_kept" ]; then
+  fail "once the container of --userns auto --user 1000:2000 ended, the copy of the image it ran on ($lower2) was gone: rd removed it at the container's end, and with it every running container of those ranges loses its files. Keep the copy for each pair of ranges, as the image is kept" \
+    "$lower2/etc/passwd" 'gone'
+else
+  pass
 fi
 
 # Maps the kernel refuses (root's ranges reach past the ids the VM may map, 0–65535: uid_map's write fails with

@@ -105,8 +105,10 @@ if [ "$max" = "$limit" ]; then
   min_max=$([ -n "$PROBE" ] && cat "$(p_cgroup_dir)/pids.max" 2> /dev/null)
   probe_end
   # (Only then: a failure shows the rd call it is about.)
+  # (With --userns auto: the start through unshare(1) must write the limit too, as the other does.)
   if [ "$min_max" = 1 ]; then
-    probe '' -i busybox --pids-limit 4194304
+    subordinate_ids
+    probe '' -i busybox --pids-limit 4194304 --userns auto
     top_max=$([ -n "$PROBE" ] && cat "$(p_cgroup_dir)/pids.max" 2> /dev/null)
     probe_end
   fi
@@ -117,10 +119,14 @@ elif [ "$min_max" != 1 ]; then
   point_12_pids_max
   fail "with --pids-limit 1 the container's pids.max must be 1: 1 is the smallest limit, and a good one (the command alone, which starts nothing). Take every whole number from 1 to 4194304" \
     'pids.max 1 with --pids-limit 1' "${min_max:+pids.max $min_max}${min_max:-no container (rd's exit status $RC, its output below)}"
+elif [ "$top_max" = max ]; then
+  point_12_pids_max
+  fail "with --pids-limit 4194304 --userns auto the container's pids.max stayed max: the start through a user namespace (unshare(1)) never wrote the limit. rd run writes every limit into the container's cgroup when it makes it, whichever way the container then starts" \
+    'pids.max 4194304 with --pids-limit 4194304 --userns auto' 'pids.max max'
 elif [ "$top_max" != 4194304 ]; then
   point_12_pids_max
-  fail "with --pids-limit 4194304 the container's pids.max must be 4194304: the most PIDs Linux hands out, and so the largest limit pids.max takes. Take every whole number from 1 to 4194304" \
-    'pids.max 4194304 with --pids-limit 4194304' "${top_max:+pids.max $top_max}${top_max:-no container (rd's exit status $RC, its output below)}"
+  fail "with --pids-limit 4194304 (and --userns auto) the container's pids.max must be 4194304: the most PIDs Linux hands out, and so the largest limit pids.max takes. Take every whole number from 1 to 4194304" \
+    'pids.max 4194304 with --pids-limit 4194304 --userns auto' "${top_max:+pids.max $top_max}${top_max:-no container (rd's exit status $RC, its output below)}"
 else
   # 0, a negative number, a number with a letter after it (what parseInt would still read as the limit), a
   # fraction (a number to Number(), and no whole one), one more than the most PIDs Linux hands out, and an

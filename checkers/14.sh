@@ -541,10 +541,13 @@ fi
 # An --security-opt rd does not know (a typo, Docker's older seccomp:…, or an option rd does not have) is refused:
 # skipped, it would run the container without what was asked, without a word.
 check unknown-security-opt-refused
+call_typo=chdir,$(pick 1 chdri mkdri fchdirr unlnk)
 # A refusal counts only from a runtime that takes seccomp-deny: one that knows no --security-opt refuses them all.
 if [ -z "$deny_taken" ]; then
   fail "rd does not take --security-opt seccomp-deny=… yet (see seccomp-deny-chosen), so refusing an unknown --security-opt says nothing: fix seccomp-deny-chosen first"
 elif refused --security-opt "seccomp=unconfined or seccomp-deny=CALL,… (anything else, skipped, would run the container without what was asked)" \
-  --security-opt "$(pick 1 seccomp-deny:chdir seccomp-denny=chdir no-new-privileges seccomp=unconfind)"; then
+  --security-opt "$(pick 1 seccomp-deny:chdir seccomp-denny=chdir no-new-privileges seccomp=unconfind)" &&
+  refused --security-opt "seccomp-deny= calls by their names: $(echo $call_typo | cut -d, -f2) is no call (left out of the filter, it would run the container with a call allowed that was meant to be refused)" \
+  --security-opt "seccomp-deny=$call_typo"; then
   pass
 fi
