@@ -336,13 +336,14 @@ fi
 check two-containers
 # Two containers at once, then the first ends while the second runs: the second must keep its network (what
 # the first's rd removes is its own only), and a third, started then, must get an address the second does
-# not hold (the first's, given back, or another). The second has a container folder of its own (OTHER): the
+# not hold (the first's, given back, or another); then the second ends, and a fourth must not get the third's.
+# The second has a container folder of its own (OTHER): the
 # bridge is the VM's, one for all, and so are its addresses, whatever folder a container's files go in.
 # (Four times rd's time: each reach between them may be tried three times, ≈ 14 s a try when it fails, while both
 # rds run; a runtime hung past that is still caught.)
 PROBE_HOLDS=4 OTHER=/tmp/rw-other-containers
 probe 'true' --net bridge
-first= second= third= first_ran= second_ran= kept_network= seen_by_second=
+first= second= third= third_probe= fourth= fourth_ran= first_ran= second_ran= kept_network= seen_by_second=
 if [ -n "$PROBE" ]; then
   first_ran=yes
   first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
@@ -370,7 +371,17 @@ if [ -n "$PROBE" ]; then
       probe_aside
       PROBE_HOLDS=
       probe 'true' --net bridge
+      third_probe=$PROBE
       [ -n "$PROBE" ] && third=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+      # Then the second ends while the third runs, and a fourth starts: an rd whose end freed every address,
+      # not its own alone, gives the fourth the third's.
+      if [ -n "$third" ] && [ "$third" != "$second" ]; then
+        aside_end
+        probe_aside
+        probe 'true' --net bridge
+        fourth_ran=yes
+        [ -n "$PROBE" ] && fourth=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+      fi
     fi
   fi
 fi
@@ -393,12 +404,18 @@ elif [ "$kept_network" != yes ]; then
     else echo "the VM's rd0: $(link_field "$v_links" rd0 4), $(printf '%s\n' "$v_addrs" | awk '$1 == "rd0" { print $2 }')"; fi)
   fail "once the first container had ended, the second ($second), still running, could no longer reach the VM at $GATEWAY: $why (${seen_by_second:-})" \
     'the token, at the VM' 'nothing'
-elif [ -z "$PROBE" ]; then
+elif [ -z "$third_probe" ]; then
   fail "a third container, started while the second still ran, never ran its command (rd's output is below)"
 elif [ "$third" = "$second" ]; then
   trace_point 'addrAdd'
   fail "a third container, started after the first ended and while the second ($second) still ran, got $third too: an address is free when no running container holds it, not by how many run (a count reuses a running one's). Keep a record of each address in use, and remove it when its container ends" \
     "an address other than $second" "$third"
+elif [ -n "$fourth_ran" ] && [ -z "$PROBE" ]; then
+  fail "a fourth container, started after the second ended while the third ($third) still ran, never ran its command (rd's output is below)"
+elif [ -n "$fourth_ran" ] && [ "$fourth" = "$third" ]; then
+  trace_point 'addrAdd'
+  fail "a fourth container, started after the second ended while the third ($third) still ran, got $third too: the second's end freed the third's address with its own. A container's end gives back its own address alone (the reference removes its own file in /run/rd/addresses, not the folder)" \
+    "an address other than $third" "$fourth"
 else
   pass
 fi
