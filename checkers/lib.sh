@@ -394,19 +394,9 @@ probe() {
 echo '$_PROBE_READY'
 exec $_exec"
   PROBE= PROBES=0
-  # Scanning /proc takes CPU the container's start needs (one vCPU): scan when the command says it is
-  # about to hold (a hint only: the scan decides), when rd has ended, and every 2 s whatever it says. The
-  # wait is counted in 0.025 s steps, not read from the clock.
-  _steps=$(( RD_TIMEOUT * 40 )) _n=0
-  while [ $((_steps -= 1)) -ge 0 ]; do
-    if _said_ready || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((_n += 1)) -ge 80 ]; then
-      _n=0
-      _found=$(_processes_running "$_held ")
-      PROBES=$(echo $_found | wc -w)
-      if [ "$PROBES" -gt 0 ] || ! kill -0 "$_rd_bg" 2> /dev/null; then break; fi
-    fi
-    _pause 0.025
-  done
+  [ "${PROBE_START_ONLY:-}" = yes ] && return 0
+  _held_wait "$_held" "$_rd_bg" "$_out_file"
+  PROBES=$(echo $_found | wc -w)
   [ "$PROBES" = 1 ] && PROBE=$_found
   # (The inner shell's trap is set once its fifo is open, up to 2 s later.)
   _i=0
@@ -418,13 +408,29 @@ exec $_exec"
   [ -n "$PROBE" ]
 }
 
+# _held_wait HELD RD-BG OUT-FILE: waits until a process runs as HELD (its command line), or its rd has ended;
+# _found is then their PIDs. Scanning /proc takes CPU the container's start needs (one vCPU): it scans when the
+# command says in OUT-FILE that it is about to hold (a hint only: the scan decides), when rd has ended, and
+# every 2 s whatever it says. The wait is counted in 0.025 s steps, not read from the clock.
+_held_wait() {
+  _steps=$(( RD_TIMEOUT * 40 )) _n=0 _found=
+  while [ $((_steps -= 1)) -ge 0 ]; do
+    if _said_ready "$3" || ! kill -0 "$2" 2> /dev/null || [ $((_n += 1)) -ge 80 ]; then
+      _n=0
+      _found=$(_processes_running "$1 ")
+      if [ -n "$_found" ] || ! kill -0 "$2" 2> /dev/null; then break; fi
+    fi
+    _pause 0.025
+  done
+}
+
 # _sleep_marker: a number of seconds to sleep that no other process has on its command line (an hour and more).
 _sleep_marker() { echo "$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"; }
 
 _PROBE_READY='(the command holds still now, for the checker to look at it)'
-# _said_ready: the probe's line is in rd's output so far (read with the shell alone: no process started).
+# _said_ready OUT-FILE: the probe's line is in rd's output so far (read with the shell alone: no process started).
 _said_ready() {
-  while IFS= read -r _line; do [ "$_line" = "$_PROBE_READY" ] && return 0; done < "$_out_file"
+  while IFS= read -r _line; do [ "$_line" = "$_PROBE_READY" ] && return 0; done < "$1"
   return 1
 }
 
@@ -440,8 +446,17 @@ _processes_running() {
 # the first holds still: two containers at once. probe_end then ends both; RC, OUT and CMD are the second's.
 # (Start the first with PROBE_HOLDS=2 set: its rd then has time for both starts before its time is up.)
 probe_aside() {
-  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg _aside_cmd=$CMD _aside_trace=$TRACE
+  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg _aside_cmd=$CMD _aside_trace=$TRACE _aside_held=$_held
   mv "$_out_file" "$_out_file.aside" # (its rd goes on writing there)
+}
+
+# aside_wait: for a first probe started with PROBE_START_ONLY=yes (probe returns once rd has started) and set
+# aside at once, so that a second starts before the first's command runs: starts that overlap. Once the second
+# probe holds, waits for the first to hold too: PROBE_ASIDE is then its PID (empty if it never got there).
+aside_wait() {
+  _held_wait "$_aside_held" "$_aside_bg" "$_out_file.aside"
+  [ "$(echo $_found | wc -w)" = 1 ] && PROBE_ASIDE=$_found
+  [ -n "$PROBE_ASIDE" ]
 }
 
 # aside_end: ends the probe set aside (SIGKILL, from outside) and collects its rd, while the current probe
