@@ -422,12 +422,12 @@ fi
 
 # part: two containers started together
 check started-together
-# Two containers started back to back, the second before the first runs its command (as `rd run … &` twice
-# does): each start takes an address while the other may be taking one, or holds one not wired yet. They must
-# get two. (The first's rd has twice rd's time: it holds while the second starts.)
-PROBE_HOLDS=2 PROBE_START_ONLY=yes
+# Two containers whose starts overlap (as `rd run … &` twice does): the first's is held (stopped) once its rd has
+# started its init stage, having leased an address it has not wired yet, while the second starts and runs; then it
+# goes on. They must get two addresses. (The first's rd has twice rd's time: it waits for the second.)
+PROBE_HOLDS=2 PROBE_PAUSED=yes
 probe 'true' --net bridge
-PROBE_HOLDS= PROBE_START_ONLY=
+PROBE_HOLDS= PROBE_PAUSED=
 probe_aside
 probe 'true' --net bridge
 t_second=$PROBE t_first= t_a= t_b=
@@ -437,15 +437,15 @@ aside_wait && t_first=$PROBE_ASIDE
 probe_end
 if [ -z "$t_first" ]; then
   aside_run
-  fail "the first of two containers started together, the second right after it, never ran its command (its rd's output is below): two starts at once must not get in each other's way"
+  fail "the first of two containers whose starts overlapped (it was held once its rd had started the init stage, while the second started and ran) never ran its command (its rd's output is below): two starts at once must not get in each other's way"
 elif [ -z "$t_second" ]; then
-  fail "the second of two containers started together, right after the first, never ran its command (rd's output is below): two starts at once must not get in each other's way"
+  fail "the second of two containers whose starts overlapped (it started while the first was held, its rd past the start of the init stage) never ran its command (rd's output is below): two starts at once must not get in each other's way"
 elif [ -z "$t_a" ] || [ -z "$t_b" ]; then
   fail "a container started with --net bridge has no address besides lo's (see own-interface)" \
     'two addresses' "${t_a:-none} and ${t_b:-none}"
 elif [ "$t_a" = "$t_b" ]; then
   trace_point 'addrAdd'
-  fail "two containers started together, the second right after the first, both got $t_a: one start took the address the other had taken, before it was wired (a lease whose container has no veth yet is not left over: its rd may still be starting), or both found it free at once. Take an address in one step that fails if it is taken (the reference creates its file in /run/rd/addresses with the flag 'wx', O_EXCL), and free only your own" \
+  fail "two containers whose starts overlapped (the first held once its rd had started the init stage, while the second started and ran) both got $t_a: the second took the address the first had taken and not wired yet (a lease whose container has no veth yet is not left over: its rd may still be starting). Take an address in one step that fails if it is taken (the reference creates its file in /run/rd/addresses with the flag 'wx', O_EXCL), and free only your own" \
     'two addresses' "$t_a and $t_b"
 else
   pass

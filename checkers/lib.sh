@@ -394,7 +394,7 @@ probe() {
 echo '$_PROBE_READY'
 exec $_exec"
   PROBE= PROBES=0
-  [ "${PROBE_START_ONLY:-}" = yes ] && return 0
+  if [ "${PROBE_PAUSED:-}" = yes ]; then _pause_start; return 0; fi
   _held_wait "$_held" "$_rd_bg" "$_out_file"
   PROBES=$(echo $_found | wc -w)
   [ "$PROBES" = 1 ] && PROBE=$_found
@@ -424,6 +424,46 @@ _held_wait() {
   done
 }
 
+# _pause_start: once the background rd call has started its init stage (a node below rd: Node cannot fork, so it
+# starts itself again), stops every process below rd (SIGSTOP), as a busy machine might hold them there: rd is
+# then past all it does before that, and the container not made yet. Not rd itself: nsenter, its parent, would
+# stop itself too (it passes a stop on) and stay stopped. _paused is then their PIDs (empty if rd ended first,
+# or started no node within rd's time).
+_pause_start() {
+  _paused= _rd_own= _steps=$(( RD_TIMEOUT * 40 )) _harness=$(readlink /proc/self/ns/pid)
+  while [ $((_steps -= 1)) -ge 0 ] && kill -0 "$_rd_bg" 2> /dev/null; do
+    # rd's own process: the call's first in the sandbox (below the harness's nsenter).
+    [ -n "$_rd_own" ] || for _p in $(_below "$_rd_bg"); do
+      [ "$(readlink "/proc/$_p/ns/pid")" != "$_harness" ] && _rd_own=$_p && break
+    done
+    _tree=$([ -n "$_rd_own" ] && _below "$_rd_own" | sed 1d)
+    if [ -n "$_tree" ] && for _p in $_tree; do cat "/proc/$_p/comm"; done 2> /dev/null | grep -qx node; then
+      # (Twice: a process can start another between the scan and its stop; a stopped one starts none.)
+      for _i in 1 2; do
+        # shellcheck disable=SC2086 # (PIDs)
+        kill -STOP $_tree 2> /dev/null
+        _paused="$_paused $_tree" _tree=$(_below "$_rd_own" | sed 1d)
+      done
+      return
+    fi
+    _pause 0.025
+  done
+}
+
+# _below PID: PID and every process below it, as the kernel lists each task's children.
+_below() {
+  _todo=$1
+  while [ -n "$_todo" ]; do
+    # shellcheck disable=SC2086 # (PIDs)
+    set -- $_todo
+    _todo=
+    for _p; do
+      echo "$_p"
+      _todo="$_todo $(cat "/proc/$_p"/task/*/children 2> /dev/null)"
+    done
+  done
+}
+
 # _sleep_marker: a number of seconds to sleep that no other process has on its command line (an hour and more).
 _sleep_marker() { echo "$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"; }
 
@@ -446,18 +486,24 @@ _processes_running() {
 # the first holds still: two containers at once. probe_end then ends both; RC, OUT and CMD are the second's.
 # (Start the first with PROBE_HOLDS=2 set: its rd then has time for both starts before its time is up.)
 probe_aside() {
-  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg _aside_cmd=$CMD _aside_trace=$TRACE _aside_held=$_held
+  PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg _aside_cmd=$CMD _aside_trace=$TRACE _aside_held=$_held _aside_paused=$_paused
+  _paused=
   mv "$_out_file" "$_out_file.aside" # (its rd goes on writing there)
 }
 
-# aside_wait: for a first probe started with PROBE_START_ONLY=yes (probe returns once rd has started) and set
-# aside at once, so that a second starts before the first's command runs: starts that overlap. Once the second
-# probe holds, waits for the first to hold too: PROBE_ASIDE is then its PID (empty if it never got there).
+# aside_wait: for a first probe started with PROBE_PAUSED=yes (probe returns once rd has started its first
+# process, having stopped the call there) and set aside at once, so that a second starts while the first's start
+# is under way: starts that overlap. Once the second probe holds, lets the first go on and waits for it to hold
+# too: PROBE_ASIDE is then its PID (empty if it never got there).
 aside_wait() {
+  _aside_go
   _held_wait "$_aside_held" "$_aside_bg" "$_out_file.aside"
   [ "$(echo $_found | wc -w)" = 1 ] && PROBE_ASIDE=$_found
   [ -n "$PROBE_ASIDE" ]
 }
+
+# shellcheck disable=SC2086 # (PIDs)
+_aside_go() { [ -z "$_aside_paused" ] || kill -CONT $_aside_paused 2> /dev/null; _aside_paused=; }
 
 # aside_end: ends the probe set aside (SIGKILL, from outside) and collects its rd, while the current probe
 # holds still: a container ending while another runs. probe_aside may then set the current one aside in turn.
@@ -474,6 +520,7 @@ aside_run() { CMD=$_aside_cmd OUT=$(tail -n 40 "$_out_file.aside") ERR= TRACE=$_
 # the one set aside: the end of an rd call empties the sandbox).
 probe_end() {
   for _p in $PROBE $PROBE_ASIDE; do kill -KILL "$_p" 2> /dev/null; done
+  _aside_go
   rd_wait
   if [ -n "$_aside_bg" ]; then
     wait "$_aside_bg"
