@@ -58,7 +58,7 @@ fi
 # is then killed from outside, for the signal check.
 check stdin
 mkfifo /run/check/stdin && exec 7<> /run/check/stdin && echo 'a line for the command' >&7
-RD_STDIN=/run/check/stdin streams_not_rds=
+RD_STDIN=/run/check/stdin streams_not_rds= end_signal=KILL
 probe 'read -r line'
 RD_STDIN=
 if [ -n "$PROBE" ]; then
@@ -76,6 +76,14 @@ if [ -n "$PROBE" ]; then
   rd_group=$(process_group "${rd_pids##* }") command_group=$(process_group "$PROBE")
   sigint_rd() { for p in $rd_pids; do [ "$(process_group "$p")" = "$rd_group" ] && kill -INT "$p"; done; }
   sigint_rd; usleep 200000; sigint_rd
+  # Then killed from outside as docker kill does: with SIGTERM where the command is not its PID namespace's first
+  # process (before level 06: without a handler, it dies of it), else with SIGKILL (a namespace's PID 1 takes
+  # from outside only SIGKILL and the signals it handles). end_signal: the one it died of.
+  if [ "$(p_status NSpid | awk '{ print $NF }')" != 1 ] && kill -TERM "$PROBE" 2> /dev/null; then
+    i=0
+    while state=$(sed 's/.*) //' "/proc/$PROBE/stat" 2> /dev/null) && [ "${state%% *}" != Z ] && [ $((i += 1)) -le 80 ]; do usleep 25000; done
+    case ${state%% *} in Z | '') end_signal=TERM ;; esac
+  fi
 fi
 probe_end
 exec 7>&-
@@ -100,12 +108,11 @@ else
 fi
 
 check signal
-# The stdin check's container, killed from outside as `docker kill` does: from level 06 the command is its
-# namespace's PID 1, which ignores signals sent from inside it, but SIGKILL from an ancestor namespace always
-# arrives. The PID rd reports must be the command's, as rd's own PID namespace (the VM's) numbers it. rd had
-# a SIGINT first (above).
+# The stdin check's container, killed from outside as `docker kill` does: with SIGTERM, or from level 06, where
+# the command is its namespace's PID 1 and ignores signals it does not handle, with SIGKILL (see stdin). The PID
+# rd reports must be the command's, as rd's own PID namespace (the VM's) numbers it. rd had a SIGINT first (above).
 same_run
-report=$(rd_report)
+report=$(rd_report) end_status=$((128 + $(kill -l "$end_signal")))
 if [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$rd_group" ] && [ "$command_group" != "$rd_group" ]; then
@@ -113,36 +120,38 @@ elif [ -n "$rd_group" ] && [ "$command_group" != "$rd_group" ]; then
     "process group $rd_group, rd's" "process group ${command_group:-(none)}"
 elif has_line '^[0-9]+ killed by signal SIGINT$' "$report"; then
   fail "rd reported an end by SIGINT, though the harness sent its ^C only to rd's processes above the command (rd's own, and any between it and the command), to see the command killed as docker kill does: either rd passed the ^C on to the command, or a process between rd and the command died of it and rd reported that one. A terminal's ^C reaches the command itself (it is in rd's group): rd only outlives it, and waits for the init stage, which becomes the command (execve)" \
-    "$vm_pid killed by signal SIGKILL" "$report"
+    "$vm_pid killed by signal SIG$end_signal" "$report"
 elif [ "$RC" = 130 ] && [ -z "$report" ]; then
   fail "rd itself died of a SIGINT (what ^C sends to the terminal's whole foreground group, rd and the command alike; the harness sent rd two, 0.2 s apart) while the command ran, so no one reported how the command ended: in the parent, process.on('SIGINT', () => {}) before spawning (on, not once: every ^C), and let the command decide" \
-    "rd outlives SIGINT; $vm_pid killed by signal SIGKILL" 'rd killed by SIGINT (exit status 130)'
-elif ! has_line '^[0-9]+ killed by signal SIGKILL$' "$report"; then
-  fail "the command was killed by SIGKILL: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIGKILL' (linux.describeExit)" \
-    "$vm_pid killed by signal SIGKILL" "${report:-(no such line)}"
+    "rd outlives SIGINT; $vm_pid killed by signal SIG$end_signal" 'rd killed by SIGINT (exit status 130)'
+elif ! has_line "^[0-9]+ killed by signal SIG$end_signal\$" "$report"; then
+  fail "the command was killed by SIG$end_signal: when Node's 'exit' event gives a signal instead of a code, report '<pid> killed by signal SIG$end_signal' (linux.describeExit)" \
+    "$vm_pid killed by signal SIG$end_signal" "${report:-(no such line)}"
 elif [ "${report%% *}" != "$vm_pid" ]; then
   fail "rd reported PID ${report%% *}, but the command's PID, as rd's PID namespace numbers it, is $vm_pid: report the PID of the child that became the command (child.pid), not rd's own" \
-    "$vm_pid killed by signal SIGKILL" "$report"
+    "$vm_pid killed by signal SIG$end_signal" "$report"
 elif rd_timed_out; then
-  fail "rd reported how the command ended, then did not exit itself: once the init stage's 'exit' event has come and been reported, end rd with process.exit(128 + the signal's number), 137 here, like a shell does" \
-    137 'rd still running'
-elif [ "$RC" != 137 ]; then
-  fail "rd exited with status $RC after the command was killed by SIGKILL: exit with 128 + the signal's number (137), like a shell does" 137 "$RC"
+  fail "rd reported how the command ended, then did not exit itself: once the init stage's 'exit' event has come and been reported, end rd with process.exit(128 + the signal's number), $end_status here, like a shell does" \
+    "$end_status" 'rd still running'
+elif [ "$RC" != "$end_status" ]; then
+  fail "rd exited with status $RC after the command was killed by SIG$end_signal: exit with 128 + the signal's number ($end_status), like a shell does$([ "$end_signal" = TERM ] && [ "$RC" = 0 ] && echo ". Not by sending rd the same signal: rd's own SIGTERM handler takes it, and rd ends with 0")" "$end_status" "$RC"
 else
   pass
 fi
 
 # part: a command name without a slash, and the `rd run OPTIONS CMD -- ARGS` form of the command line; the same
 # container is then stopped as `kill <rd's PID>` (or docker stop) does: a SIGTERM to rd alone.
-# (env is in /usr/bin, not in /bin, in the VM and in the image alike: /bin/NAME is no lookup.)
+# (chroot is in /usr/sbin, env in /usr/bin, neither in /bin, in the VM and in the image alike: /bin/NAME is no lookup,
+# and a lookup in a fixed /bin:/usr/bin, not PATH's folders, does not find chroot.)
 check path-lookup
-# env sets a variable of the checker's on its way to sh: the command's environment shows that env ran. And rd
+# The command is chroot, into / (which changes nothing), then env: env sets a variable of the checker's on its way
+# to sh, so the command's environment shows that both ran (chroot execs env, env execs sh). And rd
 # is started with one of the checker's: the command gets rd's environment (busybox's sh gives itself a PATH
 # when it has none, so a PATH says nothing).
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
 # (The command holds as a shell with a trap for SIGTERM: for the sigterm check below.)
-PROBE_SHELL="env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes
+PROBE_SHELL="chroot / env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM=
 [ -n "$PROBE" ] && environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
@@ -151,18 +160,18 @@ given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
 unset RW_GIVEN_TO_RD
 env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
 if [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
-  pass # the command's process ran through env, so 'env' was found, and it has rd's environment
+  pass # the command's process ran through chroot and env, so 'chroot' was found, and it has rd's environment
 elif [ -n "$env_ran" ]; then
   fail "rd was started with $given in its environment, and the command's (the harness read its /proc/PID/environ) does not have it: the command gets rd's environment, PATH and all, as a shell's command gets the shell's. Pass it on: linux.execve(path, argv, process.env)" \
     "$given in the environment" "$(printf '%s\n' "$environ" | tr '\n' ' ')"
 elif [ -n "$PROBE" ]; then
-  fail "the command ran without 'env', which was the command: in \`rd run OPTIONS CMD -- ARGS\`, CMD is the command and ARGS its arguments (the first \`--\` is dropped wherever it is); the harness saw no $via_env, which env sets, in the command's environment" \
+  fail "the command ran without 'chroot / env $via_env', which were the command and its first arguments: in \`rd run OPTIONS CMD -- ARGS\`, CMD is the command and ARGS its arguments (the first \`--\` is dropped wherever it is); the harness saw no $via_env, which env sets, in the command's environment" \
     "$via_env in the environment" 'env never ran'
 elif rd_timed_out || ! has_line 'ENOENT'; then
   probe_missing
 else
-  fail "rd could not start 'env', which is /usr/bin/env: execve does not search PATH, so look the name up first in every folder PATH lists (linux.which) and pass the full path" \
-    'env found through PATH' "$OUT"
+  fail "rd could not start 'chroot', which is /usr/sbin/chroot (in the image as in the VM; rd's PATH has /usr/sbin): execve does not search PATH, so look the name up first in every folder PATH lists, in its order (linux.which), not in a list of your own, and pass the full path" \
+    'chroot found through PATH' "$OUT"
 fi
 
 check sigterm
@@ -176,4 +185,23 @@ if [ -z "$PROBE" ]; then
   fail "the command never held still for the harness to stop it (see path-lookup): fix path-lookup first"
 else
   term_verdict "in the parent, process.on('SIGTERM', () => child.kill('SIGTERM'))"
+fi
+
+# part: an option rd does not know
+# A mistyped flag, or one of Docker's that rd does not have: skipped, the container would run without what was asked,
+# without a word (--memroy 64m: no limit at all); taken for the command, it would fail only at the lookup.
+# holds before this level: unknown-option-refused — parseRunArgs, given in the stub, refuses it already
+check unknown-option-refused
+case $(random_in 0 8) in
+  0) set -- --usr 1000 ;; 1) set -- --memroy 64m ;; 2) set -- --cpu-share 512 ;; 3) set -- --imag busybox ;;
+  4) set -- --hostname box ;; 5) set -- --env A=1 ;; 6) set -- --volume /tmp:/tmp ;; *) set -- --rm ;;
+esac
+if refused "$1" "no value: rd run has no such option, only those its usage lists" "$@"; then
+  if trace_has ' (which|execve)\('; then
+    trace_point 'which|execve'
+    fail "rd took $1, an option it does not know, for the command, and failed only when it looked that up: an option rd does not know is refused as one (\`rd: unknown option $1\`), before anything is made" \
+      "rd: unknown option $1" "$(rd_error)"
+  else
+    pass
+  fi
 fi
