@@ -9,7 +9,9 @@ folders_before=" $(echo $(ls -A "$(s_file "$CONTAINERS")")) "
 
 check own-uts-ns
 PROBE_HOLDS=2
+started_from=$(date +%s) # (the clock rd reads too: an id made of it shows)
 probe 'echo "hostname: $(hostname)"' -i busybox
+started_by=$(date +%s)
 if [ -n "$PROBE" ]; then
   inside_uts=$(p_ns uts)
   # rd's own process stays in the VM's UTS namespace: the container's is made by the init stage.
@@ -73,6 +75,27 @@ else
   pass
 fi
 
+# clock_read ID FROM BY: how ID reads as a time between FROM and BY (seconds since 1970, give or take 2), if it
+# does ("N seconds since 1970, read in base B", or milliseconds), read in base 10, 16 or 36 (Date.now().toString(36)).
+clock_read() {
+  echo "$1" | tr 'A-Z' 'a-z' | awk -v from="$2" -v by="$3" '
+    function read(s, b,   i, d, v) {
+      v = 0
+      for (i = 1; i <= length(s); i++) {
+        d = index("0123456789abcdefghijklmnopqrstuvwxyz", substr(s, i, 1)) - 1
+        if (d < 0 || d >= b) return -1
+        v = v * b + d
+      }
+      return v
+    }
+    { split("10 16 36", bases, " ")
+      for (k = 1; k <= 3; k++) {
+        v = read($0, bases[k])
+        if (v >= from - 2 && v <= by + 2) { printf "%.0f seconds since 1970, read in base %d\n", v, bases[k]; exit }
+        if (v >= (from - 2) * 1000 && v <= (by + 2) * 1000) { printf "%.0f milliseconds since 1970, read in base %d\n", v, bases[k]; exit }
+      } }'
+}
+
 check ids-differ
 same_run
 if [ -z "$first_ran" ]; then
@@ -91,6 +114,9 @@ elif [ -n "$third_ran" ] && [ -z "$PROBE" ]; then
 elif [ -n "$third_ran" ] && [ "$third_hostname" = "$second_hostname" ]; then
   fail "a third container of busybox, started after the first had ended while the second still ran, got the second's id, $second_hostname, and with it the second's folder (its files, and its end removes them under the second): an id unique only among the containers running now (one more than their number, say) comes back. Make it at random, e.g. randomBytes(6).toString('hex')" \
     'an id no running container has' "$third_hostname, the second's"
+elif clock=$(clock_read "$id" "$started_from" "$started_by") && [ -n "$clock" ]; then
+  fail "the first container's id, $id, is the time it started ($clock): every container started within the same $(echo "${clock#* }" | sed 's/s .*//') gets the same id, and with it the same folder and hostname, as two started at once by a script (\`rd run … &\` twice) are. Make the id at random, e.g. randomBytes(6).toString('hex')" \
+    'an id not made of the clock' "$id"
 elif pid=$(for p in $parent_pids; do case $(echo "$id" | sed 's/^0*//') in "$p" | "$(printf %x "$p")") echo "$p" ;; esac; done) && [ -n "$pid" ]; then
   fail "the first container's id, $id, is rd's PID ($(echo $pid)): a PID is unique only while its process runs, and comes back later, and with it the folder an rd killed before it could clean up (kill -9, a crash) left, upperdir and all, for a new container to take as its own. Make the id at random, e.g. randomBytes(6).toString('hex')" \
     'an id not made of a PID' "$id"
