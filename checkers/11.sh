@@ -16,6 +16,9 @@ vm "printf 'rootless:%s:%s\nroot:%s:%s\nlearner:%s:%s\n' $OTHER_UIDS $UIDS $OTHE
 # kernel ids, as the harness sees the container's root
 ROOT_UID=$(( SANDBOX_ID + ${UIDS% *} )) ROOT_GID=$(( SANDBOX_ID + ${GIDS% *} ))
 
+# p_lowerdir: the lowerdir of the probe's root, an overlay.
+p_lowerdir() { p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p'; }
+
 # A setting of the VM's IPC namespace (rd gives the container none of its own): only a root privileged over
 # the VM's user namespace may change it.
 _msg_max() { nsenter -t "$SANDBOX" -i cat /proc/sys/fs/mqueue/msg_max; }
@@ -63,7 +66,7 @@ if [ -n "$PROBE" ]; then
   ids="uid $(p_status Uid), gid $(p_status Gid)"
   caps=$(p_status CapEff)
   made=$(f=$(p_file /tmp/made-by-root) && [ ! -L "$f" ] && stat -c '%u:%g' "$f" 2> /dev/null)
-  lowerdir=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
+  lowerdir=$(p_lowerdir)
   cgroup=$(p_cgroup) strangers=$(p_cgroup_strangers)
   limits=$(for f in memory.max cpu.weight; do cat "$(p_cgroup_dir)/$f" 2> /dev/null || echo none; done | paste -s -d ' ')
   etc=$(f=$(p_file /etc) && stat -c '%u:%g' "$f")
@@ -315,7 +318,7 @@ if [ -n "$PROBE" ]; then
   p_ids
   [ "$(p_ns user)" != "$(s_ns user)" ] && userns2=yes
   etc2=$(f=$(p_file /etc) && inside_ids "$(stat -c '%u %g' "$f")" | tr ' ' :)
-  lower2=$(p_mounts | awk '$1 == "/" { print $4 }' | tr ',' '\n' | sed -n 's/^lowerdir=//p')
+  lower2=$(p_lowerdir)
 fi
 probe_end
 # The copy it ran on, after its end (for mapped-copy-kept).
