@@ -437,7 +437,7 @@ _pause_start() {
       [ "$(readlink "/proc/$_p/ns/pid")" != "$_harness" ] && _rd_own=$_p && break
     done
     _tree=$([ -n "$_rd_own" ] && _below "$_rd_own" | sed 1d)
-    if [ -n "$_tree" ] && for _p in $_tree; do cat "/proc/$_p/comm"; done 2> /dev/null | grep -qx node; then
+    if [ -n "$_tree" ] && _node_started "$_rd_own" $_tree; then
       # (Twice: a process can start another between the scan and its stop; a stopped one starts none.)
       for _i in 1 2; do
         # shellcheck disable=SC2086 # (PIDs)
@@ -448,6 +448,17 @@ _pause_start() {
     fi
     _pause 0.025
   done
+}
+
+# _node_started RD PID…: one of the PIDs runs node on a command line of its own: not a fork of rd's before its
+# exec, which is node on rd's command line still (spawning tar, say).
+_node_started() {
+  _rd_line=$(tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null)
+  shift
+  for _p; do
+    [ "$(cat "/proc/$_p/comm" 2> /dev/null)" = node ] && [ "$(tr '\0' ' ' < "/proc/$_p/cmdline" 2> /dev/null)" != "$_rd_line" ] && return 0
+  done
+  return 1
 }
 
 # _below PID: PID and every process below it, as the kernel lists each task's children.
