@@ -13,13 +13,13 @@ as_root_login
 # in /etc/passwd all the same shows.)
 U=$(random_in 3000 3000) G=$(random_in 6000 3000)
 check user-and-group
-# (The image given as --image=busybox, the form with =, then --user: a parser that took the next word as its value
-# all the same would lose --user, and run the command as root.)
+# (--user given as --user=U:G, the form with =, then --cpu-shares: a parser that took the next word as its value
+# all the same would lose --cpu-shares, and take its value for the command.)
 # (What was there before, for rd-stays-root: an earlier rd call in this VM may have left something.)
 left_before=$( { container_items "$CONTAINERS"; cgroups_left; } | sort)
 probe 'id; touch /tmp/made-by-the-command
   hostname renamed-by-the-command 2> /dev/null && echo "root left: sethostname worked"
-  mount -t tmpfs none /tmp 2> /dev/null && echo "root left: mount worked"' --image=busybox --user $U:$G
+  mount -t tmpfs none /tmp 2> /dev/null && echo "root left: mount worked"' --user=$U:$G --cpu-shares 1024
 if [ -n "$PROBE" ]; then
   p_ids
   caps=$(p_status CapEff)

@@ -19,6 +19,8 @@ links() {
 }
 # addrs PID: the IPv4 addresses of PID's network namespace, "NAME ADDRESS/PREFIX" a line.
 addrs() { nsenter -t "$1" -n ip -o -4 addr 2> /dev/null | awk '{ print $2, $4 }'; }
+# own_addr PID: the first address of PID's network namespace besides lo's, "ADDRESS/PREFIX".
+own_addr() { addrs "$1" | awk '$1 != "lo" { print $2; exit }'; }
 # default_route PID: "GATEWAY dev DEVICE" of the default route in PID's network namespace.
 default_route() { nsenter -t "$1" -n ip route 2> /dev/null | awk '$1 == "default" { print $3, "dev", $5; exit }'; }
 # link_field LINKS NAME FIELD: a field (1 index, 3 peer, 4 flags, 5 master) of the link NAME; by_index: of index N.
@@ -346,12 +348,12 @@ probe 'true' --net bridge
 first= second= third= third_probe= fourth= fourth_ran= first_ran= second_ran= kept_network= seen_by_second=
 if [ -n "$PROBE" ]; then
   first_ran=yes
-  first=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+  first=$(own_addr "$PROBE")
   probe_aside
   probe 'true' --net bridge --container-dir "$OTHER"
   if [ -n "$PROBE" ]; then
     second_ran=yes
-    second=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+    second=$(own_addr "$PROBE")
     between=no
     [ -n "$first" ] && [ "$first" != "$second" ] && reach_retried "$PROBE" "$PROBE_ASIDE" "${first%/*}" && between=yes
     # (Only when the two reached each other: otherwise there is nothing for the first's end to break.)
@@ -372,7 +374,7 @@ if [ -n "$PROBE" ]; then
       PROBE_HOLDS=
       probe 'true' --net bridge
       third_probe=$PROBE
-      [ -n "$PROBE" ] && third=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+      [ -n "$PROBE" ] && third=$(own_addr "$PROBE")
       # Then the second ends while the third runs, and a fourth starts: an rd whose end freed every address,
       # not its own alone, gives the fourth the third's.
       if [ -n "$third" ] && [ "$third" != "$second" ]; then
@@ -380,7 +382,7 @@ if [ -n "$PROBE" ]; then
         probe_aside
         probe 'true' --net bridge
         fourth_ran=yes
-        [ -n "$PROBE" ] && fourth=$(addrs "$PROBE" | awk '$1 != "lo" { print $2; exit }')
+        [ -n "$PROBE" ] && fourth=$(own_addr "$PROBE")
       fi
     fi
   fi
@@ -427,25 +429,27 @@ check started-together
 # goes on. They must get two addresses. (The first's rd has twice rd's time: it waits for the second.)
 PROBE_HOLDS=2 PROBE_PAUSED=yes
 probe 'true' --net bridge
-PROBE_HOLDS= PROBE_PAUSED=
+PROBE_HOLDS= PROBE_PAUSED= t_held=$([ -n "$_paused" ] && echo "it was held once its rd had started the init stage, while the second started" || echo "its rd ran on unheld: the checker saw no init stage to hold, and the second started once its command ran")
 probe_aside
 probe 'true' --net bridge
 t_second=$PROBE t_first= t_a= t_b=
 aside_wait && t_first=$PROBE_ASIDE
-[ -n "$t_first" ] && t_a=$(addrs "$t_first" | awk '$1 != "lo" { print $2; exit }')
-[ -n "$t_second" ] && t_b=$(addrs "$t_second" | awk '$1 != "lo" { print $2; exit }')
+[ -n "$t_first" ] && t_a=$(own_addr "$t_first")
+[ -n "$t_second" ] && t_b=$(own_addr "$t_second")
 probe_end
 if [ -z "$t_first" ]; then
   aside_run
-  fail "the first of two containers whose starts overlapped (it was held once its rd had started the init stage, while the second started and ran) never ran its command (its rd's output is below): two starts at once must not get in each other's way"
+  fail "the first of two containers whose starts overlapped ($t_held) never ran its command (its rd's output is below): two starts at once must not get in each other's way" \
+    'the first container running' '(none)'
 elif [ -z "$t_second" ]; then
-  fail "the second of two containers whose starts overlapped (it started while the first was held, its rd past the start of the init stage) never ran its command (rd's output is below): two starts at once must not get in each other's way"
+  fail "the second of two containers whose starts overlapped (the first: $t_held) never ran its command (rd's output is below): two starts at once must not get in each other's way" \
+    'the second container running' '(none)'
 elif [ -z "$t_a" ] || [ -z "$t_b" ]; then
   fail "a container started with --net bridge has no address besides lo's (see own-interface)" \
     'two addresses' "${t_a:-none} and ${t_b:-none}"
 elif [ "$t_a" = "$t_b" ]; then
   trace_point 'addrAdd'
-  fail "two containers whose starts overlapped (the first held once its rd had started the init stage, while the second started and ran) both got $t_a: the second took the address the first had taken and not wired yet (a lease whose container has no veth yet is not left over: its rd may still be starting). Take an address in one step that fails if it is taken (the reference creates its file in /run/rd/addresses with the flag 'wx', O_EXCL), and free only your own" \
+  fail "two containers whose starts overlapped (the first: $t_held) both got $t_a: one took the address the other had taken and not wired yet (a lease whose container has no veth yet is not left over: its rd may still be starting). Take an address in one step that fails if it is taken (the reference creates its file in /run/rd/addresses with the flag 'wx', O_EXCL), and free only your own" \
     'two addresses' "$t_a and $t_b"
 else
   pass

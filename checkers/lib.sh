@@ -424,25 +424,27 @@ _held_wait() {
   done
 }
 
-# _pause_start: once the background rd call has started its init stage (a node below rd: Node cannot fork, so it
-# starts itself again), stops every process below rd (SIGSTOP), as a busy machine might hold them there: rd is
-# then past all it does before that, and the container not made yet. Not rd itself: nsenter, its parent, would
-# stop itself too (it passes a stop on) and stay stopped. _paused is then their PIDs (empty if rd ended first,
-# or started no node within rd's time).
+# _pause_start: once the background rd call has started its init stage (rd's program, node, below rd on a command
+# line of its own: Node cannot fork, so rd starts itself again), stops every process below rd (SIGSTOP), as a busy
+# machine might hold them there: rd is then past what it does before that, and the container not made yet. Not
+# rd itself: nsenter, its parent, would stop itself too (it passes a stop on) and stay stopped. _paused is then
+# their PIDs; empty if rd ended first, or its command ran before the checker saw an init stage (one that keeps
+# rd's command line, told its part another way): the starts then only follow each other, which judges less.
 _pause_start() {
   _paused= _rd_own= _steps=$(( RD_TIMEOUT * 40 )) _harness=$(readlink /proc/self/ns/pid)
-  while [ $((_steps -= 1)) -ge 0 ] && kill -0 "$_rd_bg" 2> /dev/null; do
+  while [ $((_steps -= 1)) -ge 0 ] && kill -0 "$_rd_bg" 2> /dev/null && ! _said_ready "$_out_file"; do
     # rd's own process: the call's first in the sandbox (below the harness's nsenter).
     [ -n "$_rd_own" ] || for _p in $(_below "$_rd_bg"); do
       [ "$(readlink "/proc/$_p/ns/pid")" != "$_harness" ] && _rd_own=$_p && break
     done
     _tree=$([ -n "$_rd_own" ] && _below "$_rd_own" | sed 1d)
-    if [ -n "$_tree" ] && _node_started "$_rd_own" $_tree; then
+    if [ -n "$_tree" ] && _init_started "$_rd_own" $_tree; then
       # (Twice: a process can start another between the scan and its stop; a stopped one starts none.)
       for _i in 1 2; do
         # shellcheck disable=SC2086 # (PIDs)
         kill -STOP $_tree 2> /dev/null
-        _paused="$_paused $_tree" _tree=$(_below "$_rd_own" | sed 1d)
+        _paused="$_paused $_tree"
+        [ "$_i" = 2 ] || _tree=$(_below "$_rd_own" | sed 1d)
       done
       return
     fi
@@ -450,13 +452,13 @@ _pause_start() {
   done
 }
 
-# _node_started RD PID…: one of the PIDs runs node on a command line of its own: not a fork of rd's before its
-# exec, which is node on rd's command line still (spawning tar, say).
-_node_started() {
-  _rd_line=$(tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null)
+# _init_started RD PID…: one of the PIDs runs rd's program on a command line of its own (as node rd.js init …
+# or /proc/self/exe …): not a fork of rd's before its exec, which has rd's command line still (spawning tar, say).
+_init_started() {
+  _rd_line=$(tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null) _rd_exe=/proc/$1/exe
   shift
   for _p; do
-    [ "$(cat "/proc/$_p/comm" 2> /dev/null)" = node ] && [ "$(tr '\0' ' ' < "/proc/$_p/cmdline" 2> /dev/null)" != "$_rd_line" ] && return 0
+    [ "/proc/$_p/exe" -ef "$_rd_exe" ] && [ "$(tr '\0' ' ' < "/proc/$_p/cmdline" 2> /dev/null)" != "$_rd_line" ] && return 0
   done
   return 1
 }
@@ -498,14 +500,19 @@ _processes_running() {
 # (Start the first with PROBE_HOLDS=2 set: its rd then has time for both starts before its time is up.)
 probe_aside() {
   PROBE_ASIDE=$PROBE _aside_bg=$_rd_bg _aside_cmd=$CMD _aside_trace=$TRACE _aside_held=$_held _aside_paused=$_paused
-  _paused=
+  _paused= _aside_timer=
+  # (A held start goes on after 5 s whatever the second does: a runtime whose starts wait for each other, a lock
+  # held until the first is wired, would otherwise wait for ever. The second has taken its address by then.)
+  # shellcheck disable=SC2086 # (PIDs)
+  [ -z "$_aside_paused" ] || { (_pause 5; kill -CONT $_aside_paused 2> /dev/null) & _aside_timer=$!; }
   mv "$_out_file" "$_out_file.aside" # (its rd goes on writing there)
 }
 
-# aside_wait: for a first probe started with PROBE_PAUSED=yes (probe returns once rd has started its first
-# process, having stopped the call there) and set aside at once, so that a second starts while the first's start
-# is under way: starts that overlap. Once the second probe holds, lets the first go on and waits for it to hold
-# too: PROBE_ASIDE is then its PID (empty if it never got there).
+# aside_wait: for a first probe started with PROBE_PAUSED=yes (probe returns once rd has started its init stage,
+# having stopped every process below rd: see _pause_start) and set aside at once, so that a second starts while
+# the first's start is under way: starts that overlap. Once the second probe holds (or 5 s after it was set
+# aside, whichever is first), lets the first go on; then waits for it to hold too: PROBE_ASIDE is then its PID
+# (empty if it never got there). probe_end lets a held start go on too.
 aside_wait() {
   _aside_go
   _held_wait "$_aside_held" "$_aside_bg" "$_out_file.aside"
@@ -514,7 +521,11 @@ aside_wait() {
 }
 
 # shellcheck disable=SC2086 # (PIDs)
-_aside_go() { [ -z "$_aside_paused" ] || kill -CONT $_aside_paused 2> /dev/null; _aside_paused=; }
+_aside_go() {
+  [ -z "$_aside_timer" ] || { kill "$_aside_timer" 2> /dev/null; wait "$_aside_timer"; }
+  [ -z "$_aside_paused$_paused" ] || kill -CONT $_aside_paused $_paused 2> /dev/null
+  _aside_paused= _paused= _aside_timer=
+}
 
 # aside_end: ends the probe set aside (SIGKILL, from outside) and collects its rd, while the current probe
 # holds still: a container ending while another runs. probe_aside may then set the current one aside in turn.
@@ -559,11 +570,9 @@ probe_end_by_term() {
   if [ -n "$PROBE" ] && [ -n "$_to" ] && [ -n "$_born" ] && kill -TERM "$_to" 2> /dev/null; then
     TERM_SENT=yes _i=0
     while [ $((_i += 1)) -le 120 ]; do
-      # (Ended: gone, or a zombie its parent has not reaped yet. Not an empty command line: one is read so while
-      # the shell's execve replaces it.)
-      _state=$(sed 's/.*) //' "/proc/$_shell/stat" 2> /dev/null)
+      # (Ended: by _ended. Not an empty command line: one is read so while the shell's execve replaces it.)
       if [ "$(tr '\0' ' ' < "/proc/$_shell/cmdline" 2> /dev/null)" = "sleep $TERM_MARKER " ] && [ "$(_started "$_shell")" = "$_born" ]; then TERM_GOT=yes
-      elif [ -z "$_state" ] || [ "${_state%% *}" = Z ]; then TERM_ENDED=yes; fi
+      elif _ended "$_shell" "$_born"; then TERM_ENDED=yes; fi
       [ -n "$TERM_GOT$TERM_ENDED" ] && break
       _pause 0.025
     done
@@ -577,6 +586,13 @@ probe_end_by_term() {
   # (The shell, become the other sleep, is the container's command now: killed as probe_end kills the probe.)
   [ -n "$TERM_GOT" ] && kill -KILL "$_shell" 2> /dev/null
   if [ -n "$TERM_RD_ALIVE" ] && [ -z "$TERM_GOT$TERM_ENDED" ]; then rd_kill; else probe_end; fi
+}
+
+# _ended PID BORN: PID's process, started at BORN (_started), has ended: gone, a zombie its parent has not reaped
+# yet, or its PID another process's now.
+_ended() {
+  _state=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null)
+  [ -z "$_state" ] || [ "${_state%% *}" = Z ] || [ "$(echo "$_state" | cut -d ' ' -f 20)" != "$2" ]
 }
 
 # _started PID: when PID's process started (clock ticks after boot, /proc/PID/stat's field 22).
