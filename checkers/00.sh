@@ -76,9 +76,9 @@ if [ -n "$PROBE" ]; then
   rd_group=$(process_group "${rd_pids##* }") command_group=$(process_group "$PROBE")
   sigint_rd() { for p in $rd_pids; do [ "$(process_group "$p")" = "$rd_group" ] && kill -INT "$p"; done; }
   sigint_rd; usleep 200000; sigint_rd
-  # Then killed from outside as docker kill --signal TERM does: with SIGTERM where the command is not its PID namespace's first
-  # process (before level 06: without a handler, it dies of it), else with SIGKILL (a namespace's PID 1 takes
-  # from outside only SIGKILL and the signals it handles). end_signal: the one it died of.
+  # Then killed from outside, as docker kill --signal TERM does: with SIGTERM where the command is not its PID
+  # namespace's first process (before level 06: without a handler, it dies of it), else with SIGKILL (a namespace's
+  # PID 1 takes from outside only SIGKILL and the signals it handles). end_signal: the one it died of.
   born=$(_started "$PROBE")
   if [ "$(p_status NSpid | awk '{ print $NF }')" != 1 ] && kill -TERM "$PROBE" 2> /dev/null; then
     i=0
@@ -193,8 +193,8 @@ fi
 # at all); taken for the command, it would fail only at the lookup.
 # holds before this level: unknown-option-refused — parseRunArgs, given in the stub, refuses it already
 check unknown-option-refused
-# (Misspellings of rd's own, and one no runtime has: an option of Docker's that rd lacks, --rm say, a learner may
-# have added.)
+# (Misspellings of rd's own options, and one no runtime has; not one of Docker's that rd lacks, which a learner may
+# have added: --rm, say.)
 case $(random_in 0 7) in
   0) set -- --usr 1000 ;; 1) set -- --memroy 64m ;; 2) set -- --cpu-share 512 ;; 3) set -- --imag busybox ;;
   4) set -- --pid-limit 10 ;; 5) set -- --user-ns auto ;; *) set -- "--rw-$(random_in 1000 9000)" 1 ;;
