@@ -36,10 +36,20 @@ async function checkWith(lines: string[], rd: string): Promise<Outcome> {
 /** Level 00 done right: the command is a child, its streams and status pass through; `before` runs first. */
 const level00 = (before: string) => `
 import { spawn } from 'node:child_process';
-// rd run [OPTION VALUE]… CMD [--] ARGS…, as the lessons' parser reads it.
+import { constants } from 'node:os';
+// rd run [OPTION VALUE | OPTION=VALUE]… CMD [--] ARGS…, as the lessons' parser reads it: an option it does not
+// know is refused.
+const FLAGS = ['-i', '--image', '--image-dir', '--container-dir', '--cpu-shares', '--memory', '--memory-swap', '--user'];
 const argv = process.argv.slice(3);
 let i = 0;
-while (argv[i]?.startsWith('-') && argv[i] !== '--') i += 2;
+while (argv[i]?.startsWith('-') && argv[i] !== '--') {
+  const [flag, value] = argv[i].split(/=(.*)/s, 2);
+  if (!FLAGS.includes(flag)) {
+    console.error(\`rd: unknown option \${flag}\`);
+    process.exit(1);
+  }
+  i += value === undefined ? 2 : 1;
+}
 const cmd = argv.slice(i).filter((a, j, all) => a !== '--' || all.indexOf('--') !== j);
 process.on('SIGINT', () => {}); // (a ^C reaches the command too: rd reports how it ended)
 ${before}
@@ -47,7 +57,7 @@ const child = spawn(cmd[0], cmd.slice(1), { stdio: 'inherit' });
 process.on('SIGTERM', () => child.kill('SIGTERM')); // (kill's SIGTERM to rd is meant for the command)
 child.on('exit', (code, signal) => {
   console.error(signal ? \`\${child.pid} killed by signal \${signal}\` : \`\${child.pid} exited with status \${code}\`);
-  process.exit(signal ? 128 + 9 : code ?? 1);
+  process.exit(signal ? 128 + constants.signals[signal] : code ?? 1);
 });
 `;
 

@@ -59,7 +59,7 @@ describe('grading a class in shards on real VMs', () => {
     const [one, merged] = [summaryOf(path.join(root, 'whole')), summaryOf(path.join(root, 'merged'))];
     expect(graded(merged)).toEqual(graded(one));
     expect(graded(one).map((l) => [l.learner, l.status, l.scores['00']])).toEqual([
-      ['no-signal-report', 'fail', 0.875],
+      ['no-signal-report', 'fail', 0.8889],
       ['solved', 'pass', 1],
       ['stub', 'fail', 0],
     ]);

@@ -56,7 +56,7 @@ describe('rubber-workshop grade', () => {
     const got = Object.fromEntries(summary.learners.map((l) => [l.learner, [l.status, l.scores['00']]]));
     expect(got).toEqual({
       solved: ['pass', 1],
-      'no-signal-report': ['fail', 0.875], // 7 of level 00's 8 checks
+      'no-signal-report': ['fail', 0.8889], // 8 of level 00's 9 checks
       stub: ['fail', 0],
       'syntax-error': ['error', 0],
       hangs: [got.hangs?.[0], 0],
