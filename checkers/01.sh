@@ -1,4 +1,5 @@
-# Level 01: the command runs in its own unpacked copy of the image (chroot), in its root folder, with /proc.
+# Level 01: the command runs in its own unpacked copy of the image (chroot), in its root folder, with /proc and a
+# read-only /sys.
 # Judged from outside: the root, working directory and mounts of the container's process, in the harness's /proc.
 TRACE_CALLS='chroot|chdir|mount|which'
 
@@ -25,6 +26,8 @@ if [ -n "$first" ]; then
   cwd=$(p_cwd)
   proc_mount=$(p_mounts | awk '$1 == "/proc" { print $2 }')
   proc_opts=$(awk '$5 == "/proc" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
+  sys_mount=$(p_mounts | awk '$1 == "/sys" { t = $2 } END { print t }')
+  sys_opts=$(awk '$5 == "/sys" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
   # For own-copy: a second container of the same image, started while the first runs.
   probe_aside
   probe ''
@@ -73,6 +76,25 @@ elif [ "$proc_mount" = proc ]; then
 else
   fail "/proc inside the container is empty: mount a proc filesystem on <rootfs>/proc before chroot — mount('proc', path.join(rootfs, 'proc'), 'proc')" \
     'a proc filesystem on /proc' "${proc_mount:-nothing} mounted on /proc"
+fi
+
+# The kernel's view of devices and network interfaces, read-only as Docker mounts it: apart from a network
+# namespace's interfaces, a sysfs is the VM's own kernel.
+check sysfs
+same_run
+[ -n "$first" ] && aside_run
+if [ -z "$first" ]; then
+  probe_missing
+elif [ -n "$in_vm_root" ]; then
+  fail "the command runs in the VM's own root, so its /sys is the VM's: fix image-root first"
+elif [ "$sys_mount" != sysfs ]; then
+  fail "/sys inside the container is empty: mount a sysfs on <rootfs>/sys before chroot, read-only — mount('sysfs', path.join(rootfs, 'sys'), 'sysfs', MS_RDONLY) — as Docker does: programs find the devices and network interfaces there (level 07 relies on it)" \
+    'a sysfs on /sys, read-only' "${sys_mount:-nothing} mounted on /sys"
+elif ! printf ',%s,' "$sys_opts" | grep -q ',ro,'; then
+  fail "the sysfs on the container's /sys is writable: it is the VM's own kernel (its devices, its power and memory settings), which the container's root could then change for the whole VM. Mount it MS_RDONLY, as Docker does" \
+    'sysfs on /sys, read-only' "sysfs on /sys, $sys_opts"
+else
+  pass
 fi
 
 check image-dir-untouched
@@ -144,9 +166,10 @@ vm "mkdir -p '$FLAG_IMAGES' '$FLAG_CONTAINERS' && cp $IMAGES/busybox.tar '$FLAG_
 # What the default container folder holds, two levels deep (an earlier container may have left its folder).
 in_default() { (cd "$(s_file "$CONTAINERS")" && find . -maxdepth 2 | sort); }
 default_before=$(in_default)
-# --image-dir is given as a user may type it, relative to the folder rd runs from (RD_CWD): FLAG_IMAGES again.
-REL_IMAGES="../../rw check/images"
-probe '' -i elsewhere --image-dir "$REL_IMAGES" --container-dir "$FLAG_CONTAINERS"
+# Both are given as a user may type them, relative to the folder rd runs from (RD_CWD): FLAG_IMAGES and
+# FLAG_CONTAINERS again. (An init stage started elsewhere, spawn's cwd the rootfs say, reads them from there.)
+REL_IMAGES="../../rw check/images" REL_CONTAINERS="../../rw check/containers"
+probe '' -i elsewhere --image-dir "$REL_IMAGES" --container-dir "$REL_CONTAINERS"
 if [ -n "$PROBE" ]; then
   default_now=$(in_default)
   made=$(ls -A "$(s_file "$FLAG_CONTAINERS")")
@@ -155,17 +178,17 @@ if [ -n "$PROBE" ]; then
 fi
 probe_end
 if [ -z "$PROBE" ] && [ "$PROBES" = 0 ] && [ "$RC" != 137 ] && ! rd_timed_out; then
-  fail "with -i elsewhere --image-dir '$REL_IMAGES', run from $RD_CWD, rd exited with status $RC before the command ran; elsewhere.tar is only in that folder, $FLAG_IMAGES ($IMAGES has none): build the image's path from the --image-dir given (options.imageDir), not from its default, and hand it to tar as it is, relative to rd's own folder (tar -C changes only where tar unpacks to). rd's output is below" \
+  fail "with -i elsewhere --image-dir '$REL_IMAGES' --container-dir '$REL_CONTAINERS', run from $RD_CWD, rd exited with status $RC before the command ran; elsewhere.tar is only in that image folder, $FLAG_IMAGES ($IMAGES has none): build the image's path from the --image-dir given (options.imageDir), not from its default, and every container path from the --container-dir given. Both are relative to rd's own folder, and mean what the user meant only from there: hand them on as they are (tar -C changes only where tar unpacks to), and let the init stage start in rd's folder (no spawn cwd), using them before chroot. rd's output is below" \
     'the command running' "rd exited with status $RC"
 elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ -n "$linked" ]; then
   links_refused "$linked"
 elif [ "$default_now" != "$default_before" ]; then
-  fail "with --container-dir $FLAG_CONTAINERS, rd still made the container in $CONTAINERS: build every container path from the --container-dir given (options.containerDir), not from its default" \
+  fail "with --container-dir '$REL_CONTAINERS' ($FLAG_CONTAINERS, from rd's folder $RD_CWD), rd still made the container in $CONTAINERS: build every container path from the --container-dir given (options.containerDir), not from its default" \
     "new in $CONTAINERS: nothing" "new in $CONTAINERS: $(echo $(printf '%s\n' "$default_now" | grep -vxF "$default_before") | cut -c 1-200)"
 elif [ -z "$made" ]; then
-  fail "with --container-dir $FLAG_CONTAINERS, nothing was in that folder while the container ran: the container's folder <container-dir>/<id> belongs there" \
+  fail "with --container-dir '$REL_CONTAINERS', run from $RD_CWD, nothing was in $FLAG_CONTAINERS while the container ran: the container's folder <container-dir>/<id> belongs there (a relative --container-dir is relative to rd's folder)" \
     "<id> in $FLAG_CONTAINERS" 'an empty folder'
 elif [ "$image" != busybox ]; then
   fail "the container's root is not the image elsewhere.tar in --image-dir $FLAG_IMAGES (a copy of busybox; its /etc/rubber-image is missing): unpack <image-dir>/<image>.tar" \
