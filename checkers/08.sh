@@ -58,9 +58,10 @@ if [ -n "$PROBE" ]; then
   # (Two empty answers are no proof: the early child must be found in the command's cgroup.)
   [ -n "$now_inside" ] && [ "$early" = "$now_inside" ] && from_start=yes || from_start=
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
-  # A cgroup below the container's, as its root may make one (it can mount cgroup2): rmdir refuses a cgroup
-  # that has any, so rd must remove those first.
-  [ "$cgroup" = "/rubber-workshop/$host" ] && mkdir "$dir/made-inside" && chown "$SANDBOX_ID:$SANDBOX_ID" "$dir/made-inside" && made_inside=yes
+  # Cgroups below the container's, two deep, as its root may make them (it can mount cgroup2): rmdir refuses a
+  # cgroup that has any, so rd must remove those first, at every depth.
+  [ "$cgroup" = "/rubber-workshop/$host" ] && mkdir -p "$dir/made-inside/deeper" &&
+    chown "$SANDBOX_ID:$SANDBOX_ID" "$dir/made-inside" "$dir/made-inside/deeper" && made_inside=yes
 fi
 probe_end
 left=$(cgroups_left)
@@ -173,7 +174,7 @@ if [ "$cgroup" != "/rubber-workshop/$host" ]; then
   fail "the container had no cgroup of its own, so none was left to remove: fix in-own-cgroup first"
 elif [ -n "$left_inside" ]; then
   point_cgroup_removed
-  fail "the cgroup of the container with --cpu-shares 369 was left in /sys/fs/cgroup/rubber-workshop: it had a cgroup below it, made-inside (the checker made it, as the container's root may: it can mount cgroup2 and mkdir there), and rmdir refuses a cgroup that has any (EBUSY). Remove the container's cgroup depth first: the folders below it, then it" \
+  fail "the cgroup of the container with --cpu-shares 369 was left in /sys/fs/cgroup/rubber-workshop: it had cgroups below it, made-inside and made-inside/deeper (the checker made them, as the container's root may: it can mount cgroup2 and mkdir there), and rmdir refuses a cgroup that has any (EBUSY). Remove the container's cgroup depth first, at every depth: the folders below each folder, then the folder" \
     '(none)' "$(echo $left)"
 elif [ -n "$decoy_gone" ]; then
   point_cgroup_removed
@@ -184,16 +185,18 @@ elif [ -n "$left" ]; then
   fail "cgroups were left in /sys/fs/cgroup/rubber-workshop after their containers exited: once the command has exited, rmdir the container's cgroup (allowed as soon as no process is left in it; its files go with it)" \
     '(none)' "$(echo $left)"
 else
-  # A start that fails leaves none either: here the image is not there (a typo), which rd finds out only if it
-  # looks for the image before it makes the cgroup, or removes the cgroup when the start fails.
-  before=$(cgroups_left)
-  rd_split run -i no-such-image-$$ -- /bin/true
-  left=$(cgroups_left | grep -vxF "${before:-/}" | tr '\n' ' ')
-  if [ -z "$left" ]; then
+  # A start that fails leaves none either: here the image's tar is there but cut off halfway, so its unpack fails
+  # (as a full disk would make it), which rd finds out only if it unpacks the image before it makes the cgroup, or
+  # removes the cgroup when the start fails. (An image that is not there at all fails earlier still.)
+  cut=cut-off-tar
+  head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$(s_file "$IMAGES")/$cut.tar"
+  rd_leaves run -i $cut -- /bin/true
+  rm -f "$(s_file "$IMAGES")/$cut.tar"
+  if [ -z "$LEFT" ]; then
     pass
   else
-    fail "rd run -i no-such-image-$$ (there is no such image) left a cgroup in /sys/fs/cgroup/rubber-workshop: find the image before making the container's cgroup, or remove the cgroup when the start fails" \
-      '(none)' "$left"
+    fail "rd run -i $cut (its tar is there, cut off halfway: tar fails on it) left a cgroup in /sys/fs/cgroup/rubber-workshop: make the container's cgroup once its image is unpacked, not before (nor before looking the image up), or remove the cgroup when the start fails" \
+      '(none)' "$LEFT"
   fi
 fi
 
