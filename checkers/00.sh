@@ -56,7 +56,10 @@ fi
 
 # A mistyped option: skipped, the container would run without what was asked, without a word (--memroy 64m: no
 # limit at all); taken for the command, it would fail only at the lookup. (Misspellings of rd's own options, and
-# one no runtime has; not one of Docker's that rd lacks, which a learner may have added: --rm, say.)
+# one no runtime has; not one of Docker's that rd lacks, which a learner may have added: --rm, say.) What the
+# kernel shows, not what rd says: a program of the option's name is on rd's PATH, and runs (exit status 0) if the
+# option is taken for the command where the VM's PATH is searched (level 00); and rd is watched as it runs, an
+# init stage started for the call showing the same wherever the command is then looked up.
 check unknown-option-refused
 same_run
 if ! has_line '^out:'; then
@@ -66,10 +69,15 @@ else
     0) set -- --usr 1000 ;; 1) set -- --memroy 64m ;; 2) set -- --cpu-share 512 ;; 3) set -- --imag busybox ;;
     4) set -- --pid-limit 10 ;; 5) set -- --user-ns auto ;; *) set -- "--rw-$(random_in 1000 9000)" 1 ;;
   esac
-  if refused "$1" "nothing: it is no option of rd run's, which has only those its usage lists" "$@"; then
-    if trace_has ' (which|execve)\('; then
+  vm "mkdir -p /run/rw-opt && printf '#!/bin/sh\necho \"(a program the checker put on PATH ran: /run/rw-opt/$1)\"\n' > '/run/rw-opt/$1' && chmod +x '/run/rw-opt/$1'"
+  vm_path=$PATH
+  PATH=/run/rw-opt:$PATH RD_WATCH_INIT=yes
+  refused "$1" "nothing: it is no option of rd run's, which has only those its usage lists" "$@" && was_refused=yes || was_refused=
+  PATH=$vm_path RD_WATCH_INIT=
+  if [ -n "$was_refused" ]; then
+    if [ -n "$SPAWNED" ] || trace_has ' (which|execve)\('; then
       trace_point 'which|execve'
-      fail "rd took $1, an option it does not know, for the command, and failed only when it looked that up: an option rd does not know is refused as one (\`rd: unknown option $1\`), before anything is made" \
+      fail "rd took $1, an option it does not know, for the command$([ -n "$SPAWNED" ] && echo ': it started its init stage for it (the harness saw it run)'), and failed only when it looked that up: an option rd does not know is refused as one in the parser (\`rd: unknown option $1\`), before anything is made or started" \
         "rd: unknown option $1" "$(rd_error)"
     else
       pass
@@ -139,7 +147,9 @@ same_run
 report=$(rd_report) end_status=$((128 + $(kill -l "$end_signal")))
 if [ -z "$PROBE" ]; then
   probe_missing
-elif [ -n "$rd_group" ] && [ "$command_group" != "$rd_group" ]; then
+elif [ -z "$rd_group" ]; then
+  rd_lost
+elif [ "$command_group" != "$rd_group" ]; then
   fail "the command runs in a process group of its own, not rd's: a ^C at the terminal goes to the foreground group, rd's, so the command gets none (only what rd might pass on), and runs on. rd gives the container no terminal of its own: keep the command in rd's group, starting the init stage without detached: true (no setsid or setpgid)" \
     "process group $rd_group, rd's" "process group ${command_group:-(none)}"
 elif has_line '^[0-9]+ killed by signal SIGINT$' "$report"; then

@@ -48,7 +48,9 @@ if [ -z "$PROBE" ]; then
 elif [ "$inside_ns" = "$(s_ns mnt)" ]; then
   fail "the container uses the VM's mount namespace: call linux.unshare(CLONE_NEWNS) at the start of the init stage, before any mount" \
     "a namespace other than $(s_ns mnt)" "$inside_ns"
-elif [ -n "$parent_mnt" ] && [ "$parent_mnt" != "$(s_ns mnt)" ]; then
+elif [ -z "$parent" ]; then
+  rd_lost
+elif [ "$parent_mnt" != "$(s_ns mnt)" ]; then
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWNS'
   fail "rd's own process (PID $parent in the VM) left the VM's mount namespace: the container's was made in rd, before it spawned the init stage, so rd's later mounts and unmounts (and, from level 03, pivot_root) no longer happen in the VM. Call linux.unshare(CLONE_NEWNS) in the init stage instead" \
     "rd in $(s_ns mnt)" "rd in $parent_mnt"

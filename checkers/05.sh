@@ -50,7 +50,9 @@ if [ -z "$first_ran" ]; then
 elif [ "$inside_uts" = "$(s_ns uts)" ]; then
   fail "the container shares the VM's UTS namespace: call linux.unshare with CLONE_NEWUTS (with CLONE_NEWNS) in the init stage, before sethostname" \
     "a namespace other than $(s_ns uts)" "$inside_uts"
-elif [ -n "$parent_uts" ] && [ "$parent_uts" != "$(s_ns uts)" ]; then
+elif [ -z "$parent" ]; then
+  rd_lost
+elif [ "$parent_uts" != "$(s_ns uts)" ]; then
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWUTS'
   fail "rd's own process (PID $parent in the VM) left the VM's UTS namespace: the container's was made in rd, before it spawned the init stage, so rd now has the container's hostname, not the VM's. Add CLONE_NEWUTS to the init stage's unshare instead" \
     "rd in $(s_ns uts)" "rd in $parent_uts"
@@ -117,6 +119,8 @@ elif [ -n "$third_ran" ] && [ "$third_hostname" = "$second_hostname" ]; then
 elif clock=$(clock_read "$id" "$started_from" "$started_by") && [ -n "$clock" ]; then
   fail "the first container's id, $id, is the time it started ($clock): every container started within the same $(echo "${clock#* }" | sed 's/s .*//') gets the same id, and with it the same folder and hostname, as two started at once by a script (\`rd run … &\` twice) are. Make the id at random, e.g. randomBytes(6).toString('hex')" \
     'an id not made of the clock' "$id"
+elif [ -z "$parent" ]; then
+  rd_lost
 elif pid=$(for p in $parent_pids; do case $(echo "$id" | sed 's/^0*//') in "$p" | "$(printf %x "$p")") echo "$p" ;; esac; done) && [ -n "$pid" ]; then
   fail "the first container's id, $id, is rd's PID ($(echo $pid)): a PID is unique only while its process runs, and comes back later, and with it the folder an rd killed before it could clean up (kill -9, a crash) left, upperdir and all, for a new container to take as its own. Make the id at random, e.g. randomBytes(6).toString('hex')" \
     'an id not made of a PID' "$id"

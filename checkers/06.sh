@@ -28,7 +28,9 @@ if [ -z "$PROBE" ] && [ "$RC" != 124 ] && has_line 'ENOMEM'; then
     'the init stage as PID 1' 'ENOMEM'
 elif [ -z "$PROBE" ]; then
   probe_missing
-elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ -n "$parent_children" ] && [ "$parent_children" = "$inside_ns" ]; then
+elif [ -z "$parent" ]; then
+  rd_lost
+elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ "$parent_children" = "$inside_ns" ]; then
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWPID'
   fail "rd's own process (PID $parent in the VM) stayed set to start its children in the container's PID namespace: right after spawning the init stage, go back with setns on the fd of /proc/self/ns/pid opened before unshare. Until then Node can start no thread, and a second child would be born where PID 1 may be gone" \
     "rd's pid_for_children: $(s_ns pid)" "rd's pid_for_children: $parent_children"

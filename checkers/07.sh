@@ -32,7 +32,9 @@ elif [ "$inside" = "$(s_ns net)" ]; then
   point_07_net_namespace
   fail "the container shares the VM's network namespace: add CLONE_NEWNET to the init stage's unshare" \
     "a namespace other than $(s_ns net)" "$inside"
-elif [ -n "$parent_net" ] && [ "$parent_net" != "$(s_ns net)" ]; then
+elif [ -z "$parent" ]; then
+  rd_lost
+elif [ "$parent_net" != "$(s_ns net)" ]; then
   point_07_net_namespace
   fail "rd's own process (PID $parent in the VM) left the VM's network namespace: the container's was made in rd, before it spawned the init stage, so rd itself now has only the container's network. Add CLONE_NEWNET to the init stage's unshare instead" \
     "rd in $(s_ns net)" "rd in $parent_net"

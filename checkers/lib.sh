@@ -133,9 +133,20 @@ rd() {
 }
 
 # rd_split ARGS...: like rd, but OUT holds only rd's stdout and ERR only its stderr, to tell the streams apart.
+# RD_WATCH_INIT=yes: rd is watched as it runs, and SPAWNED=yes if it started its init stage (see _await_init).
 rd_split() {
   _rd_begin "$@"
-  _rd "$@" > "$_out_file" 2> "$_out_file.err"
+  if [ "${RD_WATCH_INIT:-}" = yes ]; then
+    : > "$_out_file"
+    ( _rd "$@"; exit "$RC" ) > "$_out_file" 2> "$_out_file.err" &
+    _rd_bg=$!
+    # (Not in a subshell: there, rd's ended shell would be a zombie no one reaps, alive to kill -0.)
+    _await_init && SPAWNED=yes || SPAWNED=
+    wait "$_rd_bg"
+    RC=$?
+  else
+    _rd "$@" > "$_out_file" 2> "$_out_file.err"
+  fi
   OUT=$(tail -n 40 "$_out_file") ERR=$(tail -n 40 "$_out_file.err")
   _keep_run
   return "$RC"
@@ -431,25 +442,33 @@ _held_wait() {
 # their PIDs; empty if rd ended first, or its command ran before the checker saw an init stage (one that keeps
 # rd's command line, told its part another way): the starts then only follow each other, which judges less.
 _pause_start() {
-  _paused= _rd_own= _steps=$(( RD_TIMEOUT * 40 )) _harness=$(readlink /proc/self/ns/pid)
+  _paused=
+  _await_init || return 0
+  # (Twice: a process can start another between the scan and its stop; a stopped one starts none.)
+  for _i in 1 2; do
+    # shellcheck disable=SC2086 # (PIDs)
+    kill -STOP $_tree 2> /dev/null
+    _paused="$_paused $_tree"
+    [ "$_i" = 2 ] || _tree=$(_below "$_rd_own" | sed 1d)
+  done
+}
+
+# _await_init: waits until the background rd call (rd_start) has started its init stage, and is then true: _rd_own
+# is rd's own process (the call's first in the sandbox, below the harness's nsenter), _tree every process below it.
+# False once rd has ended, or its command has said it is ready, without one seen. (Looked for every 0.025 s: an
+# init stage is a Node start, 0.1 s at the least.)
+_await_init() {
+  _rd_own= _steps=$(( RD_TIMEOUT * 40 )) _harness=$(readlink /proc/self/ns/pid)
   while [ $((_steps -= 1)) -ge 0 ] && kill -0 "$_rd_bg" 2> /dev/null && ! _said_ready "$_out_file"; do
-    # rd's own process: the call's first in the sandbox (below the harness's nsenter).
     [ -n "$_rd_own" ] || for _p in $(_below "$_rd_bg"); do
       [ "$(readlink "/proc/$_p/ns/pid")" != "$_harness" ] && _rd_own=$_p && break
     done
     _tree=$([ -n "$_rd_own" ] && _below "$_rd_own" | sed 1d)
-    if [ -n "$_tree" ] && _init_started "$_rd_own" $_tree; then
-      # (Twice: a process can start another between the scan and its stop; a stopped one starts none.)
-      for _i in 1 2; do
-        # shellcheck disable=SC2086 # (PIDs)
-        kill -STOP $_tree 2> /dev/null
-        _paused="$_paused $_tree"
-        [ "$_i" = 2 ] || _tree=$(_below "$_rd_own" | sed 1d)
-      done
-      return
-    fi
+    # shellcheck disable=SC2086 # (PIDs)
+    [ -n "$_tree" ] && _init_started "$_rd_own" $_tree && return 0
     _pause 0.025
   done
+  return 1
 }
 
 # _init_started RD PID…: one of the PIDs runs rd's program on a command line of its own (as node rd.js init …
@@ -648,7 +667,9 @@ probe_missing() {
 # rd_processes: the probe's ancestors up to rd's own process (PIDs in the harness's /proc), the nearest first;
 # rd_process: the last of them, rd's own: the call's first process in the sandbox (timeout execs rd there), found
 # by its place among the probe's ancestors, not by its program (rd may run Node under another name). Empty if the
-# probe is gone, or if rd is: its orphans are the sandbox holder's (PID 1 of the sandbox), which is never rd.
+# probe is gone, or if rd is: its orphans are the sandbox holder's (PID 1 of the sandbox), which is never rd; and
+# empty past 30 processes up (a runtime needs a few). A check of rd's own process fails when it is empty (rd_lost):
+# a command hidden from rd is no reason to judge nothing.
 rd_processes() {
   _p=$PROBE _n=0 _harness=$(readlink /proc/self/ns/pid) _chain=
   while [ $((_n += 1)) -le 30 ]; do
@@ -663,7 +684,15 @@ rd_process() { _r=$(rd_processes) && echo "${_r##* }"; }
 
 # process_group PID: the process group of PID, as the harness numbers it (the fifth field of its stat, which
 # follows the program's name in parentheses).
-process_group() { sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 3; }
+process_group() { [ -n "$1" ] && sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 3; }
+
+# rd_lost: a fail for a probe whose command is not below rd's own process (rd_process is empty): orphaned, or
+# started through more processes than a runtime needs, so the checks of rd's own process have none to look at.
+rd_lost() {
+  fail "the container's command is not below rd's own process: it was orphaned (a process between them ended), or more than 30 processes lie between them. rd spawns the init stage itself and waits for it, and the init stage becomes the command (execve): the harness judges rd's own process through that line" \
+    "rd's process among the command's ancestors" 'not among them'
+}
+
 
 # p_ns NAME / s_ns NAME: the probe's / the sandbox's namespace of a kind (mnt, pid, net, uts, cgroup, user).
 p_ns() { readlink "/proc/$PROBE/ns/$1"; }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCheck } from '../../src/check/run.js';
 import type { Outcome } from '../../src/check/types.js';
+import { wrongSource } from '../../src/lessons.js';
 import { copyCheckerLib, level, workspaceWith } from './helpers.js';
 
 // Forging a grade, the way a motivated learner would try: with a runtime that implements only level 00 and
@@ -177,6 +178,45 @@ describe('a runtime that rewrites the command it is given earns nothing by it', 
     expect(caps?.status).toBe('fail');
     expect(caps?.message).toMatch(/^the harness, entering the container's user namespace as its root, could change/);
     expect(result(o, '11/own-cgroup')?.status).toBe('fail');
+  });
+});
+
+describe("rd's own process and the harness's own tries cannot be hidden or sidestepped", () => {
+  // The checks of rd's own namespaces find rd among the command's ancestors. Started through a chain of shells
+  // longer than a runtime needs, rd is not found: that is a fail, not a check skipped (07: rd itself left the VM's
+  // network, which would otherwise pass).
+  test("rd more than 30 processes above the command, its own network namespace left: own-net-ns fails, rd not found", async () => {
+    const hop = 'n=$1; shift; if [ "$n" -gt 0 ]; then /bin/sh -c "$RW_HOP" hop $((n - 1)) "$@"; exit $?; fi; exec "$@"';
+    const forged = level('07').solution()
+      .replace('linux.unshare(linux.CLONE_NEWPID);', 'linux.unshare(linux.CLONE_NEWPID | linux.CLONE_NEWNET);')
+      .replace('linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWUTS | linux.CLONE_NEWNET);', 'linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWUTS);')
+      .replace("spawn(process.execPath, [process.argv[1], 'init', JSON.stringify(container)], { stdio: 'inherit' });",
+        `spawn('/bin/sh', ['-c', ${JSON.stringify(hop)}, 'hop', '32', process.execPath, process.argv[1], 'init', JSON.stringify(container)], { stdio: 'inherit', env: { ...process.env, RW_HOP: ${JSON.stringify(hop)} } });`);
+    expect(forged).toContain("'hop', '32'");
+    expect(forged).toContain('linux.unshare(linux.CLONE_NEWPID | linux.CLONE_NEWNET);');
+    const o = await check(forged, '07', { only: true });
+    expect(result(o, '07/own-net-ns')?.status).toBe('fail');
+    expect(result(o, '07/own-net-ns')?.message).toMatch(/^the container's command is not below rd's own process/);
+  });
+
+  // 03 tries to lift the container's / off in its mount namespace. A namespace made by a helper in a user
+  // namespace of its own has, in any copy made from the container's user namespace, every mount locked: a try
+  // there would be refused where the container's root succeeds (the rootfs moved over /, no pivot_root).
+  test('no pivot_root, the mount namespace owned by a helper\'s user namespace: no-way-under-root fails', async () => {
+    const moved = wrongSource(level('03').wrong.find((w) => w.name === 'moves-root-and-chroots')!);
+    const forged = moved.replace('  linux.unshare(linux.CLONE_NEWNS);\n', `  if (!process.env.RW_LOCKED) {
+    const helper = execFileSync('/bin/sh', ['-c', '/usr/local/sbin/unshare --user --map-root-user --mount --propagation private sleep 3600 < /dev/null > /dev/null 2>&1 & echo $!']).toString().trim();
+    const own = fs.readlinkSync('/proc/self/ns/mnt');
+    for (;;) { try { if (fs.readlinkSync(\`/proc/\${helper}/ns/mnt\`) !== own && fs.readFileSync(\`/proc/\${helper}/comm\`, 'utf8').trim() === 'sleep') break; } catch {} }
+    linux.clearCloexec();
+    linux.execve('/usr/local/sbin/nsenter', ['nsenter', \`--mount=/proc/\${helper}/ns/mnt\`, \`--wd=\${process.cwd()}\`, '--', process.execPath, ...process.argv.slice(1)], { ...process.env, RW_LOCKED: helper });
+  }
+  process.kill(Number(process.env.RW_LOCKED), 'SIGKILL');
+`);
+    expect(forged).toContain('RW_LOCKED: helper');
+    const o = await check(forged, '03', { only: true });
+    expect(result(o, '03/no-way-under-root')?.status).toBe('fail');
+    expect(result(o, '03/no-way-under-root')?.message).toMatch(/^the container's \/ lies over the VM's root/);
   });
 });
 
