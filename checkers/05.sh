@@ -78,7 +78,7 @@ else
 fi
 
 # clock_read ID FROM BY: how ID reads as a time between FROM and BY (seconds since 1970, give or take 2), if it
-# does ("N seconds since 1970, read in base B", or milliseconds), read in base 10, 16 or 36 (Date.now().toString(36)).
+# does ("N seconds since 1970, read in base B", or milliseconds), read in base 10, 16, 32 or 36 (Date.now().toString(36)).
 clock_read() {
   echo "$1" | tr 'A-Z' 'a-z' | awk -v from="$2" -v by="$3" '
     function read(s, b,   i, d, v) {
@@ -90,8 +90,8 @@ clock_read() {
       }
       return v
     }
-    { split("10 16 36", bases, " ")
-      for (k = 1; k <= 3; k++) {
+    { split("10 16 32 36", bases, " ")
+      for (k = 1; k <= 4; k++) {
         v = read($0, bases[k])
         if (v >= from - 2 && v <= by + 2) { printf "%.0f seconds since 1970, read in base %d\n", v, bases[k]; exit }
         if (v >= (from - 2) * 1000 && v <= (by + 2) * 1000) { printf "%.0f milliseconds since 1970, read in base %d\n", v, bases[k]; exit }
