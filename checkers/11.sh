@@ -236,7 +236,7 @@ elif [ "${cgroup#/rubber-workshop/}" = "$cgroup" ]; then
   fail "with --userns auto the command runs in $cgroup, not in a cgroup of its own under /sys/fs/cgroup/rubber-workshop: no limit of the container's holds it. unshare(1) has already forked the init stage when it says it is in the namespace: move that child (/proc/<unshare's pid>/task/<pid>/children) into the container's cgroup, not unshare's own process" \
     "cgroup: /rubber-workshop/<id>" "cgroup: $cgroup"
 elif [ -n "$strangers" ]; then
-  fail "with --userns auto the container's cgroup also holds processes that are not the container's: $strangers. unshare(1), rd's helper, waits in the VM's PID namespace: in the container's cgroup its tasks count against --pids-limit (N − 1 left for the command) and its memory against --memory. Move only unshare's child, the init stage, into the container's cgroup" \
+  fail "with --userns auto the container's cgroup (or a cgroup below it, whose processes its limits count too) also holds processes that are not the container's: $strangers. unshare(1), rd's helper, waits in the VM's PID namespace: in the container's cgroup its tasks count against --pids-limit (N − 1 left for the command) and its memory against --memory. Move only unshare's child, the init stage, into the container's cgroup" \
     "only the container's processes" "also $strangers"
 elif [ "$limits" != '50331648 20' ]; then
   fail "with --userns auto --memory 48m --cpu-shares 512 the container's cgroup has memory.max and cpu.weight $limits: the start through a user namespace (unshare(1)) never wrote its limits. rd run writes every limit into the container's cgroup when it makes it, whichever way the container then starts" \

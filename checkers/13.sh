@@ -239,21 +239,26 @@ check address-given-back
 # Once the container has ended, no lease of its address may stay anywhere rd keeps files: a file or folder named
 # after the address that holds nothing, or the container's id (a lease), in the container folder or the sandbox's
 # own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer shows all rd wrote there, and
-# /run and /tmp, tmpfs of their own, the rest); or, in the container folder, a file naming both the address and
+# the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among them, the rest); or, in the container folder, a file naming both the address and
 # the id (an entry of a list of leases; elsewhere it may be a log). Else every start takes one more address, and
 # after 253 --net bridge fails for good. (A file naming the address alone may be a round-robin's last address
 # given, one named after it and saying something else an address marked free: no leases.)
 same_run
 # lease_places: where rd may keep a lease, "FOLDER SHOWN-AS" a line, the folder as the harness reaches it: the
 # container folder, the sandbox's own files (the overlay's upper layer holds all rd wrote there; shown from /), and
-# /run and /tmp, tmpfs of their own.
-lease_places() { printf '%s %s\n' "$(s_file "$CONTAINERS")" "$CONTAINERS" /run/sandbox/rw/upper '' "$(s_file /run)" /run "$(s_file /tmp)" /tmp; }
+# every other filesystem in memory the sandbox's mount table lists (/run, /tmp, /dev, /dev/shm: tmpfs of their own,
+# and any rd mounted), each searched without crossing into the next.
+lease_places() {
+  printf '%s %s\n' "$(s_file "$CONTAINERS")" "$CONTAINERS" /run/sandbox/rw/upper ''
+  sed 's/ - / /' "/proc/$SANDBOX/mountinfo" | awk -v c="$CONTAINERS" '($(NF - 2) == "tmpfs" || $(NF - 2) == "ramfs") && $5 != c { print $5 }' |
+    while read -r _m; do printf '%s %s\n' "$(s_file "$_m")" "$_m"; done
+}
 kept= typo_kept=
 if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
   c_ip=${c_addr%/*}
   kept=$(lease_places | while read -r held_in shown; do
     # (Outside the container folder only names matter: find picks them, as /tmp may hold a whole image.)
-    { if [ "$shown" = "$CONTAINERS" ]; then find "$held_in" -mindepth 1; else find "$held_in" -mindepth 1 -name "*$c_ip*"; fi; } 2> /dev/null |
+    { if [ "$shown" = "$CONTAINERS" ]; then find "$held_in" -mindepth 1; else find "$held_in" -mindepth 1 -xdev -name "*$c_ip*"; fi; } 2> /dev/null |
       grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
       name=$shown/${f#"$held_in"/}
       if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
@@ -496,6 +501,10 @@ elif [ "$u_state" != 'rd0 UP' ]; then
 elif [ -z "$u_reached" ]; then
   fail "with --userns auto --net bridge a server in the VM on $GATEWAY got nothing from the container's namespace, though both ends look right" \
     "the token, at $GATEWAY" 'nothing'
+elif ! is_up "$(link_field "$u_links" lo 4)"; then
+  trace_point "linkSetUp\\(\"lo\""
+  fail "with --userns auto --net bridge the container's lo is down, so 127.0.0.1 is unreachable inside, as without --userns it is not (loopback-up): bring lo up where the init stage sets up its own end, which it does on either path, not where only one of them goes" \
+    'lo UP' 'lo DOWN'
 else
   pass
 fi

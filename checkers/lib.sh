@@ -706,11 +706,12 @@ inside_ids() { for _id in $1; do printf '%s ' $((_id - SANDBOX_ID)); done | sed 
 # p_cgroup: the probe's cgroup as the sandbox names it (its root is $SANDBOX_CGROUP); p_cgroup_dir: its folder.
 p_cgroup() { sed -n "s#^0::${SANDBOX_CGROUP#/sys/fs/cgroup}##p" "/proc/$PROBE/cgroup"; }
 p_cgroup_dir() { echo "$SANDBOX_CGROUP$(p_cgroup)"; }
-# p_cgroup_strangers: the processes in the probe's cgroup that are not the container's (in another PID namespace
-# than the probe's: rd's own, or its helper's), "PID(NAME)" a space apart.
+# p_cgroup_strangers: the processes in the probe's cgroup, or in any cgroup below it, that are not the container's
+# (in another PID namespace than the probe's: rd's own, or its helper's), "PID(NAME)" a space apart.
 p_cgroup_strangers() {
   _ns=$(p_ns pid)
-  for _p in $(cat "$(p_cgroup_dir)/cgroup.procs" 2> /dev/null); do
+  # (Every cgroup below the container's too: its limits count the whole subtree.)
+  for _p in $(find "$(p_cgroup_dir)" -name cgroup.procs -exec cat {} + 2> /dev/null); do
     [ "$(readlink "/proc/$_p/ns/pid")" = "$_ns" ] || printf '%s(%s)\n' "$_p" "$(cat "/proc/$_p/comm" 2> /dev/null)"
   done | paste -s -d ' '
 }
