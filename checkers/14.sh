@@ -445,6 +445,37 @@ else
     'add_key, keyctl and request_key failed with EPERM' "$name ${how}"
 fi
 
+# SYS_ADMIN kept through --cap-add ALL, its own name given nowhere: the default filter follows the capabilities the
+# container keeps, not the names on the command line.
+check sys-admin-through-all
+RD_STDIN=/run/check/seccomp-program
+probe "$(program_run "sa-$mark")" -i busybox --cap-add ALL
+RD_STDIN=
+all_mode= all_eff= all_unshare= all_mount=' mount:missing'
+if [ -n "$PROBE" ]; then
+  all_mode=$(p_status Seccomp) all_eff=$(p_status CapEff)
+  PROGRAM=$(program_pid) all_unshare=$(program_call unshare)
+  [ -n "$all_unshare" ] && all_mount=$(calls_how mount umount2 setns)
+fi
+probe_end
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$all_mode" != 2 ]; then
+  fail "with --cap-add ALL no seccomp filter holds the command (Seccomp: ${all_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities" \
+    'Seccomp 2' "Seccomp ${all_mode:-?}"
+elif { [ "$all_unshare" = made ] || [ "$all_unshare" = worked ]; } && [ "$all_mount" = "$(let_through mount umount2 setns)" ]; then
+  pass
+elif [ -z "$all_unshare" ] || [ "${all_mount%:missing}" != "$all_mount" ]; then
+  program_missing "sa-$mark"
+elif [ $(((0x0$all_eff >> 21) & 1)) = 0 ]; then
+  fail "with --cap-add ALL the command lacks CAP_SYS_ADMIN (CapEff $all_eff): ALL is every capability the kernel has (see seccomp-deny-chosen)" \
+    'CAP_SYS_ADMIN kept' "CapEff $all_eff"
+else
+  trace_point seccomp
+  fail "with --cap-add ALL the command holds CAP_SYS_ADMIN, yet the default filter refused what it allows (unshare: $all_unshare): decide the list from the capabilities the container keeps, as Docker's default profile does, not from the names --cap-add gives (ALL is SYS_ADMIN too)" \
+    "unshare ran, $(how_shown "$(let_through mount umount2 setns)")" "unshare $all_unshare, $(how_shown "$all_mount")"
+fi
+
 # A name the kernel does not know (a typo): dropping nothing would leave the container the capability.
 check unknown-capability-refused
 # A refusal counts only from a runtime that drops what --cap-drop names: one that knows no --cap-drop refuses every name.
@@ -491,15 +522,18 @@ if [ -z "$PROBE" ]; then
 else
   # Every capability (sethostname needs SYS_ADMIN to work): --cap-add ALL, which no other container is given,
   # but one the program needs not, dropped by name: as Docker reckons it, an ALL added leaves out what is dropped.
+  # ALL is dropped too, which an ALL added outweighs (docker run --cap-drop all --cap-add ALL keeps every one): a
+  # runtime that looks at the drop first keeps none.
   all_but=$(pick 1 NET_RAW MKNOD AUDIT_WRITE SYS_TIME NET_ADMIN SYS_PTRACE SYS_BOOT)
-  all_but_caps=$(printf '%016x' $((0x$EVERY_CAP & ~0x$(cap_mask "$all_but")))) all_but_as=$(spelled "$all_but")
+  all_but_caps=$(printf '%016x' $((0x$EVERY_CAP & ~0x$(cap_mask "$all_but")))) all_but_as=all,$(spelled "$all_but")
   probe "$(program_run "sd-$mark")" -i busybox --cap-add ALL --cap-drop "$all_but_as" --security-opt "seccomp-deny=$calls"
   RD_STDIN=
   # "CALL:HOW" for each call (HOW with _ for spaces), up to the first child missing.
   seen= all_caps=
   if [ -n "$PROBE" ]; then
     all_caps=$(p_status CapEff) PROGRAM=$(program_pid)
-    for c in sethostname mkdir symlink rename chmod chdir; do
+    # (And the keyring calls, which the list does not name: it takes the place of rd's default list, theirs too.)
+    for c in sethostname mkdir symlink rename chmod chdir keyring keyctl request_key; do
       how=$(program_call $c | tr ' ' _)
       seen="$seen $c:${how:-missing}"
       [ -n "$how" ] || break
@@ -508,7 +542,8 @@ else
   probe_end
   expected=$(for c in sethostname mkdir symlink rename chmod chdir; do
     case " $deny chdir " in *" $c "*) printf ' %s:failed_1' "$c" ;; *) printf ' %s:worked' "$c" ;; esac
-  done)
+  done) # (then add_key's and keyctl's children work, and request_key's fails with ENOKEY, as let through)
+  expected="$expected keyring:worked keyctl:worked request_key:failed_126"
   [ "$seen" = "$expected" ] && deny_taken=yes
   if [ -z "$PROBE" ] && [ "$RC" = 159 ]; then
     killed_by_sigsys
@@ -516,7 +551,7 @@ else
     probe_missing
   elif [ "$all_caps" != "$all_but_caps" ]; then
     trace_point 'PR_CAPBSET_DROP|capset'
-    fail "with --cap-add ALL --cap-drop $all_but_as, the command's effective set $(cap_diff "$all_but_caps" "${all_caps:-0}"): ALL means every capability the kernel has (0 to /proc/sys/kernel/cap_last_cap), for --cap-add as for --cap-drop, and as Docker reckons it, --cap-add ALL keeps every one but those --cap-drop names (a capability named by both flags is kept, but ALL names none)" \
+    fail "with --cap-add ALL --cap-drop $all_but_as, the command's effective set $(cap_diff "$all_but_caps" "${all_caps:-0}"): ALL means every capability the kernel has (0 to /proc/sys/kernel/cap_last_cap), for --cap-add as for --cap-drop, and as Docker reckons it, --cap-add ALL keeps every one but those --cap-drop names, even beside --cap-drop ALL (a capability named by both flags is kept, but ALL names none)" \
       "CapEff $all_but_caps" "CapEff ${all_caps:-?}"
   elif [ "${seen%:missing}" != "$seen" ]; then
     program_missing "sd-$mark"
@@ -537,7 +572,7 @@ else
   else
     trace_point seccomp
     expect_eq "$(how_shown "$expected")" "$(how_shown "$seen")" \
-      "with --security-opt seccomp-deny=$calls, exactly those calls must fail, with EPERM (failed 1): of sethostname, mkdir, symlink, rename, chmod and chdir, each made by the checker's program, the kernel says how each went. The filter must refuse exactly the calls seccomp-deny lists (in place of rd's default list), each by its number on this machine (linux.syscallNumber), and allow every other"
+      "with --security-opt seccomp-deny=$calls, exactly those calls must fail, with EPERM (failed 1): of sethostname, mkdir, symlink, rename, chmod and chdir, and the keyring calls (add_key, keyctl, request_key: let through, request_key fails with ENOKEY, 126), each made by the checker's program, the kernel says how each went. The filter must refuse exactly the calls seccomp-deny lists, in place of rd's default list (the keyring calls too), each by its number on this machine (linux.syscallNumber), and allow every other"
   fi
 fi
 
