@@ -158,6 +158,9 @@ not_refused() { for _c in $1; do [ "${_c#*:}" = failed_1 ] || { echo "$_c"; brea
 # let_through CALL…: " CALL:failed_ERRNO" for each of mount, umount2 and setns as the program makes them, let
 # through (see above).
 let_through() { for _c; do case $_c in mount) printf ' mount:failed_14' ;; umount2) printf ' umount2:failed_22' ;; setns) printf ' setns:failed_9' ;; esac; done; }
+# admin_let_through UNSHARE MOUNT: the namespace calls got through, as CAP_SYS_ADMIN lets them: unshare (program_call)
+# made a namespace or worked, and mount, umount2 and setns (calls_how) reached the kernel.
+admin_let_through() { { [ "$1" = made ] || [ "$1" = worked ]; } && [ "$2" = "$(let_through mount umount2 setns)" ]; }
 # how_shown CALL:HOW…: the same, as a learner reads it.
 how_shown() {
   echo $1 | sed 's/ /, /g; s/:failed_1$/ refused (EPERM)/; s/:failed_1,/ refused (EPERM),/g; s/:failed_\([0-9]*\)/ failed (errno \1)/g; s/:killed_\([0-9]*\)/ killed (signal \1)/g; s/:worked/ worked/g; s/:missing/ never ran/g'
@@ -404,7 +407,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$admin_mode" != 2 ]; then
   fail "with $cap_flags no seccomp filter holds the command (Seccomp: ${admin_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities (with SYS_ADMIN kept it refuses only the keyring calls)" \
     'Seccomp 2, unshare ran' "Seccomp ${admin_mode:-?}"
-elif { [ "$admin_unshare" = made ] || [ "$admin_unshare" = worked ]; } && [ "$admin_mount" = "$(let_through mount umount2 setns)" ]; then
+elif admin_let_through "$admin_unshare" "$admin_mount"; then
   pass
 elif [ -z "$admin_unshare" ] || [ "${admin_mount%:missing}" != "$admin_mount" ]; then
   program_missing "sk-$mark"
@@ -463,7 +466,7 @@ if [ -z "$PROBE" ]; then
 elif [ "$all_mode" != 2 ]; then
   fail "with --cap-add ALL no seccomp filter holds the command (Seccomp: ${all_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities" \
     'Seccomp 2' "Seccomp ${all_mode:-?}"
-elif { [ "$all_unshare" = made ] || [ "$all_unshare" = worked ]; } && [ "$all_mount" = "$(let_through mount umount2 setns)" ]; then
+elif admin_let_through "$all_unshare" "$all_mount"; then
   pass
 elif [ -z "$all_unshare" ] || [ "${all_mount%:missing}" != "$all_mount" ]; then
   program_missing "sa-$mark"
