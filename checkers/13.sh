@@ -239,10 +239,11 @@ check address-given-back
 # Once the container has ended, no lease of its address may stay anywhere rd keeps files: a file or folder named
 # after the address that holds nothing, or the container's id (a lease), in the container folder or the sandbox's
 # own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer shows all rd wrote there, and
-# the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among them, the rest); or, in the container folder, a file naming both the address and
-# the id (an entry of a list of leases; elsewhere it may be a log). Else every start takes one more address, and
-# after 253 --net bridge fails for good. (A file naming the address alone may be a round-robin's last address
-# given, one named after it and saying something else an address marked free: no leases.)
+# the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among them, the rest); or, in the
+# container folder, a file naming both the address and the id (an entry of a list of leases; elsewhere it may be a
+# log). Else every start takes one more address, and after 253 --net bridge fails for good. (A file naming the
+# address alone may be a round-robin's last address given, one named after it and saying something else an address
+# marked free: no leases.)
 same_run
 # lease_places: where rd may keep a lease, "FOLDER SHOWN-AS" a line, the folder as the harness reaches it: the
 # container folder, the sandbox's own files (the overlay's upper layer holds all rd wrote there; shown from /), and

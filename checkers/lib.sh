@@ -693,7 +693,6 @@ rd_lost() {
     "rd's process among the command's ancestors" 'not among them'
 }
 
-
 # p_ns NAME / s_ns NAME: the probe's / the sandbox's namespace of a kind (mnt, pid, net, uts, cgroup, user).
 p_ns() { readlink "/proc/$PROBE/ns/$1"; }
 s_ns() { readlink "/proc/$SANDBOX/ns/$1"; }
