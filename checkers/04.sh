@@ -256,7 +256,7 @@ else
     # An image whose tar is cut off halfway: tar fails, and so must rd, leaving no folder of the unpack.
     cut=cut-$$
     rm -f "$(s_file "$IMAGES")/$cut.tar"
-    head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$(s_file "$IMAGES")/$cut.tar"
+    tar_cut_halfway > "$(s_file "$IMAGES")/$cut.tar"
     rd_split run -i $cut --container-dir $GIVEN -- /bin/true
     rm -f "$(s_file "$IMAGES")/$cut.tar"
     left=$(with_images | grep -vxFf /run/check/left-before-typo)
@@ -284,7 +284,7 @@ half_tar=$(s_file "$IMAGES")/halfway.tar
 half_lower=$(s_file "$CONTAINERS/images")/halfway
 rm -f "$half_tar"
 mkfifo -m 644 "$half_tar"
-( head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" && : > /run/check/half-fed
+( tar_cut_halfway && : > /run/check/half-fed
   exec sleep 120 ) > "$half_tar" &
 feeder=$!
 rd_start run -i halfway -- /bin/true
@@ -306,7 +306,7 @@ if [ ! -e /run/check/half-fed ]; then
   rd_kill
   lease_release
   rm -f "$half_tar"
-  head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$half_tar"
+  tar_cut_halfway > "$half_tar"
   rd run -i halfway -- /bin/true
 fi
 rm -f "$half_tar"

@@ -272,7 +272,7 @@ check mapped-copy-not-kept-half
 kept_copy() { ls -A "$(s_file "$CONTAINERS/images")" 2> /dev/null | grep -Ex "$1@[0-9]+\\.[0-9]+" | tr '\n' ' ' | sed 's/ $//'; }
 cut_tar=$(s_file "$IMAGES")/halfmapped.tar unmoved_tar=$(s_file "$IMAGES")/unmoved.tar
 rm -rf "$cut_tar" "$unmoved_tar" /run/check/unmoved
-head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR" > "$cut_tar"
+tar_cut_halfway > "$cut_tar"
 mkdir -p /run/check/unmoved/etc && echo unmoved > /run/check/unmoved/etc/rubber-image &&
   chown -R 60000:60000 /run/check/unmoved/etc && tar -C /run/check/unmoved -cf "$unmoved_tar" etc
 rd run -i halfmapped --userns auto -- /bin/true

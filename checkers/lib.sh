@@ -756,6 +756,8 @@ links_refused() {
 }
 # The default image as the VM was built with it: the sandbox's root is an overlay on it, out of rd's reach.
 BUSYBOX_TAR=/run/sandbox/image$IMAGES/busybox.tar
+# tar_cut_halfway: the first half of BUSYBOX_TAR, on stdout: an image's tar cut off in its middle, which tar fails on.
+tar_cut_halfway() { head -c $(( $(stat -c %s "$BUSYBOX_TAR") / 2 )) "$BUSYBOX_TAR"; }
 # p_hostname: the hostname of the probe's UTS namespace (the harness's own hostname program).
 p_hostname() { nsenter -t "$PROBE" -u hostname; }
 # same_file A B: true if A and B are one file (device and inode), e.g. /proc/$PROBE/root and …/cwd.
