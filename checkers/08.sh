@@ -24,6 +24,19 @@ measure() {
   echo "$(( (c2 - c1) / 1000 )) $(( (r2 - r1) / 1000 ))"
 }
 usage() { sed -n 's/^usage_usec //p' "$1/cpu.stat"; }
+# first_child_ended PID: PID's first child (the kernel lists children as they were born) once it has ended and
+# is not reaped (a zombie), waiting up to 5 s for its end; nothing if it is gone, or still runs.
+first_child_ended() {
+  read -r _first _ < "/proc/$1/task/$1/children"
+  _i=0
+  while [ -n "$_first" ] && [ $((_i += 1)) -le 200 ]; do
+    case $(sed 's/^.*) //' "/proc/$_first/stat" 2> /dev/null) in
+      Z*) echo "$_first"; return ;;
+      '') return ;;
+    esac
+    _pause 0.025
+  done
+}
 
 check in-own-cgroup
 # Every container gets a cgroup, with or without a limit to write into it (as in Docker): one without flags
@@ -37,13 +50,13 @@ plain_rc=$RC
 # controller down before it writes the container's cpu.weight (the container without flags has just done so).
 clear_cgroups_left
 rmdir "$cg" 2> /dev/null
-# The command's first act starts a child that holds still (a process moved into a cgroup takes none of its
-# children along: a runtime that moves the command only once it runs is too late for that one), then it leaves
-# a busy loop pinned to CPU 0 running while it holds still. 369 shares: weight 14, where a formula rounding up,
+# The command's first act starts a child that ends at once (a process moved into a cgroup takes none of its
+# children along, and a dead one cannot be moved at all: its zombie, which the command never reaps, shows for good
+# where it lived, so a runtime that moves the command in only once it runs is too late, however often it moves
+# what it finds), then it leaves a busy loop pinned to CPU 0 running while it holds still. 369 shares: weight 14, where a formula rounding up,
 # without its "- 2", with "- 1", or multiplying by 10000 (and clamping at 10000, to pass 262144) gives 15. (Of the
 # values up to 1000, only 369, 736 and 972 tell every formula below from the right one alongside 2048 and 262144.)
-early_mark=$(( 3600 + $(od -An -N2 -tu2 /dev/urandom) )).$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-probe "sleep $early_mark &
+probe ": &
   taskset 1 /bin/sh -c 'while :; do :; done' &" -i busybox --cpu-shares 369
 if [ -n "$PROBE" ]; then
   host=$(p_hostname)
@@ -52,11 +65,15 @@ if [ -n "$PROBE" ]; then
   weight=$(cat "$dir/cpu.weight" 2> /dev/null)
   # Both read from inside the container's cgroup namespace (which may be its own, as Docker makes one).
   in_cgroup_ns() { /usr/local/sbin/nsenter -t "$PROBE" -C cat "/proc/$1/cgroup" 2> /dev/null | sed -n 's/^0:://p'; }
-  early_child=$(_processes_running "sleep $early_mark ")
+  early_child=$(first_child_ended "$PROBE")
   early=$([ -n "$early_child" ] && in_cgroup_ns "${early_child%% *}")
   now_inside=$(in_cgroup_ns "$PROBE")
   # (Two empty answers are no proof: the early child must be found in the command's cgroup.)
   [ -n "$now_inside" ] && [ "$early" = "$now_inside" ] && from_start=yes || from_start=
+  ignored=$(p_status SigIgn)
+  # (SIGCHLD is signal 17: bit 16 of the mask's last 32.)
+  low=${ignored#????????}
+  sigchld_ignored=$(( 0x${low:-0} >> 16 & 1 ))
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
   # Cgroups below the container's, two deep, as its root may make them (it can mount cgroup2): rmdir refuses a
   # cgroup that has any, so rd must remove those first, at every depth.
@@ -81,9 +98,15 @@ elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ] && [ "$pla
     "cgroup: /rubber-workshop/$plain_host" "cgroup: $plain_cgroup"
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ]; then
   pass
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -z "$early_child" ] && [ "$sigchld_ignored" = 1 ]; then
+  fail "the command runs with SIGCHLD ignored (SigIgn: $ignored): the kernel then reaps its children itself, so the checker's first child, which ends at once, left nothing to show where it lived, and the command's own wait() finds no child. Leave SIGCHLD at its default in the init stage" \
+    'SIGCHLD at its default' 'SIGCHLD ignored'
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -z "$early_child" ]; then
+  fail "the command's first child, which ends at once and which the command never reaps, was not among its children as a zombie: something reaped it or took it away, and where it lived cannot be seen" \
+    'its first child, ended, still its child' 'no such child'
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
   point_cgroup_procs
-  fail "the command started outside its cgroup and was moved in later: the child it started first is still in ${early:-no cgroup} (a process moved takes none of its children along). The init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve, so that everything the command does counts" \
+  fail "the command started outside its cgroup and was moved in later: the child it started first, which ended at once, ended in ${early:-no cgroup} (a process moved takes none of its children along, and an ended one cannot be moved). The init stage must move itself into /sys/fs/cgroup/rubber-workshop/<id> (write its PID to cgroup.procs) before execve, so that everything the command does counts" \
     "cgroup: $now_inside from the start" "cgroup: ${early:-?} at first"
 elif [ "$cgroup" = /init ] || [ "$cgroup" = / ]; then
   point_cgroup_procs
