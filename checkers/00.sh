@@ -6,6 +6,7 @@ TRACE_CALLS='execve|which|clearCloexec'
 # command's arguments hold a `--` of its own: only the first, rd's, is dropped. Then an option rd does not know.
 check stdout
 rd_split run -- /bin/sh -c 'echo "out:$*"; echo "err:$2" >&2; exit 3' sh -- 'two  words'
+has_line '^out:' && ran_command=yes || ran_command=
 if rd_timed_out; then
   ran_ok 3
 elif has_line '^out:-- two  words$' && [ "$OUT" = 'out:-- two  words' ]; then
@@ -50,8 +51,16 @@ if rd_timed_out; then
 elif ! has_line '^[0-9]+ exited with status 3$' "$report"; then
   fail "after the command exits with status 3, rd must print one line '<pid> exited with status 3' (linux.describeExit)" \
     '<pid> exited with status 3' "${report:-(no such line)}"
-else
-  ran_ok 3 && pass
+elif ran_ok 3; then
+  # And a command that succeeds: its end is reported too (a report only of failures would look like this one).
+  rd_split run -- /bin/sh -c 'exit 0'
+  report=$(rd_report)
+  if ran_ok 0 && has_line '^[0-9]+ exited with status 0$' "$report"; then
+    pass
+  elif [ "$RC" = 0 ]; then
+    fail "after the command exits with status 0, rd printed no line '<pid> exited with status 0': report how the command ended whatever the end, a success too (linux.describeExit)" \
+      '<pid> exited with status 0' "${report:-(no such line)}"
+  fi
 fi
 
 # A mistyped option: skipped, the container would run without what was asked, without a word (--memroy 64m: no
@@ -61,8 +70,7 @@ fi
 # option is taken for the command where the VM's PATH is searched (level 00); and rd is watched as it runs, an
 # init stage started for the call showing the same wherever the command is then looked up.
 check unknown-option-refused
-same_run
-if ! has_line '^out:'; then
+if [ -z "$ran_command" ]; then
   fail "rd does not run a command yet (see stdout), so refusing an option it does not know says nothing: fix stdout first"
 else
   case $(random_in 0 7) in
@@ -182,19 +190,26 @@ check path-lookup
 # to sh, so the command's environment shows that both ran (chroot execs env, env execs sh). And rd
 # is started with one of the checker's: the command gets rd's environment (busybox's sh gives itself a PATH
 # when it has none, so a PATH says nothing).
+# Its PATH, too, is one of the checker's (the VM's own is Docker's default for containers, which a runtime that
+# sets that one would pass on unchanged): a folder that is not there comes first.
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
+vm_path=$PATH rd_path=/run/rw-path-$(random_in 1000 60000):$PATH
 # (The command holds as a shell with a trap for SIGTERM: for the sigterm check below.)
-PROBE_SHELL="chroot / env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes
+PROBE_SHELL="chroot / env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes PATH=$rd_path
 probe '' -i busybox
-PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM=
+PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM= PATH=$vm_path
 [ -n "$PROBE" ] && environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
 probe_end_by_term
 given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
 unset RW_GIVEN_TO_RD
 env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
-if [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
+path_seen=$(printf '%s\n' "$environ" | sed -n 's/^PATH=//p')
+if [ -n "$env_ran" ] && [ -n "$env_kept" ] && [ "$path_seen" = "$rd_path" ]; then
   pass # the command's process ran through chroot and env, so 'chroot' was found, and it has rd's environment
+elif [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
+  fail "rd was started with PATH=$rd_path, and the command has PATH=${path_seen:-(none)}: the command gets rd's environment, PATH and all, as a shell's command gets the shell's (a program in a folder only rd's PATH lists is found by rd, and then not by the command's own shell). Pass process.env on unchanged" \
+    "PATH=$rd_path" "PATH=${path_seen:-(none)}"
 elif [ -n "$env_ran" ]; then
   fail "rd was started with $given in its environment, and the command's (the harness read its /proc/PID/environ) does not have it: the command gets rd's environment, PATH and all, as a shell's command gets the shell's. Pass it on: linux.execve(path, argv, process.env)" \
     "$given in the environment" "$(printf '%s\n' "$environ" | tr '\n' ' ')"
