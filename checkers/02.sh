@@ -35,7 +35,7 @@ if [ -n "$PROBE" ]; then
   dev_mode=$(f=$(p_file /dev) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
   # rd's own process stays in the VM's mount namespace: the container's is made by the init stage.
   parent=$(rd_process)
-  [ -n "$parent" ] && parent_mnt=$(readlink "/proc/$parent/ns/mnt")
+  [ -n "$parent" ] && rd_strayed mnt && mnt_left=$STRAYED mnt_left_ns=$STRAYED_NS
 fi
 probe_end
 leftovers=$(mounts_under "$CONTAINERS" | grep -vxFf /run/check/mounts-before)
@@ -50,10 +50,10 @@ elif [ "$inside_ns" = "$(s_ns mnt)" ]; then
     "a namespace other than $(s_ns mnt)" "$inside_ns"
 elif [ -z "$parent" ]; then
   rd_lost
-elif [ "$parent_mnt" != "$(s_ns mnt)" ]; then
+elif [ -n "$mnt_left" ]; then
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWNS'
-  fail "rd's own process (PID $parent in the VM) left the VM's mount namespace: the container's was made in rd, before it spawned the init stage, so rd's later mounts and unmounts (and, from level 03, pivot_root) no longer happen in the VM. Call linux.unshare(CLONE_NEWNS) in the init stage instead" \
-    "rd in $(s_ns mnt)" "rd in $parent_mnt"
+  fail "$mnt_left left the VM's mount namespace: the container's was made in rd, before it spawned the init stage, so rd's later mounts and unmounts (and, from level 03, pivot_root) no longer happen in the VM. Call linux.unshare(CLONE_NEWNS) in the init stage instead" \
+    "rd in $(s_ns mnt)" "rd in $mnt_left_ns"
 else
   pass
 fi

@@ -17,17 +17,23 @@ probe '[ -e only-in-vm ] && echo "escape: the working directory is still /tmp/rw
 if [ -n "$PROBE" ]; then
   # ".." from the top of a mount namespace leads nowhere; from a chroot it climbs towards the VM's files. The
   # top must be in the namespace's mount table too: a detached copy of a tree (open_tree) has no way up either,
-  # but is no mount of the namespace, which still holds the VM's whole tree.
+  # but is no mount of the namespace, which still holds the VM's whole tree. And '..' must stay on the root's own
+  # mount: the rootfs bound onto a folder inside it has a '..' that is the same folder, reached in another mount
+  # (the one it was bound from), around which the VM's tree still is.
   root_mount=$(p_mounts | awk '$1 == "/" { print $2 }')
-  same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && [ -n "$root_mount" ] && top=yes || top=
+  root_mnt_id=$(mount_id "/proc/$PROBE/root") up_mnt_id=$(mount_id "/proc/$PROBE/root/..")
+  same_file "/proc/$PROBE/root" "/proc/$PROBE/root/.." && up_same=yes || up_same=
+  [ -n "$up_same" ] && [ -n "$root_mount" ] && [ -n "$root_mnt_id" ] && [ "$root_mnt_id" = "$up_mnt_id" ] && top=yes || top=
   same_file "/proc/$PROBE/root" "$SROOT/" && in_vm_root=yes || in_vm_root=
   root_path=$(readlink "/proc/$PROBE/root")
   same_file "/proc/$PROBE/cwd" "/proc/$PROBE/root" && cwd_is_root=yes || cwd_is_root=
   cwd=$(p_cwd)
-  # A mount of one of the VM's filesystems (by device number), other than the root, the bound devices, and
-  # /proc and /sys (the kernel gives a container that shares the VM's PID or network namespace the same ones).
-  vm_mounts=$(awk -v devs="$vm_devs" 'BEGIN { n = split(devs, d, " "); for (i = 1; i <= n; i++) vm[d[i]] = 1 }
-    $5 != "/" && $5 != "/proc" && $5 != "/sys" && $5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ && ($3 in vm) { print $5 }' "/proc/$PROBE/mountinfo")
+  # A mount of one of the VM's filesystems (by device number), other than the root, the bound devices, and a
+  # proc at /proc and a sysfs at /sys (the kernel gives a container that shares the VM's PID or network namespace
+  # the same ones: by their types, so that an old root left at /proc or /sys still shows).
+  vm_mounts=$(sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk -v devs="$vm_devs" 'BEGIN { n = split(devs, d, " "); for (i = 1; i <= n; i++) vm[d[i]] = 1 }
+    $5 != "/" && !($5 == "/proc" && $(NF - 2) == "proc") && !($5 == "/sys" && $(NF - 2) == "sysfs") &&
+    $5 !~ /^\/dev\/(null|zero|full|random|urandom|tty)$/ && ($3 in vm) { print $5 }')
   root_entries=$(ls -A "/proc/$PROBE/root" | sort)
   # Can the container's root be lifted off? In its own mount namespace, entered through its user namespace as a
   # root process in the container would, but with the harness's own programs (the helper's root stays the
@@ -48,6 +54,10 @@ elif [ -n "$in_vm_root" ]; then
     'the image as the top of its own mount namespace' "the VM's /"
 elif [ -n "$top" ]; then
   pass
+elif [ -n "$up_same" ] && [ -n "$root_mount" ]; then
+  point_03_pivot_root
+  fail "the container's / is a mount of the image's folder onto a folder inside it (mount $root_mnt_id): '..' from it is the same folder, but in the mount it was bound from ($up_mnt_id), which lies in the VM's tree, still in the namespace around it. A chroot into such a mount is still a chroot: pivot_root into the rootfs" \
+    'the top of its own mount namespace' "mount $root_mnt_id, with '..' in mount ${up_mnt_id:-?}"
 elif [ -n "$root_mount" ]; then
   point_03_pivot_root
   fail "the container's / is a mount point, but not the top of its mount namespace: '..' from it still climbs into the VM's tree. A chroot into a mount point is still a chroot: pivot_root into it" \

@@ -16,7 +16,9 @@ if [ -n "$PROBE" ]; then
   inside_uts=$(p_ns uts)
   # rd's own process stays in the VM's UTS namespace: the container's is made by the init stage.
   parent=$(rd_process)
-  [ -n "$parent" ] && parent_uts=$(readlink "/proc/$parent/ns/uts") parent_pids=$(sed -n 's/^NSpid:[[:space:]]*//p' "/proc/$parent/status")
+  [ -n "$parent" ] && rd_strayed uts && uts_left=$STRAYED uts_left_ns=$STRAYED_NS
+  # (Every PID of every process of rd's, as each PID namespace it is in numbers it.)
+  rd_pids=$(for p in $(rd_processes); do sed -n 's/^NSpid:[[:space:]]*//p' "/proc/$p/status"; done)
   inside_hostname=$(p_hostname)
   # (A first container also unpacks the image, into images: no container's folder.)
   id=$(for name in $(ls -A "$(s_file "$CONTAINERS")"); do
@@ -52,10 +54,10 @@ elif [ "$inside_uts" = "$(s_ns uts)" ]; then
     "a namespace other than $(s_ns uts)" "$inside_uts"
 elif [ -z "$parent" ]; then
   rd_lost
-elif [ "$parent_uts" != "$(s_ns uts)" ]; then
+elif [ -n "$uts_left" ]; then
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWUTS'
-  fail "rd's own process (PID $parent in the VM) left the VM's UTS namespace: the container's was made in rd, before it spawned the init stage, so rd now has the container's hostname, not the VM's. Add CLONE_NEWUTS to the init stage's unshare instead" \
-    "rd in $(s_ns uts)" "rd in $parent_uts"
+  fail "$uts_left left the VM's UTS namespace: the container's was made in rd, before it spawned the init stage, so rd now has the container's hostname, not the VM's. Add CLONE_NEWUTS to the init stage's unshare instead" \
+    "rd in $(s_ns uts)" "rd in $uts_left_ns"
 else
   pass
 fi
@@ -77,24 +79,38 @@ else
   pass
 fi
 
+# An id read as a number in base b by awk: read(ID, b), -1 if it holds a digit base b has not.
+AWK_READ='function read(s, b,   i, d, v) {
+    v = 0
+    for (i = 1; i <= length(s); i++) {
+      d = index("0123456789abcdefghijklmnopqrstuvwxyz", substr(s, i, 1)) - 1
+      if (d < 0 || d >= b) return -1
+      v = v * b + d
+    }
+    return v
+  }'
 # clock_read ID FROM BY: how ID reads as a time between FROM and BY (seconds since 1970, give or take 2), if it
 # does ("N seconds since 1970, read in base B", or milliseconds), read in base 10, 16, 32 or 36 (Date.now().toString(36)).
 clock_read() {
-  echo "$1" | tr 'A-Z' 'a-z' | awk -v from="$2" -v by="$3" '
-    function read(s, b,   i, d, v) {
-      v = 0
-      for (i = 1; i <= length(s); i++) {
-        d = index("0123456789abcdefghijklmnopqrstuvwxyz", substr(s, i, 1)) - 1
-        if (d < 0 || d >= b) return -1
-        v = v * b + d
-      }
-      return v
-    }
+  echo "$1" | tr 'A-Z' 'a-z' | awk -v from="$2" -v by="$3" "$AWK_READ"'
     { split("10 16 32 36", bases, " ")
       for (k = 1; k <= 4; k++) {
         v = read($0, bases[k])
         if (v >= from - 2 && v <= by + 2) { printf "%.0f seconds since 1970, read in base %d\n", v, bases[k]; exit }
         if (v >= (from - 2) * 1000 && v <= (by + 2) * 1000) { printf "%.0f milliseconds since 1970, read in base %d\n", v, bases[k]; exit }
+      } }'
+}
+
+# pid_read ID…: a base (10, 16, 32 or 36) in which each ID reads as a number no greater than the VM's pid_max, as
+# PIDs do, whichever process's; nothing if there is none. (Three random ids of twelve hex digits all read so once in
+# 10^24 runs; of eight, once in 10^9.)
+pid_read() {
+  echo "$@" | tr 'A-Z' 'a-z' | awk -v max="$(cat /proc/sys/kernel/pid_max)" "$AWK_READ"'
+    { split("10 16 32 36", bases, " ")
+      for (k = 1; k <= 4; k++) {
+        small = 1
+        for (i = 1; i <= NF; i++) { v = read($i, bases[k]); if (v < 0 || v > max) small = 0 }
+        if (small) { print bases[k]; exit }
       } }'
 }
 
@@ -121,9 +137,12 @@ elif clock=$(clock_read "$id" "$started_from" "$started_by") && [ -n "$clock" ];
     'an id not made of the clock' "$id"
 elif [ -z "$parent" ]; then
   rd_lost
-elif pid=$(for p in $parent_pids; do case $(echo "$id" | sed 's/^0*//') in "$p" | "$(printf %x "$p")") echo "$p" ;; esac; done) && [ -n "$pid" ]; then
+elif pid=$(for p in $rd_pids; do case $(echo "$id" | sed 's/^0*//') in "$p" | "$(printf %x "$p")") echo "$p" ;; esac; done) && [ -n "$pid" ]; then
   fail "the first container's id, $id, is rd's PID ($(echo $pid)): a PID is unique only while its process runs, and comes back later, and with it the folder an rd killed before it could clean up (kill -9, a crash) left, upperdir and all, for a new container to take as its own. Make the id at random, e.g. randomBytes(6).toString('hex')" \
     'an id not made of a PID' "$id"
+elif [ -n "$third_hostname" ] && base=$(pid_read "$id" "$second_hostname" "$third_hostname") && [ -n "$base" ]; then
+  fail "the ids of three containers, $id, $second_hostname and $third_hostname, all read in base $base as numbers no greater than the largest PID ($(cat /proc/sys/kernel/pid_max)): ids made of a PID (a process rd starts, say), which is unique only while its process runs, and comes back later, and with it the folder an rd killed before it could clean up (kill -9, a crash) left, upperdir and all, for a new container to take as its own. Make the id at random, e.g. randomBytes(6).toString('hex')" \
+    'ids not made of PIDs' "$id $second_hostname $third_hostname"
 else
   pass
 fi

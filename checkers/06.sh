@@ -20,7 +20,7 @@ if [ -n "$PROBE" ]; then
   [ -e "/proc/$PROBE/root/proc/1/root/etc/rubber-vm" ] && escape=yes || escape=
   # rd's own process: where its next child would go.
   parent=$(rd_process)
-  [ -n "$parent" ] && parent_children=$(readlink "/proc/$parent/ns/pid_for_children")
+  [ -n "$parent" ] && rd_strayed pid_for_children && children_left=$STRAYED children_left_ns=$STRAYED_NS
 fi
 probe_end
 if [ -z "$PROBE" ] && [ "$RC" != 124 ] && has_line 'ENOMEM'; then
@@ -30,10 +30,10 @@ elif [ -z "$PROBE" ]; then
   probe_missing
 elif [ -z "$parent" ]; then
   rd_lost
-elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ "$parent_children" = "$inside_ns" ]; then
+elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ "$children_left_ns" = "$inside_ns" ]; then
   trace_point '^parent [0-9]+ unshare\(.*CLONE_NEWPID'
-  fail "rd's own process (PID $parent in the VM) stayed set to start its children in the container's PID namespace: right after spawning the init stage, go back with setns on the fd of /proc/self/ns/pid opened before unshare. Until then Node can start no thread, and a second child would be born where PID 1 may be gone" \
-    "rd's pid_for_children: $(s_ns pid)" "rd's pid_for_children: $parent_children"
+  fail "$children_left stayed set to start its children in the container's PID namespace: right after spawning the init stage, go back with setns on the fd of /proc/self/ns/pid opened before unshare. Until then Node can start no thread, and a second child would be born where PID 1 may be gone" \
+    "rd's pid_for_children: $(s_ns pid)" "rd's pid_for_children: $children_left_ns"
 elif [ "$pid" = 1 ] && [ "$inside_ns" != "$(s_ns pid)" ] && [ "$children_ns" != "$inside_ns" ]; then
   trace_point '^init [0-9]+ unshare\(.*CLONE_NEWPID'
   fail "the command is PID 1, but its children would be born in yet another PID namespace (its pid_for_children): the init stage unshared CLONE_NEWPID too. The command's first child becomes PID 1 there, and once that child ends no process can start there again (fork fails: sh -c 'ls; ls' runs one ls). Unshare CLONE_NEWPID in the parent only, and take it out of the init stage's unshare" \

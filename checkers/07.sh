@@ -23,7 +23,7 @@ if [ -n "$PROBE" ]; then
     if ((r[1] == "cgroup2" || r[1] == "cgroup") && ("," l[6] ",") ~ /,rw,/) printf "%s%s", (n++ ? ", " : ""), l[5] }' "/proc/$PROBE/mountinfo")
   # rd's own process: it stays in the VM's network.
   parent=$(rd_process)
-  [ -n "$parent" ] && parent_net=$(readlink "/proc/$parent/ns/net")
+  [ -n "$parent" ] && rd_strayed net && net_left=$STRAYED net_left_ns=$STRAYED_NS
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -34,10 +34,10 @@ elif [ "$inside" = "$(s_ns net)" ]; then
     "a namespace other than $(s_ns net)" "$inside"
 elif [ -z "$parent" ]; then
   rd_lost
-elif [ "$parent_net" != "$(s_ns net)" ]; then
+elif [ -n "$net_left" ]; then
   point_07_net_namespace
-  fail "rd's own process (PID $parent in the VM) left the VM's network namespace: the container's was made in rd, before it spawned the init stage, so rd itself now has only the container's network. Add CLONE_NEWNET to the init stage's unshare instead" \
-    "rd in $(s_ns net)" "rd in $parent_net"
+  fail "$net_left left the VM's network namespace: the container's was made in rd, before it spawned the init stage, so rd itself now has only the container's network. Add CLONE_NEWNET to the init stage's unshare instead" \
+    "rd in $(s_ns net)" "rd in $net_left_ns"
 else
   # A network namespace of its own shows the kernel's view of it: a new one holds lo alone.
   point_07_net_namespace

@@ -681,6 +681,23 @@ rd_processes() {
   done
 }
 rd_process() { _r=$(rd_processes) && echo "${_r##* }"; }
+# rd_strayed KIND: STRAYED names the process of rd's whose namespace of KIND (mnt, uts, net, pid_for_children) is not
+# the sandbox's, rd's own first ("rd's own process (PID N in the VM)"), STRAYED_NS is that namespace; both empty if
+# none. Every process between rd's own and the command is judged: any of them may be the one that spawns the
+# init stage and does rd's work (behind a first process that only waits). The VM's unshare(1) and nsenter(1),
+# told by their bytes, are left out: they make or enter namespaces and start what comes next, and do none of rd's
+# work (level 11's helper is one).
+rd_strayed() {
+  STRAYED= STRAYED_NS= _top=$(rd_process) _want=$(s_ns "$1")
+  # (Nearest the command first: the last found is the one nearest rd's own.)
+  for _p in $(rd_processes); do
+    cmp -s "/proc/$_p/exe" /usr/local/sbin/unshare || cmp -s "/proc/$_p/exe" /usr/local/sbin/nsenter && continue
+    _ns=$(readlink "/proc/$_p/ns/$1")
+    [ "$_ns" = "$_want" ] && continue
+    STRAYED_NS=${_ns:-(gone)} STRAYED="a process of rd's between its own and the command (PID $_p in the VM: $(tr '\0' ' ' < "/proc/$_p/cmdline" 2> /dev/null | cut -c 1-60))"
+    if [ "$_p" = "$_top" ]; then STRAYED="rd's own process (PID $_p in the VM)"; fi
+  done
+}
 
 # process_group PID: the process group of PID, as the harness numbers it (the fifth field of its stat, which
 # follows the program's name in parentheses).
@@ -693,6 +710,8 @@ rd_lost() {
     "rd's process among the command's ancestors" 'not among them'
 }
 
+# mount_id PATH: the mount PATH is on, by its id in mountinfo (mnt_id of an open of PATH).
+mount_id() { (exec 8< "$1" && sed -n 's/^mnt_id:[[:space:]]*//p' /proc/self/fdinfo/8) 2> /dev/null; }
 # p_ns NAME / s_ns NAME: the probe's / the sandbox's namespace of a kind (mnt, pid, net, uts, cgroup, user).
 p_ns() { readlink "/proc/$PROBE/ns/$1"; }
 s_ns() { readlink "/proc/$SANDBOX/ns/$1"; }
