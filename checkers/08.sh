@@ -24,18 +24,25 @@ measure() {
   echo "$(( (c2 - c1) / 1000 )) $(( (r2 - r1) / 1000 ))"
 }
 usage() { sed -n 's/^usage_usec //p' "$1/cpu.stat"; }
-# first_child_ended PID: PID's first child (the kernel lists children as they were born) once it has ended and
-# is not reaped (a zombie), waiting up to 5 s for its end; nothing if it is gone, or still runs.
-first_child_ended() {
-  read -r _first _ < "/proc/$1/task/$1/children"
+# children_ended PID: PID's children that have ended and are not reaped (zombies), a space apart, once none runs
+# but the busy loop (up to 5 s). All of them: the init stage, the same process before its execve, may have
+# children of its own there too, born first.
+children_ended() {
   _i=0
-  while [ -n "$_first" ] && [ $((_i += 1)) -le 200 ]; do
-    case $(sed 's/^.*) //' "/proc/$_first/stat" 2> /dev/null) in
-      Z*) echo "$_first"; return ;;
-      '') return ;;
-    esac
+  while [ $((_i += 1)) -le 200 ]; do
+    read -r _kids < "/proc/$1/task/$1/children"
+    _ended= _running=
+    for _k in $_kids; do
+      case $(sed 's/^.*) //' "/proc/$_k/stat" 2> /dev/null) in
+        Z*) _ended="$_ended $_k" ;;
+        '') ;;
+        *) [ "$(tr '\0' ' ' < "/proc/$_k/cmdline" 2> /dev/null)" = '/bin/sh -c while :; do :; done ' ] || _running=yes ;;
+      esac
+    done
+    [ -z "$_running" ] && break
     _pause 0.025
   done
+  echo $_ended
 }
 
 check in-own-cgroup
@@ -65,15 +72,21 @@ if [ -n "$PROBE" ]; then
   weight=$(cat "$dir/cpu.weight" 2> /dev/null)
   # Both read from inside the container's cgroup namespace (which may be its own, as Docker makes one).
   in_cgroup_ns() { /usr/local/sbin/nsenter -t "$PROBE" -C cat "/proc/$1/cgroup" 2> /dev/null | sed -n 's/^0:://p'; }
-  early_child=$(first_child_ended "$PROBE")
-  early=$([ -n "$early_child" ] && in_cgroup_ns "${early_child%% *}")
   now_inside=$(in_cgroup_ns "$PROBE")
-  # (Two empty answers are no proof: the early child must be found in the command's cgroup.)
-  [ -n "$now_inside" ] && [ "$early" = "$now_inside" ] && from_start=yes || from_start=
+  # The command's ended children (its first, and any the init stage had), and early: the cgroup the first of them
+  # found outside the command's ended in, else the command's own (empty when none ended).
+  early_children=$(children_ended "$PROBE") early=
+  for c in $early_children; do
+    early=$(in_cgroup_ns "$c")
+    [ "$early" = "$now_inside" ] || break
+  done
   ignored=$(p_status SigIgn)
   # (SIGCHLD is signal 17: bit 16 of the mask's last 32.)
   low=${ignored#????????}
   sigchld_ignored=$(( 0x${low:-0} >> 16 & 1 ))
+  # (Two empty answers are no proof: the early children must be found in the command's cgroup. With SIGCHLD
+  # ignored the kernel reaps the command's children at once: those found may be none of its own.)
+  [ -n "$now_inside" ] && [ "$early" = "$now_inside" ] && [ "$sigchld_ignored" = 0 ] && from_start=yes || from_start=
   [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$weight" ] && cpu=$(measure "$dir")
   # Cgroups below the container's, two deep, as its root may make them (it can mount cgroup2): rmdir refuses a
   # cgroup that has any, so rd must remove those first, at every depth.
@@ -98,10 +111,10 @@ elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ] && [ "$pla
     "cgroup: /rubber-workshop/$plain_host" "cgroup: $plain_cgroup"
 elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -n "$from_start" ]; then
   pass
-elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -z "$early_child" ] && [ "$sigchld_ignored" = 1 ]; then
-  fail "the command runs with SIGCHLD ignored (SigIgn: $ignored): the kernel then reaps its children itself, so the checker's first child, which ends at once, left nothing to show where it lived, and the command's own wait() finds no child. Leave SIGCHLD at its default in the init stage" \
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ "$sigchld_ignored" = 1 ]; then
+  fail "the command runs with SIGCHLD ignored (SigIgn: $ignored): the kernel then reaps its children itself, so the checker's first child, which ends at once, leaves nothing to show where it lived, and the command's own wait() finds no child. Leave SIGCHLD at its default in the init stage" \
     'SIGCHLD at its default' 'SIGCHLD ignored'
-elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -z "$early_child" ]; then
+elif [ "$cgroup" = "/rubber-workshop/$host" ] && [ -z "$early_children" ]; then
   fail "the command's first child, which ends at once and which the command never reaps, was not among its children as a zombie: something reaped it or took it away, and where it lived cannot be seen" \
     'its first child, ended, still its child' 'no such child'
 elif [ "$cgroup" = "/rubber-workshop/$host" ]; then
