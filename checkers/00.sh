@@ -191,21 +191,32 @@ check path-lookup
 # is started with one of the checker's: the command gets rd's environment (busybox's sh gives itself a PATH
 # when it has none, so a PATH says nothing).
 # Its PATH, too, is one of the checker's (the VM's own is Docker's default for containers, which a runtime that
-# sets that one would pass on unchanged): a folder that is not there comes first.
+# sets that one would pass on unchanged), with a folder of the checker's first. There, in the VM (not in an
+# image), a chroot of its own that goes on to the VM's and marks the environment: a command run in the VM's
+# root (level 00) must be found there first, not in a list of folders of rd's own that has /usr/sbin.
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
-vm_path=$PATH rd_path=/run/rw-path-$(random_in 1000 60000):$PATH
+first=/run/rw-path-$(random_in 1000 60000) via_path=RW_VIA_PATH=$(random_in 1000 60000)
+vm "mkdir -p $first && printf '#!/bin/sh\nexec env $via_path /usr/sbin/chroot \"\$@\"\n' > $first/chroot && chmod +x $first/chroot"
+vm_path=$PATH rd_path=$first:$PATH
 # (The command holds as a shell with a trap for SIGTERM: for the sigterm check below.)
 PROBE_SHELL="chroot / env $via_env sh" PROBE_SPLIT=yes PROBE_ON_TERM=yes PATH=$rd_path
 probe '' -i busybox
 PROBE_SHELL= PROBE_SPLIT= PROBE_ON_TERM= PATH=$vm_path
-[ -n "$PROBE" ] && environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
+if [ -n "$PROBE" ]; then
+  environ=$(tr '\0' '\n' < "/proc/$PROBE/environ")
+  same_file "/proc/$PROBE/root" "/proc/$SANDBOX/root/" && ran_in_vm=yes || ran_in_vm=
+fi
 probe_end_by_term
+vm "rm -rf $first"
 given=RW_GIVEN_TO_RD=$RW_GIVEN_TO_RD
 unset RW_GIVEN_TO_RD
 env_ran=$(printf '%s\n' "$environ" | grep -x "$via_env") env_kept=$(printf '%s\n' "$environ" | grep -x "$given")
-path_seen=$(printf '%s\n' "$environ" | sed -n 's/^PATH=//p')
-if [ -n "$env_ran" ] && [ -n "$env_kept" ] && [ "$path_seen" = "$rd_path" ]; then
+path_seen=$(printf '%s\n' "$environ" | sed -n 's/^PATH=//p') path_first=$(printf '%s\n' "$environ" | grep -x "$via_path")
+if [ -n "$env_ran" ] && [ -n "$ran_in_vm" ] && [ -z "$path_first" ]; then
+  fail "rd ran /usr/sbin/chroot, not $first/chroot, which comes first on rd's PATH ($first:…; the checker put it there): execve does not search PATH, so look the name up in every folder PATH lists, in its order (linux.which), not in a list of folders of your own" \
+    "$first/chroot, found first" '/usr/sbin/chroot'
+elif [ -n "$env_ran" ] && [ -n "$env_kept" ] && [ "$path_seen" = "$rd_path" ]; then
   pass # the command's process ran through chroot and env, so 'chroot' was found, and it has rd's environment
 elif [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
   fail "rd was started with PATH=$rd_path, and the command has PATH=${path_seen:-(none)}: the command gets rd's environment, PATH and all, as a shell's command gets the shell's (a program in a folder only rd's PATH lists is found by rd, and then not by the command's own shell). Pass process.env on unchanged" \
