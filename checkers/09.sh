@@ -81,8 +81,8 @@ fi
 
 # part: sizes in every unit, --memory-swap as Docker means it, and the sizes rd must refuse
 check sizes-and-swap
-# Every way to write a size, none twice: an upper-case G, a lower-case k, an upper-case K, plain bytes (and
-# memory-limits' lower-case m); each swap worked out from both, with values that a swap of the two flags, a
+# Every way to write a size: an upper-case G, a lower-case k, an upper-case K, plain bytes, an upper-case M and a
+# lower-case g (and memory-limits' lower-case m), over three containers; each swap worked out from both, with values that a swap of the two flags, a
 # swap written as given, or powers of 1000 all change. The second's swap is 0 (--memory-swap equal to --memory,
 # Docker's way to allow no swap): neither refused nor skipped as if no swap had been asked for. The first's sizes
 # are over 4 GiB: worked out in 32 bits, as JavaScript's bit operators do (n << 30, | 0, or >>> 0), they go wrong.
@@ -94,15 +94,18 @@ probe_end
 probe '' -i busybox --cpu-shares 2048 --memory 262144K --memory-swap 268435456
 [ -n "$PROBE" ] && limits2="$(limits_of_probe) $(cat "$(p_cgroup_dir)/cpu.weight" 2>&1)"
 probe_end
-if [ "$limits1; $limits2" = '5368709120 477896704; 268435456 0 79' ]; then
+probe '' -i busybox --memory 300M --memory-swap 1g
+[ -n "$PROBE" ] && limits3=$(limits_of_probe)
+probe_end
+if [ "$limits1; $limits2; $limits3" = '5368709120 477896704; 268435456 0 79; 314572800 759169024' ]; then
   pass
 elif has_line 'No such file' "$limits1 $limits2"; then
   fail "the container's cgroup has no memory.max or memory.swap.max: hand the memory controller down (memory-limits says more)" \
     '5368709120 477896704' "${limits1:-(no container)}"
 else
   point_09_memory_limits
-  expect_eq '--memory 5G --memory-swap 5709576k: 5368709120 477896704; --cpu-shares 2048 --memory 262144K --memory-swap 268435456: 268435456 0 79' \
-    "--memory 5G --memory-swap 5709576k: ${limits1:-(rd failed)}; --cpu-shares 2048 --memory 262144K --memory-swap 268435456: ${limits2:-(rd failed)}" \
+  expect_eq '--memory 5G --memory-swap 5709576k: 5368709120 477896704; --cpu-shares 2048 --memory 262144K --memory-swap 268435456: 268435456 0 79; --memory 300M --memory-swap 1g: 314572800 759169024' \
+    "--memory 5G --memory-swap 5709576k: ${limits1:-(rd failed)}; --cpu-shares 2048 --memory 262144K --memory-swap 268435456: ${limits2:-(rd failed)}; --memory 300M --memory-swap 1g: ${limits3:-(rd failed)}" \
     "memory.max, memory.swap.max (and cpu.weight) of the container's cgroup: k, m and g, in either case, are powers of 1024, no suffix means bytes, and cgroup v2 limits swap on its own, so memory.swap.max is memory-swap minus memory (0 when the two are equal: no swap, written as 0); flags given together each take effect (--cpu-shares 2048 is cpu.weight 79, as at level 08)"
 fi
 
