@@ -83,7 +83,8 @@ if [ -n "$PROBE" ]; then
   # Modes too: a file that is no link may not have become writable by anyone (chmod follows a link, whose own
   # mode is 777: a mode put back through one lands on its target). Its root's own owner, the upper folder's.
   find "/proc/$PROBE/root/" -xdev -exec stat -c '%u %g %A %n' {} + 2> /dev/null | sed 's#^\([^ ]* [^ ]* [^ ]*\) /proc/[0-9]*/root/#\1 /#' > /run/check/11-files
-  points=" $(echo $(p_mounts | awk '{ print $1 }')) "
+  # (The points as words, never as patterns: a mount point named /usr/*/* must not stand for the harness's files.)
+  points=" $(p_mounts | awk '{ print $1 }' | tr '\n' ' ')"
   unmapped=$(awk -v u="$ROOT_UID" -v g="$ROOT_GID" -v uc="${UIDS#* }" -v gc="${GIDS#* }" -v points="$points" \
       'index(points, " " $4 " ") { next }
        $1 < u || $1 >= u + uc || $2 < g || $2 >= g + gc { n++; if (n <= 3) printf "%s%s", (n > 1 ? ", " : ""), $4 }
