@@ -81,6 +81,8 @@ why_unreachable() {
 
 # part: one container on the bridge, and the VM's interfaces before and after it
 v_before=$(links "$SANDBOX")
+# (What rd writes from here on is newer: address-given-back reads files of leases by it.)
+: > /run/check/13-stamp
 check own-interface
 probe 'true' --net bridge
 if [ -n "$PROBE" ]; then
@@ -245,49 +247,69 @@ check address-given-back
 # address alone may be a round-robin's last address given, one named after it and saying something else an address
 # marked free: no leases.)
 same_run
-# lease_places: where rd may keep a lease, "FOLDER SHOWN-AS" a line, the folder as the harness reaches it: the
+# lease_places: where rd may keep a lease, "FOLDER<tab>SHOWN-AS" a line, the folder as the harness reaches it: the
 # container folder, the sandbox's own files (the overlay's upper layer holds all rd wrote there; shown from /), and
 # every other filesystem in memory the sandbox's mount table lists (/run, /tmp, /dev, /dev/shm: tmpfs of their own,
 # and any rd mounted), each searched without crossing into the next.
+TAB=$(printf '\t')
 lease_places() {
-  printf '%s %s\n' "$(s_file "$CONTAINERS")" "$CONTAINERS" /run/sandbox/rw/upper ''
+  printf '%s\t%s\n' "$(s_file "$CONTAINERS")" "$CONTAINERS" /run/sandbox/rw/upper ''
+  # (mountinfo writes a space, tab, newline or backslash in a mount point as \040-style octal: decoded by printf %b.)
   sed 's/ - / /' "/proc/$SANDBOX/mountinfo" | awk -v c="$CONTAINERS" '($(NF - 2) == "tmpfs" || $(NF - 2) == "ramfs") && $5 != c { print $5 }' |
-    while read -r _m; do printf '%s %s\n' "$(s_file "$_m")" "$_m"; done
+    while IFS= read -r _m; do _m=$(printf '%b' "$(printf '%s' "$_m" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')"); printf '%s\t%s\n' "$(s_file "$_m")" "$_m"; done
+}
+# addresses_held: "FILE ADDRESS" for every address of the subnet named in a regular file of lease_places, rd's
+# traces aside (/tmp/.rd-trace-*, one a call); the file as the harness shows it.
+subnet_re=$(echo "$SUBNET" | sed 's/[.]/[.]/g')
+addresses_held() {
+  lease_places | while IFS="$TAB" read -r held_in shown; do
+    find "$held_in" -mindepth 1 -xdev -type f 2> /dev/null | grep -v -e "^$held_in/images/" | while IFS= read -r f; do
+      name=$shown/${f#"$held_in"/}
+      case $name in /tmp/.rd-trace-*) continue ;; esac
+      grep -o -E "(^|[^0-9.])$subnet_re[.][0-9]+" "$f" 2> /dev/null |
+        grep -E "$subnet_re[.][0-9]+\$" | sed "s#^[^0-9]*#$name #"
+    done
+  done | sort -u
 }
 kept= typo_kept=
 if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
-  c_ip=${c_addr%/*}
-  kept=$(lease_places | while read -r held_in shown; do
-    # (Outside the container folder only names matter: find picks them, as /tmp may hold a whole image.)
-    { if [ "$shown" = "$CONTAINERS" ]; then find "$held_in" -mindepth 1; else find "$held_in" -mindepth 1 -xdev -name "*$c_ip*"; fi; } 2> /dev/null |
+  c_ip=${c_addr%/*} c_host=${c_addr%/*}
+  c_host=${c_host##*.}
+  # A file or folder named after the address, or after its host number alone, holding nothing or the id; or a file
+  # rd wrote since the container started that names both the address and the id (in its name or its contents: an
+  # entry of a list of leases; one naming the address alone may be a round-robin's last address given), rd's trace
+  # aside. (By name first, with find: /tmp may hold a whole image.)
+  kept=$(lease_places | while IFS="$TAB" read -r held_in shown; do
+    find "$held_in" -mindepth 1 -xdev \( -name "*$c_ip*" -o -name "$c_host" \) 2> /dev/null |
       grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
       name=$shown/${f#"$held_in"/}
-      if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
+      if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip" || [ "${name##*/}" = "$c_host" ]; then
         { [ -L "$f" ] || [ -d "$f" ] || [ ! -s "$f" ] || grep -qF "$c_id" "$f"; } && echo "$name"
-      elif [ "$shown" = "$CONTAINERS" ] && [ -f "$f" ] && [ ! -L "$f" ] && grep -qwF "$c_ip" "$f" 2> /dev/null &&
-        { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; }; then echo "$name"
       fi
     done
-  done | tr '\n' ' ' | sed 's/ $//')
+    find "$held_in" -mindepth 1 -xdev -type f -newer /run/check/13-stamp 2> /dev/null | while IFS= read -r f; do
+      name=$shown/${f#"$held_in"/}
+      case $name in /tmp/.rd-trace-*) continue ;; esac
+      grep -qwF "$c_ip" "$f" 2> /dev/null &&
+        { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; } && echo "$name"
+    done
+  done | sort -u | tr '\n' ' ' | sed 's/ $//')
   # A start that fails takes no address either: here the image is not there (a typo), then a limit is one rd
   # refuses, which rd finds out only if it looks for the image and checks its flags before it leases an address,
   # or gives the address back when the start fails. What it left: a new file, named after an address of the
   # subnet or holding one.
   if [ -z "$kept" ]; then
-    all_files() { lease_places | while read -r held_in shown; do find "$held_in" -mindepth 1 2> /dev/null; done; }
+    all_files() { lease_places | while IFS="$TAB" read -r held_in shown; do find "$held_in" -mindepth 1 2> /dev/null; done; }
     for failing in "-i no-such-image-$$" '--pids-limit 0'; do
-      before=$(all_files)
+      before=$(all_files) held_before=$(addresses_held)
       # shellcheck disable=SC2086 # (the options' words)
       rd_split run $failing --net bridge -- /bin/true
-      typo_kept=$(lease_places | while read -r held_in shown; do
+      # A new file named after an address, or an address a file names that it did not before (one added to a list).
+      typo_kept=$({ lease_places | while IFS="$TAB" read -r held_in shown; do
         find "$held_in" -mindepth 1 2> /dev/null | grep -vxF "${before:-/}" | while IFS= read -r f; do
-          case ${f##*/} in
-            *"$SUBNET".*) ;;
-            *) [ -f "$f" ] && [ ! -L "$f" ] && grep -qF "$SUBNET." "$f" 2> /dev/null || continue ;;
-          esac
-          echo "$shown/${f#"$held_in"/}"
+          case ${f##*/} in *"$SUBNET".*) echo "$shown/${f#"$held_in"/}" ;; esac
         done
-      done | tr '\n' ' ' | sed 's/ $//')
+      done; addresses_held | grep -vxF "${held_before:-/}" | sed 's/ [^ ]*$//'; } | sort -u | tr '\n' ' ' | sed 's/ $//')
       [ -z "$typo_kept" ] || break
     done
   fi
@@ -414,12 +436,18 @@ elif [ "$kept_network" != yes ]; then
     'the token, at the VM' 'nothing'
 elif [ -z "$third_probe" ]; then
   fail "a third container, started while the second still ran, never ran its command (rd's output is below)"
+elif [ -z "$third" ]; then
+  fail "a third container, started after the first ended and while the second ($second) still ran, has no address besides lo's: its network was not set up, yet it ran (rd's output is below). Every container of --net bridge gets one, or does not start" \
+    "an address other than $second" 'none'
 elif [ "$third" = "$second" ]; then
   trace_point 'addrAdd'
   fail "a third container, started after the first ended and while the second ($second) still ran, got $third too: an address is free when no running container holds it, not by how many run (a count reuses a running one's). Keep a record of each address in use, and remove it when its container ends" \
     "an address other than $second" "$third"
 elif [ -n "$fourth_ran" ] && [ -z "$PROBE" ]; then
   fail "a fourth container, started after the second ended while the third ($third) still ran, never ran its command (rd's output is below)"
+elif [ -n "$fourth_ran" ] && [ -z "$fourth" ]; then
+  fail "a fourth container, started after the second ended while the third ($third) still ran, has no address besides lo's: its network was not set up, yet it ran (rd's output is below). Every container of --net bridge gets one, or does not start" \
+    "an address other than $third" 'none'
 elif [ -n "$fourth_ran" ] && [ "$fourth" = "$third" ]; then
   trace_point 'addrAdd'
   fail "a fourth container, started after the second ended while the third ($third) still ran, got $third too: the second's end freed the third's address with its own. A container's end gives back its own address alone (the reference removes its own file in /run/rd/addresses, not the folder)" \
