@@ -190,6 +190,33 @@ ids_unmapped() {
   done | sed 's/ $//'
 }
 
+# keyring_verdict CALLS WITH MARK: the verdict on the keyring calls (add_key, keyctl, request_key, as calls_how
+# showed them: CALLS) of the checker's program MARK, in a container WITH (its flags, or none).
+keyring_verdict() {
+  # The first of the three not refused with EPERM.
+  _call=$(not_refused "$1")
+  _name=${_call%%:*}
+  [ "$_name" = keyring ] && _name=add_key
+  _how=$(echo "${_call#*:}" | tr _ ' ')
+  if [ -z "$PROBE" ]; then
+    probe_missing
+  elif [ -z "$_call" ]; then
+    pass
+  elif [ "$_how" = missing ]; then
+    program_missing "$3"
+  else
+    trace_point seccomp
+    case $_how in
+      worked) _why="$_name worked" ;;
+      killed*) _why="$_name killed the program (signal ${_how#killed }): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM)" ;;
+      'failed 126') _why="$_name reached the kernel (it failed with ENOKEY, 126, as it does when let through)" ;;
+      *) _why="$_name failed with errno ${_how#failed }, not EPERM (1): a refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
+    esac
+    fail "$2, $_why: rd's default filter refuses the keyring calls (keyctl, add_key, request_key) whatever the capabilities — the kernel's keyrings are not namespaced — and only mount, umount2, pivot_root, unshare and setns depend on CAP_SYS_ADMIN" \
+      'add_key, keyctl and request_key failed with EPERM' "$_name ${_how}"
+  fi
+}
+
 # A number new each run, in the names of what the containers' commands make.
 mark=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 
@@ -211,12 +238,12 @@ if [ -n "$PROBE" ]; then
   # mount stacked on /, a chroot) is refused user namespaces by the kernel itself (EPERM, as in a chroot). The
   # mount of its root (mnt_id of an open of /proc/PID/root) must be the one line at / in its mountinfo (a root
   # beside the namespace's shows none there, one under another mount shows two).
-  root_id=$(exec 8< "/proc/$PROBE/root" && sed -n 's/^mnt_id:[[:space:]]*//p' /proc/self/fdinfo/8)
+  root_id=$(mount_id "/proc/$PROBE/root")
   root_tops=$(awk '$5 == "/" { print $1 }' "/proc/$PROBE/mountinfo" | tr '\n' ' ' | sed 's/ $//')
   # And it runs as the namespace's root: a command whose own ids its namespace does not map is refused too.
   unmapped=$(ids_unmapped "${PROGRAM:-$PROBE}")
-  mount_calls=' mount:missing'
-  [ -n "$unshared" ] && mount_calls=$(calls_how mount umount2 setns)
+  mount_calls=' mount:missing' default_keyring=' keyring:missing'
+  [ -n "$unshared" ] && mount_calls=$(calls_how mount umount2 setns) default_keyring=$(calls_how keyring keyctl request_key)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -297,6 +324,11 @@ else
   fail "without --cap-add SYS_ADMIN, $_why. rd's default filter refuses mount, umount2, pivot_root, unshare and setns to a container without CAP_SYS_ADMIN, as Docker's default profile does, all five together (the missing capability alone is not enough: in a user namespace of its own a process holds every capability over it)" \
     'mount, umount2 and setns refused (EPERM)' "$(how_shown "$mount_calls")"
 fi
+
+# The keyring calls too: refused whether or not the container keeps CAP_SYS_ADMIN (keyring-always-denied has it).
+check default-filter-denies-keyring
+same_run
+keyring_verdict "$default_keyring" 'without flags' "sc-$mark"
 
 check filter-checks-architecture
 same_run
@@ -390,7 +422,8 @@ for c in ${dropped#CHOWN }; do listed="${listed:+$listed,}$(spelled "$c")"; done
 set -- "$@" --cap-drop "$listed"
 way=1
 for c in ${added% SYS_ADMIN}; do set -- "$@" --cap-add "$(spelled "$c" $way)"; way=; done
-set -- "$@" --cap-add "$(lower SYS_ADMIN)" --cap-add "$both" --cap-drop "$(spelled "$both")"
+# (The one named by both is never dropped as it is added: a runtime that compares the names as written shows.)
+set -- "$@" --cap-add "$(lower SYS_ADMIN)" --cap-add "$both" --cap-drop "$(spelled "$both" $((1 + $(od -An -N1 -tu1 /dev/urandom) % 3)))"
 chown_flag="$1 $2"
 RD_STDIN=/run/check/seccomp-program
 probe ": > /tmp/owned-$mark; chown 4321:1234 /tmp/owned-$mark
@@ -449,31 +482,10 @@ fi
 
 check keyring-always-denied
 same_run
-# The first of the three keyring calls (add_key, keyctl, request_key) not refused with EPERM.
-call=$(not_refused "$keyring")
-name=${call%%:*}
-[ "$name" = keyring ] && name=add_key
-how=$(echo "${call#*:}" | tr _ ' ')
-if [ -z "$PROBE" ]; then
-  probe_missing
-elif [ -z "$call" ]; then
-  pass
-elif [ "$how" = missing ]; then
-  program_missing "sk-$mark"
-else
-  trace_point seccomp
-  case $how in
-    worked) _why="$name worked" ;;
-    killed*) _why="$name killed the program (signal ${how#killed }): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM)" ;;
-    'failed 126') _why="$name reached the kernel (it failed with ENOKEY, 126, as it does when let through)" ;;
-    *) _why="$name failed with errno ${how#failed }, not EPERM (1): a refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
-  esac
-  fail "with $cap_flags, $_why: rd's default filter refuses the keyring calls (keyctl, add_key, request_key) whatever the capabilities — the kernel's keyrings are not namespaced — and only mount, umount2, pivot_root, unshare and setns depend on CAP_SYS_ADMIN" \
-    'add_key, keyctl and request_key failed with EPERM' "$name ${how}"
-fi
+keyring_verdict "$keyring" "with $cap_flags" "sk-$mark"
 
-# SYS_ADMIN kept through --cap-add all (ALL, in lower case as a name may be), its own name given nowhere: the default filter follows the capabilities the
-# container keeps, not the names on the command line.
+# SYS_ADMIN kept through --cap-add all (ALL, in lower case as a name may be), its own name given nowhere: the
+# default filter follows the capabilities the container keeps, not the names on the command line.
 check sys-admin-through-all
 RD_STDIN=/run/check/seccomp-program
 probe "$(program_run "sa-$mark")" -i busybox --cap-add all
