@@ -60,9 +60,10 @@ rmdir "$cg" 2> /dev/null
 # The command's first act starts a child that ends at once (a process moved into a cgroup takes none of its
 # children along, and a dead one cannot be moved at all: its zombie, which the command never reaps, shows for good
 # where it lived, so a runtime that moves the command in only once it runs is too late, however often it moves
-# what it finds), then it leaves a busy loop pinned to CPU 0 running while it holds still. 369 shares: weight 14, where a formula rounding up,
-# without its "- 2", with "- 1", or multiplying by 10000 (and clamping at 10000, to pass 262144) gives 15. (Of the
-# values up to 1000, only 369, 736 and 972 tell every formula below from the right one alongside 2048 and 262144.)
+# what it finds), then it leaves a busy loop pinned to CPU 0 running while it holds still. 369 shares: weight 14,
+# where a formula rounding up, without its "- 2", with "- 1", or multiplying by 10000 (and clamping at 10000, to pass
+# 262144) gives 15. (Of the values up to 1000, only 369, 736 and 972 tell every formula below from the right one
+# alongside 2048 and 262144.)
 probe ": &
   taskset 1 /bin/sh -c 'while :; do :; done' &" -i busybox --cpu-shares 369
 if [ -n "$PROBE" ]; then

@@ -82,12 +82,12 @@ fi
 # part: sizes in every unit, --memory-swap as Docker means it, and the sizes rd must refuse
 check sizes-and-swap
 # Every way to write a size: an upper-case G, a lower-case k, an upper-case K, plain bytes, an upper-case M and a
-# lower-case g (and memory-limits' lower-case m), over three containers; each swap worked out from both, with values that a swap of the two flags, a
-# swap written as given, or powers of 1000 all change. The second's swap is 0 (--memory-swap equal to --memory,
-# Docker's way to allow no swap): neither refused nor skipped as if no swap had been asked for. The first's sizes
-# are over 4 GiB: worked out in 32 bits, as JavaScript's bit operators do (n << 30, | 0, or >>> 0), they go wrong.
-# The second has --cpu-shares beside them, as docker run is often given both: each flag takes effect (one limit
-# per container, an early return or an else-if, drops the others).
+# lower-case g (and memory-limits' lower-case m), over three containers; each swap worked out from both, with values
+# that a swap of the two flags, a swap written as given, or powers of 1000 all change. The second's swap is 0
+# (--memory-swap equal to --memory, Docker's way to allow no swap): neither refused nor skipped as if no swap had been
+# asked for. The first's sizes are over 4 GiB: worked out in 32 bits, as JavaScript's bit operators do (n << 30, | 0, or
+# >>> 0), they go wrong. The second has --cpu-shares beside them, as docker run is often given both: each flag takes
+# effect (one limit per container, an early return or an else-if, drops the others).
 probe '' -i busybox --memory 5G --memory-swap 5709576k
 [ -n "$PROBE" ] && limits1=$(limits_of_probe)
 probe_end

@@ -559,8 +559,8 @@ if [ -z "$PROBE" ]; then
   RD_STDIN=
   if [ "$RC" = 159 ]; then killed_by_sigsys; else probe_missing; fi
 else
-  # Every capability (sethostname needs SYS_ADMIN to work): --cap-add ALL (in upper case, as sys-admin-through-all's
-  # is not), but one the program needs not, dropped by name: as Docker reckons it, an ALL added leaves out what is dropped.
+  # Every capability (sethostname needs SYS_ADMIN to work): --cap-add ALL (in upper case, as sys-admin-through-all's is
+  # not), but one the program needs not, dropped by name: as Docker reckons it, an ALL added leaves out what is dropped.
   # ALL is dropped too, which an ALL added outweighs (docker run --cap-drop all --cap-add ALL keeps every one): a
   # runtime that looks at the drop first keeps none.
   all_but=$(pick 1 NET_RAW MKNOD AUDIT_WRITE SYS_TIME NET_ADMIN SYS_PTRACE SYS_BOOT)
