@@ -239,11 +239,11 @@ fi
 
 check address-given-back
 # Once the container has ended, no lease of its address may stay anywhere rd keeps files: a file or folder named
-# after the address that holds nothing, or the container's id (a lease), in the container folder or the sandbox's
-# own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer shows all rd wrote there, and
-# the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among them, the rest); or, in the
-# container folder, a file naming both the address and the id (an entry of a list of leases; elsewhere it may be a
-# log). Else every start takes one more address, and after 253 --net bridge fails for good. (A file naming the
+# after the address (or its host number) that holds nothing, or the container's id (a lease), in the container folder
+# or the sandbox's own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer shows all rd
+# wrote there, and the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among them, the
+# rest); or a file written since the container started naming both the address and the id (an entry of a list of
+# leases). Else every start takes one more address, and after 253 --net bridge fails for good. (A file naming the
 # address alone may be a round-robin's last address given, one named after it and saying something else an address
 # marked free: no leases.)
 same_run
@@ -277,7 +277,7 @@ if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
   c_host=${c_host##*.}
   # A file or folder named after the address, or after its host number alone, holding nothing or the id; or a file
   # rd wrote since the container started that names both the address and the id (in its name or its contents: an
-  # entry of a list of leases; one naming the address alone may be a round-robin's last address given), rd's trace
+  # entry of a list of leases; one naming the address alone may be a round-robin's last address given), rd's traces
   # aside. (By name first, with find: /tmp may hold a whole image.)
   kept=$(lease_places | while IFS="$TAB" read -r held_in shown; do
     find "$held_in" -mindepth 1 -xdev \( -name "*$c_ip*" -o -name "$c_host" \) 2> /dev/null |
