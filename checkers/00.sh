@@ -193,7 +193,8 @@ check path-lookup
 # Its PATH, too, is one of the checker's (the VM's own is Docker's default for containers, which a runtime that
 # sets that one would pass on unchanged), with a folder of the checker's first. There, in the VM (not in an
 # image), a chroot of its own that goes on to the VM's and marks the environment: a command run in the VM's
-# root (level 00) must be found there first, not in a list of folders of rd's own that has /usr/sbin.
+# root (level 00) must be found there first, not in a list of folders of rd's own that has /usr/sbin, and gets
+# that PATH. (From level 01 on the command runs in an image, which may give it a PATH of its own, as Docker does.)
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
 first=/run/rw-path-$(random_in 1000 60000) via_path=RW_VIA_PATH=$(random_in 1000 60000)
@@ -216,7 +217,7 @@ path_seen=$(printf '%s\n' "$environ" | sed -n 's/^PATH=//p') path_first=$(printf
 if [ -n "$env_ran" ] && [ -n "$ran_in_vm" ] && [ -z "$path_first" ]; then
   fail "rd ran /usr/sbin/chroot, not $first/chroot, which comes first on rd's PATH ($first:…; the checker put it there): execve does not search PATH, so look the name up in every folder PATH lists, in its order (linux.which), not in a list of folders of your own" \
     "$first/chroot, found first" '/usr/sbin/chroot'
-elif [ -n "$env_ran" ] && [ -n "$env_kept" ] && [ "$path_seen" = "$rd_path" ]; then
+elif [ -n "$env_ran" ] && [ -n "$env_kept" ] && { [ "$path_seen" = "$rd_path" ] || [ -z "$ran_in_vm" ]; }; then
   pass # the command's process ran through chroot and env, so 'chroot' was found, and it has rd's environment
 elif [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
   fail "rd was started with PATH=$rd_path, and the command has PATH=${path_seen:-(none)}: the command gets rd's environment, PATH and all, as a shell's command gets the shell's (a program in a folder only rd's PATH lists is found by rd, and then not by the command's own shell). Pass process.env on unchanged" \

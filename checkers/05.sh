@@ -102,14 +102,17 @@ clock_read() {
 }
 
 # pid_read ID…: a base (10, 16, 32 or 36) in which each ID reads as a number no greater than the VM's pid_max, as
-# PIDs do, whichever process's; nothing if there is none. (Three random ids of twelve hex digits all read so once in
-# 10^24 runs; of eight, once in 10^9.)
+# PIDs do, whichever process's, written with more digits than pid_max needs (zeros in front); nothing if there is
+# none. (Three random ids of twelve hex digits all read so once in 10^24 runs; a short id, with no zeros to spare,
+# is left to the other tests.)
 pid_read() {
   echo "$@" | tr 'A-Z' 'a-z' | awk -v max="$(cat /proc/sys/kernel/pid_max)" "$AWK_READ"'
     { split("10 16 32 36", bases, " ")
       for (k = 1; k <= 4; k++) {
+        digits = 0
+        for (m = max; m >= 1; m = int(m / bases[k])) digits++
         small = 1
-        for (i = 1; i <= NF; i++) { v = read($i, bases[k]); if (v < 0 || v > max) small = 0 }
+        for (i = 1; i <= NF; i++) { v = read($i, bases[k]); if (v < 0 || v > max || length($i) <= digits) small = 0 }
         if (small) { print bases[k]; exit }
       } }'
 }

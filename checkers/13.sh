@@ -81,8 +81,9 @@ why_unreachable() {
 
 # part: one container on the bridge, and the VM's interfaces before and after it
 v_before=$(links "$SANDBOX")
-# (What rd writes from here on is newer: address-given-back reads files of leases by it.)
-: > /run/check/13-stamp
+# (What rd writes from here on is newer: address-given-back reads files of leases by it. Two seconds back: find
+# -newer may compare whole seconds, and a lease written within the stamp's second would not be newer.)
+touch -d "$(date -d "@$(( $(date +%s) - 2 ))" '+%Y-%m-%d %H:%M:%S')" /run/check/13-stamp
 check own-interface
 probe 'true' --net bridge
 if [ -n "$PROBE" ]; then
@@ -239,11 +240,11 @@ fi
 
 check address-given-back
 # Once the container has ended, no lease of its address may stay anywhere rd keeps files: a file or folder named
-# after the address (or its host number) that holds nothing, or the container's id (a lease), in the container folder
-# or the sandbox's own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer shows all rd
-# wrote there, and the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among them, the
-# rest); or a file written since the container started naming both the address and the id (an entry of a list of
-# leases). Else every start takes one more address, and after 253 --net bridge fails for good. (A file naming the
+# after the address that holds nothing, or the container's id (a lease; named after its host number, the id), in the
+# container folder or the sandbox's own files (as CNI keeps leases in /var/lib/cni/networks: the overlay's upper layer
+# shows all rd wrote there, and the filesystems in memory the sandbox mounts, /run, /tmp, /dev and /dev/shm among
+# them, the rest); or a file written since the container started naming both the address and the id (an entry of a
+# list of leases; not a log, *.log or in /var/log). Else every start takes one more address, and after 253 --net bridge fails for good. (A file naming the
 # address alone may be a round-robin's last address given, one named after it and saying something else an address
 # marked free: no leases.)
 same_run
@@ -258,58 +259,68 @@ lease_places() {
   sed 's/ - / /' "/proc/$SANDBOX/mountinfo" | awk -v c="$CONTAINERS" '($(NF - 2) == "tmpfs" || $(NF - 2) == "ramfs") && $5 != c { print $5 }' |
     while IFS= read -r _m; do _m=$(printf '%b' "$(printf '%s' "$_m" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')"); printf '%s\t%s\n' "$(s_file "$_m")" "$_m"; done
 }
-# addresses_held: "FILE ADDRESS" for every address of the subnet named in a regular file of lease_places, rd's
-# traces aside (/tmp/.rd-trace-*, one a call); the file as the harness shows it.
+# records [FIND-TEST…]: "FILE<tab>SHOWN-AS" for every small regular file of lease_places (that passes the find
+# tests given) that may hold records of rd's: not rd's traces (/tmp/.rd-trace-*, one a call), not a log (*.log,
+# /var/log), not the image cache.
+records() {
+  lease_places | while IFS="$TAB" read -r held_in shown; do
+    find "$held_in" -mindepth 1 -xdev -type f -size -64k "$@" 2> /dev/null | grep -v -e "^$held_in/images/" | while IFS= read -r f; do
+      name=$shown/${f#"$held_in"/}
+      case $name in /tmp/.rd-trace-* | *.log | /var/log/*) continue ;; esac
+      printf '%s\t%s\n' "$f" "$name"
+    done
+  done
+}
+# addresses_held: "COUNT FILE" for every record that names addresses of the subnet, COUNT of them.
 subnet_re=$(echo "$SUBNET" | sed 's/[.]/[.]/g')
 addresses_held() {
-  lease_places | while IFS="$TAB" read -r held_in shown; do
-    find "$held_in" -mindepth 1 -xdev -type f 2> /dev/null | grep -v -e "^$held_in/images/" | while IFS= read -r f; do
-      name=$shown/${f#"$held_in"/}
-      case $name in /tmp/.rd-trace-*) continue ;; esac
-      grep -o -E "(^|[^0-9.])$subnet_re[.][0-9]+" "$f" 2> /dev/null |
-        grep -E "$subnet_re[.][0-9]+\$" | sed "s#^[^0-9]*#$name #"
-    done
-  done | sort -u
+  records | while IFS="$TAB" read -r f name; do
+    n=$(grep -o -E "(^|[^0-9.])$subnet_re[.][0-9]+" "$f" 2> /dev/null | grep -cE "$subnet_re[.][0-9]+\$")
+    [ "$n" -gt 0 ] && printf '%s %s\n' "$n" "$name"
+  done
 }
 kept= typo_kept=
 if [ -n "$PROBE" ] && in_subnet "$c_addr" && [ -n "$c_id" ]; then
   c_ip=${c_addr%/*} c_host=${c_addr%/*}
   c_host=${c_host##*.}
-  # A file or folder named after the address, or after its host number alone, holding nothing or the id; or a file
-  # rd wrote since the container started that names both the address and the id (in its name or its contents: an
-  # entry of a list of leases; one naming the address alone may be a round-robin's last address given), rd's traces
-  # aside. (By name first, with find: /tmp may hold a whole image.)
-  kept=$(lease_places | while IFS="$TAB" read -r held_in shown; do
+  # A file or folder named after the address that holds nothing or the id, or a file named after its host number
+  # alone that holds the id; or a record rd wrote since the container started that names both the address and the
+  # id (in its name or its contents: an entry of a list of leases; one naming the address alone may be a
+  # round-robin's last address given). (By name first, with find: /tmp may hold a whole image.)
+  kept=$({ lease_places | while IFS="$TAB" read -r held_in shown; do
     find "$held_in" -mindepth 1 -xdev \( -name "*$c_ip*" -o -name "$c_host" \) 2> /dev/null |
       grep -v -e "^$held_in/images\$" -e "^$held_in/images/" | while IFS= read -r f; do
       name=$shown/${f#"$held_in"/}
-      if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip" || [ "${name##*/}" = "$c_host" ]; then
+      if printf '%s\n' "${name##*/}" | grep -qwF "$c_ip"; then
         { [ -L "$f" ] || [ -d "$f" ] || [ ! -s "$f" ] || grep -qF "$c_id" "$f"; } && echo "$name"
+      elif [ -f "$f" ] && [ ! -L "$f" ] && grep -qF "$c_id" "$f"; then
+        echo "$name"
       fi
     done
-    find "$held_in" -mindepth 1 -xdev -type f -newer /run/check/13-stamp 2> /dev/null | while IFS= read -r f; do
-      name=$shown/${f#"$held_in"/}
-      case $name in /tmp/.rd-trace-*) continue ;; esac
-      grep -qwF "$c_ip" "$f" 2> /dev/null &&
-        { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; } && echo "$name"
-    done
-  done | sort -u | tr '\n' ' ' | sed 's/ $//')
+  done
+  records -newer /run/check/13-stamp | while IFS="$TAB" read -r f name; do
+    grep -qwF "$c_ip" "$f" && { case $name in *"$c_id"*) true ;; *) grep -qF "$c_id" "$f" ;; esac; } && echo "$name"
+  done; } | sort -u | tr '\n' ' ' | sed 's/ $//')
   # A start that fails takes no address either: here the image is not there (a typo), then a limit is one rd
   # refuses, which rd finds out only if it looks for the image and checks its flags before it leases an address,
-  # or gives the address back when the start fails. What it left: a new file, named after an address of the
-  # subnet or holding one.
+  # or gives the address back when the start fails. What it left: a new file named after an address of the subnet,
+  # or a record naming more of them than before.
   if [ -z "$kept" ]; then
     all_files() { lease_places | while IFS="$TAB" read -r held_in shown; do find "$held_in" -mindepth 1 2> /dev/null; done; }
     for failing in "-i no-such-image-$$" '--pids-limit 0'; do
-      before=$(all_files) held_before=$(addresses_held)
+      before=$(all_files)
+      # (A first line that names no file: awk tells the file from its input by it even when no record names one.)
+      { echo '0 /'; addresses_held; } > /run/check/13-held
       # shellcheck disable=SC2086 # (the options' words)
       rd_split run $failing --net bridge -- /bin/true
-      # A new file named after an address, or an address a file names that it did not before (one added to a list).
+      # A new file named after an address, or a record that names more addresses than it did (one added to a list;
+      # a round-robin's last address given, replaced, names as many).
       typo_kept=$({ lease_places | while IFS="$TAB" read -r held_in shown; do
         find "$held_in" -mindepth 1 2> /dev/null | grep -vxF "${before:-/}" | while IFS= read -r f; do
           case ${f##*/} in *"$SUBNET".*) echo "$shown/${f#"$held_in"/}" ;; esac
         done
-      done; addresses_held | grep -vxF "${held_before:-/}" | sed 's/ [^ ]*$//'; } | sort -u | tr '\n' ' ' | sed 's/ $//')
+      done; addresses_held | awk 'NR == FNR { f = $0; sub(/^[0-9]+ /, "", f); had[f] = $1; next }
+        { f = $0; sub(/^[0-9]+ /, "", f); if ($1 > had[f] + 0) print f }' /run/check/13-held -; } | sort -u | tr '\n' ' ' | sed 's/ $//')
       [ -z "$typo_kept" ] || break
     done
   fi

@@ -683,18 +683,20 @@ rd_processes() {
 rd_process() { _r=$(rd_processes) && echo "${_r##* }"; }
 # rd_strayed KIND: STRAYED names the process of rd's whose namespace of KIND (mnt, uts, net, pid_for_children) is not
 # the sandbox's, rd's own first ("rd's own process (PID N in the VM)"), STRAYED_NS is that namespace; both empty if
-# none. Every process between rd's own and the command is judged: any of them may be the one that spawns the
-# init stage and does rd's work (behind a first process that only waits). The VM's unshare(1) and nsenter(1),
-# told by their bytes, are left out: they make or enter namespaces and start what comes next, and do none of rd's
-# work (level 11's helper is one).
+# none. Every process between rd's own and the command that runs rd's program (Node: the same file as rd's, or
+# the same bytes) is judged: any of them may be the one that spawns the init stage and does rd's work (behind a
+# first process that only waits). A helper such as unshare(1), nsenter(1) or a shell only makes or enters
+# namespaces and starts what comes next (level 11's is one): left out, as is a process gone meanwhile.
 rd_strayed() {
   STRAYED= STRAYED_NS= _top=$(rd_process) _want=$(s_ns "$1")
+  _rd_exe=/proc/$_top/exe _rd_size=$(stat -L -c %s "/proc/$_top/exe" 2> /dev/null)
   # (Nearest the command first: the last found is the one nearest rd's own.)
   for _p in $(rd_processes); do
-    cmp -s "/proc/$_p/exe" /usr/local/sbin/unshare || cmp -s "/proc/$_p/exe" /usr/local/sbin/nsenter && continue
-    _ns=$(readlink "/proc/$_p/ns/$1")
+    same_file "/proc/$_p/exe" "$_rd_exe" || { [ "$(stat -L -c %s "/proc/$_p/exe" 2> /dev/null)" = "$_rd_size" ] &&
+      cmp -s "/proc/$_p/exe" "$_rd_exe"; } || continue
+    _ns=$(readlink "/proc/$_p/ns/$1") || continue
     [ "$_ns" = "$_want" ] && continue
-    STRAYED_NS=${_ns:-(gone)} STRAYED="a process of rd's between its own and the command (PID $_p in the VM: $(tr '\0' ' ' < "/proc/$_p/cmdline" 2> /dev/null | cut -c 1-60))"
+    STRAYED_NS=$_ns STRAYED="a process of rd's between its own and the command (PID $_p in the VM: $(tr '\0' ' ' < "/proc/$_p/cmdline" 2> /dev/null | cut -c 1-60))"
     if [ "$_p" = "$_top" ]; then STRAYED="rd's own process (PID $_p in the VM)"; fi
   done
 }
