@@ -12,7 +12,6 @@ if (blocks.length !== 3 || blocks.some((b) => b.includes('\n'))) {
   process.exit(2);
 }
 const commands = [
-  'apt-get update -q', // a fresh machine's package lists may be missing or old
   ...blocks.map((line) => line
     .replace(/\bsudo /g, '') // CI is root already
     .replace(/ && rubber-workshop$/, '')), // the last step opens the workshop, which needs a terminal

@@ -27,6 +27,11 @@ const need = (cmd, apt) => {
     process.exit(2);
   }
 };
+// buildah mounts the image's root (rootless, only inside `buildah unshare`, not tried) and files are given to uid 1000.
+if (process.getuid() !== 0) {
+  console.error('npm run image needs root (buildah mounts the image\'s root, and its files are given to uid 1000): run it as root, in a clone of its own (it writes dist/ and node_modules/), as CI does');
+  process.exit(2);
+}
 need('mmdebstrap', 'mmdebstrap');
 need('buildah', 'buildah');
 need('rg', 'ripgrep');

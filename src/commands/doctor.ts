@@ -67,7 +67,7 @@ export async function doctor(argv: string[]): Promise<number> {
       const accel = await chooseAccel(assets);
       report(findSnapshot(assets, accel.accel) ? { ok: true, text: 'a booted VM is saved: checks start in well under a second' }
         : guestToSave(assets, accel.accel) ? { ok: false, optional: true, text: 'no saved booted VM: the next check saves one first (once: ≈ 13 s under emulation)', fix: 'nothing needed, or rubber-workshop setup to do it now' }
-        : { ok: false, optional: true, text: `no saved booted VM, and none can be saved here (${process.env.RUBBER_WORKSHOP_SNAPSHOT === '0' ? 'RUBBER_WORKSHOP_SNAPSHOT=0' : `${cacheDir()} is read-only`}): every check boots from scratch (≈ 2 s slower)`, fix: 'rubber-workshop setup, where the cache folder can be written' });
+        : { ok: false, optional: true, text: `no saved booted VM, and none can be saved here (${process.env.RUBBER_WORKSHOP_SNAPSHOT === '0' ? 'RUBBER_WORKSHOP_SNAPSHOT=0' : `${cacheDir()} is read-only`}): every check boots from scratch (≈ 4 s slower under emulation)`, fix: 'rubber-workshop setup, where the cache folder can be written' });
       report(accel.accel === 'kvm' ? { ok: true, text: `accelerator: KVM — ${accel.why}` }
         : { ok: false, optional: true, text: `accelerator: TCG (slower) — ${accel.why}`, fix: 'nothing needed: checks run under emulation, only slower (a machine with working KVM is faster)' });
     }

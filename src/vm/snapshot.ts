@@ -10,7 +10,7 @@ import type { Assets } from './assets.js';
 import { TCG_CPU, TCG_KERNEL_ARGS, type Accel } from './machine.js';
 
 /**
- * A saved, already-booted guest: restoring it skips the kernel boot and Node's cold start (≈2 s under TCG).
+ * A saved, already-booted guest: restoring it skips the kernel boot and Node's cold start (≈ 4 s under TCG).
  * It is only valid for the exact assets, QEMU binary, accelerator, memory size, CPU (the host's with KVM, the
  * emulated one with TCG) and (with TCG) the kernel arguments it booted with: a restored guest keeps the template's.
  */
@@ -58,7 +58,7 @@ export function guestToSave(assets: Assets, accel: Accel, env = process.env): bo
 }
 
 /**
- * Saves the booted guest that guestToSave found missing (once; a boot from scratch costs every run ≈ 2 s), and
+ * Saves the booted guest that guestToSave found missing (once; a boot from scratch costs every run ≈ 4 s under TCG), and
  * says whether it did. Never throws: if saving fails, runs boot from scratch as before. One save at a time.
  */
 export function saveGuest(assets: Assets, accel: Accel): Promise<boolean> {

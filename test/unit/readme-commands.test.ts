@@ -35,11 +35,12 @@ describe("README's set-up and test commands, and CI", () => {
     expect(readmeCommands).toHaveLength(3);
     expect(readmeCommands[1]).toMatch(/&& npm test$/);
     expect(readmeCommands[2]).toMatch(/&& npm run test:image$/);
+    // A fresh machine's package lists may be missing or old: the first install must come after an update.
+    expect(readmeCommands[0]).toMatch(/^sudo apt-get update && sudo apt-get install /);
   });
 
   test('CI runs exactly those three commands, adapted only for root without a terminal', () => {
     expect(ciCommands()).toEqual([
-      'apt-get update -q',
       readmeCommands[0].replaceAll('sudo ', '').replace(/ && rubber-workshop$/, ''),
       readmeCommands[1].replaceAll('sudo ', ''),
       readmeCommands[2].replaceAll('sudo ', ''),
