@@ -16,6 +16,7 @@ Usage:
   rubber-workshop                     open the workshop (in a workspace folder, on a terminal)
   rubber-workshop init [DIR]          make DIR (default: here) a workspace with rd.ts at level 00
   rubber-workshop check [LEVEL]       check rd.ts in a fresh VM (levels 00..LEVEL; default: your current level)
+        --watch                        again on every save, until Ctrl-C
         --json | --tap | --junit FILE  machine-readable results; exit 0 pass, 1 fail, 2 could not run
   rubber-workshop grade PATH…         for instructors: grade many workspaces (see grade --help)
   rubber-workshop setup [--debian]    build the VM assets (kernel, guest root, images) into the cache
