@@ -33,6 +33,8 @@ if [ -n "$PROBE" ]; then
   # (The devpts's own options, the line's last field: mode= is each new terminal's, 600 unless given.)
   pts_mode=$(awk '$5 == "/dev/pts" { o = $NF } END { print "," o "," }' "/proc/$PROBE/mountinfo" | sed -n 's/.*,mode=\([0-7]*\),.*/\1/p')
   dev_mode=$(f=$(p_file /dev) && [ ! -L "$f" ] && stat -c %a "$f" 2> /dev/null)
+  # (The options of the mount on its /dev, field 6: those of that mount itself, such as nosuid.)
+  dev_opts=$(awk '$5 == "/dev" { o = $6 } END { print o }' "/proc/$PROBE/mountinfo")
   # rd's own process stays in the VM's mount namespace: the container's is made by the init stage.
   parent=$(rd_process)
   [ -n "$parent" ] && rd_strayed mnt && mnt_left=$STRAYED mnt_left_ns=$STRAYED_NS
@@ -139,6 +141,9 @@ else
   [ "$dev_fs" = tmpfs ] || wrong="$wrong; /dev is not a tmpfs of its own (${dev_fs:-nothing} is mounted there)"
   # (A tmpfs starts 1777: anyone in the container could add a file to /dev. mode=755, as a host's /dev.)
   [ "$dev_fs" != tmpfs ] || [ "$dev_mode" = 755 ] || wrong="$wrong; /dev has mode ${dev_mode:-?}, not 755: mount its tmpfs with the option mode=755"
+  # (Set-user-ID files in /dev would run with their owner's rights: nothing there is a program, so nosuid, as Docker's.)
+  case ,$dev_opts, in *,nosuid,*) ;; *) [ "$dev_fs" != tmpfs ] ||
+    wrong="$wrong; /dev is mounted without nosuid (its options: $dev_opts): a set-user-ID program put there would run with its owner's rights. Mount its tmpfs with MS_NOSUID (and MS_STRICTATIME)" ;; esac
   [ "$links" = '/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ' ] ||
     wrong="$wrong; /dev/fd, stdin, stdout and stderr do not link to /proc/self/fd and its 0, 1 and 2"
   # Terminals of its own: a devpts of the container's (the VM's, bound in, hands it the VM's terminals), each new
@@ -161,8 +166,8 @@ else
     wrong="$wrong; /dev/pts/ptmx has mode $pts_ptmx, not 666: only root may open a terminal in the container (script, an ssh server, any program a --user runs that wants one). Mount the devpts with the option ptmxmode=0666"
   if [ -n "$wrong" ]; then
     fail "/dev is not what programs expect: ${wrong#; }. Mount a tmpfs on <rootfs>/dev, bind-mount each of the VM's devices onto an empty file there, and symlink the std streams" \
-      'zero 1,5, full 1,7, random 1,8, urandom 1,9, tty 5,0, links to /proc/self/fd, on a tmpfs; a devpts of its own on /dev/pts; ptmx -> pts/ptmx' \
-      "$(tr '\n' ';' < /run/check/02-dev) links: $links; /dev/pts: $([ -n "$pts_dev" ] && echo "a devpts, mode=${pts_mode:-600}" || echo 'no devpts'); ptmx: $([ -n "$ptmx_link" ] && echo "-> $ptmx_link" || echo "${ptmx:-missing}")"
+      'zero 1,5, full 1,7, random 1,8, urandom 1,9, tty 5,0, links to /proc/self/fd, on a nosuid tmpfs; a devpts of its own on /dev/pts; ptmx -> pts/ptmx' \
+      "$(tr '\n' ';' < /run/check/02-dev) links: $links; /dev: ${dev_fs:-nothing} ($dev_opts); /dev/pts: $([ -n "$pts_dev" ] && echo "a devpts, mode=${pts_mode:-600}" || echo 'no devpts'); ptmx: $([ -n "$ptmx_link" ] && echo "-> $ptmx_link" || echo "${ptmx:-missing}")"
   else
     pass
   fi
