@@ -8,24 +8,27 @@ cg=$SANDBOX_CGROUP/rubber-workshop
 ref=$cg/checker-reference
 clear_cgroups_left
 
-# measure DIR: with the container's busy loop running in DIR, starts a busy loop of its own in a sibling
-# cgroup weighted like a --cpu-shares 1024 container (cpu.weight 39), both pinned to CPU 0, and prints the
-# CPU time (ms) each cgroup got in one second.
+# measure DIR: runs a busy loop in DIR, the container's cgroup, and one in a sibling cgroup weighted like a
+# --cpu-shares 1024 container (cpu.weight 39), both pinned to CPU 0, and prints the CPU time (ms) each cgroup
+# got in one second. (The checker's loop, not the command's: a fork of the command's after its first child, or
+# any command it waited for, would let its shell reap that child, which in-own-cgroup judges by its zombie.)
 measure() {
   mkdir "$ref" && echo 39 > "$ref/cpu.weight" || return
+  ( echo 0 > "$1/cgroup.procs" && exec taskset 1 /bin/sh -c 'while :; do :; done' ) &
+  _loop=$!
   ( echo 0 > "$ref/cgroup.procs" && exec taskset 1 /bin/sh -c 'while :; do :; done' ) &
   sleep 0.2
   r1=$(usage "$ref") c1=$(usage "$1")
   sleep 1
   r2=$(usage "$ref") c2=$(usage "$1")
-  kill -9 $!
-  wait $! 2> /dev/null
+  kill -9 $! "$_loop"
+  wait $! "$_loop" 2> /dev/null
   rmdir "$ref"
   echo "$(( (c2 - c1) / 1000 )) $(( (r2 - r1) / 1000 ))"
 }
 usage() { sed -n 's/^usage_usec //p' "$1/cpu.stat"; }
 # children_ended PID: PID's children that have ended and are not reaped (zombies), a space apart, once none runs
-# but the busy loop (up to 5 s). All of them: the init stage, the same process before its execve, may have
+# (up to 5 s). All of them: the init stage, the same process before its execve, may have
 # children of its own there too, born first.
 children_ended() {
   _i=0
@@ -36,7 +39,7 @@ children_ended() {
       case $(sed 's/^.*) //' "/proc/$_k/stat" 2> /dev/null) in
         Z*) _ended="$_ended $_k" ;;
         '') ;;
-        *) [ "$(tr '\0' ' ' < "/proc/$_k/cmdline" 2> /dev/null)" = '/bin/sh -c while :; do :; done ' ] || _running=yes ;;
+        *) _running=yes ;;
       esac
     done
     [ -z "$_running" ] && break
@@ -60,12 +63,12 @@ rmdir "$cg" 2> /dev/null
 # The command's first act starts a child that ends at once (a process moved into a cgroup takes none of its
 # children along, and a dead one cannot be moved at all: its zombie, which the command never reaps, shows for good
 # where it lived, so a runtime that moves the command in only once it runs is too late, however often it moves
-# what it finds), then it leaves a busy loop pinned to CPU 0 running while it holds still. 369 shares: weight 14,
+# what it finds); then it holds still at once (busybox's sh reaps an ended child when it forks again, or waits for a
+# command, so its first child is its last: measure runs the busy loop). 369 shares: weight 14,
 # where a formula rounding up, without its "- 2", with "- 1", or multiplying by 10000 (and clamping at 10000, to pass
 # 262144) gives 15. (Of the values up to 1000, only 369, 736 and 972 tell every formula below from the right one
 # alongside 2048 and 262144.)
-probe ": &
-  taskset 1 /bin/sh -c 'while :; do :; done' &" -i busybox --cpu-shares 369
+probe ': &' -i busybox --cpu-shares 369
 if [ -n "$PROBE" ]; then
   host=$(p_hostname)
   cgroup=$(p_cgroup)
@@ -164,6 +167,8 @@ if [ -n "$probed" ]; then
   # And the smallest, 2 (weight 1): a bound checked one off refuses it.
   probe '' -i busybox --cpu-shares 2
   [ -n "$PROBE" ] && weight_min=$(cat "$(p_cgroup_dir)/cpu.weight" 2> /dev/null)
+  # (cgroup v2's default: no quota. --cpu-shares is a weight; a cap is --cpus', a flag rd does not have.)
+  [ -n "$PROBE" ] && quota=$(cat "$(p_cgroup_dir)/cpu.max" 2> /dev/null)
   probe_end
   min_ran=$PROBE
 fi
@@ -188,6 +193,10 @@ elif [ "$weight $weight2048 $weight_max $weight_min" != '14 79 10000 1' ]; then
   point_08_cpu_weight
   expect_eq 'weight: 14 (369 shares), 79 (2048 shares), 10000 (262144 shares), 1 (2 shares)' "weight: $weight (369 shares), ${weight2048:-none} (2048 shares), $weight_max (262144 shares), ${weight_min:-none} (2 shares)" \
     "--cpu-shares 369 means cpu.weight 14, 2048 means 79, 262144 means 10000 and 2 means 1: cgroup v2's cpu.weight (1–10000, default 100) replaced v1's cpu.shares (2–262144, both ends taken; default 1024). Convert in integers, 1 + ((shares - 2) * 9999) / 262142 rounded down, and write it to the container's cpu.weight"
+elif [ -n "$quota" ] && [ "$quota" != 'max 100000' ]; then
+  point_first 'write\("[^"]*/cpu\.max"' "$_cgroup_mkdir"
+  fail "with --cpu-shares 2 the container's cgroup has cpu.max \"$quota\": a quota, which caps the container at that share of a CPU even when the VM is idle. Shares are a weight, for when CPUs are busy, and cpu.weight alone carries them: leave cpu.max as it is (max 100000), as Docker does (a cap is what docker run --cpus sets)" \
+    'cpu.max: max 100000' "cpu.max: $quota"
 elif [ -n "$plain_weight" ] && [ "$plain_weight" != 100 ]; then
   point_08_cpu_weight
   fail "a container started without --cpu-shares has cpu.weight $plain_weight: without the flag, write no weight, so that the container keeps cgroup v2's default, 100, as Docker's does (1024 shares are v1's default, not a value to write)" \
@@ -196,12 +205,12 @@ elif [ -z "$cpu" ]; then
   fail "the checker could not measure the container's CPU share beside a cgroup of its own in /sys/fs/cgroup/rubber-workshop" \
     'a CPU time for each' '(none)'
 elif [ $((container * 100)) -lt $((reference * 14)) ]; then
-  fail "on one CPU, a busy container with --cpu-shares 369 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container got almost nothing, less than a seventh of its neighbour's, where its weight (14 against 39) is worth about a third. Are its processes in the weighted cgroup?" \
+  fail "on one CPU, a busy loop in the cgroup of a container with --cpu-shares 369 got ${container} ms of CPU in a second while one in a cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container's cgroup got almost nothing, less than a seventh of its neighbour's, where its weight (14 against 39) is worth about a third" \
     'about 1/3 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
 elif [ $((reference * 10)) -ge $((container * 14)) ]; then
   pass
 else
-  fail "on one CPU, a busy container with --cpu-shares 369 got ${container} ms of CPU in a second while a busy cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container should get about a third as much (14 against 39), at most 1/1.4. Set its cpu.weight before the command starts" \
+  fail "on one CPU, a busy loop in the cgroup of a container with --cpu-shares 369 got ${container} ms of CPU in a second while one in a cgroup beside it, weighted as --cpu-shares 1024 would be, got ${reference} ms: the container's cgroup should get about a third as much (14 against 39), at most 1/1.4. Set its cpu.weight before the command starts" \
     'about 1/3 of the CPU of a 1024-share neighbour' "$container ms : $reference ms"
 fi
 

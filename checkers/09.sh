@@ -34,12 +34,15 @@ probe 'mkdir /tmp/cg && mount -t cgroup2 cgroup2 /tmp/cg && d=/tmp/cg$(sed -n "s
   echo "200 MiB: dd ended with status $?"' -i busybox --memory 128m $PRIVILEGED
 if [ -n "$PROBE" ]; then
   limits=$(limits_of_probe)
+  # (cgroup v2's default: none. With it at the limit, the kernel throttles and reclaims the container hard before
+  # memory.max's OOM kill: a program near its limit stalls instead. Docker's --memory sets memory.max alone.)
+  high=$(cat "$(p_cgroup_dir)/memory.high" 2> /dev/null)
   peak=$(cat "$(p_cgroup_dir)/memory.peak" 2> /dev/null)
   oom_kills=$(sed -n 's/^oom_kill //p' "$(p_cgroup_dir)/memory.events.local" 2> /dev/null)
   cgroup=$(p_cgroup)
   # A container without flags, started while this one runs, must leave its limits in place: rubber-workshop's
   # cgroup.subtree_control hands memory down to every container's cgroup, the running ones' too.
-  if [ "$limits" = '134217728 max' ]; then
+  if [ "$limits" = '134217728 max' ] && [ "${high:-max}" = max ]; then
     rd run -i busybox -- /bin/true
     plain_beside_rc=$RC
     limits_after=$(limits_of_probe)
@@ -65,6 +68,10 @@ elif [ "$limits" != '134217728 max' ]; then
   point_09_memory_limits
   expect_eq 'limits: 134217728 max' "limits: $limits" \
     "memory.max and memory.swap.max of the container's cgroup with --memory 128m alone: 128m is 128 MiB, 134217728 bytes (k, m and g are powers of 1024), and without --memory-swap rd leaves swap unlimited (max)"
+elif [ -n "$high" ] && [ "$high" != max ]; then
+  point_first 'write\("[^"]*/memory\.high"' "$_cgroup_mkdir"
+  fail "with --memory 128m the container's cgroup also has memory.high $high: above it the kernel throttles the container and reclaims its memory hard, so a program near its limit stalls instead of running until memory.max's OOM kill. --memory is memory.max alone, as Docker's: leave memory.high as it is (max)" \
+    'memory.high: max' "memory.high: $high"
 elif [ "$limits_after" != "$limits" ]; then
   point_cgroup_handed_down
   fail "a container started without flags (rd's exit status $plain_beside_rc) while one with --memory 128m ran took that one's limits away: it wrote -memory (or left +memory out) to rubber-workshop's cgroup.subtree_control, which hands the controller down to every container's cgroup, the running ones' too, and their memory.max goes with it. Only ever add to it (+memory)" \
