@@ -195,6 +195,20 @@ check path-lookup
 # image), a chroot of its own that goes on to the VM's and marks the environment: a command run in the VM's
 # root (level 00) must be found there first, not in a list of folders of rd's own that has /usr/sbin, and gets
 # that PATH. (From level 01 on the command runs in an image, which may give it a PATH of its own, as Docker does.)
+# First, the command's own words: \`sleep <a number>\` given by name runs as the harness reads its /proc/PID/cmdline,
+# its first word the name given (programs read argv[0]: busybox's applets, login shells, ps -C): not the path rd
+# found (execve(path, [path, …]), a C habit). (Before the probe below, whose run the sigterm check takes up.)
+named=$(_sleep_marker) argv0=
+rd_start run -i busybox -- sleep "$named"
+i=0
+while [ -z "$argv0" ] && [ $((i += 1)) -le $((RD_TIMEOUT * 10)) ] && kill -0 "$_rd_bg" 2> /dev/null; do
+  _pause 0.1
+  for comm in $(grep -lx sleep /proc/[0-9]*/comm 2> /dev/null); do
+    words=$(tr '\0' ' ' < "${comm%/comm}/cmdline" 2> /dev/null)
+    case $words in *" $named ") argv0=${words%% *} ;; esac
+  done
+done
+rd_kill
 via_env=RW_VIA_ENV=$(random_in 1000 60000) environ=
 export RW_GIVEN_TO_RD=$(random_in 1000 60000)
 first=/run/rw-path-$(random_in 1000 60000) via_path=RW_VIA_PATH=$(random_in 1000 60000)
@@ -217,6 +231,9 @@ path_seen=$(printf '%s\n' "$environ" | sed -n 's/^PATH=//p') path_first=$(printf
 if [ -n "$env_ran" ] && [ -n "$ran_in_vm" ] && [ -z "$path_first" ]; then
   fail "rd ran /usr/sbin/chroot, not $first/chroot, which comes first on rd's PATH ($first:…; the checker put it there): execve does not search PATH, so look the name up in every folder PATH lists, in its order (linux.which), not in a list of folders of your own" \
     "$first/chroot, found first" '/usr/sbin/chroot'
+elif [ -n "$env_ran" ] && [ -n "$env_kept" ] && { [ "$path_seen" = "$rd_path" ] || [ -z "$ran_in_vm" ]; } && [ -n "$argv0" ] && [ "$argv0" != sleep ]; then
+  fail "rd run -i busybox -- sleep $named ran with the words '$argv0 $named' (the harness read its /proc/PID/cmdline): the path rd found took the place of the name given. The command's words go to execve as they were typed, argv[0] too (programs read it: busybox's applets, login shells, ps -C), and only the path to run is looked up: linux.execve(linux.which(command[0]), command, process.env)" \
+    "sleep $named" "$argv0 $named"
 elif [ -n "$env_ran" ] && [ -n "$env_kept" ] && { [ "$path_seen" = "$rd_path" ] || [ -z "$ran_in_vm" ]; }; then
   pass # the command's process ran through chroot and env, so 'chroot' was found, and it has rd's environment
 elif [ -n "$env_ran" ] && [ -n "$env_kept" ]; then
