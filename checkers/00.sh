@@ -195,7 +195,7 @@ check path-lookup
 # image), a chroot of its own that goes on to the VM's and marks the environment: a command run in the VM's
 # root (level 00) must be found there first, not in a list of folders of rd's own that has /usr/sbin, and gets
 # that PATH. (From level 01 on the command runs in an image, which may give it a PATH of its own, as Docker does.)
-# First, the command's own words: \`sleep <a number>\` given by name runs as the harness reads its /proc/PID/cmdline,
+# First, the command's own words: `sleep <a number>` given by name runs as the harness reads its /proc/PID/cmdline,
 # its first word the name given (programs read argv[0]: busybox's applets, login shells, ps -C): not the path rd
 # found (execve(path, [path, …]), a C habit). (Before the probe below, whose run the sigterm check takes up.)
 named=$(_sleep_marker) argv0=
