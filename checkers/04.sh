@@ -236,7 +236,8 @@ else
   # beside the unpacked images.
   with_images() { leftovers; ls -A "$(s_file "$GIVEN/images")" | sed 's#^#images/#'; }
   { cat /run/check/left-before; with_images; } > /run/check/left-before-typo
-  [ -z "$left" ] && rd_split run -i no-such-image-$$ --container-dir $GIVEN -- /bin/true
+  # (Only once the first call is right: a failure shows the rd call it is about.)
+  [ "$failed_rc" = 3 ] && [ -z "$left" ] && rd_split run -i no-such-image-$$ --container-dir $GIVEN -- /bin/true
   left_typo=$(with_images | grep -vxFf /run/check/left-before-typo)
   if [ "$failed_rc" != 3 ]; then
     fail "rd run -- sh -c '…; exit 3' exited with status $failed_rc: rd exits with its command's status" \

@@ -3,6 +3,10 @@
 # and never reads the learner's source. See checkers/README.md for the API.
 
 RD_TIMEOUT=${RD_TIMEOUT:-20}
+# rd runs from /root, where `rubber-workshop shell` and `rd run` start it too: a path a runtime builds relative
+# to its working directory (sys/fs/cgroup/…) then misses, as it would for a user, rather than hitting the same
+# place as from /. (Levels 01 and 03 choose a folder of their own.)
+RD_CWD=${RD_CWD:-/root}
 mkdir -p /run/check
 # What rd and its containers control goes to a small tmpfs of its own: rd holds its output files open and could
 # take every page of the tmpfs they are on (fallocate, which leaves their size as it is), and a container can send
@@ -122,7 +126,7 @@ privileged() {
   PRIVILEGED=$(cat "$_privileged")
 }
 
-# rd ARGS...: runs the learner's runtime as root with a timeout, from the folder RD_CWD (default /). Sets RC
+# rd ARGS...: runs the learner's runtime as root with a timeout, from the folder RD_CWD (default /root). Sets RC
 # (exit code, 124 on timeout), OUT (its stdout+stderr, last 40 lines) and CMD. Returns RC.
 rd() {
   _rd_begin "$@"
@@ -161,7 +165,7 @@ _rd() {
   _started=$_ms
   : > "/run/check/running.$_trace_calls"
   # shellcheck disable=SC2086 # (node, or su's words before it: see as_root_login)
-  in_sandbox /bin/sh -c 'cd "$1" && export RD_TRACE="$2" && shift 2 && exec "$@"' rd-cwd "${RD_CWD:-/}" "$_trace_in" \
+  in_sandbox /bin/sh -c 'cd "$1" && export RD_TRACE="$2" && shift 2 && exec "$@"' rd-cwd "$RD_CWD" "$_trace_in" \
     timeout -s KILL "$_limit" ${_node:-node} "$RD_JS" "$@" < "${RD_STDIN:-/dev/null}"
   RC=$?
   _now
@@ -738,7 +742,7 @@ p_cgroup_strangers() {
 # p_cwd: the probe's working directory as a learner names it: RD_CWD of the VM when it is still the folder rd
 # was started in (the harness's own path to it would not say so).
 p_cwd() {
-  if [ -n "${RD_CWD:-}" ] && same_file "/proc/$PROBE/cwd" "/proc/$SANDBOX/root$RD_CWD"; then echo "$RD_CWD of the VM, where rd was started"
+  if same_file "/proc/$PROBE/cwd" "/proc/$SANDBOX/root$RD_CWD"; then echo "$RD_CWD of the VM, where rd was started"
   else readlink "/proc/$PROBE/cwd"; fi
 }
 # p_mounts: the probe's mount table, "MOUNT-POINT FSTYPE SOURCE OPTIONS" a line, points relative to its root
