@@ -256,8 +256,7 @@ else
   else
     # An image whose tar is cut off halfway: tar fails, and so must rd, leaving no folder of the unpack.
     cut=cut-$$
-    rm -f "$(s_file "$IMAGES")/$cut.tar"
-    tar_cut_halfway > "$(s_file "$IMAGES")/$cut.tar"
+    tar_cut_halfway | s_put "$IMAGES/$cut.tar"
     rd_split run -i $cut --container-dir $GIVEN -- /bin/true
     rm -f "$(s_file "$IMAGES")/$cut.tar"
     left=$(with_images | grep -vxFf /run/check/left-before-typo)
@@ -280,7 +279,7 @@ check unpack-interrupted
 # (Looked at again for each verdict: rd may make a link at any of its calls.)
 halfway_linked() { s_linked "$IMAGES" "$CONTAINERS/images/halfway/bin"; }
 # (Both where the harness reaches them through no link, or nowhere: rd could point a link into the harness's
-# own files. Every write to the tar comes right after an rm, as rd may have left a link there.)
+# own files. Every file made there goes through s_put or mkfifo, which take no link rd may have left for the tar.)
 half_tar=$(s_file "$IMAGES")/halfway.tar
 half_lower=$(s_file "$CONTAINERS/images")/halfway
 rm -f "$half_tar"
@@ -300,18 +299,16 @@ if [ ! -e /run/check/half-fed ]; then
   # rd would not read a pipe (it may want a regular file): then it gets the whole tar as a regular file, held
   # at its open (lease_hold), and is killed while its open waits: what it made for the unpack so far stays, as
   # after a power cut. Then a tar cut off in its middle: an unpack that fails halfway.
-  cp "$BUSYBOX_TAR" "$half_tar"
+  s_put "$IMAGES/halfway.tar" < "$BUSYBOX_TAR"
   lease_hold "$half_tar"
   rd_start run -i halfway -- /bin/true
   lease_opened "$_rd_bg"
   rd_kill
   lease_release
-  rm -f "$half_tar"
-  tar_cut_halfway > "$half_tar"
+  tar_cut_halfway | s_put "$IMAGES/halfway.tar"
   rd run -i halfway -- /bin/true
 fi
-rm -f "$half_tar"
-cp "$BUSYBOX_TAR" "$half_tar"
+s_put "$IMAGES/halfway.tar" < "$BUSYBOX_TAR"
 probe 'echo started' -i halfway
 if [ -n "$PROBE" ]; then
   has_last && sees_last=yes || sees_last=
@@ -344,8 +341,7 @@ check image-read-once
 read_before= ran= opened=
 if [ -d "$half_lower/bin" ]; then
   read_before=yes
-  rm -f "$half_tar"
-  cp "$BUSYBOX_TAR" "$half_tar"
+  s_put "$IMAGES/halfway.tar" < "$BUSYBOX_TAR"
   lease_hold "$half_tar" once || opened=unknown
   # A container that runs, not only an rd that ends well: one that returns once the image is there passes no tar.
   probe '' -i halfway
@@ -413,8 +409,7 @@ rd_start run -i together -- /bin/sh -c "exec sleep $mark_a"
 i=0
 until [ -e /run/check/pair-fed ] || ! kill -0 "$_rd_bg" 2> /dev/null || [ $((i += 1)) -gt 100 ]; do usleep 100000; done
 fed=$([ -e /run/check/pair-fed ] && echo yes)
-rm -f "$pair_tar"
-cp "$BUSYBOX_TAR" "$pair_tar"
+s_put "$IMAGES/together.tar" < "$BUSYBOX_TAR"
 if [ -z "$fed" ] && ! kill -0 "$_rd_bg" 2> /dev/null; then
   # rd would not read a pipe (it may want a regular file): then the first gets the whole tar as a regular file,
   # held at its open (lease_hold), not halfway; the second reads a new file at that path meanwhile, and the
@@ -424,8 +419,7 @@ if [ -z "$fed" ] && ! kill -0 "$_rd_bg" 2> /dev/null; then
   lease_hold "$pair_tar"
   rd_start run -i together -- /bin/sh -c "exec sleep $mark_a"
   lease_opened "$_rd_bg" && fed=lease
-  rm -f "$pair_tar"
-  cp "$BUSYBOX_TAR" "$pair_tar"
+  s_put "$IMAGES/together.tar" < "$BUSYBOX_TAR"
 fi
 a_made=$([ -n "$fed" ] && ls -A "$pair_images" | grep -vxFf /run/check/pair-images-before)
 probe_aside

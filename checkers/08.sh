@@ -235,7 +235,7 @@ else
   # (as a full disk would make it), which rd finds out only if it unpacks the image before it makes the cgroup, or
   # removes the cgroup when the start fails. (An image that is not there at all fails earlier still.)
   cut=cut-off-tar
-  tar_cut_halfway > "$(s_file "$IMAGES")/$cut.tar"
+  tar_cut_halfway | s_put "$IMAGES/$cut.tar"
   rd_leaves run -i $cut -- /bin/true
   rm -f "$(s_file "$IMAGES")/$cut.tar"
   if [ -z "$LEFT" ]; then

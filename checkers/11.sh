@@ -273,9 +273,9 @@ check mapped-copy-not-kept-half
 kept_copy() { ls -A "$(s_file "$CONTAINERS/images")" 2> /dev/null | grep -Ex "$1@[0-9]+\\.[0-9]+" | tr '\n' ' ' | sed 's/ $//'; }
 cut_tar=$(s_file "$IMAGES")/halfmapped.tar unmoved_tar=$(s_file "$IMAGES")/unmoved.tar
 rm -rf "$cut_tar" "$unmoved_tar" /run/check/unmoved
-tar_cut_halfway > "$cut_tar"
+tar_cut_halfway | s_put "$IMAGES/halfmapped.tar"
 mkdir -p /run/check/unmoved/etc && echo unmoved > /run/check/unmoved/etc/rubber-image &&
-  chown -R 60000:60000 /run/check/unmoved/etc && tar -C /run/check/unmoved -cf "$unmoved_tar" etc
+  chown -R 60000:60000 /run/check/unmoved/etc && tar -C /run/check/unmoved -cf - etc | s_put "$IMAGES/unmoved.tar"
 rd run -i halfmapped --userns auto -- /bin/true
 cut_rc=$RC kept=$(kept_copy halfmapped) unmoved_kept=
 # (The second only if the first went right: a failure shows the rd call it is about. A container that ran is no

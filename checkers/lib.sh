@@ -771,6 +771,15 @@ s_file() {
   echo /run/check/refused-link/here
   return 1
 }
+# s_put PATH: stdin made the file PATH of the sandbox (an image's tar the checker gives rd), in place of whatever
+# is there. Written under a fresh name beside it (mktemp's O_EXCL: no link can stand in for it), then renamed over
+# PATH: a rename replaces a link rd may have left there (-T: or a folder), where an open, cp or tar -f would follow
+# it out into the harness's own files. False, writing nothing, if a link is on the way to PATH's folder.
+s_put() {
+  _put_dir=$(s_file "$(dirname "$1")") || return 1
+  _put_tmp=$(mktemp -p "$_put_dir" .rw-put.XXXXXX) || return 1
+  cat > "$_put_tmp" && chmod 644 "$_put_tmp" && mv -fT "$_put_tmp" "$_put_dir/${1##*/}" || { rm -f "$_put_tmp"; return 1; }
+}
 # s_linked PATH…: those of the sandbox's PATHs that s_file refuses, for a check to fail on (a path that is nowhere
 # to the harness is no proof of anything); links_refused: that fail.
 s_linked() { for _p in "$@"; do s_file "$_p" > /dev/null || echo "$_p"; done; }
