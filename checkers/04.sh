@@ -75,6 +75,8 @@ if [ -n "$PROBE" ]; then
   # The root mount's own flags (mountinfo's sixth field; the last mount at / is the one on top).
   root_flags=$(sed 's/ - / /' "/proc/$PROBE/mountinfo" | awk '$5 == "/" { f = $6 } END { print f }')
   lowerdir=$(echo "${root_mount#* }" | tr ',' '\n' | grep '^lowerdir=')
+  # (Its own layers, wherever rd made them: they go with it, judged at cleanup.)
+  a_layers=$(echo "${root_mount#* }" | tr ',' '\n' | sed -n -e 's/^upperdir=//p' -e 's/^workdir=//p')
   # (A's root is where its writes must land: a read-only overlay takes none.)
   a_wrote=$(f=$(p_file /written-by-a) && [ -f "$f" ] && [ ! -L "$f" ] && echo yes)
   # The VM's mounts under the container folder while A runs: its overlay belongs to its own mount namespace.
@@ -227,6 +229,9 @@ if [ "${root_mount%% *}" != overlay ] || [ "$lowerdir" != "lowerdir=$lower" ]; t
 elif [ -n "$left" ]; then
   fail "the containers, run with --container-dir $GIVEN, ended, but rd left this there: remove <container-dir>/<id>, in the container folder given, after the command exits (fs.rmSync with recursive: true). Mounts need no unmounting: they lived in the container's mount namespace" \
     'nothing new' "$left"
+elif a_kept=$(for d in $a_layers; do f=$(s_file "$d") && [ ! -e "$f" ] || printf '%s ' "$d"; done) && [ -n "$a_kept" ]; then
+  fail "container A had ended, but its overlay's upper and work folders were still there: ${a_kept% }. They are the container's own, made for it alone: make them in its folder <container-dir>/<id>, which goes when the command exits, and nowhere else" \
+    'nothing of container A' "still there: ${a_kept% }"
 else
   # A command that fails by itself (the checker killed every container above): its container goes all the same.
   rd run --container-dir $GIVEN -- /bin/sh -c 'echo x > /tmp/.written; exit 3'
