@@ -54,10 +54,21 @@ rd run -i busybox -- /bin/true
 privileged
 # (The command holds as a shell with a trap for SIGTERM, and ends by one sent to rd: for sigterm-passed-on.)
 PROBE_ON_TERM=yes
-# (With limits: the start through unshare(1) must write them as the other start does; 512 shares are weight 20.)
+# (With limits: the start through unshare(1) must write them as the other start does; 512 shares are weight 20.
+# rd's stdin a file of the checker's, told apart from the /dev/null a start that ignores it gives: for
+# streams-inherited.)
+: > /run/check/stdin-11
+RD_STDIN=/run/check/stdin-11
 probe "touch /tmp/made-by-root; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto --memory 48m --cpu-shares 512 $PRIVILEGED
-PROBE_ON_TERM=
+PROBE_ON_TERM= RD_STDIN=
 if [ -n "$PROBE" ]; then
+  streams_not_rds=$(for fd in 1 2; do
+    same_file "/proc/$PROBE/fd/$fd" "$_out_file" || printf ' %s:%s' "$fd" "$(readlink "/proc/$PROBE/fd/$fd" 2> /dev/null || echo closed)"
+  done)
+  # (Its stdin is where the shell holding it keeps fd 0 while its read waits on the hold's fifo: at fd 10 or above.)
+  stdin_kept=$(for fd in /proc/$PROBE/fd/*; do [ "${fd##*/}" -ge 10 ] && readlink "$fd"; done 2> /dev/null | head -n 1)
+  for fd in /proc/$PROBE/fd/*; do same_file "$fd" /run/check/stdin-11 && break; done ||
+    streams_not_rds=" 0:${stdin_kept:-closed}$streams_not_rds"
   own_userns=$(p_ns user) vm_userns=$(s_ns user)
   vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
   uid_map=$(_map /proc/$PROBE/uid_map) gid_map=$(_map /proc/$PROBE/gid_map)
@@ -260,6 +271,19 @@ elif [ -n "$TERM_GOT" ] && [ -n "$TERM_RD_ALIVE" ] && [ -n "$report" ] && [ "${r
     "$vm_pid …" "$report"
 else
   term_verdict "to the command, unshare(1)'s child (the PID rd reads from /proc/PID/task/PID/children to move it into the cgroup), not to unshare, which blocks SIGTERM while it waits: process.kill(pid, 'SIGTERM')"
+fi
+
+check streams-inherited
+# The uid-map check's container: its command's stdin, stdout and stderr are rd's own, as the kernel hands them on
+# (level 00), though rd's child is unshare(1), whose spawn has a fourth stream, the channel.
+same_run
+if [ -z "$PROBE" ] || [ "$own_userns" = "$vm_userns" ]; then
+  fail "the container of --userns auto above had no user namespace of its own (see uid-map), so there was no unshare(1) between rd and the command yet: fix uid-map first"
+elif [ -n "$streams_not_rds" ]; then
+  fail "with --userns auto the command's standard streams were not rd's own (the harness's view of the command's fds:$streams_not_rds): spawn unshare(1) with stdio ['inherit', 'inherit', 'inherit', 'pipe'], the channel fourth, as the direct start inherits all three. Else \`echo hi | rd run --userns auto -- cat\` reads nothing, or the output goes through rd" \
+    "fds 0, 1 and 2: rd's stdin, stdout and stderr" "$(echo $streams_not_rds)"
+else
+  pass
 fi
 
 # An unpack for a user namespace's ranges that fails halfway (the image's tar cut off in its middle) must not be
