@@ -773,8 +773,9 @@ s_file() {
 }
 # s_put PATH: stdin made the file PATH of the sandbox (an image's tar the checker gives rd), in place of whatever
 # is there. Written under a fresh name beside it (mktemp's O_EXCL: no link can stand in for it), then renamed over
-# PATH: a rename replaces a link rd may have left there (-T: or a folder), where an open, cp or tar -f would follow
-# it out into the harness's own files. False, writing nothing, if a link is on the way to PATH's folder.
+# PATH: a rename replaces a link rd may have left there, where an open or tar -f would follow it out into the
+# harness's own files (-T: a folder there refuses it, rather than taking it in). False, leaving nothing, if that
+# or a link on the way to PATH's folder stops it.
 s_put() {
   _put_dir=$(s_file "$(dirname "$1")") || return 1
   _put_tmp=$(mktemp -p "$_put_dir" .rw-put.XXXXXX) || return 1
