@@ -105,7 +105,7 @@ if [ -n "$PROBE" ]; then
   same_file "/proc/$PROBE/fd/0" /run/check/stdin && stdin_ok=yes || stdin_ok=
   stdin_is=$(readlink "/proc/$PROBE/fd/0" 2> /dev/null || echo 'closed')
   # Its stdout and stderr: rd's own (the file the probe's rd writes to), not pipes rd copies from.
-  for fd in 1 2; do same_file "/proc/$PROBE/fd/$fd" "$_out_file" || streams_not_rds="$streams_not_rds $fd:$(readlink "/proc/$PROBE/fd/$fd" 2> /dev/null || echo closed)"; done
+  streams_not_rds=$(p_output_not_rds)
   vm_pid=$(p_status NSpid | cut -d ' ' -f 2)
   # A ^C at the terminal reaches rd too (the whole foreground group gets SIGINT): rd must outlive it and report
   # how the command ended. The harness sends it to every process of rd's group above the command (rd's own and

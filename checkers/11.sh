@@ -62,9 +62,7 @@ RD_STDIN=/run/check/stdin-11
 probe "touch /tmp/made-by-root; echo $MSG_MAX > /proc/sys/fs/mqueue/msg_max" -i busybox --userns auto --memory 48m --cpu-shares 512 $PRIVILEGED
 PROBE_ON_TERM= RD_STDIN=
 if [ -n "$PROBE" ]; then
-  streams_not_rds=$(for fd in 1 2; do
-    same_file "/proc/$PROBE/fd/$fd" "$_out_file" || printf ' %s:%s' "$fd" "$(readlink "/proc/$PROBE/fd/$fd" 2> /dev/null || echo closed)"
-  done)
+  streams_not_rds=$(p_output_not_rds)
   # (Its stdin is where the shell holding it keeps fd 0 while its read waits on the hold's fifo: at fd 10 or above.)
   stdin_kept=$(for fd in /proc/$PROBE/fd/*; do [ "${fd##*/}" -ge 10 ] && readlink "$fd"; done 2> /dev/null | head -n 1)
   for fd in /proc/$PROBE/fd/*; do same_file "$fd" /run/check/stdin-11 && break; done ||

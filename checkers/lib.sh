@@ -739,6 +739,13 @@ p_cgroup_strangers() {
     [ "$(readlink "/proc/$_p/ns/pid")" = "$_ns" ] || printf '%s(%s)\n' "$_p" "$(cat "/proc/$_p/comm" 2> /dev/null)"
   done | paste -s -d ' '
 }
+# p_output_not_rds: those of the probe's fds 1 and 2 that are not rd's own output (the file its rd writes to),
+# " FD:WHAT" each, WHAT as /proc shows it: a pipe rd reads and copies, say.
+p_output_not_rds() {
+  for _fd in 1 2; do
+    same_file "/proc/$PROBE/fd/$_fd" "$_out_file" || printf ' %s:%s' "$_fd" "$(readlink "/proc/$PROBE/fd/$_fd" 2> /dev/null || echo closed)"
+  done
+}
 # p_cwd: the probe's working directory as a learner names it: RD_CWD of the VM when it is still the folder rd
 # was started in (the harness's own path to it would not say so).
 p_cwd() {
