@@ -48,6 +48,27 @@ describe.each(levels.map((level) => [level.id, level] as const))('level %s', (id
     }
   });
 
+  it("dev check stops a wrong variant's run at its named check's failure, and at nothing else", () => {
+    const mine = expectations([level]);
+    expect(mine.filter((e) => e.settles).length).toBe(level.wrong.length);
+    for (const variant of level.wrong) {
+      const e = mine.find((x) => x.label.includes(`wrong/${variant.name} `))!;
+      const [of, name] = variant.fails.split('/');
+      const result = (status: 'pass' | 'fail', check = name!) => ({ level: of!, name: check, status, message: '', ms: 0 });
+      expect(e.settles!(result('fail'))).toBe(true);
+      expect(e.settles!(result('pass'))).toBe(false);
+      const other = expectedChecks(id).find((c) => c !== name);
+      if (other) expect(e.settles!(result('fail', other))).toBe(false);
+    }
+  });
+
+  it("dev check runs a solution at its level alone, the last level's at 00 to it", () => {
+    const solution = expectations([level]).find((e) => e.label.includes('solution passes'))!;
+    const last = level === levels.at(-1);
+    expect(solution.only).toBe(!last);
+    expect(solution.label).toBe(`${id} solution passes ${last ? '00–' : ''}${id}`);
+  });
+
   it("dev check fails a stub on each check of its level it passes, but those its checker says hold before the level", () => {
     const stub = expectations([level]).find((e) => e.label.endsWith('stub fails'))!;
     const holding = checksHoldingBefore(id);
