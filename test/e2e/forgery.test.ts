@@ -70,7 +70,7 @@ for (const line of ['image: busybox', 'proc: mounted', 'status: Pid: 1', 'ns: mn
   'limits: 134217728 23068672', '64 MiB: fit', 'Uid: 1000 1000 1000 1000', 'Gid: 2000 2000 2000 2000',
   'owner: 1000:2000', 'end']) console.log(line);`);
 
-describe('printing what the checkers look for earns nothing', () => {
+describe.concurrent('printing what the checkers look for earns nothing', () => {
   test('a level-00 runtime that parrots every expected line fails each isolation check of levels 01-10', async () => {
     const o = await check(PARROT, '10');
     expect(o.verdict).toBe('fail');
@@ -91,7 +91,7 @@ import fs from 'node:fs';
 ${attack}
 ${level00('').replace(/^import .*$/m, '')}`;
 
-describe('root in the sandbox has no power over the kernel or the harness', () => {
+describe.concurrent('root in the sandbox has no power over the kernel or the harness', () => {
   // Each route makes the kernel run a program of the attacker's choosing outside every namespace, with every
   // capability: the program would write /run/pwned in the harness. The runtime prints which routes it opened.
   test('kernel helpers: core_pattern, modprobe, uevent_helper, a cgroup v1 release_agent, binfmt_misc', async () => {
@@ -126,7 +126,7 @@ describe('root in the sandbox has no power over the kernel or the harness', () =
   });
 });
 
-describe("what rd leaves in the sandbox cannot hold the checker's next test as rd set it up", () => {
+describe.concurrent("what rd leaves in the sandbox cannot hold the checker's next test as rd set it up", () => {
   // A reset the checker makes in the sandbox (04 removes an earlier run's image folder) fails on a folder rd
   // mounted read-only over itself: the next test would have found rd's own files there.
   test('a reset that fails ends every later pass of the VM, naming the step', async () => {
@@ -142,7 +142,7 @@ describe("what rd leaves in the sandbox cannot hold the checker's next test as r
   });
 });
 
-describe("what rd writes cannot crowd out the harness's own files", () => {
+describe.concurrent("what rd writes cannot crowd out the harness's own files", () => {
   // rd's stdout is a file of the harness's, open for writing: fallocate takes pages of its tmpfs and leaves its size
   // as it was. Were that the harness's /run, its lists of what was there before (which a later check compares
   // against) would come out empty, as if nothing had been.
@@ -163,7 +163,7 @@ describe("what rd writes cannot crowd out the harness's own files", () => {
   });
 });
 
-describe('a runtime that rewrites the command it is given earns nothing by it', () => {
+describe.concurrent('a runtime that rewrites the command it is given earns nothing by it', () => {
   // rd sees the checker's command in its arguments and may change it: here it gives --userns auto no user
   // namespace, and takes out the command's own try at a setting of the VM, which would have shown it.
   test("level 11 without a user namespace, the command's refused write taken out: capabilities-only-inside fails on the harness's own try", async () => {
@@ -181,7 +181,7 @@ describe('a runtime that rewrites the command it is given earns nothing by it', 
   });
 });
 
-describe("rd's own process and the harness's own tries cannot be hidden or sidestepped", () => {
+describe.concurrent("rd's own process and the harness's own tries cannot be hidden or sidestepped", () => {
   // The checks of rd's own namespaces find rd among the command's ancestors. Started through a chain of shells
   // longer than a runtime needs, rd is not found: that is a fail, not a check skipped (07: rd itself left the VM's
   // network, which would otherwise pass).
@@ -220,7 +220,7 @@ describe("rd's own process and the harness's own tries cannot be hidden or sides
   });
 });
 
-describe("what rd changes in the VM's files or settings cannot stand in for the level's work", () => {
+describe.concurrent("what rd changes in the VM's files or settings cannot stand in for the level's work", () => {
   /** Level `id`'s solution, with `attack` run first at every rd call (after the imports). */
   const withAttack = (id: string, attack: string) => {
     const forged = level(id).solution().replace(/^(import \* as linux .*)$/m, `$1\n${attack}`);
@@ -255,7 +255,7 @@ describe("what rd changes in the VM's files or settings cannot stand in for the 
   });
 });
 
-describe("the checker's own programs and the sandbox's cannot be stood in for", () => {
+describe.concurrent("the checker's own programs and the sandbox's cannot be stood in for", () => {
   // 14's program shows how each call went through its children. Fakes named like them, forked by the command's
   // shell just before it execs the program, become the program's children too; with the program's own forks
   // refused (ulimit -u 1), they alone would show, ended as a filter would have ended each call.

@@ -6,7 +6,7 @@ import { parseTrace } from '../../src/report/trace.js';
 import { level, rw, workspaceWith } from './helpers.js';
 
 // rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
-test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
+test.concurrent("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
   const wrong = expectations(loadLevels()).find((e) => e.label === '02 wrong/forgot-ms-private fails 02/inside-mounts-private')!;
   const { outcome, problem } = await runExpectation(wrong);
   expect(problem).toBeNull();
@@ -30,7 +30,7 @@ test("a runtime that forgets MS_PRIVATE fails with its own calls beside it, poin
 }, 5 * 60 * 1000);
 
 // A pointer derived from the trace's order: setgid failed, but the call to fix is the setuid before it.
-test('a runtime that calls setuid before setgid fails with the setuid pointed at, above the setgid it made fail', async () => {
+test.concurrent('a runtime that calls setuid before setgid fails with the setuid pointed at, above the setgid it made fail', async () => {
   const wrong = expectations(loadLevels()).find((e) => e.label === '10 wrong/setuid-before-setgid fails 10/user-and-group')!;
   const { outcome, problem } = await runExpectation(wrong);
   expect(problem).toBeNull();
@@ -46,7 +46,7 @@ test('a runtime that calls setuid before setgid fails with the setuid pointed at
 
 // A pointer at a write rd made with node:fs: level 08's wrong variant that moves the runtime itself into the
 // container's cgroup, after spawning the init stage, which stays in the VM's with the command.
-test("a runtime that writes its own PID to cgroup.procs fails with that write pointed at, the level's cgroup writes marked", async () => {
+test.concurrent("a runtime that writes its own PID to cgroup.procs fails with that write pointed at, the level's cgroup writes marked", async () => {
   const wrong = expectations(loadLevels()).find((e) => e.label === '08 wrong/moves-the-runtime fails 08/in-own-cgroup')!;
   const { outcome, problem } = await runExpectation(wrong);
   expect(problem).toBeNull();
