@@ -70,6 +70,8 @@ for (const line of ['image: busybox', 'proc: mounted', 'status: Pid: 1', 'ns: mn
   'limits: 134217728 23068672', '64 MiB: fit', 'Uid: 1000 1000 1000 1000', 'Gid: 2000 2000 2000 2000',
   'owner: 1000:2000', 'end']) console.log(line);`);
 
+// Every suite below runs its tests two at a time (vitest.config.ts maxConcurrency): each has its own workspace
+// and VM, and keeps one core busy.
 describe.concurrent('printing what the checkers look for earns nothing', () => {
   test('a level-00 runtime that parrots every expected line fails each isolation check of levels 01-10', async () => {
     const o = await check(PARROT, '10');

@@ -5,6 +5,8 @@ import { formatResult } from '../../src/report/human.js';
 import { parseTrace } from '../../src/report/trace.js';
 import { level, rw, workspaceWith } from './helpers.js';
 
+// The three checks below run two at a time (each its own VM); the two after them wait their turn, as spawnSync
+// blocks the test process.
 // rd's trace beside a real failure: level 02's wrong variant that never makes / private, checked in the VM.
 test.concurrent("a runtime that forgets MS_PRIVATE fails with its own calls beside it, pointing at the unshare it missed", async () => {
   const wrong = expectations(loadLevels()).find((e) => e.label === '02 wrong/forgot-ms-private fails 02/inside-mounts-private')!;
