@@ -1,6 +1,7 @@
 # Level 14: capabilities and seccomp. Without flags the command keeps Docker's default capabilities in its
 # effective, permitted and bounding sets (inheritable empty), runs with no_new_privs under a seccomp filter, and
-# that filter kills 32-bit calls, refuses the keyring calls always and unshare unless SYS_ADMIN is kept;
+# that filter kills 32-bit calls, refuses the keyring calls always and unshare (and clone's namespaces) unless
+# SYS_ADMIN is kept;
 # --cap-drop/--cap-add change the sets; --security-opt seccomp-deny=… chooses what the filter refuses (EPERM,
 # the process lives on); seccomp=unconfined installs none. What is dropped, added and denied is drawn at
 # random each run, so a hard-coded answer fails. Judged from outside: the container process's
@@ -57,12 +58,12 @@ expect_sets() {
   fail "$6: $_why" "CapEff/CapPrm/CapBnd $1, CapInh 0000000000000000" "CapEff $2, CapPrm $3, CapBnd $4, CapInh $5"
 }
 
-# The checker's program, handed to a container's command on its stdin: fourteen children, each making one call
+# The checker's program, handed to a container's command on its stdin: sixteen children, each making one call
 # a filter may refuse, then showing in /proc how it went: the parent waits unreaped, so a child is either
 # stopped (the call worked) or a zombie with its exit status (the call's errno) or the signal that killed it.
 # Only the program itself counts: the harness's copy of it (the same bytes), started by the probe's command, in
 # the probe's root and namespaces (in another root or user namespace a call can fail for another reason than the
-# filter), once it has made all fourteen children (it then names itself rw-all-forked), with no other child beside
+# filter), once it has made all sixteen children (it then names itself rw-all-forked), with no other child beside
 # them (a process named like a child and ended as the filter would end it, put there before the program's exec).
 # Marks the container's command could make (a folder, a file) would be its runtime's to make too.
 #   int80    a 32-bit call, as `int 0x80` makes on x86-64: unshare(CLONE_NEWUSER), 310 in the 32-bit table
@@ -81,12 +82,15 @@ expect_sets() {
 #   mount        mount(NULL, NULL, NULL, 0, NULL), 165: fails with EFAULT (14) unfiltered, no target to look up
 #   umount2      umount2("/", 0x100), 166: fails with EINVAL (22) unfiltered, a flag no kernel knows
 #   setns        setns(-1, 0), 308: fails with EBADF (9) unfiltered
+#   clone        clone(CLONE_NEWNS | CLONE_FS, 0), 56: fails with EINVAL (22) unfiltered, a pair the kernel
+#                refuses before it makes anything (and not CLONE_NEWUSER: a filter must look at every CLONE_NEW*)
+#   clone3       clone3(&{flags CLONE_NEWUSER | CLONE_FS}, 64), 435: fails with EINVAL (22) unfiltered too
 #                (each checked before any capability: let through, they fail so with or without CAP_SYS_ADMIN,
 #                so a capability's EPERM cannot pass for the filter's. pivot_root looks at the capability
 #                first: without CAP_SYS_ADMIN the filter's refusal of it cannot be seen, so it is not made)
-# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 1159 bytes, made by
+# Each child names itself with prctl(PR_SET_NAME) first. A static x86-64 ELF of 1348 bytes, made by
 # scripts/seccomp-program.mjs (its instructions are listed there; a unit test keeps the two the same).
-SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAAhwQAAAAAAACHBAAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAD4hXAwAAdSK4nQAAAL8PAAAAvucDQAAPBbg2AQAAuwAAABDNgOkNAwAAuDkAAAAPBYXAD4gkAwAAdTi4nQAAAL8PAAAAvu0DQAAPBbj4AAAAv1EEQAC+VgRAALpWBEAAQboCAAAAQbj+////DwXpxAIAALg5AAAADwWFwA+I2wIAAHUsuJ0AAAC/DwAAAL71A0AADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6YcCAAC4OQAAAA8FhcAPiJ4CAAB1LLidAAAAvw8AAAC+/ANAAA8FuPkAAAC/UQRAAL5WBEAAMdJFMdIPBelKAgAAuDkAAAAPBYXAD4hhAgAAdSK4nQAAAL8PAAAAvggEQAAPBbgQAQAAvwAAABAPBekXAgAAuDkAAAAPBYXAD4guAgAAdSe4nQAAAL8PAAAAvhAEQAAPBbiqAAAAv1YEQAC+AgAAAA8F6d8BAAC4OQAAAA8FhcAPiPYBAAB1J7idAAAAvw8AAAC+HARAAA8FuFMAAAC/WQRAAL7AAQAADwXppwEAALg5AAAADwWFwA+IvgEAAHUnuJ0AAAC/DwAAAL4iBEAADwW4WAAAAL9WBEAAvmkEQAAPBelvAQAAuDkAAAAPBYXAD4iGAQAAdSe4nQAAAL8PAAAAvioEQAAPBbhSAAAASIt8JAhIi3QkCA8F6TcBAAC4OQAAAA8FhcAPiE4BAAB1J7idAAAAvw8AAAC+MQRAAA8FuFoAAABIi3wkCL7AAQAADwXp/wAAALg5AAAADwWFwA+IFgEAAHUiuJ0AAAC/DwAAAL43BEAADwW4UAAAAL93BEAADwXpzAAAALg5AAAADwWFwA+I4wAAAHU4uJ0AAAC/DwAAAL49BEAADwW4pQAAAL8AAAAAvgAAAAC6AAAAAEG6AAAAAEG4AAAAAA8F6YMAAAC4OQAAAA8FhcAPiJoAAAB1J7idAAAAvw8AAAC+QwRAAA8FuKYAAAC/dwRAAL4AAQAADwXpSwAAALg5AAAADwWFwA+IYgAAAHUnuJ0AAAC/DwAAAL5LBEAADwW4NAEAAL//////vgAAAAAPBekTAAAAuJ0AAAC/DwAAAL55BEAADwXrJoXAeBe4JwAAAA8Fice+EwAAALg+AAAADwXrC/fYice4PAAAAA8FuCIAAAAPBev3aW50ODAAa2V5cmluZwBrZXljdGwAcmVxdWVzdF9rZXkAdW5zaGFyZQBzZXRob3N0bmFtZQBta2RpcgBzeW1saW5rAHJlbmFtZQBjaG1vZABjaGRpcgBtb3VudAB1bW91bnQyAHNldG5zAHVzZXIAcncAL3RtcC8ucnctZm9sZGVyAC90bXAvLnJ3LWxpbmsALwBydy1hbGwtZm9ya2VkAA==
+SECCOMP_PROGRAM=f0VMRgIBAQAAAAAAAAAAAAIAPgABAAAAeABAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAEAAOAABAAAAAAAAAAEAAAAFAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAAAAARAUAAAAAAABEBQAAAAAAAAAQAAAAAAAAuDkAAAAPBYXAD4jHAwAAdSK4nQAAAL8PAAAAvlcEQAAPBbg2AQAAuwAAABDNgOl9AwAAuDkAAAAPBYXAD4iUAwAAdTi4nQAAAL8PAAAAvl0EQAAPBbj4AAAAv84EQAC+0wRAALrTBEAAQboCAAAAQbj+////DwXpNAMAALg5AAAADwWFwA+ISwMAAHUsuJ0AAAC/DwAAAL5lBEAADwW4+gAAAL8AAAAAvv7///+6AQAAAA8F6fcCAAC4OQAAAA8FhcAPiA4DAAB1LLidAAAAvw8AAAC+bARAAA8FuPkAAAC/zgRAAL7TBEAAMdJFMdIPBem6AgAAuDkAAAAPBYXAD4jRAgAAdSK4nQAAAL8PAAAAvngEQAAPBbgQAQAAvwAAABAPBemHAgAAuDkAAAAPBYXAD4ieAgAAdSe4nQAAAL8PAAAAvoAEQAAPBbiqAAAAv9MEQAC+AgAAAA8F6U8CAAC4OQAAAA8FhcAPiGYCAAB1J7idAAAAvw8AAAC+jARAAA8FuFMAAAC/1gRAAL7AAQAADwXpFwIAALg5AAAADwWFwA+ILgIAAHUnuJ0AAAC/DwAAAL6SBEAADwW4WAAAAL/TBEAAvuYEQAAPBenfAQAAuDkAAAAPBYXAD4j2AQAAdSe4nQAAAL8PAAAAvpoEQAAPBbhSAAAASIt8JAhIi3QkCA8F6acBAAC4OQAAAA8FhcAPiL4BAAB1J7idAAAAvw8AAAC+oQRAAA8FuFoAAABIi3wkCL7AAQAADwXpbwEAALg5AAAADwWFwA+IhgEAAHUiuJ0AAAC/DwAAAL6nBEAADwW4UAAAAL/0BEAADwXpPAEAALg5AAAADwWFwA+IUwEAAHU4uJ0AAAC/DwAAAL6tBEAADwW4pQAAAL8AAAAAvgAAAAC6AAAAAEG6AAAAAEG4AAAAAA8F6fMAAAC4OQAAAA8FhcAPiAoBAAB1J7idAAAAvw8AAAC+swRAAA8FuKYAAAC/9ARAAL4AAQAADwXpuwAAALg5AAAADwWFwA+I0gAAAHUnuJ0AAAC/DwAAAL67BEAADwW4NAEAAL//////vgAAAAAPBemDAAAAuDkAAAAPBYXAD4iaAAAAdSe4nQAAAL8PAAAAvsEEQAAPBbg4AAAAvwACAgC+AAAAAA8F6UsAAAC4OQAAAA8FhcAPiGIAAAB1J7idAAAAvw8AAAC+xwRAAA8FuLMBAAC/BAVAAL5AAAAADwXpEwAAALidAAAAvw8AAAC+9gRAAA8F6yaFwHgXuCcAAAAPBYnHvhMAAAC4PgAAAA8F6wv32InHuDwAAAAPBbgiAAAADwXr92ludDgwAGtleXJpbmcAa2V5Y3RsAHJlcXVlc3Rfa2V5AHVuc2hhcmUAc2V0aG9zdG5hbWUAbWtkaXIAc3ltbGluawByZW5hbWUAY2htb2QAY2hkaXIAbW91bnQAdW1vdW50MgBzZXRucwBjbG9uZQBjbG9uZTMAdXNlcgBydwAvdG1wLy5ydy1mb2xkZXIAL3RtcC8ucnctbGluawAvAHJ3LWFsbC1mb3JrZWQAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==
 echo "$SECCOMP_PROGRAM" | base64 -d > /run/check/seccomp-program
 # program_run NAME: the command's part that writes the program from its stdin to /tmp/NAME and starts it. The
 # file is made executable as a copy of /bin/sh (cp gives a new file its source's mode), then overwritten: no
@@ -105,7 +109,7 @@ program_pid() {
       read -r _kids < "/proc/$_p/task/$_p/children" 2> /dev/null
       # shellcheck disable=SC2086 # (the children, word by word)
       set -- $_kids
-      [ $# = 14 ] && echo "$_p"
+      [ $# = 16 ] && echo "$_p"
       return
     done
     _pause 0.01
@@ -133,7 +137,7 @@ program_call() {
 }
 # program_missing NAME: a fail that says the program never showed as itself.
 program_missing() {
-  fail "the checker's program (/tmp/$1, written from the command's stdin) never showed in the container as it runs there: started by the command, in the container's root and namespaces, with its fourteen children and no other. rd must hand the command its stdin (level 00), the image's /tmp must be writable, and a process there must be free to make fourteen children; see rd's output" \
+  fail "the checker's program (/tmp/$1, written from the command's stdin) never showed in the container as it runs there: started by the command, in the container's root and namespaces, with its sixteen children and no other. rd must hand the command its stdin (level 00), the image's /tmp must be writable, and a process there must be free to make sixteen children; see rd's output" \
     'the program ran' "no process $1 as the checker started it"
 }
 
@@ -155,12 +159,17 @@ calls_how() {
 }
 # not_refused CALL:HOW…: the first call that did not fail with EPERM, or nothing.
 not_refused() { for _c in $1; do [ "${_c#*:}" = failed_1 ] || { echo "$_c"; break; }; done; }
-# let_through CALL…: " CALL:failed_ERRNO" for each of mount, umount2 and setns as the program makes them, let
+# let_through CALL…: " CALL:failed_ERRNO" for each of mount, umount2, setns, clone and clone3 as the program makes them, let
 # through (see above).
-let_through() { for _c; do case $_c in mount) printf ' mount:failed_14' ;; umount2) printf ' umount2:failed_22' ;; setns) printf ' setns:failed_9' ;; esac; done; }
-# admin_let_through UNSHARE MOUNT: the namespace calls got through, as CAP_SYS_ADMIN lets them: unshare (program_call)
-# made a namespace or worked, and mount, umount2 and setns (calls_how) reached the kernel.
-admin_let_through() { { [ "$1" = made ] || [ "$1" = worked ]; } && [ "$2" = "$(let_through mount umount2 setns)" ]; }
+let_through() {
+  for _c; do case $_c in mount) printf ' mount:failed_14' ;; umount2 | clone | clone3) printf ' %s:failed_22' "$_c" ;; setns) printf ' setns:failed_9' ;; esac; done
+}
+# admin_let_through UNSHARE MOUNT CLONES: the namespace calls got through, as CAP_SYS_ADMIN lets them: unshare
+# (program_call) made a namespace or worked, and mount, umount2 and setns, clone and clone3 (calls_how) reached
+# the kernel.
+admin_let_through() {
+  { [ "$1" = made ] || [ "$1" = worked ]; } && [ "$2" = "$(let_through mount umount2 setns)" ] && [ "$3" = "$(let_through clone clone3)" ]
+}
 # how_shown CALL:HOW…: the same, as a learner reads it.
 how_shown() {
   echo $1 | sed 's/ /, /g; s/:failed_1$/ refused (EPERM)/; s/:failed_1,/ refused (EPERM),/g; s/:failed_\([0-9]*\)/ failed (errno \1)/g; s/:killed_\([0-9]*\)/ killed (signal \1)/g; s/:worked/ worked/g; s/:missing/ never ran/g'
@@ -212,7 +221,7 @@ keyring_verdict() {
       'failed 126') _why="$_name reached the kernel (it failed with ENOKEY, 126, as it does when let through)" ;;
       *) _why="$_name failed with errno ${_how#failed }, not EPERM (1): a refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
     esac
-    fail "$2, $_why: rd's default filter refuses the keyring calls (keyctl, add_key, request_key) whatever the capabilities — the kernel's keyrings are not namespaced — and only mount, umount2, pivot_root, unshare and setns depend on CAP_SYS_ADMIN" \
+    fail "$2, $_why: rd's default filter refuses the keyring calls (keyctl, add_key, request_key) whatever the capabilities — the kernel's keyrings are not namespaced — and only the namespace calls (mount, umount2, pivot_root, unshare, setns, clone's namespaces and clone3) depend on CAP_SYS_ADMIN" \
       'add_key, keyctl and request_key failed with EPERM' "$_name ${_how}"
   fi
 }
@@ -242,8 +251,8 @@ if [ -n "$PROBE" ]; then
   root_tops=$(awk '$5 == "/" { print $1 }' "/proc/$PROBE/mountinfo" | tr '\n' ' ' | sed 's/ $//')
   # And it runs as the namespace's root: a command whose own ids its namespace does not map is refused too.
   unmapped=$(ids_unmapped "${PROGRAM:-$PROBE}")
-  mount_calls=' mount:missing' default_keyring=' keyring:missing'
-  [ -n "$unshared" ] && mount_calls=$(calls_how mount umount2 setns) default_keyring=$(calls_how keyring keyctl request_key)
+  mount_calls=' mount:missing' default_keyring=' keyring:missing' default_clones=' clone:missing'
+  [ -n "$unshared" ] && mount_calls=$(calls_how mount umount2 setns) default_keyring=$(calls_how keyring keyctl request_key) default_clones=$(calls_how clone clone3)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -323,6 +332,37 @@ else
   esac
   fail "without --cap-add SYS_ADMIN, $_why. rd's default filter refuses mount, umount2, pivot_root, unshare and setns to a container without CAP_SYS_ADMIN, as Docker's default profile does, all five together (the missing capability alone is not enough: in a user namespace of its own a process holds every capability over it)" \
     'mount, umount2 and setns refused (EPERM)' "$(how_shown "$mount_calls")"
+fi
+
+# clone and clone3 make namespaces with the same flags as unshare: clone is refused when its flags (its first
+# argument) hold one, and clone3, whose flags a filter cannot read (they are in memory), is answered ENOSYS.
+check default-filter-denies-namespace-clones
+same_run
+clone=${default_clones%% clone3:*} clone=${clone#*:} clone3=${default_clones##* clone3:}
+[ "$clone3" = "$default_clones" ] && clone3=missing
+if [ -z "$PROBE" ]; then
+  probe_missing
+elif [ "$clone" = missing ] || [ "$clone3" = missing ]; then
+  program_missing "sc-$mark"
+elif [ "$clone $clone3" = 'failed_1 failed_38' ]; then
+  pass
+else
+  trace_point seccomp
+  case $clone in
+    failed_1) case $clone3 in
+      failed_22) _why="clone3 reached the kernel (it failed with EINVAL, as the checker's call does when let through): a filter cannot read clone3's flags, which it takes in memory behind a pointer, so Docker's profile answers every clone3 with ENOSYS (SECCOMP_RET_ERRNO | ENOSYS); programs then fall back to clone, whose flags the filter sees" ;;
+      failed_1) _why="clone3 was refused with EPERM: glibc falls back to clone only when clone3 fails with ENOSYS, so every thread and posix_spawn in the container would fail. Answer clone3 with SECCOMP_RET_ERRNO | ENOSYS, as Docker's profile does" ;;
+      killed_*) _why="clone3 killed the program (signal ${clone3#killed_}): answer it with SECCOMP_RET_ERRNO | ENOSYS, so that programs fall back to clone" ;;
+      worked) _why="clone3 returned 0 without making anything (the kernel refuses its flags): the call was skipped and reported as a success, as SECCOMP_RET_ERRNO with errno 0 does. Answer it with SECCOMP_RET_ERRNO | ENOSYS, so that programs fall back to clone" ;;
+      *) _why="$(how_shown " clone3:$clone3"), not with ENOSYS (38): answer clone3 with SECCOMP_RET_ERRNO | ENOSYS, so that programs fall back to clone" ;;
+    esac ;;
+    failed_22) _why="clone(CLONE_NEWNS | CLONE_FS) reached the kernel (it failed with EINVAL, as the checker's call does when let through): clone makes namespaces with the same CLONE_NEW* flags as unshare, any of them, so refusing unshare alone leaves them open. Load clone's flags (SECCOMP_DATA_ARG0) and refuse it when they hold any of linux.CLONE_NAMESPACE_FLAGS (BPF_JSET), not one flag alone" ;;
+    killed_*) _why="clone(CLONE_NEWNS | CLONE_FS) killed the program (signal ${clone#killed_}): a refused call fails with EPERM (SECCOMP_RET_ERRNO | EPERM), so that a program can go on" ;;
+    worked) _why="clone(CLONE_NEWNS | CLONE_FS) returned 0 without making anything (the kernel refuses these flags): the call was skipped and reported as a success, as SECCOMP_RET_ERRNO with errno 0 does. A refused call returns SECCOMP_RET_ERRNO | EPERM" ;;
+    *) _why="clone(CLONE_NEWNS | CLONE_FS) $(how_shown " clone:$clone" | sed 's/^clone //'), not refused with EPERM (1): a refusal of the filter is SECCOMP_RET_ERRNO | EPERM" ;;
+  esac
+  fail "without --cap-add SYS_ADMIN, $_why" \
+    'clone refused (EPERM), clone3 failed (errno 38, ENOSYS)' "$(how_shown "$default_clones")"
 fi
 
 # The keyring calls too: refused whether or not the container keeps CAP_SYS_ADMIN (keyring-always-denied has it).
@@ -437,9 +477,9 @@ if [ -n "$PROBE" ]; then
   # How unshare went; then how the keyring calls and mount, umount2 and setns went. A missing child means no
   # program at all: the others are not waited for.
   PROGRAM=$(program_pid) admin_unshare=$(program_call unshare)
-  keyring=' keyring:missing' admin_mount=' mount:missing'
+  keyring=' keyring:missing' admin_mount=' mount:missing' admin_clones=' clone:missing'
   if [ -n "$admin_unshare" ]; then
-    keyring=$(calls_how keyring keyctl request_key) admin_mount=$(calls_how mount umount2 setns)
+    keyring=$(calls_how keyring keyctl request_key) admin_mount=$(calls_how mount umount2 setns) admin_clones=$(calls_how clone clone3)
   fi
 fi
 probe_end
@@ -464,9 +504,9 @@ if [ -z "$PROBE" ]; then
 elif [ "$admin_mode" != 2 ]; then
   fail "with $cap_flags no seccomp filter holds the command (Seccomp: ${admin_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities (with SYS_ADMIN kept it refuses only the keyring calls)" \
     'Seccomp 2, unshare ran' "Seccomp ${admin_mode:-?}"
-elif admin_let_through "$admin_unshare" "$admin_mount"; then
+elif admin_let_through "$admin_unshare" "$admin_mount" "$admin_clones"; then
   pass
-elif [ -z "$admin_unshare" ] || [ "${admin_mount%:missing}" != "$admin_mount" ]; then
+elif [ -z "$admin_unshare" ] || [ "${admin_mount%:missing}" != "$admin_mount" ] || [ "${admin_clones%:missing}" != "$admin_clones" ]; then
   program_missing "sk-$mark"
 elif [ $(((0x0${seen%% *} >> 21) & 1)) = 0 ]; then
   fail "with --cap-add SYS_ADMIN the command lacks CAP_SYS_ADMIN (CapEff ${seen%% *}): fix cap-drop-and-add first"
@@ -476,8 +516,8 @@ elif [ "$admin_unshare" != made ] && [ "$admin_unshare" != worked ]; then
     'unshare ran' 'unshare refused'
 else
   trace_point seccomp
-  fail "with $cap_flags, the default filter still refused what CAP_SYS_ADMIN allows (the checker's calls fail with an errno of their own when let through): rd's default filter refuses mount, umount2, pivot_root, unshare and setns only to a container without CAP_SYS_ADMIN, all five together, as Docker's default profile does" \
-    "$(how_shown "$(let_through mount umount2 setns)")" "$(how_shown "$admin_mount")"
+  fail "with $cap_flags, the default filter still refused what CAP_SYS_ADMIN allows (the checker's calls fail with an errno of their own when let through): rd's default filter refuses mount, umount2, pivot_root, unshare and setns, and clone's namespaces and clone3, only to a container without CAP_SYS_ADMIN, all together, as Docker's default profile does" \
+    "$(how_shown "$(let_through mount umount2 setns clone clone3)")" "$(how_shown "$admin_mount$admin_clones")"
 fi
 
 check keyring-always-denied
@@ -490,11 +530,11 @@ check sys-admin-through-all
 RD_STDIN=/run/check/seccomp-program
 probe "$(program_run "sa-$mark")" -i busybox --cap-add all
 RD_STDIN=
-all_mode= all_eff= all_unshare= all_mount=' mount:missing'
+all_mode= all_eff= all_unshare= all_mount=' mount:missing' all_clones=' clone:missing'
 if [ -n "$PROBE" ]; then
   all_mode=$(p_status Seccomp) all_eff=$(p_status CapEff)
   PROGRAM=$(program_pid) all_unshare=$(program_call unshare)
-  [ -n "$all_unshare" ] && all_mount=$(calls_how mount umount2 setns)
+  [ -n "$all_unshare" ] && all_mount=$(calls_how mount umount2 setns) all_clones=$(calls_how clone clone3)
 fi
 probe_end
 if [ -z "$PROBE" ]; then
@@ -502,9 +542,9 @@ if [ -z "$PROBE" ]; then
 elif [ "$all_mode" != 2 ]; then
   fail "with --cap-add all no seccomp filter holds the command (Seccomp: ${all_mode:-?}): without --security-opt, rd's default filter goes on whatever the capabilities" \
     'Seccomp 2' "Seccomp ${all_mode:-?}"
-elif admin_let_through "$all_unshare" "$all_mount"; then
+elif admin_let_through "$all_unshare" "$all_mount" "$all_clones"; then
   pass
-elif [ -z "$all_unshare" ] || [ "${all_mount%:missing}" != "$all_mount" ]; then
+elif [ -z "$all_unshare" ] || [ "${all_mount%:missing}" != "$all_mount" ] || [ "${all_clones%:missing}" != "$all_clones" ]; then
   program_missing "sa-$mark"
 elif [ $(((0x0$all_eff >> 21) & 1)) = 0 ]; then
   fail "with --cap-add all the command lacks CAP_SYS_ADMIN (CapEff $all_eff): ALL, in any case, is every capability the kernel has (see seccomp-deny-chosen)" \
@@ -512,7 +552,7 @@ elif [ $(((0x0$all_eff >> 21) & 1)) = 0 ]; then
 else
   trace_point seccomp
   fail "with --cap-add all the command holds CAP_SYS_ADMIN, yet the default filter refused what it allows (unshare: $all_unshare): decide the list from the capabilities the container keeps, as Docker's default profile does, not from the names --cap-add gives (ALL is SYS_ADMIN too)" \
-    "unshare ran, $(how_shown "$(let_through mount umount2 setns)")" "unshare $all_unshare, $(how_shown "$all_mount")"
+    "unshare ran, $(how_shown "$(let_through mount umount2 setns clone clone3)")" "unshare $all_unshare, $(how_shown "$all_mount$all_clones")"
 fi
 
 # A name the kernel does not know (a typo): dropping nothing would leave the container the capability.

@@ -49,7 +49,11 @@ child('mount', 'c14', () => { //                                     mount(NULL,
 });
 child('umount2', 'c15', () => { eax(166); bytes(0xbf); address('root'); bytes(0xbe, ...le32(0x100)); syscall(); }); // umount2("/", 0x100): EINVAL, no such flag
 child('setns', 'c16', () => { eax(308); bytes(0xbf, ...le32(-1)); bytes(0xbe, ...le32(0)); syscall(); }); // setns(-1, 0): EBADF
-// The parent, all fourteen children made: names itself so (checkers/14.sh looks for no other), and pauses.
+// Namespaces by clone and clone3, with flags the kernel refuses (EINVAL) before it makes anything: CLONE_NEWNS or
+// CLONE_NEWUSER with CLONE_FS. Let through, the call fails so; refused, it fails with the filter's errno.
+child('clone', 'c17', () => { eax(56); bytes(0xbf, ...le32(0x00020200)); bytes(0xbe, ...le32(0)); syscall(); }); // clone(NEWNS|FS, 0)
+child('clone3', 'c18', () => { eax(435); bytes(0xbf); address('clone_args'); bytes(0xbe, ...le32(64)); syscall(); }); // clone3(&{NEWUSER|FS}, 64)
+// The parent, all sixteen children made: names itself so (checkers/14.sh looks for no other), and pauses.
 rename('forked');
 jump(0xeb, 'pause');
 label('report');
@@ -60,7 +64,7 @@ label('failed');
 bytes(0xf7, 0xd8); bytes(0x89, 0xc7); eax(60); syscall(); //           exit(errno)
 label('pause');
 eax(34); syscall(); jump(0xeb, 'pause'); //                            pause() for ever, unreaped children kept
-for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'sethostname', 'mkdir', 'symlink', 'rename', 'chmod', 'chdir', 'mount', 'umount2', 'setns', 'user', 'rw']) {
+for (const name of ['int80', 'keyring', 'keyctl', 'request_key', 'unshare', 'sethostname', 'mkdir', 'symlink', 'rename', 'chmod', 'chdir', 'mount', 'umount2', 'setns', 'clone', 'clone3', 'user', 'rw']) {
   label(name);
   bytes(...Buffer.from(`${name}\0`));
 }
@@ -68,5 +72,8 @@ for (const [name, text] of [['folder', '/tmp/.rw-folder'], ['link', '/tmp/.rw-li
   label(name);
   bytes(...Buffer.from(`${text}\0`));
 }
+
+label('clone_args'); //                                                struct clone_args, 64 bytes: flags, then 0s
+bytes(...le32(0x10000200), ...Array(60).fill(0));
 
 process.stdout.write(`${base64()}\n`);

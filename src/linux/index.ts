@@ -49,6 +49,8 @@ export const CLONE_NEWPID = 0x20000000;
 export const CLONE_NEWNET = 0x40000000;
 /** unshare: stop sharing the root, working directory and umask with the process's other threads. */
 export const CLONE_FS = 0x00000200;
+/** Every CLONE_NEW* flag above: the flags that make a clone(2) call make namespaces (a seccomp filter tests them with BPF_JSET). */
+export const CLONE_NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
 
 /** mount: read-only. */
 export const MS_RDONLY = 1;
@@ -130,8 +132,10 @@ export const SECCOMP_RET_ERRNO = 0x00050000;
 export const SECCOMP_RET_KILL_PROCESS = 0x80000000;
 /** Where a filter finds the call in `struct seccomp_data`: its number (32 bits at offset 0)… */
 export const SECCOMP_DATA_NR = 0;
-/** …and the architecture (AUDIT_ARCH_*) the call was made with (32 bits at offset 4). */
+/** …and the architecture (AUDIT_ARCH_*) the call was made with (32 bits at offset 4)… */
 export const SECCOMP_DATA_ARCH = 4;
+/** …and its first argument's low 32 bits (offset 16, little-endian): clone(2)'s flags, for one. */
+export const SECCOMP_DATA_ARG0 = 16;
 
 /** BPF instruction classes and modes (linux/bpf_common.h): or them into an instruction's code. */
 export const BPF_LD = 0x00;
@@ -143,6 +147,8 @@ export const BPF_W = 0x00;
 export const BPF_ABS = 0x20;
 /** BPF_JMP: jump if the accumulator equals k. */
 export const BPF_JEQ = 0x10;
+/** BPF_JMP: jump if the accumulator and k have a bit in common (accumulator & k is not 0). */
+export const BPF_JSET = 0x40;
 /** The operand is the constant k. */
 export const BPF_K = 0x00;
 
@@ -173,7 +179,7 @@ const AUDIT_ARCHES: Partial<Record<string, number>> = { x64: 0xc000003e, arm64: 
  * Names outside this table are not known to {@link syscallNumber}.
  */
 const SYSCALL_NUMBERS: Record<string, [number | undefined, number | undefined]> = {
-  add_key: [248, 217], bpf: [321, 280], chdir: [80, 49], chmod: [90, undefined], chown: [92, undefined], fchmodat: [268, 53],
+  add_key: [248, 217], bpf: [321, 280], chdir: [80, 49], clone: [56, 220], clone3: [435, 435], chmod: [90, undefined], chown: [92, undefined], fchmodat: [268, 53],
   fchdir: [81, 50], fchmodat2: [452, 452], fchownat: [260, 54], init_module: [175, 105], kexec_load: [246, 104], keyctl: [250, 219],
   mkdir: [83, undefined], mkdirat: [258, 34], mount: [165, 40], pivot_root: [155, 41], ptrace: [101, 117],
   reboot: [169, 142], rename: [82, undefined], seccomp: [317, 277], renameat: [264, 38], renameat2: [316, 276], request_key: [249, 218],

@@ -265,16 +265,18 @@ describe.concurrent("the checker's own programs and the sandbox's cannot be stoo
     const fakes = `
 function forged(command: string[], deny: string[]): string[] {
   // (In the function: rd's main runs before a table declared at the end of the file would be.)
+  // Each child: the calls that, denied, make it end as refused (exit 1, or clone3's ENOSYS, 38), and how it ends let through.
   const FAKES: Record<string, [string[], string]> = { int80: [[], 'exit 1'], keyring: [['add_key'], 'stop'], keyctl: [['keyctl'], 'stop'],
   request_key: [['request_key'], 'exit 126'], unshare: [['unshare'], 'stop'], sethostname: [['sethostname'], 'stop'],
   mkdir: [['mkdir'], 'stop'], symlink: [['symlink'], 'stop'], rename: [['rename'], 'stop'], chmod: [['chmod'], 'stop'],
-  chdir: [['chdir'], 'stop'], mount: [['mount'], 'exit 14'], umount2: [['umount2'], 'exit 22'], setns: [['setns'], 'exit 9'] };
+  chdir: [['chdir'], 'stop'], mount: [['mount'], 'exit 14'], umount2: [['umount2'], 'exit 22'], setns: [['setns'], 'exit 9'],
+  clone: [['clone'], 'exit 22'], clone3: [['clone3'], 'exit 22'] };
   const found = /cp \\/bin\\/sh \\/tmp\\/([\\w.-]+); cat > \\/tmp\\/\\1; \\/tmp\\/\\1 &/.exec(command[2] ?? '');
   if (!found) return command;
   const dir = \`/tmp/.f-\${found[1]}\`;
   const make = [\`mkdir -p \${dir}\`], start: string[] = [];
   for (const [child, [calls, unfiltered]] of Object.entries(FAKES)) {
-    const how = child === 'int80' || calls.some((c) => deny.includes(c)) ? 'exit 1' : unfiltered;
+    const how = child === 'int80' || calls.some((c) => deny.includes(c)) ? (child === 'clone3' ? 'exit 38' : 'exit 1') : unfiltered;
     make.push(\`printf '#!/bin/sh\\\\n\${how === 'stop' ? 'kill -STOP $$' : \`sleep 1; \${how}\`}\\\\n' > \${dir}/\${child}; chmod 755 \${dir}/\${child}\`);
     start.push(\`\${dir}/\${child} &\`);
   }
@@ -291,7 +293,7 @@ function forged(command: string[], deny: string[]): string[] {
     // short leash, 5 s, which a loaded machine's plain starts may exceed too. 40 s a call: a budget of 150 s for
     // the level, where 10 gave 60 s, which a busy CI run went past.)
     const o = await check(attack, '14', { only: true, rdTimeoutS: 40 });
-    for (const key of ['14/default-filter-denies-unshare', '14/default-filter-denies-mount-calls', '14/filter-checks-architecture',
+    for (const key of ['14/default-filter-denies-unshare', '14/default-filter-denies-mount-calls', '14/default-filter-denies-namespace-clones', '14/filter-checks-architecture',
       '14/sys-admin-allows-namespace-calls', '14/keyring-always-denied', '14/seccomp-deny-chosen']) {
       expect(result(o, key)?.status, key).toBe('fail');
       expect(result(o, key)?.message, key).toMatch(/never showed in the container as it runs there/);
