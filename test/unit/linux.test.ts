@@ -423,9 +423,15 @@ describe('seccomp filters', () => {
     expect(() => linux.encodeFilter([linux.BPF_JUMP(0x15, 1, 300, 0)])).toThrow('BPF instruction 0: a jump skips 0 to 255 instructions, not 300/0');
   });
 
+  it("has clone's namespace flags as Docker's default profile masks them (0x7E020000)", () => {
+    expect(linux.CLONE_NAMESPACE_FLAGS).toBe(0x7e020000);
+  });
+
   it('knows the numbers of the calls a filter denies, per architecture, and refuses unknown names', () => {
     expect(linux.syscallNumber('sethostname')).toBe(process.arch === 'arm64' ? 161 : 170);
     expect(linux.syscallNumber('keyctl')).toBe(process.arch === 'arm64' ? 219 : 250);
+    expect(linux.syscallNumber('clone')).toBe(process.arch === 'arm64' ? 220 : 56);
+    expect(linux.syscallNumber('clone3')).toBe(435);
     expect(() => linux.syscallNumber('sethostnam')).toThrow('unknown system call "sethostnam": the toolkit knows add_key, bpf, chdir,');
     expect(linux.traceLine('init', 1, 'seccomp', [linux.SECCOMP_SET_MODE_FILTER, 0, [{}, {}]], '0')).toBe('init 1 seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=2}) = 0');
   });
